@@ -1,0 +1,45 @@
+# Two commands on a fresh machine (Python 3.11 + pip):  `make run`  and  `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+PORT   ?= 8501
+
+.PHONY: install data run test browser eval bench lint
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check torch==2.13.0
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+## Parse every report in data/raw and (re)index it; idempotent.
+data: install
+	$(PY) -m ingestion data/raw/*.txt --out data/processed --replace
+	$(PY) -m retrieval index
+
+## Set everything up and start the chat on the bundled report.
+run: data
+	$(PY) -m streamlit run app.py --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
+
+## Debian's Chromium for the end-to-end browser test (the test skips, saying why, if it is missing).
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
+	  || echo "chromium could not be installed: the browser test will be skipped"
+
+## Set everything up and run the tests (what CI runs).
+test: install browser
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+eval: data
+	$(PY) -m eval.run --baseline --out eval/out
+
+bench: data
+	$(PY) eval/bench_retrieval.py
+	$(PY) eval/bench_answer.py
+
+lint: install
+	$(PY) -m ruff check . && $(PY) -m ruff format --check .

