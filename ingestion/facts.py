@@ -85,9 +85,7 @@ DOCUMENT_RE = re.compile(
 )
 
 _CAPITAL_PLAN_RE = re.compile(
-    rf"(?:kế hoạch|KH)(?:\s*\(KH\))?\s+vốn(?:\s+đầu tư công)?(?:\s+(?:được\s+)?(?:giao|bố trí))?\s+(?:trong\s+)?năm\s+(?P<year>\d{{4}})"
-    rf"(?:\s*\([^)]*\))?\s*(?:là|:)?\s*(?:bố\s+trí\s+|giao\s+)?{_AMOUNT}"
-    rf"|(?:kế hoạch|KH)\s+vốn[^.;]{{0,40}}?bố\s+trí\s+(?:trong\s+)?năm\s+(?P<year2>\d{{4}})\s*(?:là|:)?\s*{_AMOUNT.replace('amount', 'amount2').replace('unit', 'unit2')}"
+    rf"(?:kế hoạch|KH)(?:\s*\(KH\))?\s+vốn[^.;:]{{0,60}}?năm\s+(?P<year>\d{{4}})[^.;:]{{0,120}}?(?::|\slà|\sbố\s+trí|\sgiao)\s*{_AMOUNT}"
     rf"|vốn chuẩn bị đầu tư bố trí trong năm\s+(?P<year3>\d{{4}})\s*:?\s*{_AMOUNT.replace('amount', 'amount3').replace('unit', 'unit3')}",
     re.IGNORECASE,
 )
@@ -134,9 +132,9 @@ def status_facts(columns: list[str], cells: dict[str, str], extra: list[dict[str
     facts: dict[str, Any] = {}
 
     if match := _CAPITAL_PLAN_RE.search(status):
-        suffix = "" if match.group("amount") else "2" if match.group("amount2") else "3"
+        suffix = "" if match.group("amount") else "3"
         fact = _number_fact(match.group(f"amount{suffix}"), match.group(f"unit{suffix}"), _sentence_around(status, match.start(), match.end()))
-        fact["year"] = int(match.group("year") or match.group("year2") or match.group("year3"))
+        fact["year"] = int(match.group("year") or match.group("year3"))
         facts["capital_plan"] = fact
     disbursements = list(_DISBURSED_RE.finditer(status))
     # Prefer the disbursement that states a rate (the current-year one), else the last stated.
