@@ -37,5 +37,8 @@ class Answer(BaseModel):
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)
     suggestions: list[Citation] = Field(default_factory=list, description="Related rows when abstaining")
     notices: list[str] = Field(default_factory=list, description="Warnings shown to the user (cut input, fallback…)")
+    computed_values: list[str] = Field(
+        default_factory=list, description="Numbers computed by code (counts), not copied from a cell"
+    )
     intent: str = ""
     latency_ms: float = 0.0

@@ -1,0 +1,640 @@
+"""``answer(question, history) -> Answer``: the one entry point of the chat, the CLI and the eval.
+
+The router needs no LLM: it understands the question (intent, aspect, slots), links it to rows,
+runs a fixed table operation or a retrieval, and composes a Vietnamese answer whose numbers are
+copied from the cited cells. With nothing to cite it abstains.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from assistant.engine import Engine, get_engine
+from assistant.linking import Link, content_tokens
+from assistant.types import Answer, Citation
+from assistant.understand import Query, clean_question, has_words, is_greeting, understand
+from ingestion.cleaning import fold_diacritics
+from ingestion.columns import column_role
+from ingestion.models import Row
+from prompts import render
+
+log = logging.getLogger(__name__)
+
+MIN_COVERAGE = 0.6
+MIN_PAIR_COVERAGE = 0.5
+FACT_LABELS = {
+    "capital_plan": "Kế hoạch vốn",
+    "disbursed": "Đã giải ngân",
+    "disbursement_rate": "Tỷ lệ giải ngân",
+    "site_clearance": "Bàn giao mặt bằng",
+    "total_investment": "Tổng mức đầu tư",
+}
+ROLE_LABELS = {
+    "lead": "Cơ quan chủ trì",
+    "coordinating": "Cơ quan phối hợp",
+    "prep_time": "Thời gian lập, trình phê duyệt",
+    "impl_time": "Thời gian triển khai thực hiện",
+    "funding": "Nguồn vốn",
+    "product": "Sản phẩm",
+    "approver": "Cấp phê duyệt",
+}
+
+
+def answer(
+    question: str,
+    history: list[dict] | None = None,
+    *,
+    engine: Engine | None = None,
+    filters: dict | None = None,
+) -> Answer:
+    """Answer one question in the context of earlier turns; never raises.
+
+    Example: ``answer("giải ngân được bao nhiêu?", [{"role": "user", "content": "Thư viện thành phố?"}])``.
+    """
+    started = time.perf_counter()
+    try:
+        engine = engine or get_engine()
+        reply = _answer(question, history or [], engine, filters or {})
+    except Exception:  # a question must never surface a traceback to the user
+        log.exception("answer failed")
+        reply = Answer(text="Xin lỗi, đã có lỗi khi xử lý câu hỏi này. Vui lòng hỏi lại theo cách khác.", route="none",
+                       abstained=True, confidence=0.0)
+    reply.latency_ms = round((time.perf_counter() - started) * 1000, 2)
+    return reply
+
+
+# ---------------------------------------------------------------------------------------------
+# Routing
+
+
+def _answer(question: str, history: list[dict], engine: Engine, filters: dict) -> Answer:
+    text, was_cut = clean_question(question, engine.settings.max_question_chars)
+    notices = [render("cut", limit=engine.settings.max_question_chars)] if was_cut else []
+    if not text:
+        return Answer(text=render("empty"), route="help", intent="empty", notices=notices)
+    if not has_words(text):
+        return Answer(text=render("no_text"), route="help", intent="empty", notices=notices)
+    if is_greeting(text):
+        reports = ", ".join(f"Báo cáo số {r['number']}" for r in engine.reports())
+        return Answer(text=render("help", reports=reports), route="help", intent="help", notices=notices)
+
+    q = understand(text, engine.vocab)
+    if q.injection:
+        notices.append(render("injection"))
+    q = _resolve_followup(q, history, engine)
+    scope = _scope(q, engine, filters)
+    reply = _dispatch(q, engine, scope)
+    reply.notices = notices + reply.notices
+    reply.intent = reply.intent or q.intent
+    if not reply.abstained and len(scope["reports"]) > 1 and not q.report and reply.citations:
+        cited = {c.report for c in reply.citations}
+        if len(cited) == 1:
+            report = next(iter(cited))
+            date = next((r["date"] for r in engine.reports() if r["number"] == report), "")
+            reply.text += " " + render("report_note", report=report, date=_vn_date(date))
+    return reply
+
+
+def _resolve_followup(q: Query, history: list[dict], engine: Engine) -> Query:
+    """Fill what a short follow-up leaves out from the previous user turns."""
+    previous = [turn["content"] for turn in history if turn.get("role") == "user" and turn.get("content")]
+    if not previous:
+        return q
+    own_links = _links(q, engine, {"reports": [r["number"] for r in engine.reports()]}, use_retriever=False)
+    has_entity = bool(own_links) and own_links[0].coverage >= MIN_COVERAGE
+    short = len(content_tokens(q.text)) <= 3
+    if has_entity and not (q.followup and not q.explicit_aspect):
+        return q
+    if not (short or q.followup):
+        return q
+    for turn in reversed(previous):
+        before = understand(turn, engine.vocab)
+        if has_entity:
+            # "còn đường tỉnh 918 thì sao?": new entity, the previous question's aspect
+            return q.with_(intent=before.intent if before.intent not in ("list", "count", "rank") else q.intent,
+                           aspect=before.aspect, explicit_aspect=before.explicit_aspect, kind=before.kind or q.kind)
+        merged_text = f"{turn} {q.text}"
+        merged = understand(merged_text, engine.vocab)
+        intent, aspect = (q.intent, q.aspect) if q.explicit_aspect or q.years else (before.intent, before.aspect)
+        if q.years and before.kind == "indicator" and not q.explicit_aspect:
+            intent, aspect = "lookup", "year"
+        return merged.with_(text=merged_text, intent=intent, aspect=aspect, years=q.years or before.years,
+                            explicit_aspect=q.explicit_aspect or before.explicit_aspect)
+    return q
+
+
+def _scope(q: Query, engine: Engine, filters: dict) -> dict:
+    reports = [r["number"] for r in engine.reports()]
+    if filters.get("report"):
+        reports = [r for r in reports if r == filters["report"]] or reports
+    if q.report:
+        named = [r for r in reports if r.split("/")[0] == q.report]
+        reports = named or reports
+    elif q.report_year:
+        named = [r["number"] for r in engine.reports() if (r["date"] or "").startswith(str(q.report_year))]
+        reports = [r for r in reports if r in named] or reports
+    annex = q.annex or filters.get("annex")
+    return {"reports": reports, "annex": annex}
+
+
+def _in_scope(row: Row, scope: dict, kinds: tuple[str, ...] | None = None) -> bool:
+    if row.report not in scope["reports"]:
+        return False
+    if scope.get("annex") and row.annex != scope["annex"]:
+        return False
+    return kinds is None or row.kind in kinds
+
+
+def _dispatch(q: Query, engine: Engine, scope: dict) -> Answer:
+    if q.intent == "legend":
+        return _legend(q, engine, scope)
+    if q.intent in ("count", "list", "rank"):
+        reply = _collection(q, engine, scope)
+        if reply is not None:
+            return reply
+    return _single(q, engine, scope)
+
+
+# ---------------------------------------------------------------------------------------------
+# Linking
+
+
+def _links(q: Query, engine: Engine, scope: dict, *, use_retriever: bool = True, kinds=None) -> list[Link]:
+    candidates = [row for row in engine.rows if _in_scope(row, scope, kinds) and row.kind != "group"]
+    hits: dict[str, int] = {}
+    if use_retriever:
+        try:
+            found = engine.retriever.search(q.text, k=10, filters={"annex": scope["annex"]} if scope.get("annex") else None)
+            hits = {hit.row_id: rank for rank, hit in enumerate(found)}
+        except Exception as exc:  # retrieval down: table linking still answers
+            log.warning("retrieval unavailable: %s", exc)
+    links = engine.linker.link(q.norm.restored, candidates, hits)
+    if q.row_ref:
+        exact = [row for row in candidates if q.row_ref in row.row_numbers or row.row == q.row_ref]
+        if exact and (scope.get("annex") or len({r.annex for r in exact}) == 1):
+            links = [Link(exact[0], 1e6, 1.0, 1.0)] + [link for link in links if link.row.id != exact[0].id]
+    if len(scope["reports"]) > 1 and links:
+        newest = scope["reports"][0]
+        best = links[0].score
+        ties = [link for link in links if link.score >= best - 1e-6 or (link.coverage >= links[0].coverage and link.score > 0.8 * best)]
+        preferred = [link for link in ties if _report_matches_years(link.row, q) or link.row.report == newest]
+        if preferred and preferred[0] is not links[0]:
+            links.remove(preferred[0])
+            links.insert(0, preferred[0])
+    return links
+
+
+def _report_matches_years(row: Row, q: Query) -> bool:
+    return bool(q.years) and row.facts.get("year") in q.years
+
+
+def _confident(link: Link | None) -> bool:
+    return link is not None and link.coverage >= MIN_COVERAGE and (link.pair_coverage >= MIN_PAIR_COVERAGE or link.coverage >= 0.9)
+
+
+# ---------------------------------------------------------------------------------------------
+# Single-row answers
+
+
+def _single(q: Query, engine: Engine, scope: dict) -> Answer:
+    kinds = ("indicator",) if q.kind == "indicator" and q.intent in ("compare", "lookup") and q.aspect else None
+    links = _links(q, engine, scope, kinds=kinds)
+    if kinds and not _confident(links[0] if links else None):
+        links = _links(q, engine, scope)
+    best = links[0] if links else None
+    if not _confident(best):
+        return _abstain(q, engine, scope, links)
+    row = best.row
+    if row.kind == "indicator":
+        return _indicator_answer(q, row, engine)
+    reply = _row_answer(q, row)
+    if q.intent in ("status", "detail", "lookup") and q.aspect is None:
+        others = [
+            link.row for link in links[1:4]
+            if link.row.annex != row.annex and link.coverage >= best.coverage - 0.05 and link.score >= 0.85 * best.score
+        ]
+        for other in others:
+            reply.text += f"\n\nCũng được nêu tại {_label(other)}: {other.name}. {_status(other) or ''}".rstrip()
+            reply.citations.append(_cite(other, _status_column(other), _status(other)))
+    return reply
+
+
+def _abstain(q: Query, engine: Engine, scope: dict, links: list[Link]) -> Answer:
+    names = ", ".join(f"Báo cáo số {r}" for r in scope["reports"][:1]) or "Kho báo cáo"
+    suggestions = [_cite(link.row, None, link.row.name) for link in links[:3] if link.coverage > 0]
+    text = render("no_answer", scope=names)
+    if suggestions:
+        text += " " + render("suggest")
+    return Answer(text=text, route="none", abstained=True, confidence=0.0, suggestions=suggestions, intent=q.intent)
+
+
+def _indicator_answer(q: Query, row: Row, engine: Engine) -> Answer:
+    facts = row.facts
+    year, prev_year = facts.get("year"), facts.get("prev_year")
+    known_years = {y for y in (year, prev_year) if y}
+    asked = [y for y in q.years if y not in known_years]
+    if asked and not (set(q.years) & known_years):
+        scope = f"Báo cáo số {row.report}"
+        years = " và ".join(str(y) for y in sorted(known_years))
+        return Answer(text=render("no_answer_year", scope=scope, years=years, year=asked[0]), route="none",
+                      abstained=True, confidence=0.0, suggestions=[_cite(row, None, row.name)], intent=q.intent)
+    unit = facts.get("unit") or ""
+    unit_text = f" {unit}" if unit and unit != "%" else ("%" if unit == "%" else "")
+    parts: list[str] = []
+    cites: list[Citation] = []
+
+    def value(role: str) -> str | None:
+        typed = facts.get(role)
+        return typed["raw"] if typed else None
+
+    def add(role: str, label: str) -> None:
+        raw = value(role)
+        if raw is not None:
+            suffix = "%" if role.endswith("_pct") else unit_text
+            parts.append(f"{label}: {raw}{suffix}")
+            cites.append(_cite(row, facts[role]["column"], raw))
+
+    wants_prev = q.aspect == "year" and prev_year in q.years
+    head = f"{row.name} ({_label(row)})"
+    if wants_prev:
+        add("actual_prev", f"năm {prev_year} thực hiện")
+        add("estimate", f"năm {year} ước thực hiện")
+        add("vs_prev_pct", f"ước {year} so năm {prev_year}")
+    elif q.aspect == "vs_prev":
+        add("estimate", f"ước thực hiện năm {year}")
+        add("actual_prev", f"thực hiện năm {prev_year}")
+        add("vs_prev_pct", f"ước {year} so năm {prev_year}")
+        add("target", "Nghị quyết")
+    else:
+        add("estimate", f"ước thực hiện năm {year}")
+        add("target", f"Nghị quyết HĐND năm {year}" if year else "Nghị quyết")
+        add("actual_prev", f"thực hiện năm {prev_year}")
+        add("vs_target_pct", "ước thực hiện so Nghị quyết")
+        add("vs_prev_pct", f"so năm {prev_year}")
+    text = f"{head}: " + "; ".join(parts) + "." if parts else f"{head}: báo cáo không ghi số liệu cho dòng này."
+    verdict = facts.get("verdict") or _parent_verdict(row, engine)
+    computed = facts.get("computed_vs_target")
+    if verdict:
+        text += f" Đánh giá của báo cáo: {verdict}."
+        cites.append(_cite(row if facts.get("verdict") else engine.by_id[_parent_id(row)], "Ghi chú", verdict))
+    if computed and q.aspect in ("vs_target", None, "target"):
+        text += f" Đối chiếu ước thực hiện với Nghị quyết: {_COMPUTED[computed]}."
+    if row.children and not parts:
+        subs = []
+        for child_row in row.children[:6]:
+            child = engine.by_id.get(f"{row.report}:{row.annex}:{child_row}")
+            if child and child.facts.get("estimate"):
+                target = (child.facts.get("target") or {}).get("raw")
+                subs.append(f"{child.name}: {child.facts['estimate']['raw']}" + (f" (Nghị quyết {target})" if target else ""))
+                cites.append(_cite(child, child.facts["estimate"]["column"], child.facts["estimate"]["raw"]))
+        if subs:
+            text = f"{head}: gồm các chỉ tiêu thành phần (ước thực hiện năm {year}): " + "; ".join(subs) + "."
+            if verdict:
+                text += f" Đánh giá của báo cáo: {verdict}."
+    chart = _chart(row)
+    return Answer(text=text, citations=_dedupe(cites), route="table", chart=chart, intent=q.intent)
+
+
+_COMPUTED = {"met": "đạt", "not_met": "chưa đạt", "exceeded": "vượt"}
+
+
+def _parent_id(row: Row) -> str:
+    return f"{row.report}:{row.annex}:{row.parent}" if row.parent else row.id
+
+
+def _parent_verdict(row: Row, engine: Engine) -> str | None:
+    parent = engine.by_id.get(_parent_id(row))
+    return parent.facts.get("verdict") if parent and parent is not row else None
+
+
+def _chart(row: Row) -> dict | None:
+    labels, values, raws = [], [], []
+    for role, label in (("actual_prev", f"Thực hiện {row.facts.get('prev_year', '')}"),
+                        ("target", "Nghị quyết"), ("estimate", f"Ước {row.facts.get('year', '')}")):
+        typed = row.facts.get(role) or {}
+        number = typed.get("value")
+        if number is None and typed.get("low") is not None:
+            number = (typed["low"] + typed["high"]) / 2
+        if number is not None:
+            labels.append(label.strip())
+            values.append(number)
+            raws.append(typed["raw"])
+    if not values:
+        return None
+    return {"labels": labels, "values": values, "raw": raws, "verdict": row.facts.get("verdict"), "unit": row.facts.get("unit")}
+
+
+def _row_answer(q: Query, row: Row) -> Answer:
+    """A task/project row: the asked aspect first, then the key facts and the report's status text."""
+    cells_by_role = {column_role(column): (column, value) for column, value in row.cells.items() if value}
+    head = f"{row.name} ({_label(row)})"
+    lines: list[str] = []
+    cites: list[Citation] = []
+    aspect = q.aspect
+    if aspect in ROLE_LABELS:
+        column, value = cells_by_role.get(aspect, (None, ""))
+        if aspect == "coordinating" and not value:
+            column, value = cells_by_role.get("lead", (None, ""))
+        extra = [v.get(column) for v in row.extra_values if column and v.get(column)]
+        if value:
+            joined = value if not extra else value + "; " + "; ".join(extra)
+            lines.append(f"{ROLE_LABELS[aspect]}: {joined}.")
+            cites.append(_cite(row, column, joined))
+        else:
+            lines.append(f"Báo cáo không ghi {ROLE_LABELS[aspect].lower()} cho dòng này.")
+        if aspect in ("prep_time", "impl_time"):
+            other = "impl_time" if aspect == "prep_time" else "prep_time"
+            if other in cells_by_role:
+                col, val = cells_by_role[other]
+                lines.append(f"{ROLE_LABELS[other]}: {val}.")
+                cites.append(_cite(row, col, val))
+        if aspect == "lead" and "coordinating" in cells_by_role:
+            col, val = cells_by_role["coordinating"]
+            lines.append(f"Cơ quan phối hợp: {val}.")
+    elif aspect in FACT_LABELS or aspect in ("disbursed", "disbursement_rate"):
+        facts = _fact_lines(row, first=aspect)
+        if facts:
+            lines.extend(facts)
+        else:
+            lines.append(f"Báo cáo không nêu {FACT_LABELS.get(aspect, 'số liệu này').lower()} cho dự án này.")
+    if row.marker:
+        lines.append(f"Ký hiệu ({row.marker}): {row.marker_meaning or 'không có chú giải'}.")
+    if aspect not in FACT_LABELS:
+        lines.extend(_fact_lines(row))
+    status = _status(row)
+    if status and aspect not in ROLE_LABELS:
+        lines.append(f"Tình hình theo báo cáo: {status}")
+        cites.append(_cite(row, _status_column(row), status))
+    elif aspect not in ROLE_LABELS and not status:
+        lines.append("Báo cáo không có nội dung tình hình thực hiện cho dòng này.")
+    if row.footnotes and aspect not in ROLE_LABELS:
+        lines.append("Chú thích: " + " ".join(row.footnotes))
+    if not cites:
+        cites.append(_cite(row, None, row.name))
+    route = "retrieval" if q.intent in ("status", "detail") and aspect not in ROLE_LABELS else "table"
+    return Answer(text=f"{head}:\n" + "\n".join(lines), citations=_dedupe(cites), route=route, intent=q.intent)
+
+
+def _fact_lines(row: Row, first: str | None = None) -> list[str]:
+    facts = row.facts
+    keys = list(FACT_LABELS)
+    if first in keys:
+        keys.remove(first)
+        keys.insert(0, first)
+    lines = []
+    for key in keys:
+        fact = facts.get(key)
+        if not fact:
+            continue
+        unit = fact.get("unit", "")
+        value = f"{fact['raw']}{'%' if unit == '%' else ' ' + unit if unit else ''}"
+        qualifier = ""
+        if key == "capital_plan" and fact.get("year"):
+            qualifier = f" năm {fact['year']}"
+        if key == "disbursed":
+            qualifier = " (lũy kế)" if fact.get("scope") == "cumulative" else ""
+            if fact.get("as_of"):
+                qualifier += f" đến {fact['as_of']}"
+        lines.append(f"{FACT_LABELS[key]}{qualifier}: {value} — \"{fact['quote']}\"")
+    if first is not None or not lines:
+        return lines
+    return ["Số liệu chính: " + "; ".join(line.split(" — ")[0] for line in lines) + "."]
+
+
+def _status_column(row: Row) -> str | None:
+    return next((c for c in row.cells if column_role(c) == "status"), None)
+
+
+def _status(row: Row) -> str:
+    column = _status_column(row)
+    parts = [row.cells.get(column, "")] if column else []
+    parts += [extra[column] for extra in row.extra_values if column and extra.get(column)]
+    return "\n".join(p for p in parts if p)
+
+
+# ---------------------------------------------------------------------------------------------
+# Collections: list, count, rank
+
+
+def _collection(q: Query, engine: Engine, scope: dict) -> Answer | None:
+    kind = q.kind
+    rows = [row for row in engine.rows if _in_scope(row, scope) and row.kind != "group"]
+    if kind == "indicator" or q.verdict:
+        rows = [row for row in rows if row.kind == "indicator"]
+    elif kind in ("project", "task"):
+        narrowed = [row for row in rows if row.kind != "indicator"]
+        rows = narrowed or rows
+    conditions: list[str] = []
+    if scope.get("annex"):
+        conditions.append(f"Phụ lục {scope['annex']}")
+    marker = q.marker or _marker_from_meaning(q, rows)
+    if marker:
+        rows = [row for row in rows if row.marker == marker]
+        meaning = next((row.marker_meaning for row in rows if row.marker_meaning), None)
+        conditions.append(f"ký hiệu ({marker})" + (f": {meaning}" if meaning else ""))
+    if q.verdict:
+        rows = [row for row in rows if fold_diacritics(row.facts.get("verdict") or "") == fold_diacritics(q.verdict)]
+        conditions.append(f"đánh giá \"{q.verdict}\"")
+    agency = _agency_in(q, engine)
+    if agency:
+        from structured.agency import agency_matches
+
+        lead = [row for row in rows if any(agency_matches(agency, v) for c, v in row.cells.items() if column_role(c) == "lead")]
+        rows = lead
+        conditions.append(f"cơ quan chủ trì {agency}")
+    period = next((y for y in q.years if 2000 < y < 2100), None) if q.intent == "list" and not q.verdict else None
+    if q.intent == "rank":
+        return _rank(q, rows, conditions)
+    keyword_rows = None
+    if not (marker or q.verdict or agency):
+        topic = [t for t in content_tokens(q.norm.restored) if t not in _COLLECTION_WORDS]
+        if topic:
+            links = [link for link in engine.linker.link(" ".join(topic), rows) if link.coverage >= 0.99]
+            keyword_rows = [link.row for link in links]
+            if keyword_rows:
+                rows = [row for row in rows if row in keyword_rows]
+                conditions.append("liên quan \"" + " ".join(topic) + "\"")
+            elif not (marker or q.verdict or agency or scope.get("annex")):
+                return None
+    if not conditions and q.intent != "count":
+        return None
+    if period and q.intent == "list":
+        conditions.append(f"năm {period}")
+    rows = sorted(rows, key=lambda r: (r.report, _annex_key(r.annex), r.order))
+    table = [_table_row(row) for row in rows]
+    what = {"indicator": "chỉ tiêu", "project": "dự án", "task": "nhiệm vụ"}.get(kind or "", "mục")
+    condition_text = ", ".join(conditions) if conditions else "toàn bộ báo cáo"
+    if q.intent == "count":
+        text = f"Có {len(rows)} {what} ({condition_text})."
+        if rows:
+            text += " Gồm: " + "; ".join(f"{_short_label(r)} {r.name}" for r in rows[:40]) + "."
+        return Answer(text=text, citations=[_cite(r, None, r.name) for r in rows], route="table", table=table,
+                      intent="count", computed_values=[str(len(rows))])
+    if not rows:
+        return Answer(text=f"Không có {what} nào thỏa điều kiện: {condition_text}.", route="table", table=[], intent="list",
+                      computed_values=["0"])
+    listing = "\n".join(f"- {_short_label(r)}: {r.name}" + (f" — {r.facts['verdict']}" if r.facts.get("verdict") else "")
+                        for r in rows)
+    text = f"Có {len(rows)} {what} ({condition_text}):\n{listing}"
+    return Answer(text=text, citations=[_cite(r, None, r.name) for r in rows], route="table", table=table, intent="list",
+                  computed_values=[str(len(rows))])
+
+
+_COLLECTION_WORDS = frozenset("liet ke danh sach thap cao lon nho nhat xep hang dem luong tong".split())
+
+
+def _rank(q: Query, rows: list[Row], conditions: list[str]) -> Answer | None:
+    key = q.rank_by
+    if not key:
+        return None
+    ranked = []
+    for row in rows:
+        fact = row.facts.get(key)
+        if not fact or fact.get("value") is None:
+            continue
+        value = fact["value"]
+        if key == "disbursed" and fact.get("unit") == "triệu đồng":
+            value = value / 1000
+        if key == "disbursed" and fact.get("scope") == "cumulative":
+            continue
+        ranked.append((value, row, fact))
+    if not ranked:
+        return None
+    ranked.sort(key=lambda item: (item[0] if q.rank_order == "asc" else -item[0], item[1].order))
+    label = {"disbursement_rate": "tỷ lệ giải ngân", "disbursed": "số vốn đã giải ngân", "capital_plan": "kế hoạch vốn",
+             "total_investment": "tổng mức đầu tư", "site_clearance": "tỷ lệ bàn giao mặt bằng",
+             "estimate": "ước thực hiện", "vs_target_pct": "tỷ lệ so Nghị quyết", "vs_prev_pct": "tỷ lệ so năm trước"}[key]
+    order = "thấp nhất" if q.rank_order == "asc" else "cao nhất"
+
+    def shown(fact: dict) -> str:
+        unit = fact.get("unit", "")
+        return f"{fact['raw']}{'%' if unit == '%' or key.endswith('pct') or key.endswith('rate') else ' ' + unit if unit else ''}"
+
+    top_value, top, top_fact = ranked[0]
+    scope_text = (" trong " + ", ".join(conditions)) if conditions else ""
+    text = f"{top.name} ({_label(top)}) có {label} {order}{scope_text}: {shown(top_fact)}."
+    if top_fact.get("quote"):
+        text += f" Báo cáo ghi: \"{top_fact['quote']}\"."
+    text += f"\nXếp hạng {len(ranked)} mục có nêu {label}:\n" + "\n".join(
+        f"{i}. {r.name} ({_short_label(r)}): {shown(f)}" for i, (_, r, f) in enumerate(ranked, 1)
+    )
+    table = [dict(_table_row(r), **{label: shown(f)}) for _, r, f in ranked]
+    citations = [_cite(r, None, f.get("quote") or f["raw"]) for _, r, f in ranked]
+    return Answer(text=text, citations=citations, route="table", table=table, intent="rank")
+
+
+def _marker_from_meaning(q: Query, rows: list[Row]) -> str | None:
+    """'đang triển khai thi công' in a question → the marker whose legend says so in that annex."""
+    folded = fold_diacritics(q.norm.restored)
+    best, best_len = None, 0
+    for row in rows:
+        if not row.marker or not row.marker_meaning:
+            continue
+        meaning = fold_diacritics(row.marker_meaning)
+        words = meaning.split()
+        for size in range(min(len(words), 6), 3, -1):
+            for start in range(0, len(words) - size + 1):
+                phrase = " ".join(words[start : start + size])
+                if phrase in folded and size > best_len and not phrase.startswith(("du an", "nhiem vu")):
+                    best, best_len = row.marker, size
+    return best
+
+
+def _agency_in(q: Query, engine: Engine) -> str | None:
+    from structured.agency import agencies_mentioned
+
+    try:
+        names = engine.__dict__.setdefault("_agency_names", _known_agencies(engine))
+        found = agencies_mentioned(f"{q.norm.expanded} {q.norm.restored}", names)
+    except Exception as exc:
+        log.warning("agency linking failed: %s", exc)
+        return None
+    return found[0] if found else None
+
+
+def _known_agencies(engine: Engine) -> list[str]:
+    from structured.agency import agencies_in
+
+    names: list[str] = []
+    for row in engine.rows:
+        for column, value in row.cells.items():
+            if column_role(column) == "lead" and value:
+                names.extend(agencies_in(value))
+    return list(dict.fromkeys(names))
+
+
+# ---------------------------------------------------------------------------------------------
+# Legend
+
+
+def _legend(q: Query, engine: Engine, scope: dict) -> Answer:
+    reports = scope["reports"]
+    annexes = [scope["annex"]] if scope.get("annex") else sorted({r.annex for r in engine.rows if r.report == reports[0] and r.marker},
+                                                                   key=_annex_key)
+    pieces, cites = [], []
+    for annex in annexes:
+        meaning = next((r.marker_meaning for r in engine.rows
+                        if r.report == reports[0] and r.annex == annex and r.marker == q.marker and r.marker_meaning), None)
+        if meaning:
+            pieces.append(render("legend", annex=annex, report=reports[0], marker=q.marker, meaning=meaning))
+            cites.append(Citation(row_id=f"{reports[0]}:{annex}:Ghi chú", report=reports[0], annex=annex, row="Ghi chú",
+                                  column="Ghi chú", quote=f"({q.marker}) {meaning}"))
+        elif scope.get("annex"):
+            pieces.append(render("legend_unknown", annex=annex, report=reports[0], marker=q.marker))
+    if not cites:
+        return Answer(text=" ".join(pieces) or render("no_answer", scope=f"Báo cáo số {reports[0]}"), route="none",
+                      abstained=True, intent="legend")
+    return Answer(text="\n".join(pieces), citations=cites, route="table", intent="legend")
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _annex_key(annex: str) -> int:
+    order = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+    return order.index(annex) if annex in order else 99
+
+
+def _label(row: Row) -> str:
+    noun = {"indicator": "chỉ tiêu", "project": "mục", "task": "mục", "group": "nhóm"}[row.kind]
+    return f"Báo cáo số {row.report}, Phụ lục {row.annex}, {noun} {row.row}"
+
+
+def _short_label(row: Row) -> str:
+    marker = f" ({row.marker})" if row.marker else ""
+    return f"PL {row.annex} mục {row.row}{marker}"
+
+
+def _cite(row: Row, column: str | None, quote: str | None) -> Citation:
+    return Citation(row_id=row.id, report=row.report, annex=row.annex, row=row.row, annex_title=row.annex_title,
+                    column=column, quote=(quote or "")[:2000])
+
+
+def _dedupe(citations: list[Citation]) -> list[Citation]:
+    seen: dict[tuple, Citation] = {}
+    for citation in citations:
+        seen.setdefault((citation.row_id, citation.column), citation)
+    return list(seen.values())
+
+
+def _table_row(row: Row) -> dict[str, Any]:
+    lead = next((v for c, v in row.cells.items() if column_role(c) == "lead"), "")
+    record = {"Báo cáo": row.report, "Phụ lục": row.annex, "Mục": row.row, "Tên": row.name, "Ký hiệu": row.marker or "",
+              "Ý nghĩa ký hiệu": row.marker_meaning or ""}
+    if row.kind == "indicator":
+        record.update({"ĐVT": row.facts.get("unit") or "", "Ước thực hiện": (row.facts.get("estimate") or {}).get("raw", ""),
+                       "Nghị quyết": (row.facts.get("target") or {}).get("raw", ""), "Đánh giá": row.facts.get("verdict") or ""})
+    else:
+        record["Cơ quan chủ trì"] = lead
+    return record
+
+
+def _vn_date(iso: str | None) -> str:
+    if not iso:
+        return ""
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"
+

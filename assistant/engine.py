@@ -1,0 +1,183 @@
+"""Everything an answer needs, loaded once per process: rows, pandas tables, retriever, vocabulary.
+
+Example:
+    >>> engine = get_engine()
+    >>> engine.by_id["320/BC-UBND:III:20"].name
+    'Thư viện Thành phố'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from assistant.linking import Linker
+from ingestion.models import Row
+from ingestion.parser import ParseError, decode_report_bytes, parse_report, parse_report_text
+from ingestion.store import atomic_write, merge_rows, read_rows, write_rows
+from retrieval.normalize import Vocabulary, build_vocabulary
+from retrieval.store import remove_report as remove_report_chunks
+from settings import Settings, get_settings
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class Engine:
+    """The loaded corpus. Thread-safe for reads; corpus changes swap the state under a lock."""
+
+    settings: Settings
+    rows: list[Row]
+    corpus_files: list[Path] = field(default_factory=list)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    def __post_init__(self) -> None:
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        self.by_id: dict[str, Row] = {row.id: row for row in self.rows}
+        self.__dict__.pop("tables", None)
+        self.vocab: Vocabulary = build_vocabulary(row.text for row in self.rows)
+        self.__dict__.pop("retriever", None)
+        self.__dict__.pop("linker", None)
+
+    @cached_property
+    def tables(self) -> Any:
+        from structured.tables import CorpusTables
+
+        return CorpusTables.from_rows(self.rows)
+
+    @cached_property
+    def linker(self) -> Linker:
+        return Linker(self.rows)
+
+    @cached_property
+    def retriever(self) -> Any:
+        from retrieval.search import get_retriever
+
+        return get_retriever(self.rows, self.settings)
+
+    # -- corpus ------------------------------------------------------------------------------
+
+    def reports(self) -> list[dict]:
+        """Reports in the corpus, newest first, with their annexes and row counts."""
+        out: dict[str, dict] = {}
+        for row in self.rows:
+            info = out.setdefault(row.report, {"number": row.report, "date": row.report_date, "annexes": {}, "rows": 0})
+            annex = info["annexes"].setdefault(row.annex, {"numeral": row.annex, "title": row.annex_title, "rows": 0})
+            annex["rows"] += 1
+            info["rows"] += 1
+        reports = [dict(info, annexes=list(info["annexes"].values())) for info in out.values()]
+        return sorted(reports, key=lambda r: (r["date"] or "", r["number"]), reverse=True)
+
+    def newest_report(self) -> str | None:
+        reports = self.reports()
+        return reports[0]["number"] if reports else None
+
+    def add_report(self, data: bytes, filename: str, progress: Progress | None = None) -> dict:
+        """Validate, parse, store and index an uploaded report; nothing changes if it is invalid."""
+        notify = progress or (lambda fraction, message: None)
+        name = Path(filename).name or "bao-cao.txt"
+        if len(data) > self.settings.max_upload_bytes:
+            raise ParseError(name, None, "tệp vượt quá giới hạn dung lượng", "file exceeds the size limit")
+        notify(0.1, "Đang kiểm tra tệp…")
+        text = decode_report_bytes(data, name)
+        report = parse_report_text(text, name)
+        if not report.rows:
+            raise ParseError(name, None, "không tìm thấy dòng dữ liệu nào trong các phụ lục", "no annex rows found")
+        with self._lock:
+            existing = [row for row in self.rows if row.report == report.meta.number]
+            duplicate = [r.content_hash for r in existing] == [r.content_hash for r in report.rows]
+            if duplicate:
+                notify(1.0, "Báo cáo này đã có trong kho, không thay đổi gì.")
+                return {"number": report.meta.number, "rows": len(report.rows), "duplicate": True}
+            notify(0.3, f"Đã đọc {len(report.rows)} bản ghi; đang lưu…")
+            digest = hashlib.sha256(data).hexdigest()[:12]
+            safe_stem = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in Path(name).stem)[:80] or "bao-cao"
+            target = self.settings.raw_dir / f"{safe_stem}-{digest}.txt"
+            atomic_write(target, text)
+            self.rows = merge_rows(self.rows, [report.rows])
+            self.corpus_files = sorted({*self.corpus_files, target})
+            write_rows(self.rows, self.settings.rows_dir / "rows.jsonl")
+            notify(0.5, "Đang lập chỉ mục tìm kiếm…")
+            self._rebuild()
+            _ = self.retriever  # indexes the new rows now, not on the next question
+        notify(1.0, "Xong.")
+        return {"number": report.meta.number, "rows": len(report.rows), "duplicate": False, "replaced": bool(existing)}
+
+    def remove_report(self, number: str) -> int:
+        """Remove a report's rows, chunks and file; returns the number of rows removed."""
+        with self._lock:
+            removed = [row for row in self.rows if row.report == number]
+            if not removed:
+                return 0
+            self.rows = [row for row in self.rows if row.report != number]
+            for path in list(self.corpus_files):
+                if path.exists() and path.parent == self.settings.raw_dir:
+                    try:
+                        if parse_report(path).meta.number == number:
+                            path.unlink()
+                            self.corpus_files.remove(path)
+                    except ParseError:
+                        continue
+            write_rows(self.rows, self.settings.rows_dir / "rows.jsonl")
+            remove_report_chunks(number, self.retriever.store)
+            self._rebuild()
+            return len(removed)
+
+    def system_info(self) -> dict:
+        info = {
+            "records": len(self.rows),
+            "reports": len({row.report for row in self.rows}),
+            "llm": self.settings.llm_backend if self.settings.llm_backend != "none" else "tắt",
+            "chroma_mode": self.settings.chroma_mode,
+            "index_location": (
+                f"{self.settings.chroma_host}:{self.settings.chroma_port}"
+                if self.settings.chroma_mode == "server"
+                else str(self.settings.chroma_path)
+            ),
+            "embedder": self.settings.embedder,
+        }
+        try:
+            info.update(self.retriever.info())
+        except Exception as exc:  # the index being unreachable must not hide the rest
+            info["index_error"] = str(exc)
+        return info
+
+
+def load_rows(files: list[Path]) -> list[Row]:
+    """Parse report files into one merged, deterministic list of rows."""
+    return merge_rows([], [parse_report(path).rows for path in files])
+
+
+def default_corpus(settings: Settings) -> list[Path]:
+    return sorted(settings.raw_dir.glob("*.txt"))
+
+
+_ENGINES: dict[tuple, Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def get_engine(corpus_files: list[Path] | None = None, settings: Settings | None = None) -> Engine:
+    """One engine per (settings, corpus) per process."""
+    settings = settings or get_settings()
+    files = sorted(Path(p).resolve() for p in (corpus_files or default_corpus(settings)))
+    key = (id(settings), tuple(files))
+    with _ENGINES_LOCK:
+        if key not in _ENGINES:
+            rows_path = settings.rows_dir / "rows.jsonl"
+            rows = load_rows(files)
+            if corpus_files is None and (not rows_path.exists() or read_rows(rows_path) != rows):
+                write_rows(rows, rows_path)
+            _ENGINES[key] = Engine(settings=settings, rows=rows, corpus_files=files)
+        return _ENGINES[key]
+
+
+def reset_engines() -> None:
+    with _ENGINES_LOCK:
+        _ENGINES.clear()
