@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 MIN_COVERAGE = 0.6
 MIN_PAIR_COVERAGE = 0.5
+STRONG_ENTITY = 8.0  # link score above which a short follow-up names its own row
 FACT_LABELS = {
     "capital_plan": "Kế hoạch vốn",
     "disbursed": "Đã giải ngân",
@@ -103,7 +104,7 @@ def _resolve_followup(q: Query, history: list[dict], engine: Engine) -> Query:
     if not previous:
         return q
     own_links = _links(q, engine, {"reports": [r["number"] for r in engine.reports()]}, use_retriever=False)
-    has_entity = bool(own_links) and own_links[0].coverage >= MIN_COVERAGE
+    has_entity = bool(own_links) and own_links[0].coverage >= MIN_COVERAGE and own_links[0].score >= STRONG_ENTITY
     short = len(content_tokens(q.text)) <= 3
     if has_entity and not (q.followup and not q.explicit_aspect):
         return q
@@ -170,7 +171,7 @@ def _links(q: Query, engine: Engine, scope: dict, *, use_retriever: bool = True,
             hits = {hit.row_id: rank for rank, hit in enumerate(found)}
         except Exception as exc:  # retrieval down: table linking still answers
             log.warning("retrieval unavailable: %s", exc)
-    links = engine.linker.link(q.norm.restored, candidates, hits)
+    links = engine.linker.link(q.norm.restored, candidates, hits, alternates=(fold_diacritics(q.text),))
     if q.row_ref:
         exact = [row for row in candidates if q.row_ref in row.row_numbers or row.row == q.row_ref]
         if exact and (scope.get("annex") or len({r.annex for r in exact}) == 1):
@@ -353,12 +354,12 @@ def _row_answer(q: Query, row: Row) -> Answer:
         if aspect == "lead" and "coordinating" in cells_by_role:
             col, val = cells_by_role["coordinating"]
             lines.append(f"Cơ quan phối hợp: {val}.")
-    elif aspect in FACT_LABELS or aspect in ("disbursed", "disbursement_rate"):
-        facts = _fact_lines(row, first=aspect)
-        if facts:
-            lines.extend(facts)
-        else:
-            lines.append(f"Báo cáo không nêu {FACT_LABELS.get(aspect, 'số liệu này').lower()} cho dự án này.")
+    elif aspect in FACT_LABELS:
+        if not row.facts.get(aspect) and not _mentions(row, aspect):
+            label = FACT_LABELS[aspect].lower()
+            return Answer(text=f"Không có trong báo cáo: báo cáo không nêu {label} của dự án/nhiệm vụ này.", route="none",
+                          abstained=True, confidence=0.0, suggestions=[_cite(row, None, row.name)], intent=q.intent)
+        lines.extend(_fact_lines(row, first=aspect))
     if row.marker:
         lines.append(f"Ký hiệu ({row.marker}): {row.marker_meaning or 'không có chú giải'}.")
     if aspect not in FACT_LABELS:
@@ -375,6 +376,21 @@ def _row_answer(q: Query, row: Row) -> Answer:
         cites.append(_cite(row, None, row.name))
     route = "retrieval" if q.intent in ("status", "detail") and aspect not in ROLE_LABELS else "table"
     return Answer(text=f"{head}:\n" + "\n".join(lines), citations=_dedupe(cites), route=route, intent=q.intent)
+
+
+_FACT_CUES = {
+    "capital_plan": ("ke hoach von",),
+    "disbursed": ("giai ngan",),
+    "disbursement_rate": ("giai ngan",),
+    "site_clearance": ("mat bang",),
+    "total_investment": ("tong muc dau tu", "tong von"),
+}
+
+
+def _mentions(row: Row, aspect: str) -> bool:
+    """Whether the status text speaks of ``aspect`` at all (even without a number we could type)."""
+    folded = fold_diacritics(_status(row))
+    return any(cue in folded for cue in _FACT_CUES.get(aspect, ()))
 
 
 def _fact_lines(row: Row, first: str | None = None) -> list[str]:
@@ -517,8 +533,8 @@ def _rank(q: Query, rows: list[Row], conditions: list[str]) -> Answer | None:
     text = f"{top.name} ({_label(top)}) có {label} {order}{scope_text}: {shown(top_fact)}."
     if top_fact.get("quote"):
         text += f" Báo cáo ghi: \"{top_fact['quote']}\"."
-    text += f"\nXếp hạng {len(ranked)} mục có nêu {label}:\n" + "\n".join(
-        f"{i}. {r.name} ({_short_label(r)}): {shown(f)}" for i, (_, r, f) in enumerate(ranked, 1)
+    text += f"\nXếp hạng các mục có nêu {label}:\n" + "\n".join(
+        f"- {r.name} ({_short_label(r)}): {shown(f)}" for _, r, f in ranked
     )
     table = [dict(_table_row(r), **{label: shown(f)}) for _, r, f in ranked]
     citations = [_cite(r, None, f.get("quote") or f["raw"]) for _, r, f in ranked]

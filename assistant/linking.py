@@ -24,7 +24,7 @@ STOPWORDS = frozenset(
     nghia y ky hieu gia tri bang dang moi nhat tong cong du an nhiem vu chi tieu de an cong trinh lieu
     giai ngan von ke hoach bo tri ty le phan tram trieu dong muc dau tu mat bang ban giao chu tri co quan don vi
     phoi hop thoi gian lap trinh phe duyet nguon san pham cap van ban quyet dinh so voi nghi quyet hdnd nq danh gia
-    tang giam dat tinh trang trang thai vuong mac kho khan ra sao the nao nhu the""".split()
+    tang giam dat tieu nganh tinh trang trang thai vuong mac kho khan ra sao the nao nhu the""".split()
 )
 _TOKEN_RE = re.compile(r"[0-9a-z]+(?:[.,/-][0-9a-z]+)*")
 
@@ -62,7 +62,13 @@ class Linker:
 
     def __init__(self, rows: list[Row]):
         self.rows = [row for row in rows]
-        self.name_tokens = {row.id: tokens(f"{row.name} {row.group_title or ''}") for row in rows}
+        by_id = {row.id: row for row in rows}
+
+        def parent_name(row: Row) -> str:
+            parent = by_id.get(f"{row.report}:{row.annex}:{row.parent}") if row.parent else None
+            return parent.name if parent and row.kind == "indicator" else ""
+
+        self.name_tokens = {row.id: tokens(f"{row.name} {row.group_title or ''} {parent_name(row)}") for row in rows}
         self.text_tokens = {row.id: tokens(row.text) for row in rows}
         self.text_sets = {rid: set(toks) for rid, toks in self.text_tokens.items()}
         self.name_sets = {rid: set(toks) for rid, toks in self.name_tokens.items()}
@@ -76,13 +82,21 @@ class Linker:
     def weight(self, token: str) -> float:
         return self.idf.get(token, self.max_idf)
 
-    def link(self, question: str, candidates: list[Row] | None = None, hits: dict[str, int] | None = None) -> list[Link]:
+    def link(
+        self,
+        question: str,
+        candidates: list[Row] | None = None,
+        hits: dict[str, int] | None = None,
+        alternates: tuple[str, ...] = (),
+    ) -> list[Link]:
+        """Rows ranked for ``question``; coverage is the best over ``question`` and ``alternates``
+        (e.g. the question as typed, before abbreviations were expanded)."""
         content = content_tokens(question)
         if not content:
             return []
-        pairs = content_pairs(question)
-        total = sum(self.weight(t) for t in set(content))
-        pair_total = sum(self.weight(a) + self.weight(b) for a, b in pairs)
+        views = [(set(content), content_pairs(question))]
+        views += [(set(content_tokens(alt)), content_pairs(alt)) for alt in alternates if content_tokens(alt)]
+        pairs = views[0][1]
         links = []
         for row in candidates if candidates is not None else self.rows:
             name, text = self.name_sets[row.id], self.text_sets[row.id]
@@ -97,8 +111,15 @@ class Linker:
             score = 2.0 * in_name + 1.0 * pair_name + 0.5 * in_text + 0.5 * pair_text - 0.01 * name_len
             if hits and row.id in hits:
                 score += 6.0 / (hits[row.id] + 2)
-            coverage = in_text / total if total else 0.0
-            pair_coverage = pair_text / pair_total if pair_total else 1.0
+            coverage, pair_coverage = max(self._coverage(view, text, self.text_pairs[row.id]) for view in views)
             links.append(Link(row, score, coverage, pair_coverage))
         links.sort(key=lambda link: (-link.score, link.row.order))
         return links
+
+    def _coverage(self, view: tuple[set[str], set[tuple[str, str]]], text: set[str], text_pairs: set) -> tuple[float, float]:
+        words, pairs = view
+        total = sum(self.weight(t) for t in words)
+        pair_total = sum(self.weight(a) + self.weight(b) for a, b in pairs)
+        covered = sum(self.weight(t) for t in words if t in text)
+        pair_covered = sum(self.weight(a) + self.weight(b) for a, b in pairs if (a, b) in text_pairs)
+        return (covered / total if total else 0.0, pair_covered / pair_total if pair_total else 1.0)

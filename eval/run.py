@@ -1,0 +1,459 @@
+"""End-to-end QA eval: every question through the same ``assistant.answer()``, scored and reported.
+
+Usage::
+
+    python -m eval.run                                 # eval/questions.jsonl → eval/out/
+    python -m eval.run --baseline --out eval/out       # + naive RAG baseline side by side
+    python -m eval.run --ids q001 q167 --limit 5       # a few questions
+    python -m eval.run --questions other.jsonl --corpus data/raw/a.txt data/raw/b.txt
+    python -m eval.run --min-correct 0.95              # exit 1 below 95 % correct
+
+Default corpus: every ``data/raw/*.txt`` plus, when the questions mention a report that only
+exists as a test fixture (``45/BC-UBND`` → ``tests/data/bao-cao-45-BC-UBND-2025-phu-luc.txt``),
+that fixture. Outputs in ``--out`` (default ``eval/out``): ``report.md`` (also printed),
+``results.jsonl`` (one line per question, answer + every score) and ``scores.png``.
+
+Question schema (JSONL): ``id, type, question, context ("" | str | list of earlier user turns,
+oldest first), must_include, sources [{report?, annex, row}], answer, notes``; a source without
+``report`` matches any report; unknown fields are ignored, missing optional ones default.
+Each earlier turn is answered first (as a chat would), so the history holds user and assistant turns.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eval import scoring
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_QUESTIONS = ROOT / "eval" / "questions.jsonl"
+DEFAULT_OUT = ROOT / "eval" / "out"
+RAW_DIR = ROOT / "data" / "raw"
+# Reports that exist only as test fixtures, added to the default corpus when questions mention them.
+FIXTURE_REPORTS = {"45/BC-UBND": ROOT / "tests" / "data" / "bao-cao-45-BC-UBND-2025-phu-luc.txt"}
+KHONG_DAU = "khong dau"
+CO_DAU = "có dấu"
+
+AnswerFn = Callable[..., Any]
+
+
+# ---------------------------------------------------------------- questions and corpus
+
+
+def normalize_question(raw: dict[str, Any], index: int = 0) -> dict[str, Any]:
+    """Fill defaults for a question record; ``context`` becomes a list of earlier user turns."""
+    context = raw.get("context") or []
+    if isinstance(context, str):
+        context = [context] if context.strip() else []
+    sources = []
+    for src in raw.get("sources") or []:
+        if isinstance(src, dict):
+            sources.append({k: (str(v) if v is not None else None) for k, v in src.items() if k in ("report", "annex", "row")})
+    return {
+        "id": str(raw.get("id") or f"q{index + 1:03d}"),
+        "type": str(raw.get("type") or "unknown"),
+        "question": str(raw.get("question") or ""),
+        "context": [str(c) for c in context if str(c).strip()],
+        "must_include": [str(m) for m in raw.get("must_include") or []],
+        "sources": sources,
+        "answer": str(raw.get("answer") or ""),
+        "notes": str(raw.get("notes") or ""),
+    }
+
+
+def load_questions(path: Path, ids: Sequence[str] | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    """Read a questions JSONL (blank lines and ``//`` comments skipped), keep ``ids`` then ``limit``."""
+    questions = []
+    for i, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines()):
+        if line.strip() and not line.lstrip().startswith("//"):
+            questions.append(normalize_question(json.loads(line), i))
+    if ids:
+        wanted = set(ids)
+        unknown = wanted - {q["id"] for q in questions}
+        if unknown:
+            raise SystemExit(f"Unknown question ids: {', '.join(sorted(unknown))}")
+        questions = [q for q in questions if q["id"] in wanted]
+    if limit is not None:
+        questions = questions[:limit]
+    return questions
+
+
+def default_corpus(questions: Sequence[dict[str, Any]]) -> list[Path]:
+    """``data/raw/*.txt`` + the fixture reports the questions mention (see ``FIXTURE_REPORTS``)."""
+    files = sorted(RAW_DIR.glob("*.txt"))
+    blob = json.dumps(list(questions), ensure_ascii=False)
+    for report, path in FIXTURE_REPORTS.items():
+        if report in blob and path.exists() and path not in files:
+            files.append(path)
+    return files
+
+
+# ---------------------------------------------------------------- running
+
+
+def _dump(obj: Any) -> Any:
+    if hasattr(obj, "model_dump"):
+        return obj.model_dump()
+    if isinstance(obj, dict):
+        return obj
+    return dict(vars(obj))
+
+
+def _engine_rows(engine: Any) -> tuple[dict[str, Any], set[str]]:
+    by_id = getattr(engine, "by_id", None)
+    rows = getattr(engine, "rows", None) or []
+    if not by_id:
+        by_id = {getattr(r, "id", None): r for r in rows}
+    reports = {getattr(r, "report", "") for r in (rows or by_id.values())} - {""}
+    return by_id, reports
+
+
+def run_one(
+    question: dict[str, Any], answer_fn: AnswerFn, engine: Any, by_id: dict[str, Any], reports: set[str]
+) -> dict[str, Any]:
+    """Ask the earlier turns then the question; score the final answer."""
+    history: list[dict[str, str]] = []
+    record: dict[str, Any] = {
+        "id": question["id"],
+        "type": question["type"],
+        "question": question["question"],
+        "context": question["context"],
+        "diacritics": scoring.has_diacritics(question["question"]),
+        "must_include": question["must_include"],
+        "sources": question["sources"],
+        "error": None,
+    }
+    try:
+        for turn in question["context"]:
+            previous = answer_fn(turn, list(history), engine=engine)
+            history += [{"role": "user", "content": turn}, {"role": "assistant", "content": previous.text}]
+        start = time.perf_counter()
+        reply = answer_fn(question["question"], list(history), engine=engine)
+        latency = (time.perf_counter() - start) * 1000
+    except Exception as exc:  # noqa: BLE001 - one broken question must not stop the eval
+        record.update(text="", citations=[], route="error", abstained=False, intent="", confidence=0.0,
+                      computed_values=[], latency_ms=0.0, error=f"{type(exc).__name__}: {exc}")
+        score = scoring.score_answer(question, "", False, [], by_id, (), reports, question["context"])
+        record.update(_score_fields(score))
+        record["correct"] = record["abstention_correct"] = False
+        record["reason"] = f"error: {record['error']}"
+        return record
+    citations = [_dump(c) for c in reply.citations]
+    computed = [str(v) for v in (getattr(reply, "computed_values", None) or [])]
+    score = scoring.score_answer(
+        question, reply.text, bool(reply.abstained), citations, by_id, computed, reports, question["context"]
+    )
+    record.update(
+        text=reply.text,
+        citations=citations,
+        route=getattr(reply, "route", ""),
+        abstained=bool(reply.abstained),
+        intent=getattr(reply, "intent", ""),
+        confidence=getattr(reply, "confidence", None),
+        computed_values=computed,
+        notices=list(getattr(reply, "notices", []) or []),
+        latency_ms=round(latency, 1),
+    )
+    record.update(_score_fields(score))
+    return record
+
+
+def _score_fields(score: scoring.Score) -> dict[str, Any]:
+    return {
+        "correct": score.correct,
+        "abstention_correct": score.abstention_correct,
+        "missing": score.missing,
+        "stated_numbers": scoring.fmt_numbers(score.stated_numbers),
+        "citation_precision": score.citation_precision,
+        "citation_recall": score.citation_recall,
+        "unsupported_numbers": scoring.fmt_numbers(score.unsupported),
+        "reason": score.reason,
+    }
+
+
+def baseline_query(question: dict[str, Any]) -> str:
+    """The baseline embeds the earlier user turns + the question (no LLM to rewrite follow-ups)."""
+    return " ".join([*question["context"], question["question"]])
+
+
+def run_baseline_one(question: dict[str, Any], baseline: Any) -> dict[str, Any]:
+    start = time.perf_counter()
+    text = baseline.retrieve(baseline_query(question))
+    latency = (time.perf_counter() - start) * 1000
+    score = scoring.score_answer(question, text, False)
+    return {
+        "baseline_correct": score.correct,
+        "baseline_abstention_correct": score.abstention_correct,
+        "baseline_missing": score.missing,
+        "baseline_latency_ms": round(latency, 1),
+        "baseline_text": text,
+    }
+
+
+@dataclass
+class EvalResult:
+    results: list[dict[str, Any]]
+    summary: dict[str, dict[str, Any]]
+    baseline_summary: dict[str, dict[str, Any]] | None = None
+    elapsed_s: float = 0.0
+    corpus: list[str] = field(default_factory=list)
+
+    @property
+    def correct_rate(self) -> float:
+        return self.summary["overall"]["correct"]
+
+
+def run_eval(
+    questions: Sequence[dict[str, Any]],
+    corpus_files: Sequence[Path] | None = None,
+    *,
+    baseline: bool = False,
+    out_dir: Path | None = None,
+    answer_fn: AnswerFn | None = None,
+    engine: Any | None = None,
+    progress: bool = True,
+) -> EvalResult:
+    """Load the engine once, answer + score every question (and the baseline), write the outputs.
+
+    ``answer_fn``/``engine`` default to ``assistant.answer`` / ``assistant.get_engine(corpus_files)``.
+    """
+    from tqdm import tqdm
+
+    started = time.perf_counter()
+    questions = [normalize_question(q, i) for i, q in enumerate(questions)]  # idempotent
+    corpus = list(corpus_files) if corpus_files else default_corpus(questions)
+    engines: dict[tuple, Any] = {}
+
+    def engine_for(question: dict[str, Any]) -> Any:
+        """Seed-only questions run on the seed corpus; questions about a fixture report add it.
+
+        With both reports loaded, a question that names no report is answered from the newest one
+        (by design), so seed questions must not see the newer synthetic report.
+        """
+        if engine is not None:
+            return engine
+        files = list(corpus)
+        if not corpus_files:
+            named = {src.get("report") for src in question["sources"]} | {
+                r for r in FIXTURE_REPORTS if r.split("/")[0] in question["question"]
+            }
+            files = [p for p in files if p not in FIXTURE_REPORTS.values() or
+                     any(FIXTURE_REPORTS.get(r) == p for r in named)]
+        key = tuple(files)
+        if key not in engines:
+            import assistant
+
+            loaded = assistant.get_engine(files)
+            engines[key] = (loaded, *_engine_rows(loaded))
+        return engines[key]
+
+    if answer_fn is None:
+        import assistant
+
+        answer_fn = assistant.answer
+    results = []
+    for q in tqdm(questions, desc="assistant", unit="q", disable=not progress, file=sys.stderr):
+        chosen = engine_for(q)
+        if chosen is engine:
+            chosen = (engine, *_engine_rows(engine))
+        results.append(run_one(q, answer_fn, chosen[0], chosen[1], chosen[2]))
+    baseline_summary = None
+    if baseline:
+        from eval.baseline import Baseline
+
+        with Baseline(corpus) as base:
+            for record, q in zip(
+                results, tqdm(questions, desc="baseline", unit="q", disable=not progress, file=sys.stderr), strict=True
+            ):
+                record.update(run_baseline_one(q, base))
+        baseline_summary = summarize(results, prefix="baseline_")
+    result = EvalResult(
+        results=results,
+        summary=summarize(results),
+        baseline_summary=baseline_summary,
+        elapsed_s=time.perf_counter() - started,
+        corpus=[str(p) for p in corpus],
+    )
+    if out_dir is not None:
+        write_outputs(result, Path(out_dir))
+    return result
+
+
+# ---------------------------------------------------------------- summary and outputs
+
+
+def _percentile(values: Sequence[float], q: float) -> float | None:
+    if not values:
+        return None
+    import numpy as np
+
+    return float(np.percentile(values, q))
+
+
+def _bucket_stats(records: Sequence[dict[str, Any]], prefix: str) -> dict[str, Any]:
+    n = len(records)
+    lat = [r[f"{prefix}latency_ms"] for r in records if r.get(f"{prefix}latency_ms") is not None]
+    stats: dict[str, Any] = {
+        "n": n,
+        "correct": sum(bool(r.get(f"{prefix}correct")) for r in records) / n if n else 0.0,
+        "abstention_correct": sum(bool(r.get(f"{prefix}abstention_correct")) for r in records) / n if n else 0.0,
+        "latency_p50": _percentile(lat, 50),
+        "latency_p95": _percentile(lat, 95),
+    }
+    if not prefix:
+        stats["citation_precision"] = sum(r["citation_precision"] or 0 for r in records) / n if n else 0.0
+        stats["citation_recall"] = sum(r["citation_recall"] or 0 for r in records) / n if n else 0.0
+        stats["unsupported"] = sum(len(r["unsupported_numbers"] or []) for r in records)
+    return stats
+
+
+def summarize(results: Sequence[dict[str, Any]], prefix: str = "") -> dict[str, dict[str, Any]]:
+    """Buckets: ``overall``, one per type (in first-seen order), ``có dấu`` and ``khong dau``."""
+    buckets: dict[str, list[dict[str, Any]]] = {"overall": list(results)}
+    for r in results:
+        buckets.setdefault(f"type:{r['type']}", []).append(r)
+    buckets[CO_DAU] = [r for r in results if r["diacritics"]]
+    buckets[KHONG_DAU] = [r for r in results if not r["diacritics"]]
+    return {name: _bucket_stats(recs, prefix) for name, recs in buckets.items() if recs}
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:.1f}%"
+
+
+def _ms(x: float | None) -> str:
+    return "—" if x is None else f"{x:.0f}"
+
+
+def _label(name: str) -> str:
+    return name.removeprefix("type:")
+
+
+def render_report(result: EvalResult) -> str:
+    lines = [
+        "# QA eval",
+        "",
+        f"Questions: {len(result.results)} · corpus: {', '.join(Path(p).name for p in result.corpus)} · "
+        f"elapsed: {result.elapsed_s:.1f} s",
+        "",
+        "## Assistant",
+        "",
+        "| bucket | n | correct | abstention ok | cit. precision | cit. recall | unsupported nums | p50 ms | p95 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, s in result.summary.items():
+        lines.append(
+            f"| {_label(name)} | {s['n']} | {_pct(s['correct'])} | {_pct(s['abstention_correct'])} | "
+            f"{s['citation_precision']:.2f} | {s['citation_recall']:.2f} | {s['unsupported']} | "
+            f"{_ms(s['latency_p50'])} | {_ms(s['latency_p95'])} |"
+        )
+    if result.baseline_summary:
+        lines += [
+            "",
+            "## Ours vs baseline",
+            "",
+            "Baseline: RecursiveCharacterTextSplitter(1000, 150) over the raw text, same embedder, Chroma "
+            "top-4; the answer is the retrieved text (correct = every must_include is in it). It never "
+            "abstains and cannot cite rows (citations and unsupported numbers: n/a).",
+            "",
+            "| bucket | n | ours correct | baseline correct | ours abstention ok | baseline abstention ok "
+            "| ours p50 ms | baseline p50 ms |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for name, s in result.summary.items():
+            b = result.baseline_summary.get(name, {})
+            lines.append(
+                f"| {_label(name)} | {s['n']} | {_pct(s['correct'])} | {_pct(b.get('correct'))} | "
+                f"{_pct(s['abstention_correct'])} | {_pct(b.get('abstention_correct'))} | "
+                f"{_ms(s['latency_p50'])} | {_ms(b.get('latency_p50'))} |"
+            )
+    failing = [r for r in result.results if not r["correct"]]
+    lines += ["", f"## Failing questions ({len(failing)})", ""]
+    lines += [f"- `{r['id']}` ({r['type']}): {r['reason']}" for r in failing] or ["(none)"]
+    flagged = [r for r in result.results if r["unsupported_numbers"]]
+    lines += ["", f"## Answers with unsupported numbers ({len(flagged)})", ""]
+    lines += [f"- `{r['id']}`: {', '.join(r['unsupported_numbers'])}" for r in flagged] or ["(none)"]
+    return "\n".join(lines) + "\n"
+
+
+def plot_scores(result: EvalResult, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = [n for n in result.summary if n.startswith("type:")] + ["overall"]
+    ours = [100 * result.summary[n]["correct"] for n in names]
+    xs = list(range(len(names)))
+    fig, ax = plt.subplots(figsize=(max(8, 0.8 * len(names)), 4.5))
+    if result.baseline_summary:
+        base = [100 * result.baseline_summary.get(n, {}).get("correct", 0.0) for n in names]
+        ax.bar([x - 0.2 for x in xs], ours, width=0.4, label="ours", color="#2b7bba")
+        ax.bar([x + 0.2 for x in xs], base, width=0.4, label="baseline (naive RAG)", color="#c8c8c8")
+        ax.legend(loc="lower right")
+    else:
+        ax.bar(xs, ours, width=0.6, label="ours", color="#2b7bba")
+    ax.set_xticks(xs, [_label(n) for n in names], rotation=35, ha="right")
+    ax.set_ylabel("correct (%)")
+    ax.set_ylim(0, 105)
+    ax.set_title(f"Correct answers per question type (n={len(result.results)})")
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def write_outputs(result: EvalResult, out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "report.md").write_text(render_report(result), encoding="utf-8")
+    with (out_dir / "results.jsonl").open("w", encoding="utf-8") as fh:
+        for record in result.results:
+            fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+    summary = {"summary": result.summary, "baseline_summary": result.baseline_summary,
+               "elapsed_s": result.elapsed_s, "corpus": result.corpus}
+    (out_dir / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    plot_scores(result, out_dir / "scores.png")
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m eval.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS, help="questions JSONL")
+    parser.add_argument("--corpus", type=Path, nargs="+", default=None,
+                        help="report .txt files (default: data/raw/*.txt + mentioned fixture reports)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default eval/out)")
+    parser.add_argument("--baseline", action="store_true", help="also run the naive RAG baseline")
+    parser.add_argument("--min-correct", type=float, default=None, help="exit 1 when the correct rate is below this")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    parser.add_argument("--ids", nargs="+", default=None, help="only these question ids")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    questions = load_questions(args.questions, args.ids, args.limit)
+    if not questions:
+        print("No questions to run.", file=sys.stderr)
+        return 2
+    result = run_eval(questions, args.corpus, baseline=args.baseline, out_dir=args.out, progress=not args.no_progress)
+    print(render_report(result))
+    print(f"Outputs in {args.out} (report.md, results.jsonl, summary.json, scores.png)")
+    print(f"Elapsed: {result.elapsed_s:.1f} s")
+    if args.min_correct is not None and result.correct_rate < args.min_correct:
+        print(f"FAIL: correct {result.correct_rate:.1%} < required {args.min_correct:.1%}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
