@@ -355,7 +355,7 @@ def _row_answer(q: Query, row: Row) -> Answer:
             col, val = cells_by_role["coordinating"]
             lines.append(f"Cơ quan phối hợp: {val}.")
     elif aspect in FACT_LABELS:
-        if not row.facts.get(aspect) and not _mentions(row, aspect):
+        if not row.facts.get(aspect):
             label = FACT_LABELS[aspect].lower()
             return Answer(text=f"Không có trong báo cáo: báo cáo không nêu {label} của dự án/nhiệm vụ này.", route="none",
                           abstained=True, confidence=0.0, suggestions=[_cite(row, None, row.name)], intent=q.intent)
@@ -376,21 +376,6 @@ def _row_answer(q: Query, row: Row) -> Answer:
         cites.append(_cite(row, None, row.name))
     route = "retrieval" if q.intent in ("status", "detail") and aspect not in ROLE_LABELS else "table"
     return Answer(text=f"{head}:\n" + "\n".join(lines), citations=_dedupe(cites), route=route, intent=q.intent)
-
-
-_FACT_CUES = {
-    "capital_plan": ("ke hoach von",),
-    "disbursed": ("giai ngan",),
-    "disbursement_rate": ("giai ngan",),
-    "site_clearance": ("mat bang",),
-    "total_investment": ("tong muc dau tu", "tong von"),
-}
-
-
-def _mentions(row: Row, aspect: str) -> bool:
-    """Whether the status text speaks of ``aspect`` at all (even without a number we could type)."""
-    folded = fold_diacritics(_status(row))
-    return any(cue in folded for cue in _FACT_CUES.get(aspect, ()))
 
 
 def _fact_lines(row: Row, first: str | None = None) -> list[str]:
