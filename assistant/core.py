@@ -8,6 +8,7 @@ copied from the cited cells. With nothing to cite it abstains.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from typing import Any
 
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 
 MIN_COVERAGE = 0.6
 MIN_PAIR_COVERAGE = 0.5
-STRONG_ENTITY = 8.0  # link score above which a short follow-up names its own row
+STRONG_ENTITY = 12.0  # link score above which a short follow-up names its own row
 FACT_LABELS = {
     "capital_plan": "Kế hoạch vốn",
     "disbursed": "Đã giải ngân",
@@ -137,7 +138,7 @@ def _scope(q: Query, engine: Engine, filters: dict) -> dict:
         named = [r["number"] for r in engine.reports() if (r["date"] or "").startswith(str(q.report_year))]
         reports = [r for r in reports if r in named] or reports
     annex = q.annex or filters.get("annex")
-    return {"reports": reports, "annex": annex}
+    return {"reports": reports, "annex": annex, "annexes": q.annexes if len(q.annexes) > 1 else []}
 
 
 def _in_scope(row: Row, scope: dict, kinds: tuple[str, ...] | None = None) -> bool:
@@ -162,17 +163,45 @@ def _dispatch(q: Query, engine: Engine, scope: dict) -> Answer:
 # Linking
 
 
-def _links(q: Query, engine: Engine, scope: dict, *, use_retriever: bool = True, kinds=None) -> list[Link]:
+_REPORT_ID_RE = re.compile(r"\b\d{1,4}\s*[/\s]\s*bc\s*[-\s]?\s*(?:ubnd|ủy ban nhân dân)\b", re.IGNORECASE)
+
+
+def _link_text(q: Query, text: str | None = None) -> str:
+    """The question without the words that say what is asked (the aspect cue): what is left names the row."""
+    folded = fold_diacritics(_REPORT_ID_RE.sub(" ", text if text is not None else q.norm.restored))
+    if q.aspect_cue:
+        folded = folded.replace(q.aspect_cue, " ")
+    return folded
+
+
+def _links(
+    q: Query, engine: Engine, scope: dict, *, use_retriever: bool = True, kinds=None, text: str | None = None
+) -> list[Link]:
     candidates = [row for row in engine.rows if _in_scope(row, scope, kinds) and row.kind != "group"]
+    annexes = scope.get("annexes") or []
+    if annexes:
+        candidates = [row for row in candidates if row.annex in annexes]
     hits: dict[str, int] = {}
-    if use_retriever:
+    if use_retriever and text is None:
         try:
-            found = engine.retriever.search(q.text, k=10, filters={"annex": scope["annex"]} if scope.get("annex") else None)
+            found = engine.retriever.search(q.norm.restored, k=10, filters={"annex": scope["annex"]} if scope.get("annex") else None)
             hits = {hit.row_id: rank for rank, hit in enumerate(found)}
         except Exception as exc:  # retrieval down: table linking still answers
             log.warning("retrieval unavailable: %s", exc)
-    links = engine.linker.link(q.norm.restored, candidates, hits, alternates=(fold_diacritics(q.text),))
-    if q.row_ref:
+    link_text = _link_text(q, text)
+    alternates = () if text is not None else (_link_text(q, q.text),)
+    agency = _agency_in(q, engine) if text is None else None
+    if agency:
+        from structured.agency import agency_matches
+
+        leads = {row.id for row in candidates if any(agency_matches(agency, v) for c, v in row.cells.items() if column_role(c) == "lead")}
+        stripped = _without_agency(link_text, agency)
+        if content_tokens(stripped) and leads:
+            link_text = stripped
+            alternates = tuple(_without_agency(alt, agency) for alt in alternates)
+            candidates = [row for row in candidates if row.id in leads] or candidates
+    links = engine.linker.link(link_text, candidates, hits, alternates=alternates)
+    if q.row_ref and text is None:
         exact = [row for row in candidates if q.row_ref in row.row_numbers or row.row == q.row_ref]
         if exact and (scope.get("annex") or len({r.annex for r in exact}) == 1):
             links = [Link(exact[0], 1e6, 1.0, 1.0)] + [link for link in links if link.row.id != exact[0].id]
@@ -187,6 +216,14 @@ def _links(q: Query, engine: Engine, scope: dict, *, use_retriever: bool = True,
     return links
 
 
+def _without_agency(folded: str, agency: str) -> str:
+    from structured.agency import normalize_agency
+
+    for name in {fold_diacritics(agency), fold_diacritics(normalize_agency(agency))}:
+        folded = folded.replace(name, " ")
+    return re.sub(r"\bso\s+(?:tttt|khcn|gtvt|kh&cn|kh&dt|tn&mt|nn&ptnt|ld-tb&xh|vh,tt&dl|yte)\b", " ", folded)
+
+
 def _report_matches_years(row: Row, q: Query) -> bool:
     return bool(q.years) and row.facts.get("year") in q.years
 
@@ -195,31 +232,97 @@ def _confident(link: Link | None) -> bool:
     return link is not None and link.coverage >= MIN_COVERAGE and (link.pair_coverage >= MIN_PAIR_COVERAGE or link.coverage >= 0.9)
 
 
+def _best(links: list[Link]) -> Link | None:
+    """The highest-scoring link that explains the question; retrieval rank alone never decides."""
+    return next((link for link in links if _confident(link)), None)
+
+
 # ---------------------------------------------------------------------------------------------
 # Single-row answers
+
+
+_SPLIT_RE = re.compile(r"\s+(?:va|voi|hay|hoac)\s+|\s*[,;]\s*")
+
+
+def _parts(q: Query, engine: Engine, scope: dict) -> list[Link]:
+    """'Khu hành chính và Trung tâm văn hóa Tây Đô': one confident row per named entity, if several."""
+    text = _link_text(q)
+    pieces = [p for p in _SPLIT_RE.split(text) if len(content_tokens(p)) >= 1]
+    if len(pieces) < 2:
+        return []
+    found: list[Link] = []
+    for piece in pieces:
+        best = _best(_links(q, engine, scope, text=piece))
+        if best and best.score >= STRONG_ENTITY and all(best.row.id != other.row.id for other in found):
+            found.append(best)
+    return found if len(found) >= 2 else []
 
 
 def _single(q: Query, engine: Engine, scope: dict) -> Answer:
     kinds = ("indicator",) if q.kind == "indicator" and q.intent in ("compare", "lookup") and q.aspect else None
     links = _links(q, engine, scope, kinds=kinds)
-    if kinds and not _confident(links[0] if links else None):
+    best = _best(links)
+    if kinds and best is None:
         links = _links(q, engine, scope)
-    best = links[0] if links else None
-    if not _confident(best):
+        best = _best(links)
+    parts = _parts(q, engine, scope)
+    if best is None and not parts:
         return _abstain(q, engine, scope, links)
-    row = best.row
-    if row.kind == "indicator":
-        return _indicator_answer(q, row, engine)
-    reply = _row_answer(q, row)
-    if q.intent in ("status", "detail", "lookup") and q.aspect is None:
-        others = [
-            link.row for link in links[1:4]
-            if link.row.annex != row.annex and link.coverage >= best.coverage - 0.05 and link.score >= 0.85 * best.score
+    if not parts and (_unknown_words(q, engine) or _unit_not_stated(q, best.row)):
+        return _abstain(q, engine, scope, links)
+    rows = [link.row for link in parts] if parts else [best.row]
+    if q.cross_annex and not parts:
+        rows += [
+            link.row for link in links
+            if _confident(link) and link.row.annex not in {r.annex for r in rows} and link.score >= 0.6 * best.score
         ]
-        for other in others:
-            reply.text += f"\n\nCũng được nêu tại {_label(other)}: {other.name}. {_status(other) or ''}".rstrip()
-            reply.citations.append(_cite(other, _status_column(other), _status(other)))
-    return reply
+    if q.annexes and len(q.annexes) > 1:
+        for annex in q.annexes:
+            if annex not in {r.annex for r in rows}:
+                extra = _best([link for link in links if link.row.annex == annex])
+                if extra:
+                    rows.append(extra.row)
+    replies = [_indicator_answer(q, row, engine) if row.kind == "indicator" else _row_answer(q, row) for row in rows]
+    if len(replies) == 1:
+        return replies[0]
+    abstained = [reply for reply in replies if reply.abstained]
+    replies = [reply for reply in replies if not reply.abstained] or replies[:1]
+    merged = Answer(
+        text="\n\n".join(reply.text for reply in replies),
+        citations=_dedupe([c for reply in replies for c in reply.citations]),
+        route=replies[0].route,
+        chart=replies[0].chart,
+        abstained=all(reply.abstained for reply in replies),
+        intent=q.intent,
+    )
+    if abstained and not merged.abstained:
+        merged.notices.append("Một số mục được hỏi không có số liệu này trong báo cáo.")
+    return merged
+
+
+def _unknown_words(q: Query, engine: Engine) -> list[str]:
+    """Content words of the question that occur nowhere in the corpus (after typo repair): 'CPI'."""
+    words = [t for t in content_tokens(_link_text(q)) if t.isalpha() and len(t) >= 3]
+    return [t for t in words if t not in engine.linker.idf]
+
+
+_UNIT_RE = re.compile(r"\b(?:bao nhieu|may)\s+([a-z]+(?:\s+[a-z]+)?)")
+_GENERIC_UNITS = ("ty", "trieu", "phan", "%", "nam", "lan", "thang", "ngay", "du an", "nhiem vu", "chi tieu", "tien", "von")
+
+
+def _unit_not_stated(q: Query, row: Row) -> bool:
+    """'… đạt bao nhiêu điểm?' about a row that states no number of điểm."""
+    match = _UNIT_RE.search(fold_diacritics(q.text))
+    if not match or q.aspect or row.kind == "indicator":
+        return False
+    unit = match.group(1)
+    if unit.startswith(_GENERIC_UNITS) or unit.split()[0] in STOP_UNITS:
+        return False
+    first = unit.split()[0]
+    return not re.search(rf"\d[\d.,]*\s*{re.escape(first)}\b", fold_diacritics(row.text))
+
+
+STOP_UNITS = frozenset("la duoc con thi roi vay va cua".split())
 
 
 def _abstain(q: Query, engine: Engine, scope: dict, links: list[Link]) -> Answer:
@@ -275,11 +378,11 @@ def _indicator_answer(q: Query, row: Row, engine: Engine) -> Answer:
         add("vs_target_pct", "ước thực hiện so Nghị quyết")
         add("vs_prev_pct", f"so năm {prev_year}")
     text = f"{head}: " + "; ".join(parts) + "." if parts else f"{head}: báo cáo không ghi số liệu cho dòng này."
-    verdict = facts.get("verdict") or _parent_verdict(row, engine)
+    verdict = facts.get("verdict")
     computed = facts.get("computed_vs_target")
     if verdict:
         text += f" Đánh giá của báo cáo: {verdict}."
-        cites.append(_cite(row if facts.get("verdict") else engine.by_id[_parent_id(row)], "Ghi chú", verdict))
+        cites.append(_cite(row, "Ghi chú", verdict))
     if computed and q.aspect in ("vs_target", None, "target"):
         text += f" Đối chiếu ước thực hiện với Nghị quyết: {_COMPUTED[computed]}."
     if row.children and not parts:
@@ -299,15 +402,6 @@ def _indicator_answer(q: Query, row: Row, engine: Engine) -> Answer:
 
 
 _COMPUTED = {"met": "đạt", "not_met": "chưa đạt", "exceeded": "vượt"}
-
-
-def _parent_id(row: Row) -> str:
-    return f"{row.report}:{row.annex}:{row.parent}" if row.parent else row.id
-
-
-def _parent_verdict(row: Row, engine: Engine) -> str | None:
-    parent = engine.by_id.get(_parent_id(row))
-    return parent.facts.get("verdict") if parent and parent is not row else None
 
 
 def _chart(row: Row) -> dict | None:
@@ -355,20 +449,24 @@ def _row_answer(q: Query, row: Row) -> Answer:
             col, val = cells_by_role["coordinating"]
             lines.append(f"Cơ quan phối hợp: {val}.")
     elif aspect in FACT_LABELS:
-        if not row.facts.get(aspect):
+        mention = _mention_sentence(row, aspect) if not row.facts.get(aspect) else None
+        if mention:
+            lines.append(f"Báo cáo không nêu {FACT_LABELS[aspect].lower()} dưới dạng số liệu riêng; báo cáo ghi: \"{mention}\"")
+        elif not row.facts.get(aspect):
             label = FACT_LABELS[aspect].lower()
             return Answer(text=f"Không có trong báo cáo: báo cáo không nêu {label} của dự án/nhiệm vụ này.", route="none",
                           abstained=True, confidence=0.0, suggestions=[_cite(row, None, row.name)], intent=q.intent)
-        lines.extend(_fact_lines(row, first=aspect))
+        else:
+            lines.extend(_fact_lines(row, first=aspect))
     if row.marker:
         lines.append(f"Ký hiệu ({row.marker}): {row.marker_meaning or 'không có chú giải'}.")
     if aspect not in FACT_LABELS:
         lines.extend(_fact_lines(row))
     status = _status(row)
-    if status and aspect not in ROLE_LABELS:
+    if status:
         lines.append(f"Tình hình theo báo cáo: {status}")
         cites.append(_cite(row, _status_column(row), status))
-    elif aspect not in ROLE_LABELS and not status:
+    elif aspect not in ROLE_LABELS:
         lines.append("Báo cáo không có nội dung tình hình thực hiện cho dòng này.")
     if row.footnotes and aspect not in ROLE_LABELS:
         lines.append("Chú thích: " + " ".join(row.footnotes))
@@ -376,6 +474,24 @@ def _row_answer(q: Query, row: Row) -> Answer:
         cites.append(_cite(row, None, row.name))
     route = "retrieval" if q.intent in ("status", "detail") and aspect not in ROLE_LABELS else "table"
     return Answer(text=f"{head}:\n" + "\n".join(lines), citations=_dedupe(cites), route=route, intent=q.intent)
+
+
+_FACT_CUES = {
+    "capital_plan": ("ke hoach von",),
+    "disbursed": ("giai ngan",),
+    "disbursement_rate": ("giai ngan",),
+    "site_clearance": ("mat bang",),
+    "total_investment": ("tong muc dau tu",),
+}
+
+
+def _mention_sentence(row: Row, aspect: str) -> str | None:
+    """A status sentence that speaks of ``aspect`` and states a number, e.g. 'giải phóng mặt bằng … (5,7ha)'."""
+    for sentence in re.split(r"(?<=[.;])\s+|\n", _status(row)):
+        folded = fold_diacritics(sentence)
+        if any(cue in folded for cue in _FACT_CUES.get(aspect, ())) and re.search(r"\d", sentence):
+            return sentence.strip(" -")
+    return None
 
 
 def _fact_lines(row: Row, first: str | None = None) -> list[str]:
@@ -548,7 +664,8 @@ def _agency_in(q: Query, engine: Engine) -> str | None:
 
     try:
         names = engine.__dict__.setdefault("_agency_names", _known_agencies(engine))
-        found = agencies_mentioned(f"{q.norm.expanded} {q.norm.restored}", names)
+        text = _REPORT_ID_RE.sub(" ", f"{q.norm.expanded} | {q.norm.restored}")
+        found = agencies_mentioned(text, names)
     except Exception as exc:
         log.warning("agency linking failed: %s", exc)
         return None

@@ -24,7 +24,7 @@ STOPWORDS = frozenset(
     nghia y ky hieu gia tri bang dang moi nhat tong cong du an nhiem vu chi tieu de an cong trinh lieu
     giai ngan von ke hoach bo tri ty le phan tram trieu dong muc dau tu mat bang ban giao chu tri co quan don vi
     phoi hop thoi gian lap trinh phe duyet nguon san pham cap van ban quyet dinh so voi nghi quyet hdnd nq danh gia
-    tang giam dat tieu nganh tinh trang trang thai vuong mac kho khan ra sao the nao nhu the""".split()
+    tang giam dat tieu nganh nhac neu khac nhau the hien tinh trang trang thai vuong mac kho khan ra sao the nao nhu the""".split()
 )
 _TOKEN_RE = re.compile(r"[0-9a-z]+(?:[.,/-][0-9a-z]+)*")
 

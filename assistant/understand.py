@@ -16,7 +16,8 @@ from ingestion.cleaning import fold_diacritics, nfc
 from retrieval.normalize import NormalizedQuery, Vocabulary, normalize_query
 
 ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV", "5": "V", "6": "VI", "7": "VII", "8": "VIII", "9": "IX", "10": "X"}
-_ANNEX_RE = re.compile(r"\b(?:phu luc|pl)\s*([ivx]+|\d+)\b")
+_ANNEX_LIST_RE = re.compile(r"\b(?:phu luc|pl)\s*((?:[ivx]+|\d+)\b(?:\s*(?:,|va|hoac)\s*(?:phu luc\s*)?(?:[ivx]+|\d+)\b)*)")
+_CROSS_RE = re.compile(r"\b(?:cac phu luc|nhung phu luc|phu luc nao|o dau trong bao cao|duoc nhac o|duoc neu o nhung)\b")
 _MARKER_RE = re.compile(r"\(\s*(\*{1,4})\s*\)|(?<![\w*])(\*{1,4})(?![\w*])")
 _MARKER_WORDS_RE = re.compile(r"\b(1|2|3|4|mot|hai|ba|bon)\s*(?:dau\s*)?sao\b")
 _YEAR_RE = re.compile(r"\b(20\d{2})\b")
@@ -35,7 +36,7 @@ VERDICTS = {"chua dat": "Chưa đạt NQ", "co ban dat": "Cơ bản đạt NQ", 
 # (aspect, folded cues) — checked in order; the first cue found decides.
 PROJECT_ASPECTS: list[tuple[str, tuple[str, ...]]] = [
     ("site_clearance", ("mat bang", "gpmb", "giai phong mat")),
-    ("total_investment", ("tong muc dau tu", "tong von dau tu du an", "tong muc")),
+    ("total_investment", ("tong muc dau tu", "tong von dau tu", "tong muc")),
     ("disbursement_rate", ("ty le giai ngan", "giai ngan dat bao nhieu phan tram", "giai ngan bao nhieu phan tram", "giai ngan bao nhieu %")),
     ("disbursed", ("giai ngan",)),
     ("capital_plan", ("ke hoach von", "von giao", "bo tri von", "duoc bo tri", "kh von")),
@@ -47,7 +48,7 @@ PROJECT_ASPECTS: list[tuple[str, tuple[str, ...]]] = [
     ("product", ("san pham",)),
     ("approver", ("cap phe duyet", "ai phe duyet", "cap trinh")),
     ("documents", ("van ban nao", "quyet dinh nao", "nghi quyet nao", "ke hoach nao", "so hieu van ban")),
-    ("marker", ("tinh trang", "trang thai", "dang o giai doan", "ky hieu")),
+    ("marker", ("tinh trang", "trang thai", "dang o giai doan", "ky hieu", "nhom trang thai")),
 ]
 INDICATOR_ASPECTS: list[tuple[str, tuple[str, ...]]] = [
     ("vs_target", ("co dat", "dat nghi quyet", "dat nq", "dat chi tieu", "dat muc tieu", "so voi nghi quyet", "so voi nq",
@@ -101,6 +102,10 @@ class Query:
     kind: str | None = None
     rank_by: str | None = None
     rank_order: str = "desc"
+    annexes: list[str] = field(default_factory=list)
+    group: str | None = None
+    aspect_cue: str | None = None
+    cross_annex: bool = False
     injection: bool = False
     followup: bool = False
     explicit_aspect: bool = False
@@ -128,9 +133,16 @@ def is_greeting(text: str) -> bool:
 
 
 def _first_aspect(folded: str, table: list[tuple[str, tuple[str, ...]]]) -> str | None:
+    found = first_cue(folded, table)
+    return found[0] if found else None
+
+
+def first_cue(folded: str, table: list[tuple[str, tuple[str, ...]]]) -> tuple[str, str] | None:
+    """The first (aspect, cue) whose cue occurs in ``folded``."""
     for aspect, cues in table:
-        if any(cue in folded for cue in cues):
-            return aspect
+        for cue in cues:
+            if cue in folded:
+                return aspect, cue
     return None
 
 
@@ -141,9 +153,14 @@ def understand(text: str, vocab: Vocabulary) -> Query:
     both = f"{folded} | {restored_folded}"
     q = Query(text=text, norm=norm, folded=folded)
     q.injection = bool(_INJECTION_RE.search(both))
-    if m := _ANNEX_RE.search(folded):
-        token = m.group(1).upper()
-        q.annex = ROMAN.get(token, token)
+    for m in _ANNEX_LIST_RE.finditer(folded):
+        for token in re.findall(r"[ivx]+|\d+", m.group(1)):
+            numeral = ROMAN.get(token.upper(), token.upper())
+            if numeral not in q.annexes:
+                q.annexes.append(numeral)
+    if len(q.annexes) == 1:
+        q.annex = q.annexes[0]
+    q.cross_annex = len(q.annexes) > 1 or bool(_CROSS_RE.search(folded))
     if m := _MARKER_RE.search(text):
         q.marker = m.group(1) or m.group(2)
     elif m := _MARKER_WORDS_RE.search(folded):
@@ -155,10 +172,9 @@ def understand(text: str, vocab: Vocabulary) -> Query:
         q.report_year = int(m.group(1))
     if m := _ROW_REF_RE.search(folded):
         q.row_ref = m.group(1)
-    for cue, verdict in VERDICTS.items():
-        if re.search(rf"\b{cue} (?:nghi quyet|nq)\b", folded) or re.search(rf"\bdanh gia (?:la )?{cue}\b", folded):
-            q.verdict = verdict
-            break
+    q.verdict = _verdict(folded)
+    if m := re.search(r"\bnhom\s+(\d+)\b", folded):
+        q.group = m.group(1)
     if re.search(r"\bchi tieu\b", folded) or any(cue in both for cue in _INDICATOR_CUES):
         q.kind = "indicator"
     if re.search(r"\b(du an|cong trinh)\b", folded):
@@ -169,7 +185,26 @@ def understand(text: str, vocab: Vocabulary) -> Query:
     q.followup = bool(_FOLLOWUP_RE.search(folded))
     q.intent, q.aspect = _intent(q, both)
     q.explicit_aspect = q.aspect is not None
+    if q.aspect:
+        table = INDICATOR_ASPECTS if q.kind == "indicator" else PROJECT_ASPECTS
+        cue = first_cue(both, table) or first_cue(both, RANK_FACTS)
+        q.aspect_cue = cue[1] if cue else None
     return q
+
+
+_VERDICT_RE = re.compile(r"(?<!khong tinh )(?<!tru )\b(chua dat|co ban dat|vuot|dat)\s*(?:nghi quyet|nq)\b")
+
+
+def _verdict(folded: str) -> str | None:
+    """The first verdict the question asks about: 'đạt NQ (không tính vượt)' → 'Đạt NQ'."""
+    for match in _VERDICT_RE.finditer(folded):
+        before = folded[max(0, match.start() - 12) : match.start()]
+        if "khong tinh" in before or "ngoai" in before:
+            continue
+        return VERDICTS[match.group(1)]
+    if m := re.search(r"\bdanh gia (?:la )?(chua dat|co ban dat|vuot|dat)\b", folded):
+        return VERDICTS[m.group(1)]
+    return None
 
 
 def _intent(q: Query, folded: str) -> tuple[str, str | None]:
@@ -187,6 +222,8 @@ def _intent(q: Query, folded: str) -> tuple[str, str | None]:
         return "list", None
     indicator_aspect = _first_aspect(folded, INDICATOR_ASPECTS)
     project_aspect = _first_aspect(folded, PROJECT_ASPECTS)
+    if project_aspect in ("disbursed", "disbursement_rate", "site_clearance", "capital_plan") and q.kind == "indicator":
+        q.kind = "project"
     if q.kind == "indicator" and indicator_aspect:
         return ("compare" if indicator_aspect in ("vs_target", "vs_prev") else "lookup"), indicator_aspect
     if project_aspect and q.kind != "indicator":

@@ -63,6 +63,18 @@ ABBREVIATIONS: dict[str, str] = {
     "XD": "Xây dựng",
     "TW": "Trung ương",
     "GRDP": "GRDP tổng sản phẩm trên địa bàn",
+    "CTMTQG": "Chương trình mục tiêu quốc gia",
+    "KT-XH": "kinh tế - xã hội",
+    "KTXH": "kinh tế - xã hội",
+    "HTX": "hợp tác xã",
+    "CNC": "công nghệ cao",
+    "CSDL": "cơ sở dữ liệu",
+    "ĐH": "Đại học",
+    "BV": "Bệnh viện",
+    "VN": "Việt Nam",
+    "HQ": "Hàn Quốc",
+    "ĐMST": "đổi mới sáng tạo",
+    "CĐS": "chuyển đổi số",
 }
 
 # Numbered roads: "ĐT 917", "DT917", "Dt.917" → "Đường tỉnh 917"; "QL91" → "Quốc lộ 91".
