@@ -15,11 +15,12 @@ from typing import Any
 from assistant.engine import Engine, get_engine
 from assistant.linking import Link, content_tokens
 from assistant.types import Answer, Citation
-from assistant.understand import Query, clean_question, has_words, is_greeting, understand
+from assistant.understand import Query, clean_question, cue_for, has_words, is_greeting, understand
 from ingestion.cleaning import fold_diacritics
 from ingestion.columns import column_role
 from ingestion.models import Row
 from prompts import render
+from retrieval.abbreviations import expand_abbreviations
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,9 @@ def _resolve_followup(q: Query, history: list[dict], engine: Engine) -> Query:
     if not previous:
         return q
     own_links = _links(q, engine, {"reports": [r["number"] for r in engine.reports()]}, use_retriever=False)
-    has_entity = bool(own_links) and own_links[0].coverage >= MIN_COVERAGE and own_links[0].score >= STRONG_ENTITY
+    best_own = _best(own_links)
+    explicit_new = bool(re.match(r"^(?:con|the con|vay con)\b", fold_diacritics(q.text).strip()))
+    has_entity = best_own is not None and (best_own.score >= STRONG_ENTITY or (explicit_new and best_own.coverage >= 0.9))
     short = len(content_tokens(q.text)) <= 3
     if has_entity and not (q.followup and not q.explicit_aspect):
         return q
@@ -116,14 +119,16 @@ def _resolve_followup(q: Query, history: list[dict], engine: Engine) -> Query:
         if has_entity:
             # "còn đường tỉnh 918 thì sao?": new entity, the previous question's aspect
             return q.with_(intent=before.intent if before.intent not in ("list", "count", "rank") else q.intent,
-                           aspect=before.aspect, explicit_aspect=before.explicit_aspect, kind=before.kind or q.kind)
+                           aspect=before.aspect, explicit_aspect=before.explicit_aspect, kind=before.kind or q.kind,
+                           aspect_cue=cue_for(before.aspect, fold_diacritics(q.text)))
         merged_text = f"{turn} {q.text}"
         merged = understand(merged_text, engine.vocab)
         intent, aspect = (q.intent, q.aspect) if q.explicit_aspect or q.years else (before.intent, before.aspect)
         if q.years and before.kind == "indicator" and not q.explicit_aspect:
             intent, aspect = "lookup", "year"
         return merged.with_(text=merged_text, intent=intent, aspect=aspect, years=q.years or before.years,
-                            explicit_aspect=q.explicit_aspect or before.explicit_aspect)
+                            explicit_aspect=q.explicit_aspect or before.explicit_aspect,
+                            aspect_cue=cue_for(aspect, fold_diacritics(merged.norm.restored)))
     return q
 
 
@@ -189,17 +194,13 @@ def _links(
         except Exception as exc:  # retrieval down: table linking still answers
             log.warning("retrieval unavailable: %s", exc)
     link_text = _link_text(q, text)
-    alternates = () if text is not None else (_link_text(q, q.text),)
-    agency = _agency_in(q, engine) if text is None else None
+    alternates = (_link_text(q, q.text),) if text is None else ()
+    agency = _agency_in(q, engine) if text is None and q.aspect not in ("lead", "coordinating") else None
     if agency:
-        from structured.agency import agency_matches
-
-        leads = {row.id for row in candidates if any(agency_matches(agency, v) for c, v in row.cells.items() if column_role(c) == "lead")}
+        # "Sở TTTT giải trình gì về …": the agency is who speaks, the rest names the row.
         stripped = _without_agency(link_text, agency)
-        if content_tokens(stripped) and leads:
-            link_text = stripped
-            alternates = tuple(_without_agency(alt, agency) for alt in alternates)
-            candidates = [row for row in candidates if row.id in leads] or candidates
+        if content_tokens(stripped):
+            link_text, alternates = stripped, alternates + (link_text,)
     links = engine.linker.link(link_text, candidates, hits, alternates=alternates)
     if q.row_ref and text is None:
         exact = [row for row in candidates if q.row_ref in row.row_numbers or row.row == q.row_ref]
@@ -220,8 +221,8 @@ def _without_agency(folded: str, agency: str) -> str:
     from structured.agency import normalize_agency
 
     for name in {fold_diacritics(agency), fold_diacritics(normalize_agency(agency))}:
-        folded = folded.replace(name, " ")
-    return re.sub(r"\bso\s+(?:tttt|khcn|gtvt|kh&cn|kh&dt|tn&mt|nn&ptnt|ld-tb&xh|vh,tt&dl|yte)\b", " ", folded)
+        folded = folded.replace(name, " ").replace(re.sub(r" thanh pho( can tho)?$", "", name), " ")
+    return folded
 
 
 def _report_matches_years(row: Row, q: Query) -> bool:
@@ -241,7 +242,7 @@ def _best(links: list[Link]) -> Link | None:
 # Single-row answers
 
 
-_SPLIT_RE = re.compile(r"\s+(?:va|voi|hay|hoac)\s+|\s*[,;]\s*")
+_SPLIT_RE = re.compile(r"\s+(?:va|hay|hoac)\s+|\s*[,;]\s*")
 
 
 def _parts(q: Query, engine: Engine, scope: dict) -> list[Link]:
@@ -265,17 +266,28 @@ def _single(q: Query, engine: Engine, scope: dict) -> Answer:
     if kinds and best is None:
         links = _links(q, engine, scope)
         best = _best(links)
-    parts = _parts(q, engine, scope)
+    parts = _parts(q, engine, scope) if best is None or best.coverage < 0.9 or q.cross_annex else []
     if best is None and not parts:
         return _abstain(q, engine, scope, links)
     if not parts and (_unknown_words(q, engine) or _unit_not_stated(q, best.row)):
         return _abstain(q, engine, scope, links)
+    if best is not None and best.row.children:
+        # A parent and its own sub-item tie ('chỉ số PAPI' in 'các chỉ số PCI, PAPI, DDCI'): the sub-item is meant.
+        child = next((link for link in links if link.row.parent == best.row.row and link.row.annex == best.row.annex
+                      and link.score >= 0.97 * best.score and link.coverage >= best.coverage), None)
+        if child:
+            links = [child] + [link for link in links if link is not child and link is not best]
+            best = child
     rows = [link.row for link in parts] if parts else [best.row]
-    if q.cross_annex and not parts:
-        rows += [
-            link.row for link in links
-            if _confident(link) and link.row.annex not in {r.annex for r in rows} and link.score >= 0.6 * best.score
-        ]
+    if q.cross_annex and best is not None:
+        for link in links:
+            if (_confident(link) and link.row.annex not in {r.annex for r in rows}
+                    and link.score >= 0.7 * best.score and link.coverage >= best.coverage - 0.1):
+                rows.append(link.row)
+    elif best is not None and not parts and best.row.kind != "indicator" and not q.row_ref:
+        # The same topic reported in several rows (e.g. a plan in Phụ lục II and V): show them together.
+        rows += [link.row for link in links[1:4] if link.row.kind != "indicator" and link.score >= 0.88 * best.score
+                 and link.coverage >= best.coverage - 0.01 and link.pair_coverage >= best.pair_coverage - 0.01]
     if q.annexes and len(q.annexes) > 1:
         for annex in q.annexes:
             if annex not in {r.annex for r in rows}:
@@ -301,9 +313,11 @@ def _single(q: Query, engine: Engine, scope: dict) -> Answer:
 
 
 def _unknown_words(q: Query, engine: Engine) -> list[str]:
-    """Content words of the question that occur nowhere in the corpus (after typo repair): 'CPI'."""
+    """Content words that occur nowhere in the corpus: after typo repair, or acronyms as typed ('CPI')."""
     words = [t for t in content_tokens(_link_text(q)) if t.isalpha() and len(t) >= 3]
-    return [t for t in words if t not in engine.linker.idf]
+    typed = _REPORT_ID_RE.sub(" ", q.norm.original)
+    acronyms = [t for t in re.findall(r"(?<![\w/-])[A-ZĐ]{3,6}(?![\w/-]|\s*\d)", typed) if expand_abbreviations(t) == t]
+    return [t for t in words + [fold_diacritics(a) for a in acronyms] if t not in engine.linker.vocabulary]
 
 
 _UNIT_RE = re.compile(r"\b(?:bao nhieu|may)\s+([a-z]+(?:\s+[a-z]+)?)")
@@ -477,7 +491,7 @@ def _row_answer(q: Query, row: Row) -> Answer:
 
 
 _FACT_CUES = {
-    "capital_plan": ("ke hoach von",),
+    "capital_plan": ("ke hoach von", "bo tri"),
     "disbursed": ("giai ngan",),
     "disbursement_rate": ("giai ngan",),
     "site_clearance": ("mat bang",),
@@ -485,11 +499,14 @@ _FACT_CUES = {
 }
 
 
+_AMOUNT_RE = re.compile(r"\d[\d.,]*\s*(?:ty|trieu|ha\b|%|m2|km)")
+
+
 def _mention_sentence(row: Row, aspect: str) -> str | None:
     """A status sentence that speaks of ``aspect`` and states a number, e.g. 'giải phóng mặt bằng … (5,7ha)'."""
     for sentence in re.split(r"(?<=[.;])\s+|\n", _status(row)):
         folded = fold_diacritics(sentence)
-        if any(cue in folded for cue in _FACT_CUES.get(aspect, ())) and re.search(r"\d", sentence):
+        if any(cue in folded for cue in _FACT_CUES.get(aspect, ())) and _AMOUNT_RE.search(folded):
             return sentence.strip(" -")
     return None
 
@@ -663,7 +680,9 @@ def _agency_in(q: Query, engine: Engine) -> str | None:
     from structured.agency import agencies_mentioned
 
     try:
-        names = engine.__dict__.setdefault("_agency_names", _known_agencies(engine))
+        if "_agency_names" not in engine.__dict__:
+            engine.__dict__["_agency_names"] = _known_agencies(engine)
+        names = engine.__dict__["_agency_names"]
         text = _REPORT_ID_RE.sub(" ", f"{q.norm.expanded} | {q.norm.restored}")
         found = agencies_mentioned(text, names)
     except Exception as exc:

@@ -45,6 +45,7 @@ class Engine:
         self.vocab: Vocabulary = build_vocabulary(row.text for row in self.rows)
         self.__dict__.pop("retriever", None)
         self.__dict__.pop("linker", None)
+        self.__dict__.pop("_agency_names", None)
 
     @cached_property
     def tables(self) -> Any:

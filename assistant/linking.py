@@ -18,13 +18,11 @@ from ingestion.models import Row
 # Question words and generic words that never identify a row.
 STOPWORDS = frozenset(
     """la gi bao nhieu may the nao nhu ra sao hien nay nay da chua co khong duoc cua va voi trong theo cho biet toi
-    hay vay nhi nao ai dau khi gio roi den ve o tai thi con sao nhung cac mot duoc boi lam do day kia ay nua cung
+    hay vay nhi nao ai dau khi gio roi den ve o tai thi con sao nhung cac mot boi lam do day kia ay nua cung
     hien tai gom bao gom phu luc bao cao so muc dong thanh pho can tho tp nam hinh thuc hien trien khai tien do
-    uoc dat ket qua ubnd uy ban nhan dan cap nhat noi dung xin vui long giup biet hoi ve viec duoc gi oi a
+    uoc dat ket qua ubnd uy ban nhan dan cap nhat noi dung xin vui long giup biet hoi viec oi a
     nghia y ky hieu gia tri bang dang moi nhat tong cong du an nhiem vu chi tieu de an cong trinh lieu
-    giai ngan von ke hoach bo tri ty le phan tram trieu dong muc dau tu mat bang ban giao chu tri co quan don vi
-    phoi hop thoi gian lap trinh phe duyet nguon san pham cap van ban quyet dinh so voi nghi quyet hdnd nq danh gia
-    tang giam dat tieu nganh nhac neu khac nhau the hien tinh trang trang thai vuong mac kho khan ra sao the nao nhu the""".split()
+    tinh trang trang thai vuong mac kho khan thuoc nhom nhac neu khac nhau the hien""".split()
 )
 _TOKEN_RE = re.compile(r"[0-9a-z]+(?:[.,/-][0-9a-z]+)*")
 
@@ -69,12 +67,14 @@ class Linker:
             return parent.name if parent and row.kind == "indicator" else ""
 
         self.name_tokens = {row.id: tokens(f"{row.name} {row.group_title or ''} {parent_name(row)}") for row in rows}
-        self.text_tokens = {row.id: tokens(row.text) for row in rows}
-        self.text_sets = {rid: set(toks) for rid, toks in self.text_tokens.items()}
+        self.text_tokens = {row.id: tokens(f"{row.text} {parent_name(row)}") for row in rows}
+        # Document codes also answer to their parts: '45/2022/QH15' to '45', 'qh15'.
+        self.text_sets = {rid: set(toks) | {p for t in toks for p in re.split(r"[./,-]", t) if p} for rid, toks in self.text_tokens.items()}
         self.name_sets = {rid: set(toks) for rid, toks in self.name_tokens.items()}
         self.text_pairs = {rid: _bigrams(toks) for rid, toks in self.text_tokens.items()}
         self.name_pairs = {rid: _bigrams(toks) for rid, toks in self.name_tokens.items()}
         df = Counter(t for toks in self.text_sets.values() for t in toks)
+        self.vocabulary = set(df)
         n = max(len(rows), 1)
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self.max_idf = math.log(1 + n)
@@ -88,6 +88,7 @@ class Linker:
         candidates: list[Row] | None = None,
         hits: dict[str, int] | None = None,
         alternates: tuple[str, ...] = (),
+        boost: dict[str, float] | None = None,
     ) -> list[Link]:
         """Rows ranked for ``question``; coverage is the best over ``question`` and ``alternates``
         (e.g. the question as typed, before abbreviations were expanded)."""
@@ -107,14 +108,24 @@ class Linker:
             if in_text == 0:
                 continue
             # Prefer rows whose name is mostly the question (short, specific names win ties).
-            name_len = max(len(self.name_tokens[row.id]), 1)
-            score = 2.0 * in_name + 1.0 * pair_name + 0.5 * in_text + 0.5 * pair_text - 0.01 * name_len
+            name_weight = sum(self.weight(t) for t in name) or 1.0
+            specificity = in_name / name_weight  # 'chỉ số PAPI' beats 'các chỉ số PCI, PAPI, DDCI'
+            score = 2.0 * in_name + 1.0 * pair_name + 0.5 * in_text + 0.5 * pair_text + 4.0 * specificity
             if hits and row.id in hits:
                 score += 6.0 / (hits[row.id] + 2)
+            if boost and row.id in boost:
+                score += boost[row.id]
+            if self.defines(row, content):
+                score += 2.0
             coverage, pair_coverage = max(self._coverage(view, text, self.text_pairs[row.id]) for view in views)
             links.append(Link(row, score, coverage, pair_coverage))
         links.sort(key=lambda link: (-link.score, link.row.order))
         return links
+
+    def defines(self, row: Row, content: list[str]) -> bool:
+        """The row's name defines an acronym of the question: '… trên địa bàn (GRDP)' for 'GRDP'."""
+        defined = re.findall(r"\(([A-ZĐ]{2,8})\)", row.name)
+        return any(fold_diacritics(acronym) in content for acronym in defined)
 
     def _coverage(self, view: tuple[set[str], set[tuple[str, str]]], text: set[str], text_pairs: set) -> tuple[float, float]:
         words, pairs = view

@@ -17,7 +17,9 @@ from retrieval.normalize import NormalizedQuery, Vocabulary, normalize_query
 
 ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV", "5": "V", "6": "VI", "7": "VII", "8": "VIII", "9": "IX", "10": "X"}
 _ANNEX_LIST_RE = re.compile(r"\b(?:phu luc|pl)\s*((?:[ivx]+|\d+)\b(?:\s*(?:,|va|hoac)\s*(?:phu luc\s*)?(?:[ivx]+|\d+)\b)*)")
-_CROSS_RE = re.compile(r"\b(?:cac phu luc|nhung phu luc|phu luc nao|o dau trong bao cao|duoc nhac o|duoc neu o nhung)\b")
+_CROSS_RE = re.compile(
+    r"\b(?:cac phu luc|nhung phu luc|phu luc nao|o dau|duoc nhac o|duoc neu o nhung|nhung noi nao|o nhung muc nao)\b"
+)
 _MARKER_RE = re.compile(r"\(\s*(\*{1,4})\s*\)|(?<![\w*])(\*{1,4})(?![\w*])")
 _MARKER_WORDS_RE = re.compile(r"\b(1|2|3|4|mot|hai|ba|bon)\s*(?:dau\s*)?sao\b")
 _YEAR_RE = re.compile(r"\b(20\d{2})\b")
@@ -63,7 +65,7 @@ RANK_FACTS: list[tuple[str, tuple[str, ...]]] = [
     ("disbursed", ("so von giai ngan", "giai ngan nhieu", "giai ngan it", "gia tri giai ngan", "so tien giai ngan")),
     ("disbursement_rate", ("giai ngan",)),
     ("capital_plan", ("ke hoach von", "von giao", "duoc bo tri")),
-    ("vs_target_pct", ("so voi nghi quyet", "so nq", "so voi nq")),
+    ("vs_target_pct", ("so voi nghi quyet", "so nq", "so voi nq", "so nghi quyet")),
     ("vs_prev_pct", ("so voi nam", "tang truong so voi")),
 ]
 _COUNT_RE = re.compile(
@@ -74,7 +76,9 @@ _LIST_RE = re.compile(
     r"\b(?:liet ke|danh sach|(?:cac|nhung) (?:du an|nhiem vu|chi tieu|cong trinh|de an|noi dung)|"
     r"(?:du an|nhiem vu|chi tieu|cong trinh) nao\b(?! (?:co ty le|co tong|dat ty le|giai ngan)))"
 )
-_LEGEND_RE = re.compile(r"\b(nghia la gi|y nghia|nghia gi|la gi|ky hieu|chu thich|ghi chu|hieu the nao|the hien gi)\b")
+_LEGEND_RE = re.compile(
+    r"\b(nghia la gi|y nghia|nghia gi|la gi|ky hieu|chu thich|ghi chu|hieu the nao|the hien gi|khac nhau|khac gi)\b"
+)
 _STATUS_RE = re.compile(r"\b(tinh hinh|tien do|vuong|kho khan|ra sao|the nao|den dau|hien nay|cap nhat|ket qua)\b")
 _FOLLOWUP_RE = re.compile(r"^(?:con|the con|vay con|con ve)\b|\bthi sao\b|\bthi the nao\b|\bdu an do\b|\bnhiem vu do\b|\bchi tieu do\b|\bno\b")
 _INDICATOR_CUES = ("chi tieu", "ty le", "toc do", "grdp", "tang truong", "thu ngan sach", "chi ngan sach", "nang suat",
@@ -185,10 +189,7 @@ def understand(text: str, vocab: Vocabulary) -> Query:
     q.followup = bool(_FOLLOWUP_RE.search(folded))
     q.intent, q.aspect = _intent(q, both)
     q.explicit_aspect = q.aspect is not None
-    if q.aspect:
-        table = INDICATOR_ASPECTS if q.kind == "indicator" else PROJECT_ASPECTS
-        cue = first_cue(both, table) or first_cue(both, RANK_FACTS)
-        q.aspect_cue = cue[1] if cue else None
+    q.aspect_cue = cue_for(q.aspect, both)
     return q
 
 
@@ -204,6 +205,17 @@ def _verdict(folded: str) -> str | None:
         return VERDICTS[match.group(1)]
     if m := re.search(r"\bdanh gia (?:la )?(chua dat|co ban dat|vuot|dat)\b", folded):
         return VERDICTS[m.group(1)]
+    return None
+
+
+def cue_for(aspect: str | None, folded: str) -> str | None:
+    """The words of ``folded`` that asked for ``aspect`` (removed before linking the row)."""
+    for table in (INDICATOR_ASPECTS, PROJECT_ASPECTS, RANK_FACTS):
+        for name, cues in table:
+            if name == aspect:
+                for cue in cues:
+                    if cue in folded:
+                        return cue
     return None
 
 
@@ -224,6 +236,8 @@ def _intent(q: Query, folded: str) -> tuple[str, str | None]:
     project_aspect = _first_aspect(folded, PROJECT_ASPECTS)
     if project_aspect in ("disbursed", "disbursement_rate", "site_clearance", "capital_plan") and q.kind == "indicator":
         q.kind = "project"
+    if q.kind is None and indicator_aspect in ("vs_target", "vs_prev"):
+        q.kind = "indicator"
     if q.kind == "indicator" and indicator_aspect:
         return ("compare" if indicator_aspect in ("vs_target", "vs_prev") else "lookup"), indicator_aspect
     if project_aspect and q.kind != "indicator":
@@ -231,8 +245,6 @@ def _intent(q: Query, folded: str) -> tuple[str, str | None]:
             project_aspect, "status" if project_aspect in ("marker", "documents") else "detail"
         )
         return intent, project_aspect
-    if indicator_aspect:
-        return ("compare" if indicator_aspect in ("vs_target", "vs_prev") else "lookup"), indicator_aspect
     if _STATUS_RE.search(folded):
         return "status", None
     return "lookup", None
