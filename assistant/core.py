@@ -121,7 +121,10 @@ def _resolve_followup(q: Query, history: list[dict], engine: Engine) -> Query:
             return q.with_(intent=before.intent if before.intent not in ("list", "count", "rank") else q.intent,
                            aspect=before.aspect, explicit_aspect=before.explicit_aspect, kind=before.kind or q.kind,
                            aspect_cue=cue_for(before.aspect, fold_diacritics(q.text)))
-        merged_text = f"{turn} {q.text}"
+        earlier = fold_diacritics(turn)
+        if before.aspect_cue and before.aspect != q.aspect and q.explicit_aspect:
+            earlier = earlier.replace(before.aspect_cue, " ")
+        merged_text = f"{' '.join(earlier.split())} {q.text}"
         merged = understand(merged_text, engine.vocab)
         intent, aspect = (q.intent, q.aspect) if q.explicit_aspect or q.years else (before.intent, before.aspect)
         if q.years and before.kind == "indicator" and not q.explicit_aspect:
@@ -157,7 +160,7 @@ def _in_scope(row: Row, scope: dict, kinds: tuple[str, ...] | None = None) -> bo
 def _dispatch(q: Query, engine: Engine, scope: dict) -> Answer:
     if q.intent == "legend":
         return _legend(q, engine, scope)
-    if q.intent in ("count", "list", "rank"):
+    if q.intent in ("count", "list", "rank") and not (q.row_ref and q.annex):
         reply = _collection(q, engine, scope)
         if reply is not None:
             return reply
@@ -193,8 +196,14 @@ def _links(
             hits = {hit.row_id: rank for rank, hit in enumerate(found)}
         except Exception as exc:  # retrieval down: table linking still answers
             log.warning("retrieval unavailable: %s", exc)
-    link_text = _link_text(q, text)
-    alternates = (_link_text(q, q.text),) if text is None else ()
+    # Link on the question as typed (abbreviations expanded); the diacritic-restored, typo-repaired
+    # form only widens coverage: restoration may also "repair" a correct word into a wrong one.
+    link_text = _link_text(q, text if text is not None else q.norm.expanded)
+    alternates: tuple[str, ...] = ()
+    if text is None:
+        alternates = (_link_text(q, q.text),)
+        if _mostly_unaccented(q.text):
+            alternates += (_link_text(q, q.norm.restored),)
     agency = _agency_in(q, engine) if text is None and q.aspect not in ("lead", "coordinating") else None
     if agency:
         # "Sở TTTT giải trình gì về …": the agency is who speaks, the rest names the row.
@@ -217,6 +226,16 @@ def _links(
     return links
 
 
+def _mostly_unaccented(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and sum(fold_diacritics(ch) != ch.lower() for ch in letters) < 0.05 * len(letters)
+
+
+def _related(a: Row, b: Row) -> bool:
+    """Parent and sub-item of one another (same report and annex)."""
+    return a.report == b.report and a.annex == b.annex and (a.parent == b.row or b.parent == a.row)
+
+
 def _without_agency(folded: str, agency: str) -> str:
     from structured.agency import normalize_agency
 
@@ -234,8 +253,11 @@ def _confident(link: Link | None) -> bool:
 
 
 def _best(links: list[Link]) -> Link | None:
-    """The highest-scoring link that explains the question; retrieval rank alone never decides."""
-    return next((link for link in links if _confident(link)), None)
+    """The highest-scoring link that explains the question, among links close to the top score."""
+    if not links:
+        return None
+    floor = 0.5 * links[0].score
+    return next((link for link in links if link.score >= floor and _confident(link)), None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -287,7 +309,8 @@ def _single(q: Query, engine: Engine, scope: dict) -> Answer:
     elif best is not None and not parts and best.row.kind != "indicator" and not q.row_ref:
         # The same topic reported in several rows (e.g. a plan in Phụ lục II and V): show them together.
         rows += [link.row for link in links[1:4] if link.row.kind != "indicator" and link.score >= 0.88 * best.score
-                 and link.coverage >= best.coverage - 0.01 and link.pair_coverage >= best.pair_coverage - 0.01]
+                 and link.coverage >= best.coverage - 0.01 and link.pair_coverage >= best.pair_coverage - 0.01
+                 and not _related(link.row, best.row)]
     if q.annexes and len(q.annexes) > 1:
         for annex in q.annexes:
             if annex not in {r.annex for r in rows}:
@@ -397,6 +420,11 @@ def _indicator_answer(q: Query, row: Row, engine: Engine) -> Answer:
     if verdict:
         text += f" Đánh giá của báo cáo: {verdict}."
         cites.append(_cite(row, "Ghi chú", verdict))
+    elif q.aspect == "vs_target" and row.parent:
+        parent = engine.by_id.get(f"{row.report}:{row.annex}:{row.parent}")
+        if parent is not None and parent.facts.get("verdict"):
+            text += f" Báo cáo đánh giá chỉ tiêu {parent.row} ({parent.name}): {parent.facts['verdict']}."
+            cites.append(_cite(parent, "Ghi chú", parent.facts["verdict"]))
     if computed and q.aspect in ("vs_target", None, "target"):
         text += f" Đối chiếu ước thực hiện với Nghị quyết: {_COMPUTED[computed]}."
     if row.children and not parts:
@@ -474,6 +502,11 @@ def _row_answer(q: Query, row: Row) -> Answer:
             lines.extend(_fact_lines(row, first=aspect))
     if row.marker:
         lines.append(f"Ký hiệu ({row.marker}): {row.marker_meaning or 'không có chú giải'}.")
+    if aspect not in ROLE_LABELS:
+        for role in ("lead", "impl_time"):
+            if role in cells_by_role:
+                column, value = cells_by_role[role]
+                lines.append(f"{ROLE_LABELS[role]}: {value}.")
     if aspect not in FACT_LABELS:
         lines.extend(_fact_lines(row))
     status = _status(row)
@@ -579,19 +612,32 @@ def _collection(q: Query, engine: Engine, scope: dict) -> Answer | None:
         rows = lead
         conditions.append(f"cơ quan chủ trì {agency}")
     period = next((y for y in q.years if 2000 < y < 2100), None) if q.intent == "list" and not q.verdict else None
+    topic = _topic(q)
+    group = _group_in(q, engine, scope, topic)
+    if group is not None:
+        rows = [row for row in rows if row.group == group.row and row.annex == group.annex]
+        conditions.append(f"nhóm {group.row}: {group.name}")
+        topic = [t for t in topic if t not in engine.linker.name_sets[group.id] and t != group.row]
+    if rows and all(row.kind == "indicator" for row in rows):
+        parent = _indicator_parent(engine, rows, topic) if topic else None
+        if parent is not None:
+            rows = [row for row in rows if row.parent == parent.row and row.annex == parent.annex]
+            conditions.append(f"các chỉ tiêu thành phần của {parent.name}")
+            topic = []
+        elif q.intent != "rank":
+            rows = [row for row in rows if row.parent is None]
     if q.intent == "rank":
         return _rank(q, rows, conditions)
-    keyword_rows = None
-    if not (marker or q.verdict or agency):
-        topic = [t for t in content_tokens(q.norm.restored) if t not in _COLLECTION_WORDS]
-        if topic:
-            links = [link for link in engine.linker.link(" ".join(topic), rows) if link.coverage >= 0.99]
-            keyword_rows = [link.row for link in links]
-            if keyword_rows:
-                rows = [row for row in rows if row in keyword_rows]
-                conditions.append("liên quan \"" + " ".join(topic) + "\"")
-            elif not (marker or q.verdict or agency or scope.get("annex")):
-                return None
+    if topic and not (marker or q.verdict or agency):
+        links = [link for link in engine.linker.link(" ".join(topic), rows) if link.coverage >= 0.99]
+        keyword_rows = [link.row for link in links]
+        if len(keyword_rows) == 1 and group is None:
+            return None  # one row named: a question about that row, not a collection
+        if keyword_rows:
+            rows = [row for row in rows if row in keyword_rows]
+            conditions.append("liên quan \"" + " ".join(topic) + "\"")
+        elif not (scope.get("annex") or group is not None):
+            return None
     if not conditions and q.intent != "count":
         return None
     if period and q.intent == "list":
@@ -616,7 +662,33 @@ def _collection(q: Query, engine: Engine, scope: dict) -> Answer | None:
                   computed_values=[str(len(rows))])
 
 
-_COLLECTION_WORDS = frozenset("liet ke danh sach thap cao lon nho nhat xep hang dem luong tong".split())
+_COLLECTION_WORDS = frozenset(
+    "liet ke danh sach thap cao lon nho nhat xep hang dem luong tong khu vuc nao ty trong chiem i ii iii iv v vi".split()
+)
+
+
+def _topic(q: Query) -> list[str]:
+    """What a list/count/rank question is about, without the words that ask for a list."""
+    return [t for t in content_tokens(_link_text(q, q.norm.expanded)) if t not in _COLLECTION_WORDS and not t.isdigit()]
+
+
+def _group_in(q: Query, engine: Engine, scope: dict, topic: list[str]) -> Row | None:
+    """'Nhóm 5 của Phụ lục V', 'chỉ tiêu xã hội' → the group heading row meant."""
+    groups = [row for row in engine.rows if row.kind == "group" and _in_scope(row, scope)]
+    if q.group:
+        return next((row for row in groups if row.row == q.group and (not scope.get("annex") or row.annex == scope["annex"])), None)
+    if not topic:
+        return None
+    links = engine.linker.link(" ".join(topic), groups)
+    return links[0].row if links and links[0].coverage >= 0.99 and links[0].pair_coverage >= 0.99 else None
+
+
+def _indicator_parent(engine: Engine, rows: list[Row], topic: list[str]) -> Row | None:
+    """'Khu vực nào … trong GRDP' → indicator 1, whose sub-lines are compared."""
+    parents = [engine.by_id[f"{r.report}:{r.annex}:{r.parent}"] for r in rows if r.parent]
+    parents = list({p.id: p for p in parents}.values())
+    links = engine.linker.link(" ".join(topic), parents) if parents else []
+    return links[0].row if links and links[0].coverage >= 0.5 else None
 
 
 def _rank(q: Query, rows: list[Row], conditions: list[str]) -> Answer | None:
@@ -708,8 +780,8 @@ def _known_agencies(engine: Engine) -> list[str]:
 
 def _legend(q: Query, engine: Engine, scope: dict) -> Answer:
     reports = scope["reports"]
-    annexes = [scope["annex"]] if scope.get("annex") else sorted({r.annex for r in engine.rows if r.report == reports[0] and r.marker},
-                                                                   key=_annex_key)
+    named = q.annexes or ([scope["annex"]] if scope.get("annex") else [])
+    annexes = named or sorted({r.annex for r in engine.rows if r.report == reports[0] and r.marker}, key=_annex_key)
     pieces, cites = [], []
     for annex in annexes:
         meaning = next((r.marker_meaning for r in engine.rows
@@ -718,7 +790,7 @@ def _legend(q: Query, engine: Engine, scope: dict) -> Answer:
             pieces.append(render("legend", annex=annex, report=reports[0], marker=q.marker, meaning=meaning))
             cites.append(Citation(row_id=f"{reports[0]}:{annex}:Ghi chú", report=reports[0], annex=annex, row="Ghi chú",
                                   column="Ghi chú", quote=f"({q.marker}) {meaning}"))
-        elif scope.get("annex"):
+        elif named:
             pieces.append(render("legend_unknown", annex=annex, report=reports[0], marker=q.marker))
     if not cites:
         return Answer(text=" ".join(pieces) or render("no_answer", scope=f"Báo cáo số {reports[0]}"), route="none",

@@ -22,7 +22,7 @@ STOPWORDS = frozenset(
     hien tai gom bao gom phu luc bao cao so muc dong thanh pho can tho tp nam hinh thuc hien trien khai tien do
     uoc dat ket qua ubnd uy ban nhan dan cap nhat noi dung xin vui long giup biet hoi viec oi a
     nghia y ky hieu gia tri bang dang moi nhat tong cong du an nhiem vu chi tieu de an cong trinh lieu
-    tinh trang trang thai vuong mac kho khan thuoc nhom nhac neu khac nhau the hien""".split()
+    tinh trang trang thai danh dau xep loai phan tram vuong mac kho khan thuoc nhom nhac neu khac nhau the hien""".split()
 )
 _TOKEN_RE = re.compile(r"[0-9a-z]+(?:[.,/-][0-9a-z]+)*")
 
