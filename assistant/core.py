@@ -112,7 +112,7 @@ def _resolve_followup(q: Query, history: list[dict], engine: Engine) -> Query:
     short = len(content_tokens(q.text)) <= 3
     if has_entity and not (q.followup and not q.explicit_aspect):
         return q
-    if not (short or q.followup):
+    if not (short or q.followup) and best_own is not None:
         return q
     for turn in reversed(previous):
         before = understand(turn, engine.vocab)

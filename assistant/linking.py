@@ -21,7 +21,7 @@ STOPWORDS = frozenset(
     hay vay nhi nao ai dau khi gio roi den ve o tai thi con sao nhung cac mot boi lam do day kia ay nua cung
     hien tai gom bao gom phu luc bao cao so muc dong thanh pho can tho tp nam hinh thuc hien trien khai tien do
     uoc dat ket qua ubnd uy ban nhan dan cap nhat noi dung xin vui long giup biet hoi viec oi a
-    nghia y ky hieu gia tri bang dang moi nhat tong cong du an nhiem vu chi tieu de an cong trinh lieu
+    nghia y ky hieu gia tri bang dang moi nhat du an nhiem vu chi tieu de an cong trinh lieu
     tinh trang trang thai danh dau xep loai phan tram vuong mac kho khan thuoc nhom nhac neu khac nhau the hien""".split()
 )
 _TOKEN_RE = re.compile(r"[0-9a-z]+(?:[.,/-][0-9a-z]+)*")

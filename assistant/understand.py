@@ -45,7 +45,8 @@ PROJECT_ASPECTS: list[tuple[str, tuple[str, ...]]] = [
     ("lead", ("chu tri", "co quan nao", "don vi nao", "ai phu trach", "ai lam", "ai thuc hien", "so nao")),
     ("coordinating", ("phoi hop",)),
     ("prep_time", ("thoi gian lap", "trinh phe duyet", "lap, trinh", "khi nao trinh")),
-    ("impl_time", ("thoi gian trien khai", "thoi gian thuc hien", "khi nao", "bao gio", "giai doan nao", "thoi gian")),
+    ("impl_time", ("thoi gian trien khai", "thoi gian thuc hien", "khi nao xong", "bao gio xong", "hoan thanh khi nao",
+                   "khoi cong khi nao", "khi nao", "bao gio", "giai doan nao", "thoi gian")),
     ("funding", ("nguon von", "von tu dau", "kinh phi")),
     ("product", ("san pham",)),
     ("approver", ("cap phe duyet", "ai phe duyet", "cap trinh")),
@@ -53,7 +54,7 @@ PROJECT_ASPECTS: list[tuple[str, tuple[str, ...]]] = [
     ("marker", ("tinh trang", "trang thai", "dang o giai doan", "ky hieu", "nhom trang thai")),
 ]
 INDICATOR_ASPECTS: list[tuple[str, tuple[str, ...]]] = [
-    ("vs_target", ("co dat", "dat nghi quyet", "dat nq", "dat chi tieu", "dat muc tieu", "so voi nghi quyet", "so voi nq",
+    ("vs_target", ("co dat", "dat nghi quyet", "dat nq", "so nghi quyet", "dat chi tieu", "dat muc tieu", "so voi nghi quyet", "so voi nq",
                    "so voi muc tieu", "so voi chi tieu", "so nq", "vuot nghi quyet", "chua dat", "danh gia")),
     ("vs_prev", ("so voi nam", "so voi cung ky", "tang so voi", "giam so voi", "so nam")),
     ("target", ("nghi quyet", "chi tieu nghi quyet", "muc tieu", "ke hoach", "nq hdnd", "nq ")),
