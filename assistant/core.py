@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 MIN_COVERAGE = 0.6
 MIN_PAIR_COVERAGE = 0.5
+INDICATOR_PAIR_COVERAGE = 0.7
 STRONG_ENTITY = 12.0  # link score above which a short follow-up names its own row
 FACT_LABELS = {
     "capital_plan": "Kế hoạch vốn",
@@ -112,7 +113,7 @@ def _resolve_followup(q: Query, history: list[dict], engine: Engine) -> Query:
     short = len(content_tokens(q.text)) <= 3
     if has_entity and not (q.followup and not q.explicit_aspect):
         return q
-    if not (short or q.followup) and best_own is not None:
+    if not (short or q.followup) and best_own is not None and best_own.coverage >= 0.9:
         return q
     for turn in reversed(previous):
         before = understand(turn, engine.vocab)
@@ -249,7 +250,13 @@ def _report_matches_years(row: Row, q: Query) -> bool:
 
 
 def _confident(link: Link | None) -> bool:
-    return link is not None and link.coverage >= MIN_COVERAGE and (link.pair_coverage >= MIN_PAIR_COVERAGE or link.coverage >= 0.9)
+    if link is None or link.coverage < MIN_COVERAGE:
+        return False
+    if link.row.kind == "indicator":
+        # Indicator names are short and alike ('tỷ lệ … thất nghiệp' ≠ 'tỷ lệ tham gia bảo hiểm thất nghiệp'):
+        # the question's word pairs must be the indicator's own.
+        return link.pair_coverage >= INDICATOR_PAIR_COVERAGE
+    return link.pair_coverage >= MIN_PAIR_COVERAGE or link.coverage >= 0.9
 
 
 def _best(links: list[Link]) -> Link | None:
@@ -343,19 +350,19 @@ def _unknown_words(q: Query, engine: Engine) -> list[str]:
     return [t for t in words + [fold_diacritics(a) for a in acronyms] if t not in engine.linker.vocabulary]
 
 
-_UNIT_RE = re.compile(r"\b(?:bao nhieu|may)\s+([a-z]+(?:\s+[a-z]+)?)")
+_UNIT_RE = re.compile(r"\b(?:bao nhieu|may)\s+([a-z]+(?:\s+[a-z]+)?)|^so\s+([a-z]+\s+[a-z]+)")
 _GENERIC_UNITS = ("ty", "trieu", "phan", "%", "nam", "lan", "thang", "ngay", "du an", "nhiem vu", "chi tieu", "tien", "von")
 
 
 def _unit_not_stated(q: Query, row: Row) -> bool:
     """'… đạt bao nhiêu điểm?' about a row that states no number of điểm."""
-    match = _UNIT_RE.search(fold_diacritics(q.text))
+    match = _UNIT_RE.search(fold_diacritics(q.text).strip())
     if not match or q.aspect or row.kind == "indicator":
         return False
-    unit = match.group(1)
+    unit = match.group(1) or match.group(2)
     if unit.startswith(_GENERIC_UNITS) or unit.split()[0] in STOP_UNITS:
         return False
-    first = unit.split()[0]
+    first = unit if match.group(2) else unit.split()[0]
     return not re.search(rf"\d[\d.,]*\s*{re.escape(first)}\b", fold_diacritics(row.text))
 
 

@@ -73,6 +73,13 @@ class Linker:
         self.name_sets = {rid: set(toks) for rid, toks in self.name_tokens.items()}
         self.text_pairs = {rid: _bigrams(toks) for rid, toks in self.text_tokens.items()}
         self.name_pairs = {rid: _bigrams(toks) for rid, toks in self.name_tokens.items()}
+        for row in rows:
+            # An acronym defined in the name ('… trên địa bàn (GRDP)') pairs with every word of that name.
+            for acronym in re.findall(r"\(([A-ZĐ]{2,8})\)", row.name):
+                folded = fold_diacritics(acronym)
+                extra = {(w, folded) for w in self.name_tokens[row.id]} | {(folded, w) for w in self.name_tokens[row.id]}
+                self.text_pairs[row.id] |= extra
+                self.name_pairs[row.id] |= extra
         df = Counter(t for toks in self.text_sets.values() for t in toks)
         self.vocabulary = set(df)
         n = max(len(rows), 1)

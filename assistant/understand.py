@@ -55,7 +55,7 @@ PROJECT_ASPECTS: list[tuple[str, tuple[str, ...]]] = [
 ]
 INDICATOR_ASPECTS: list[tuple[str, tuple[str, ...]]] = [
     ("vs_target", ("co dat", "dat nghi quyet", "dat nq", "so nghi quyet", "dat chi tieu", "dat muc tieu", "so voi nghi quyet", "so voi nq",
-                   "so voi muc tieu", "so voi chi tieu", "so nq", "vuot nghi quyet", "chua dat", "danh gia")),
+                   "so voi muc tieu", "so voi chi tieu", "so nq", "vuot nghi quyet", "chua dat")),
     ("vs_prev", ("so voi nam", "so voi cung ky", "tang so voi", "giam so voi", "so nam")),
     ("target", ("nghi quyet", "chi tieu nghi quyet", "muc tieu", "ke hoach", "nq hdnd", "nq ")),
     ("unit", ("don vi tinh", "dvt")),
