@@ -256,6 +256,8 @@ def _confident(link: Link | None) -> bool:
         # Indicator names are short and alike ('tỷ lệ … thất nghiệp' ≠ 'tỷ lệ tham gia bảo hiểm thất nghiệp'):
         # the question's word pairs must be the indicator's own.
         return link.pair_coverage >= INDICATOR_PAIR_COVERAGE
+    if link.coverage >= 0.7 and link.matched >= 3 and link.score >= STRONG_ENTITY:
+        return True  # a long name matched on several rare words, with a few question words left over
     return link.pair_coverage >= MIN_PAIR_COVERAGE or link.coverage >= 0.9
 
 

@@ -53,6 +53,7 @@ class Link:
     score: float
     coverage: float
     pair_coverage: float
+    matched: int = 0
 
 
 class Linker:
@@ -125,7 +126,7 @@ class Linker:
             if self.defines(row, content):
                 score += 2.0
             coverage, pair_coverage = max(self._coverage(view, text, self.text_pairs[row.id]) for view in views)
-            links.append(Link(row, score, coverage, pair_coverage))
+            links.append(Link(row, score, coverage, pair_coverage, sum(1 for t in views[0][0] if t in text)))
         links.sort(key=lambda link: (-link.score, link.row.order))
         return links
 
