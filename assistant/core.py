@@ -109,11 +109,13 @@ def _resolve_followup(q: Query, history: list[dict], engine: Engine) -> Query:
     own_links = _links(q, engine, {"reports": [r["number"] for r in engine.reports()]}, use_retriever=False)
     best_own = _best(own_links)
     explicit_new = bool(re.match(r"^(?:con|the con|vay con)\b", fold_diacritics(q.text).strip()))
-    has_entity = best_own is not None and (best_own.score >= STRONG_ENTITY or (explicit_new and best_own.coverage >= 0.9))
+    has_entity = best_own is not None and _names_something(best_own, q, engine) and (
+        best_own.score >= STRONG_ENTITY or (explicit_new and best_own.coverage >= 0.9)
+    )
     short = len(content_tokens(q.text)) <= 3
     if has_entity and not (q.followup and not q.explicit_aspect):
         return q
-    if not (short or q.followup) and best_own is not None and best_own.coverage >= 0.9:
+    if not (short or q.followup) and best_own is not None and best_own.coverage >= 0.9 and _names_something(best_own, q, engine):
         return q
     for turn in reversed(previous):
         before = understand(turn, engine.vocab)
@@ -130,10 +132,20 @@ def _resolve_followup(q: Query, history: list[dict], engine: Engine) -> Query:
         intent, aspect = (q.intent, q.aspect) if q.explicit_aspect or q.years else (before.intent, before.aspect)
         if q.years and before.kind == "indicator" and not q.explicit_aspect:
             intent, aspect = "lookup", "year"
+        if explicit_new and best_own is not None and best_own.coverage >= 0.9:
+            merged = merged.with_(candidates=frozenset(link.row.id for link in own_links if link.coverage >= 0.9))
         return merged.with_(text=merged_text, intent=intent, aspect=aspect, years=q.years or before.years,
                             explicit_aspect=q.explicit_aspect or before.explicit_aspect,
                             aspect_cue=cue_for(aspect, fold_diacritics(merged.norm.restored)))
     return q
+
+
+def _names_something(link: Link, q: Query, engine: Engine) -> bool:
+    """Whether the turn's own words are specific enough to name a row ('đường tỉnh 918', 'PAPI'),
+    unlike generic words ('giai đoạn 2', 'tổng chi') that only make sense with the previous turn."""
+    words = [t for t in content_tokens(_link_text(q, q.norm.expanded)) if not t.isdigit()]
+    weight = sum(engine.linker.weight(t) for t in set(words) if t in engine.linker.text_sets[link.row.id])
+    return weight >= 4.0
 
 
 def _scope(q: Query, engine: Engine, filters: dict) -> dict:
@@ -187,6 +199,8 @@ def _links(
     q: Query, engine: Engine, scope: dict, *, use_retriever: bool = True, kinds=None, text: str | None = None
 ) -> list[Link]:
     candidates = [row for row in engine.rows if _in_scope(row, scope, kinds) and row.kind != "group"]
+    if q.candidates:
+        candidates = [row for row in candidates if row.id in q.candidates] or candidates
     annexes = scope.get("annexes") or []
     if annexes:
         candidates = [row for row in candidates if row.annex in annexes]
@@ -199,18 +213,12 @@ def _links(
             log.warning("retrieval unavailable: %s", exc)
     # Link on the question as typed (abbreviations expanded); the diacritic-restored, typo-repaired
     # form only widens coverage: restoration may also "repair" a correct word into a wrong one.
-    link_text = _link_text(q, text if text is not None else q.norm.expanded)
+    link_text = _link_text(q, text) if text is not None else _entity_text(q, engine)
     alternates: tuple[str, ...] = ()
     if text is None:
-        alternates = (_link_text(q, q.text),)
+        alternates = (_link_text(q, q.text), _link_text(q, q.norm.expanded))
         if _mostly_unaccented(q.text):
             alternates += (_link_text(q, q.norm.restored),)
-    agency = _agency_in(q, engine) if text is None and q.aspect not in ("lead", "coordinating") else None
-    if agency:
-        # "Sở TTTT giải trình gì về …": the agency is who speaks, the rest names the row.
-        stripped = _without_agency(link_text, agency)
-        if content_tokens(stripped):
-            link_text, alternates = stripped, alternates + (link_text,)
     links = engine.linker.link(link_text, candidates, hits, alternates=alternates)
     if q.row_ref and text is None:
         exact = [row for row in candidates if q.row_ref in row.row_numbers or row.row == q.row_ref]
@@ -225,6 +233,17 @@ def _links(
             links.remove(preferred[0])
             links.insert(0, preferred[0])
     return links
+
+
+def _entity_text(q: Query, engine: Engine) -> str:
+    """What names the row: the question without the aspect asked, nor the agency that speaks in it."""
+    text = _link_text(q, q.norm.expanded)
+    agency = _agency_in(q, engine) if q.aspect not in ("lead", "coordinating") else None
+    if agency:
+        stripped = _without_agency(text, agency)
+        if content_tokens(stripped):
+            return stripped
+    return text
 
 
 def _mostly_unaccented(text: str) -> bool:
@@ -278,7 +297,7 @@ _SPLIT_RE = re.compile(r"\s+(?:va|hay|hoac)\s+|\s*[,;]\s*")
 
 def _parts(q: Query, engine: Engine, scope: dict) -> list[Link]:
     """'Khu hành chính và Trung tâm văn hóa Tây Đô': one confident row per named entity, if several."""
-    text = _link_text(q)
+    text = _entity_text(q, engine)
     pieces = [p for p in _SPLIT_RE.split(text) if len(content_tokens(p)) >= 1]
     if len(pieces) < 2:
         return []

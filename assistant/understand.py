@@ -110,6 +110,7 @@ class Query:
     annexes: list[str] = field(default_factory=list)
     group: str | None = None
     aspect_cue: str | None = None
+    candidates: frozenset[str] = frozenset()  # row ids a follow-up is restricted to ('còn tổng chi?')
     cross_annex: bool = False
     injection: bool = False
     followup: bool = False
