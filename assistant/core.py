@@ -319,7 +319,7 @@ def _single(q: Query, engine: Engine, scope: dict) -> Answer:
     parts = _parts(q, engine, scope) if best is None or best.coverage < 0.9 or q.cross_annex else []
     if best is None and not parts:
         return _abstain(q, engine, scope, links)
-    if not parts and (_unknown_words(q, engine) or _unit_not_stated(q, best.row)):
+    if not parts and (_unknown_words(q, engine) or _unit_not_stated(q, best.row, engine)):
         return _abstain(q, engine, scope, links)
     if best is not None and best.row.children:
         # A parent and its own sub-item tie ('chỉ số PAPI' in 'các chỉ số PCI, PAPI, DDCI'): the sub-item is meant.
@@ -375,11 +375,14 @@ _UNIT_RE = re.compile(r"\b(?:bao nhieu|may)\s+([a-z]+(?:\s+[a-z]+)?)|^so\s+([a-z
 _GENERIC_UNITS = ("ty", "trieu", "phan", "%", "nam", "lan", "thang", "ngay", "du an", "nhiem vu", "chi tieu", "tien", "von")
 
 
-def _unit_not_stated(q: Query, row: Row) -> bool:
+def _unit_not_stated(q: Query, row: Row, engine: Engine) -> bool:
     """'… đạt bao nhiêu điểm?' about a row that states no number of điểm."""
     match = _UNIT_RE.search(fold_diacritics(q.text).strip())
     if not match or q.aspect or row.kind == "indicator":
         return False
+    says_so = q.text.lower().startswith("số ") or (_mostly_unaccented(q.text) and not _agency_in(q, engine))
+    if match.group(2) and not says_so:
+        return False  # a question starting with 'Sở …' (an agency), not 'số …' (a number of)
     unit = match.group(1) or match.group(2)
     if unit.startswith(_GENERIC_UNITS) or unit.split()[0] in STOP_UNITS:
         return False
