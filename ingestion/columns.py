@@ -5,6 +5,8 @@ Example: ``column_role('Cơ quan chủ trì đề xuất/ thực hiện') == 'le
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ingestion.cleaning import fold_diacritics
 
 # (role, folded substrings that identify it) — first match wins, so order matters.
@@ -29,6 +31,7 @@ _ROLE_PATTERNS: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 
+@lru_cache(maxsize=4096)
 def column_role(header: str) -> str | None:
     """The role of a column given its (merged) header text, or ``None`` if unknown."""
     folded = fold_diacritics(header).strip()

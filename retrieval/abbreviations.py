@@ -32,8 +32,8 @@ ABBREVIATIONS: dict[str, str] = {
     "ĐBSCL": "Đồng bằng sông Cửu Long",
     "NSNN": "ngân sách nhà nước",
     "NSĐP": "ngân sách địa phương",
-    "ODA": "ODA hỗ trợ phát triển chính thức",
-    "PPP": "PPP đối tác công tư",
+    "ODA": "hỗ trợ phát triển chính thức (ODA)",
+    "PPP": "đối tác công tư (PPP)",
     "GPMB": "giải phóng mặt bằng",
     "QL": "Quốc lộ",
     "LĐTBXH": "Lao động - Thương binh và Xã hội",
@@ -62,7 +62,8 @@ ABBREVIATIONS: dict[str, str] = {
     "ĐTXD": "đầu tư xây dựng",
     "XD": "Xây dựng",
     "TW": "Trung ương",
-    "GRDP": "GRDP tổng sản phẩm trên địa bàn",
+    "GRDP": "tổng sản phẩm trên địa bàn (GRDP)",
+    "PCI": "chỉ số năng lực cạnh tranh cấp tỉnh (PCI)",
     "CTMTQG": "Chương trình mục tiêu quốc gia",
     "KT-XH": "kinh tế - xã hội",
     "KTXH": "kinh tế - xã hội",
@@ -75,7 +76,15 @@ ABBREVIATIONS: dict[str, str] = {
     "HQ": "Hàn Quốc",
     "ĐMST": "đổi mới sáng tạo",
     "CĐS": "chuyển đổi số",
+    "ĐBQH": "Đại biểu Quốc hội",
+    "UBTVQH": "Ủy ban Thường vụ Quốc hội",
+    "BĐKH": "biến đổi khí hậu",
+    "DNNVV": "doanh nghiệp nhỏ và vừa",
 }
+
+# Written as is in the reports themselves, so search keeps them; their full forms are still
+# listed above for entity linking (``abbreviations_in``).
+KEPT_AS_WRITTEN = frozenset({"ODA", "PPP", "GRDP", "PCI"})
 
 # Numbered roads: "ĐT 917", "DT917", "Dt.917" → "Đường tỉnh 917"; "QL91" → "Quốc lộ 91".
 _NUMBERED: list[tuple[re.Pattern[str], str]] = [
@@ -98,8 +107,9 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     return regex, lookup
 
 
-def expand_abbreviations(text: str) -> str:
-    """Replace every known abbreviation with its full form (pure, idempotent on full forms).
+def expand_abbreviations(text: str, keep: frozenset[str] = KEPT_AS_WRITTEN) -> str:
+    """Replace every known abbreviation with its full form, except those in ``keep``
+    (pure, idempotent on full forms).
 
     Example: ``expand_abbreviations("Dt917 giải ngân") == "Đường tỉnh 917 giải ngân"``.
     """
@@ -107,7 +117,13 @@ def expand_abbreviations(text: str) -> str:
     for regex, replacement in _NUMBERED:
         text = regex.sub(replacement, text)
     regex, lookup = _pattern()
-    return regex.sub(lambda m: lookup[m.group(0).casefold()], text)
+    kept = {k.casefold() for k in keep}
+
+    def replace(match: re.Match[str]) -> str:
+        found = match.group(0)
+        return found if found.casefold() in kept else lookup[found.casefold()]
+
+    return regex.sub(replace, text)
 
 
 def abbreviations_in(text: str) -> dict[str, str]:

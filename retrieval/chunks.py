@@ -21,17 +21,26 @@ MIN_BODY_CHARS = 500
 
 _KIND_LABEL = {"indicator": "Chỉ tiêu", "group": "Nhóm", "project": "Dự án", "task": "Nhiệm vụ"}
 _HEADER_ROLES = ("name", "lead", "prep_time", "impl_time", "funding", "status")
+# Shown in the stored text but not embedded: they rarely decide a search and cost embedding time.
+_DETAIL_ROLES = ("coordinating", "product", "approver")
 _SENTENCE_RE = re.compile(r"(?<=[.;!?])\s+(?=[-–+•]?\s*[A-ZĐÀ-Ỹ0-9“\"(])|\n+")
 
 
 class Chunk(BaseModel):
-    """One embeddable passage of a row; ``metadata`` holds only str values (Chroma-safe)."""
+    """One passage of a row; ``metadata`` holds only str/int values (Chroma-safe).
+
+    ``text`` stands alone (full header + body piece) and is what Chroma stores;
+    ``embed_text`` is the compact form that is embedded and lexically indexed: a short
+    header (row, name, group, lead agency) + the same body piece, without the
+    annex-wide boilerplate that every row of an annex shares.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(description="'{row_id}#{part}', e.g. '320/BC-UBND:III:20#0'")
     row_id: str
     text: str
+    embed_text: str = ""
     metadata: dict[str, Any]
 
 
@@ -84,14 +93,31 @@ def row_header(row: Row) -> str:
     return " ".join(p for p in parts if p)
 
 
-def row_body(row: Row) -> str:
-    """Everything not in the header: other cells, the status text, extra values and footnotes."""
+def short_header(row: Row) -> str:
+    """The discriminative part of the header. Example: ``'Dự án 20: Thư viện Thành phố. Chủ trì: Ban …'``."""
+    parts = [f"{_KIND_LABEL[row.kind]} {row.row}: {_one_line(row.name).rstrip('.')}."]
+    if row.group_title:
+        parts.append(f"Nhóm: {_one_line(row.group_title)[:100].rstrip('.')}.")
+    if lead := lead_agency(row):
+        parts.append(f"Chủ trì: {lead.rstrip('.')}.")
+    return " ".join(parts)
+
+
+def row_details(row: Row) -> str:
+    """Coordinating agencies, product and approver: ``'Cơ quan phối hợp: …. Sản phẩm: ….'``."""
     roles = roles_of(list(row.cells))
-    in_header = {roles[r] for r in _HEADER_ROLES if r in roles}
+    return " ".join(_sentence(roles[r], row.cells[roles[r]]) for r in _DETAIL_ROLES if r in roles).strip()
+
+
+def row_body(row: Row) -> str:
+    """The searchable content not in the header: indicator values, the status text, extra values
+    and footnotes."""
+    roles = roles_of(list(row.cells))
+    skip = {roles[r] for r in (*_HEADER_ROLES, *_DETAIL_ROLES) if r in roles}
     lines = [
         _sentence(column, value)
         for column, value in row.cells.items()
-        if column not in in_header and value.strip() and value.strip() != row.name
+        if column not in skip and value.strip() and value.strip() != row.name
     ]
     status = status_text(row)
     if status:
@@ -141,6 +167,7 @@ def chunk_metadata(row: Row, part: int, parts: int, text: str) -> dict[str, Any]
         "agency": lead_agency(row),
         "marker": row.marker or "",
         "row_id": row.id,
+        "name": _one_line(row.name),
         "content_hash": row.content_hash or row.compute_hash(),
         "chunk_hash": hashlib.sha1(text.encode("utf-8")).hexdigest(),
         "part": part,
@@ -149,19 +176,28 @@ def chunk_metadata(row: Row, part: int, parts: int, text: str) -> dict[str, Any]
 
 
 def chunks_for(row: Row, max_chars: int = MAX_CHUNK_CHARS) -> list[Chunk]:
-    """One chunk per row, or several when the body exceeds the budget (each repeats the header).
+    """One chunk per row, or several when the embedded text would exceed ``max_chars``
+    (each repeats the header).
 
     Example: ``[c.id for c in chunks_for(long_row)] == ["r:III:1#0", "r:III:1#1"]``.
     """
-    header = row_header(row)
+    header, short, details = row_header(row), short_header(row), row_details(row)
     body = row_body(row)
-    budget = max(MIN_BODY_CHARS, max_chars - len(header) - 1)
+    budget = max(MIN_BODY_CHARS, max_chars - len(short) - 1)
     pieces = split_text(body, budget) if body else [""]
-    texts = [f"{header}\n{piece}".strip() for piece in pieces]
-    return [
-        Chunk(id=f"{row.id}#{i}", row_id=row.id, text=text, metadata=chunk_metadata(row, i, len(texts), text))
-        for i, text in enumerate(texts)
-    ]
+    chunks = []
+    for i, piece in enumerate(pieces):
+        text = "\n".join(p for p in (header, details if i == 0 else "", piece) if p)
+        chunks.append(
+            Chunk(
+                id=f"{row.id}#{i}",
+                row_id=row.id,
+                text=text,
+                embed_text=f"{short}\n{piece}".strip(),
+                metadata=chunk_metadata(row, i, len(pieces), text),
+            )
+        )
+    return chunks
 
 
 def chunks_for_rows(rows: list[Row]) -> list[Chunk]:

@@ -25,7 +25,8 @@ _SEGMENT_SPLIT_RE = re.compile(r"[.,;:!?()\[\]{}\"“”‘’'/\n\t]+|\s[-–�
 _SYLLABLE_RE = re.compile(r"\w+")
 _BOS = "<s>"
 _BACKOFF = math.log(0.4)
-_FUZZY_PENALTY = math.log(0.02)
+_TONE_PENALTY = math.log(0.002)
+_FUZZY_PENALTY = math.log(0.01)
 _MAX_CANDIDATES = 6
 
 # Generic Vietnamese question phrasing, so "bao nhieu" restores to "bao nhiêu" and not "báo nhiều".
@@ -125,33 +126,46 @@ def _logp(vocab: Vocabulary, u: str, v: str, w: str) -> float:
     if bi:
         return _BACKOFF + math.log(bi / vocab.contexts1[v])
     size = len(vocab.unigrams) + 1
-    return 2 * _BACKOFF + math.log((vocab.unigrams.get(w, 0) + 0.1) / (vocab.total + 0.1 * size))
+    return 2 * _BACKOFF + math.log((vocab.unigrams.get(w, 0) + 1) / (vocab.total + size))
 
 
 def _fuzzy(token: str, choices: list[str], cutoff: float) -> list[tuple[str, float]]:
     if len(token) < 3 or not choices:
         return []
-    found = process.extract(token, choices, scorer=fuzz.ratio, limit=3, score_cutoff=cutoff)
+    found = process.extract(token, choices, scorer=fuzz.ratio, limit=4, score_cutoff=cutoff)
     return [(choice, score) for choice, score, _ in found]
 
 
 def candidates(token: str, vocab: Vocabulary, fixed: bool) -> list[tuple[str, float]]:
     """Spellings a query syllable may stand for, each with a log prior.
 
+    Unaccented syllables may take any accented form seen in the corpus; a syllable typed with
+    diacritics (``fixed``) keeps its spelling unless the language model strongly prefers
+    another tone mark (``"tĩnh"`` → ``"tỉnh"``); unknown syllables also get fuzzy neighbours.
     Example: ``candidates("vien", vocab, fixed=False)`` → ``[("viện", 0.0), ("viên", 0.0)]``.
     """
-    if not token.isalpha() or (fixed and vocab.contains(token)):
+    if not token.isalpha():
         return [(token, 0.0)]
+    folded = fold_diacritics(token)
     if fixed:
-        near = _fuzzy(token, list(vocab.unigrams), cutoff=80)
-        return [(token, 0.0)] + [(s, _FUZZY_PENALTY) for s, _ in near if s != token]
+        out = [(token, 0.0)] + [(s, _TONE_PENALTY) for s in vocab.by_folded.get(folded, []) if s != token]
+        if not vocab.contains(token):
+            out += [(s, _FUZZY_PENALTY) for s, _ in _fuzzy(token, list(vocab.unigrams), cutoff=65)]
+        return _dedupe(out)[:_MAX_CANDIDATES]
     forms = vocab.by_folded.get(token)
     if forms:
         return [(s, 0.0) for s in forms[:_MAX_CANDIDATES]]
     out = [(token, 0.0)]
-    for key, _ in _fuzzy(token, vocab.folded_keys, cutoff=75):
+    for key, _ in _fuzzy(token, vocab.folded_keys, cutoff=70):
         out += [(s, _FUZZY_PENALTY) for s in vocab.by_folded[key][:2]]
-    return out
+    return _dedupe(out)[:_MAX_CANDIDATES]
+
+
+def _dedupe(options: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    seen: dict[str, float] = {}
+    for word, prior in options:
+        seen[word] = max(prior, seen.get(word, prior))
+    return list(seen.items())
 
 
 def restore(tokens: list[str], vocab: Vocabulary, fixed: list[bool] | None = None) -> list[str]:

@@ -1,0 +1,8 @@
+"""Trang «Tổng quan»: chỉ tiêu, tình trạng dự án/nhiệm vụ, giải ngân và mặt bằng (xem ui/overview.py)."""
+
+import streamlit as st
+
+from ui.engine_loader import engine_or_stop
+from ui.overview import render_overview
+
+render_overview(st, engine_or_stop())

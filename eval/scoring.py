@@ -1,0 +1,372 @@
+"""Pure scoring functions for the QA eval (no engine, no I/O); unit-tested in tests/test_eval_scoring.py.
+
+Matching rules (all after Unicode NFC, case-folding and whitespace normalisation):
+
+* numbers are compared as numbers in Vietnamese format: ``31.500,00`` = ``31500`` = ``31.500``;
+  ``5,86`` ≠ ``5,87``. ``contains("… đạt 31.500 tỷ", "31.500,00")`` is True.
+* a non-numeric ``must_include`` matches as a normalised substring; a string with digits
+  (``12``, ``1519/QĐ-TTg``, ``43,37 ha``) matches as a substring in which every number is a
+  whole token compared by value: ``4`` is not found in ``14 dự án``, ``5,7ha`` matches ``5,70 ha``.
+* dashes (``–``, ``—``) count as ``-``; spaces around ``-`` / ``/`` and before ``%`` are ignored.
+
+Example:
+    >>> contains("Tổng vốn đầu tư ước đạt 31500 tỷ đồng", "31.500,00")
+    True
+    >>> contains("GRDP tăng 5,87%", "5,86")
+    False
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ingestion.numbers import VN_NUMBER, parse_vn_number
+
+_NUM_RE = re.compile(rf"(?<![\d.,])(?:{VN_NUMBER})(?!\d)")
+_DASHES = str.maketrans({"–": "-", "—": "-", "‑": "-", "−": "-", "\u00a0": " "})
+# A document number such as 320/BC-UBND, 1519/QĐ-TTg, 1168/ĐA-SKH&CN, 14/NQ-HĐND.
+DOC_ID_RE = re.compile(r"\b\d+/[A-ZĐ][A-ZĐa-zđ&]*(?:-[A-ZĐa-zđ&]+)*", re.UNICODE)
+# Row labels the assistant prints next to a citation: "mục 20", "chỉ tiêu 6.1", "dòng 4 và 9".
+ROW_LABEL_RE = re.compile(
+    r"\b(?:mục|dòng|chỉ tiêu|stt|nhiệm vụ|dự án|hàng)\s+(\d+(?:\.\d+)*(?:\s*(?:và|,)\s*\d+(?:\.\d+)*)*)",
+    re.IGNORECASE,
+)
+# A list marker at the start of a line ("1. …", "2) …"): formatting, not a stated number.
+LIST_MARKER_RE = re.compile(r"(?m)^(\s*(?:[-•*]\s*)?)\(?\d{1,3}[.)](?=\s)")
+DATE_RE = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}/\d{4}(?![\d/])")
+
+
+# ---------------------------------------------------------------- normalisation
+
+
+def normalize(text: str) -> str:
+    """NFC, case-fold, unify dashes, collapse whitespace; no spaces around ``-``/``/`` or before ``%``.
+
+    Example: ``normalize("  Chưa  ĐẠT\\nNQ ") == "chưa đạt nq"``; ``normalize("2024 – 2028") == "2024-2028"``.
+    """
+    text = unicodedata.normalize("NFC", text or "").translate(_DASHES).casefold()
+    text = unicodedata.normalize("NFC", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s*([-/])\s*", r"\1", text)
+    return re.sub(r"\s+%", "%", text)
+
+
+def _canon_number(value: float) -> str:
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def canonical(text: str) -> str:
+    """``normalize`` then replace every VN number by ``⟨value⟩`` so formats compare equal.
+
+    Example: ``canonical("31.500,00 tỷ") == canonical("31500 tỷ") == "⟨31500⟩ tỷ"``.
+    """
+
+    def repl(match: re.Match[str]) -> str:
+        value = parse_vn_number(match.group(0))
+        return match.group(0) if value is None else f"⟨{_canon_number(value)}⟩"
+
+    return _NUM_RE.sub(repl, normalize(text))
+
+
+def is_number(text: str) -> bool:
+    """True when ``text`` is one number, optionally with ``%``: ``'31.500,00'``, ``'3,7%'``, ``'12'``."""
+    return parse_vn_number(normalize(text)) is not None
+
+
+def contains(haystack: str, needle: str) -> bool:
+    """Is ``needle`` (a must_include) stated in ``haystack`` under the module's matching rules?"""
+    if not needle.strip():
+        return True
+    if any(ch.isdigit() for ch in needle):
+        # Numbers compare as numbers: "4" is not found in "14 dự án", "31500" is found in "31.500,00".
+        hay, ndl = canonical(haystack), canonical(needle)
+    else:
+        hay, ndl = normalize(haystack), normalize(needle)
+    return ndl in hay or ndl.replace(" ", "") in hay.replace(" ", "")
+
+
+def missing_items(text: str, must_include: Iterable[str], qtype: str = "") -> list[str]:
+    """The must_include strings not found in ``text``.
+
+    For ``count`` questions a numeric item must be stated as a number outside row labels, list
+    markers, dates and document numbers: "Có 43 chỉ tiêu … PL I mục 6 …" does not state 6.
+    For ``rank`` questions every item must be in the :func:`headline`.
+    """
+    if qtype == "rank":
+        text = headline(text)
+    counted = count_text(text) if qtype == "count" else text
+    return [item for item in must_include if not contains(counted if is_number(item) else text, item)]
+
+
+def headline(text: str) -> str:
+    """The first line of an answer (plus the next one when the first is a bare "…:" heading).
+
+    ``rank`` questions are scored on it: the winner must be named up front, not somewhere in a
+    full ranking that lists every candidate.
+    """
+    lines = [line for line in (text or "").splitlines() if line.strip()]
+    if not lines:
+        return ""
+    if len(lines) > 1 and lines[0].rstrip().endswith(":") and not any(ch.isdigit() for ch in lines[0]):
+        return "\n".join(lines[:2])
+    return lines[0]
+
+
+def count_text(text: str) -> str:
+    """``text`` without row labels ("mục 6", "chỉ tiêu 4 và 9"), list markers, dates and doc numbers."""
+    return _strip_row_labels(_strip_list_markers(DATE_RE.sub(" ", _strip_doc_ids(text))))
+
+
+def has_diacritics(text: str) -> bool:
+    """False when every letter is ASCII (a "khong dau" question). ``has_diacritics("ty le ho ngheo") is False``."""
+    return any(ch.isalpha() and not ch.isascii() for ch in text)
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def numbers_of(text: str) -> list[float]:
+    """Every VN-format number in ``text`` (NFC), e.g. ``numbers_of("đạt 3,7% ngày 11/10/2024") == [3.7, 11, 10, 2024]``."""
+    values = []
+    for match in _NUM_RE.finditer(unicodedata.normalize("NFC", text or "")):
+        value = parse_vn_number(match.group(0))
+        if value is not None:
+            values.append(value)
+    return values
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def _strip_doc_ids(text: str, doc_ids: Iterable[str] | None = None) -> str:
+    """Remove document numbers: only ``doc_ids`` when given, else every ``123/XX-YY`` pattern."""
+    text = unicodedata.normalize("NFC", text)
+    if doc_ids is None:
+        return DOC_ID_RE.sub(" ", text)
+    for doc in sorted(set(doc_ids), key=len, reverse=True):
+        text = re.sub(rf"(?<!\d){re.escape(doc)}", " ", text, flags=re.IGNORECASE)
+    return text
+
+
+def _strip_list_markers(text: str) -> str:
+    return LIST_MARKER_RE.sub(r"\1", text)
+
+
+def _strip_row_labels(text: str, row_numbers: Iterable[str] | None = None) -> str:
+    """Remove "mục 20"-style labels (only for ``row_numbers`` when given)."""
+    allowed = None if row_numbers is None else {r.strip() for r in row_numbers}
+
+    def repl(match: re.Match[str]) -> str:
+        parts = re.split(r"\s*(?:và|,)\s*", match.group(1))
+        if allowed is None or all(p in allowed for p in parts):
+            return match.group(0)[: match.start(1) - match.start(0)]
+        return match.group(0)
+
+    return ROW_LABEL_RE.sub(repl, text)
+
+
+def stated_numbers(text: str, ignore_from: Sequence[str] = ()) -> list[float]:
+    """Numbers an abstention states, ignoring document numbers (``320/BC-UBND``), row labels
+    ("mục 20") and numbers echoed from ``ignore_from`` (the question and earlier turns).
+
+    Example: ``stated_numbers("Báo cáo 320/BC-UBND không có số liệu năm 2024", ["… năm 2024?"]) == []``.
+    """
+    echoed = [n for src in ignore_from for n in numbers_of(_strip_doc_ids(src))]
+    cleaned = _strip_row_labels(_strip_list_markers(_strip_doc_ids(text)))
+    return [n for n in numbers_of(cleaned) if not any(_same(n, e) for e in echoed)]
+
+
+# ---------------------------------------------------------------- rows and citations
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    if isinstance(obj, Mapping):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def _strings_in(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings_in(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings_in(item)
+
+
+def row_evidence(row: Any) -> list[str]:
+    """Every text of a row a number may be quoted from: text, name, cells (keys too), extra values,
+    footnotes, facts (raw strings), report number/date and row numbers."""
+    texts: list[str] = []
+    for name in ("text", "name", "row", "report", "report_date", "annex_title", "group_title"):
+        value = _get(row, name)
+        if value:
+            texts.append(str(value))
+    for name in ("cells", "extra_values", "footnotes", "facts", "row_numbers"):
+        texts.extend(_strings_in(_get(row, name) or []))
+    date = _get(row, "report_date")
+    if date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        y, m, d = date.split("-")
+        texts.append(f"{d}/{m}/{y}")
+    return texts
+
+
+@dataclass
+class Unsupported:
+    """Result of :func:`unsupported_numbers`: the invented numbers and how many were checked."""
+
+    numbers: list[float] = field(default_factory=list)
+    checked: int = 0
+
+
+def unsupported_numbers(
+    text: str,
+    citations: Sequence[Any],
+    rows_by_id: Mapping[str, Any],
+    computed_values: Sequence[str] = (),
+    echo: Sequence[str] = (),
+    report_ids: Iterable[str] = (),
+) -> Unsupported:
+    """Numbers in ``text`` found in none of the cited rows.
+
+    Allowed sources: every number of each cited row (:func:`row_evidence`), each citation's
+    quote (a "Ghi chú" legend citation is checked against its quote only), ``computed_values``
+    (numbers computed by code), numbers echoed from the question/history (``echo``). Ignored:
+    the printed labels of cited rows ("mục 20", "chỉ tiêu 6.1"), report numbers (``report_ids``
+    plus those of the cited rows, e.g. ``320/BC-UBND``) and line-leading list markers ("2. …").
+    """
+    allowed: list[float] = []
+    row_numbers: list[str] = []
+    docs = set(report_ids)
+    for citation in citations:
+        quote = _get(citation, "quote") or ""
+        allowed.extend(numbers_of(quote))
+        report = _get(citation, "report")
+        if report:
+            docs.add(report)
+        row = rows_by_id.get(_get(citation, "row_id") or "")
+        if row is None:
+            continue
+        for piece in row_evidence(row):
+            allowed.extend(numbers_of(piece))
+        row_numbers.extend(_get(row, "row_numbers") or [_get(row, "row")])
+        row_numbers.append(_get(row, "row"))
+        docs.add(_get(row, "report"))
+    for value in computed_values:
+        allowed.extend(numbers_of(str(value)))
+    for source in echo:
+        allowed.extend(numbers_of(_strip_doc_ids(source, docs)))
+    cleaned = _strip_list_markers(_strip_doc_ids(text, {d for d in docs if d}))
+    cleaned = _strip_row_labels(cleaned, [r for r in row_numbers if r])
+    found = numbers_of(cleaned)
+    invented = [n for n in found if not any(_same(n, a) for a in allowed)]
+    return Unsupported(numbers=invented, checked=len(found))
+
+
+def _norm_key(value: Any) -> str:
+    return normalize(str(value)) if value is not None else ""
+
+
+def citation_matches(citation: Any, source: Mapping[str, Any]) -> bool:
+    """A citation matches a source on annex and row, and on report when the source names one."""
+    if source.get("report") and _norm_key(source["report"]) != _norm_key(_get(citation, "report")):
+        return False
+    if source.get("annex") and _norm_key(source["annex"]) != _norm_key(_get(citation, "annex")):
+        return False
+    if source.get("row") is not None and _norm_key(source["row"]) != _norm_key(_get(citation, "row")):
+        return False
+    return True
+
+
+def citation_pr(citations: Sequence[Any], sources: Sequence[Mapping[str, Any]]) -> tuple[float, float]:
+    """(precision, recall) of citations against gold sources; duplicate (report, annex, row) citations
+    count once. No citations and no sources → (1, 1); citations but no sources → precision 0;
+    no citations but sources → (0, 0).
+    """
+    unique: dict[tuple[str, str, str], Any] = {}
+    for c in citations:
+        unique.setdefault(
+            (_norm_key(_get(c, "report")), _norm_key(_get(c, "annex")), _norm_key(_get(c, "row"))), c
+        )
+    cites = list(unique.values())
+    if not cites:
+        return (1.0, 1.0) if not sources else (0.0, 0.0)
+    precision = sum(any(citation_matches(c, s) for s in sources) for c in cites) / len(cites)
+    recall = (
+        sum(any(citation_matches(c, s) for c in cites) for s in sources) / len(sources) if sources else 1.0
+    )
+    return precision, recall
+
+
+# ---------------------------------------------------------------- per-question score
+
+
+@dataclass
+class Score:
+    correct: bool
+    abstention_correct: bool
+    missing: list[str]
+    stated_numbers: list[float]
+    citation_precision: float | None
+    citation_recall: float | None
+    unsupported: list[float] | None
+    reason: str = ""
+
+
+def score_answer(
+    question: Mapping[str, Any],
+    text: str,
+    abstained: bool,
+    citations: Sequence[Any] = (),
+    rows_by_id: Mapping[str, Any] | None = None,
+    computed_values: Sequence[str] = (),
+    report_ids: Iterable[str] = (),
+    history_texts: Sequence[str] = (),
+    retrieved: bool = False,
+) -> Score:
+    """Score one answer. ``rows_by_id=None`` skips the unsupported-number check.
+
+    ``retrieved=True`` scores a retrieval-only baseline generously: every must_include anywhere in
+    the retrieved text (no headline rule for ``rank``, no label stripping for ``count``).
+    """
+    qtype = question.get("type", "")
+    must = list(question.get("must_include") or [])
+    echo = [question.get("question", ""), *history_texts]
+    if qtype == "no_answer":
+        stated = stated_numbers(text, echo)
+        ok = bool(abstained) and not stated
+        missing = [] if ok else must
+        reason = (
+            "" if ok else ("did not abstain" if not abstained else f"abstained but stated {_fmt(stated)}")
+        )
+        abst_ok = ok
+    else:
+        stated = []
+        missing = missing_items(text, must, "" if retrieved else qtype)
+        ok = not missing and not abstained
+        abst_ok = not abstained
+        reason = "abstained" if abstained else (f"missing {missing}" if missing else "")
+    precision, recall = citation_pr(citations, question.get("sources") or [])
+    unsupported = None
+    if rows_by_id is not None:
+        unsupported = unsupported_numbers(
+            text, citations, rows_by_id, computed_values, echo, report_ids
+        ).numbers
+    return Score(ok, abst_ok, missing, stated, precision, recall, unsupported, reason)
+
+
+def _fmt(values: Sequence[float]) -> list[str]:
+    return [_canon_number(v) for v in values]
+
+
+def fmt_numbers(values: Sequence[float] | None) -> list[str]:
+    """Numbers as short strings for reports, e.g. ``[31500.0, 5.86] → ['31500', '5.86']``."""
+    return _fmt(values or [])

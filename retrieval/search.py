@@ -1,0 +1,253 @@
+"""Hybrid search over rows: BM25 (exact + accent-folded) fused with Chroma dense results.
+
+Example::
+
+    retriever = get_retriever(rows, get_settings())
+    retriever.search("thu vien thanh pho", k=3)[0].row_id == "320/BC-UBND:III:20"
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+from pydantic import BaseModel, ConfigDict, Field
+
+from ingestion.cleaning import fold_diacritics
+from ingestion.models import Row
+from retrieval.chunks import Chunk, chunks_for_rows
+from retrieval.lexical import LexicalIndex
+from retrieval.normalize import NormalizedQuery, Vocabulary, build_vocabulary, normalize_query, syllables
+from retrieval.store import ChunkStore, IndexStats, index_rows, open_store
+from settings import Settings, get_settings
+
+Mode = Literal["bm25", "dense", "hybrid", "hybrid+norm"]
+MODES: tuple[Mode, ...] = ("bm25", "dense", "hybrid", "hybrid+norm")
+FILTER_KEYS = ("report", "annex", "kind", "agency", "marker")
+RRF_K = 10
+LEXICAL_WEIGHT = 1.0
+DENSE_WEIGHT = 1.0
+DENSE_CANDIDATES = 60
+EXACT_DENSE_LIMIT = 50_000
+SNIPPET_CHARS = 300
+
+
+class Hit(BaseModel):
+    """One retrieved row. ``score`` is the fused RRF score (or BM25 / cosine in single modes)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    row_id: str = Field(description="e.g. '320/BC-UBND:III:20'")
+    report: str
+    annex: str
+    row: str
+    score: float
+    snippet: str
+    chunk_id: str = Field(description="Best matching chunk, e.g. '320/BC-UBND:III:20#0'")
+    name: str = ""
+    kind: str = ""
+    lexical: float = Field(default=0.0, description="Best BM25 score of the row's chunks")
+    dense: float = Field(default=0.0, description="Best cosine similarity of the row's chunks")
+
+
+def vocabulary_for(rows: Sequence[Row]) -> Vocabulary:
+    """The restoration / typo vocabulary learned from the rows' own text."""
+    return build_vocabulary(row.text for row in rows)
+
+
+def _matches(meta: dict[str, Any], filters: dict[str, str]) -> bool:
+    for key, wanted in filters.items():
+        value = str(meta.get(key, ""))
+        if key == "agency":
+            if fold_diacritics(str(wanted)).strip() not in fold_diacritics(value):
+                return False
+        elif value != str(wanted):
+            return False
+    return True
+
+
+def _chroma_where(filters: dict[str, str], reports: list[str]) -> dict[str, Any] | None:
+    """Exact-match filters for Chroma; the collection may also hold reports this retriever
+    was not built with, so those are excluded too. Agency (substring) is post-filtered."""
+    exact = [{k: str(v)} for k, v in filters.items() if k != "agency"]
+    if "report" not in filters and reports:
+        exact.append({"report": {"$in": reports}})
+    if not exact:
+        return None
+    return exact[0] if len(exact) == 1 else {"$and": exact}
+
+
+def _rank(scores: dict[str, float]) -> dict[str, int]:
+    ordered = sorted(scores, key=lambda key: scores[key], reverse=True)
+    return {key: rank for rank, key in enumerate(ordered)}
+
+
+class Retriever:
+    """Search over ``rows``: lexical index built in memory, dense index synced to Chroma once.
+
+    Example: ``Retriever(rows, Settings(embedder="hash", data_dir=tmp)).search("GRDP", k=3)``.
+    """
+
+    def __init__(
+        self,
+        rows: Sequence[Row],
+        settings: Settings | None = None,
+        *,
+        embedder: Embeddings | None = None,
+        store: ChunkStore | None = None,
+        sync: bool = True,
+        progress: bool = False,
+    ) -> None:
+        self.settings = settings or get_settings()
+        self.rows = {row.id: row for row in rows}
+        self.chunks: list[Chunk] = chunks_for_rows(list(rows))
+        self.chunk_by_id = {chunk.id: chunk for chunk in self.chunks}
+        self.vocab = vocabulary_for(rows)
+        self.lexical = LexicalIndex(self.chunks)
+        self.store = store or open_store(self.settings, embedder)
+        self.embedder = self.store.embedder
+        self.index_stats: IndexStats | None = index_rows(list(rows), self.store, progress) if sync else None
+        self._matrix = self._load_vectors() if len(self.chunks) <= EXACT_DENSE_LIMIT else None
+        self.rrf_k = RRF_K
+        self.weights = {"lexical": LEXICAL_WEIGHT, "dense": DENSE_WEIGHT}
+
+    def info(self) -> dict[str, Any]:
+        """What the UI shows about the index. Example: ``{"collection": "rows_hash-…_c1", "chunks": 197, …}``."""
+        return {
+            "collection": self.store.name,
+            "embedder_name": self.store.name.removeprefix("rows_"),
+            "chunks": len(self.chunks),
+            "indexed_chunks": self.store.count(),
+            "rows_indexed": len(self.rows),
+        }
+
+    def normalize(self, query: str) -> NormalizedQuery:
+        return normalize_query(query, self.vocab)
+
+    def _lexical(self, text: str, allowed: np.ndarray) -> dict[str, tuple[float, str]]:
+        scores = self.lexical.scores(text)
+        best: dict[str, tuple[float, str]] = {}
+        for i in np.flatnonzero((scores > 0) & allowed):
+            chunk = self.chunks[i]
+            if chunk.row_id not in best or scores[i] > best[chunk.row_id][0]:
+                best[chunk.row_id] = (float(scores[i]), chunk.id)
+        return best
+
+    def _load_vectors(self) -> np.ndarray:
+        """This corpus' chunk vectors from Chroma, L2-normalised, in ``self.chunks`` order."""
+        stored = self.store.vectors([c.id for c in self.chunks])
+        dim = len(next(iter(stored.values()))) if stored else 1
+        matrix = np.zeros((len(self.chunks), dim), dtype=np.float32)
+        for i, chunk in enumerate(self.chunks):
+            if chunk.id in stored:
+                matrix[i] = stored[chunk.id]
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        return matrix / np.where(norms == 0, 1, norms)
+
+    def _dense_candidates(self, vector: list[float], filters: dict[str, str], allowed: np.ndarray) -> list[tuple[str, float]]:
+        """Exact cosine over the corpus' vectors (deterministic); Chroma's HNSW for huge corpora."""
+        if self._matrix is None:
+            where = _chroma_where(filters, sorted({row.report for row in self.rows.values()}))
+            return self.store.query(vector, DENSE_CANDIDATES, where=where)
+        sims = self._matrix @ np.asarray(vector, dtype=np.float32)
+        sims = np.where(allowed & self._matrix.any(axis=1), sims, -np.inf)
+        top = np.argsort(-sims, kind="stable")[:DENSE_CANDIDATES]
+        return [(self.chunks[i].id, float(sims[i])) for i in top if np.isfinite(sims[i])]
+
+    def _dense(self, text: str, filters: dict[str, str], allowed: np.ndarray) -> dict[str, tuple[float, str]]:
+        found = self._dense_candidates(self.embedder.embed_query(text), filters, allowed)
+        best: dict[str, tuple[float, str]] = {}
+        for chunk_id, sim in found:
+            chunk = self.chunk_by_id.get(chunk_id)
+            if chunk is None or not _matches(chunk.metadata, filters):
+                continue
+            if chunk.row_id not in best or sim > best[chunk.row_id][0]:
+                best[chunk.row_id] = (sim, chunk_id)
+        return best
+
+    def _hit(self, row_id: str, score: float, chunk_id: str, lexical: float, dense: float) -> Hit:
+        row = self.rows[row_id]
+        chunk = self.chunk_by_id[chunk_id]
+        snippet = " ".join(chunk.embed_text.split())
+        if len(snippet) > SNIPPET_CHARS:
+            snippet = snippet[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
+        return Hit(
+            row_id=row_id, report=row.report, annex=row.annex, row=row.row, score=round(score, 6),
+            snippet=snippet, chunk_id=chunk_id, name=row.name, kind=row.kind, lexical=lexical, dense=dense,
+        )
+
+    def search(
+        self, query: str, k: int = 5, filters: dict[str, str] | None = None, mode: Mode = "hybrid+norm"
+    ) -> list[Hit]:
+        """The ``k`` best rows for ``query``; ``filters`` on report, annex, kind, agency (folded
+        substring) and marker. Example: ``search("ĐT 917", filters={"annex": "III"})``.
+        """
+        filters = {key: value for key, value in (filters or {}).items() if value}
+        unknown = set(filters) - set(FILTER_KEYS)
+        if unknown:
+            raise ValueError(f"Unknown filter(s): {sorted(unknown)}; allowed: {FILTER_KEYS}")
+        if not query.strip() or k <= 0:
+            return []
+        text = dense_text = query
+        if mode == "hybrid+norm":
+            norm = self.normalize(query)
+            text = norm.restored
+            # The embedder reads cased, punctuated text best: keep it when restoration changed nothing.
+            dense_text = norm.expanded if syllables(norm.expanded) == norm.restored.split() else norm.restored
+        allowed = np.array([_matches(c.metadata, filters) for c in self.chunks], dtype=bool)
+        lexical = self._lexical(text, allowed) if mode != "dense" else {}
+        dense = self._dense(dense_text, filters, allowed) if mode != "bm25" else {}
+        if mode == "bm25":
+            fused = {row_id: score for row_id, (score, _) in lexical.items()}
+        elif mode == "dense":
+            fused = {row_id: score for row_id, (score, _) in dense.items()}
+        else:
+            fused = self._fuse(lexical, dense)
+        ordered = sorted(fused, key=lambda row_id: fused[row_id], reverse=True)[:k]
+        lex_ranks = _rank({row_id: score for row_id, (score, _) in lexical.items()})
+        dense_ranks = _rank({row_id: score for row_id, (score, _) in dense.items()})
+        hits = []
+        for row_id in ordered:
+            lex_score, lex_chunk = lexical.get(row_id, (0.0, ""))
+            dense_score, dense_chunk = dense.get(row_id, (0.0, ""))
+            better_lexical = lex_ranks.get(row_id, 10**9) <= dense_ranks.get(row_id, 10**9)
+            chunk_id = lex_chunk if better_lexical else dense_chunk
+            hits.append(self._hit(row_id, fused[row_id], chunk_id, lex_score, dense_score))
+        return hits
+
+    def _fuse(self, lexical: dict[str, tuple[float, str]], dense: dict[str, tuple[float, str]]) -> dict[str, float]:
+        """Reciprocal rank fusion of the two row rankings; ties go to the higher cosine."""
+        fused: dict[str, float] = {}
+        for ranking, weight in ((lexical, self.weights["lexical"]), (dense, self.weights["dense"])):
+            ranks = _rank({row_id: score for row_id, (score, _) in ranking.items()})
+            for row_id, rank in ranks.items():
+                fused[row_id] = fused.get(row_id, 0.0) + weight / (self.rrf_k + rank + 1)
+        return {row_id: score + 1e-6 * dense.get(row_id, (0.0, ""))[0] for row_id, score in fused.items()}
+
+
+def _fingerprint(rows: Sequence[Row], settings: Settings) -> str:
+    blob = "|".join(f"{row.id}={row.content_hash}" for row in rows)
+    parts = (settings.embedder, settings.embedder_path, settings.chroma_mode, settings.chroma_path,
+             settings.chroma_host, settings.chroma_port)
+    return hashlib.sha256(f"{blob}|{parts}".encode()).hexdigest()
+
+
+_RETRIEVERS: dict[str, Retriever] = {}
+_RETRIEVERS_LOCK = threading.Lock()
+_MAX_CACHED = 4
+
+
+def get_retriever(rows: Sequence[Row], settings: Settings | None = None) -> Retriever:
+    """One ``Retriever`` per (rows, settings) per process; new rows build (and sync) a new one."""
+    settings = settings or get_settings()
+    key = _fingerprint(rows, settings)
+    with _RETRIEVERS_LOCK:
+        if key not in _RETRIEVERS:
+            while len(_RETRIEVERS) >= _MAX_CACHED:
+                _RETRIEVERS.pop(next(iter(_RETRIEVERS)))
+            _RETRIEVERS[key] = Retriever(rows, settings)
+        return _RETRIEVERS[key]

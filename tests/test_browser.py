@@ -1,0 +1,82 @@
+"""End to end in a real browser: ``streamlit run app.py`` + Debian's Chromium driven by Playwright.
+
+Skipped (saying why) only when ``/usr/bin/chromium`` is missing; ``make test`` installs it.
+Leaves a screenshot in ``test-artifacts/chat.png``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from eval.ui_driver import CHROMIUM, StreamlitServer, ask, chromium, open_chat
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (install it: apt-get install chromium)"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    base = tmp_path_factory.mktemp("vnqa_browser")
+    raw = base / "raw"
+    raw.mkdir()
+    for path in sorted((ROOT / "data" / "raw").glob("*.txt")):
+        shutil.copy(path, raw / path.name)
+    env = {
+        "VNQA_DATA_DIR": str(base),
+        "VNQA_RAW_DIR": str(raw),
+        "VNQA_EMBEDDER": os.environ.get("VNQA_TEST_EMBEDDER", "hash"),
+    }
+    ARTIFACTS.mkdir(exist_ok=True)
+    with StreamlitServer(env=env, log_path=ARTIFACTS / "streamlit.log") as running:
+        yield running
+
+
+def test_chat_in_a_real_browser(server):
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 1400}, locale="vi-VN")
+        try:
+            open_chat(page, server.url)
+            ask(page, "Tình hình dự án Thư viện thành phố?", expected_answers=1)
+            reply = page.locator('[data-testid="stChatMessage"]').last
+            assert "Thư viện Thành phố" in reply.inner_text()
+            card = reply.locator('[data-testid="stExpander"]').filter(has_text="Phụ lục III · dòng 20")
+            card.first.wait_for(state="visible", timeout=30_000)
+            assert "Báo cáo tình hình thực hiện" in card.first.inner_text()
+            assert card.first.locator('[data-testid="stAlertContainer"]').count() >= 1  # the highlighted cell
+            question = page.locator('[data-testid="stChatMessage"]').filter(
+                has_text="Tình hình dự án Thư viện"
+            )
+            question.last.evaluate("e => e.scrollIntoView({block: 'start'})")  # question + answer in view
+            page.wait_for_timeout(500)  # let charts and fonts settle before the screenshot
+        finally:
+            page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
+            page.close()
+
+
+def test_overview_page_in_a_real_browser(server):
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 1100}, locale="vi-VN")
+        try:
+            page.goto(f"{server.url}/tong-quan", timeout=120_000)
+            page.get_by_text("Tỷ lệ giải ngân kế hoạch vốn").wait_for(timeout=120_000)
+            assert page.get_by_text("Page not found").count() == 0
+            assert page.locator('[data-testid="stExpander"]').count() >= 17 + 4
+            page.get_by_text("Tỷ lệ giải ngân kế hoạch vốn").scroll_into_view_if_needed()
+            xem = page.get_by_role("button", name="Xem", exact=True)
+            xem.last.click()
+            page.get_by_text("Mã dòng: 320/BC-UBND:III:").first.wait_for(timeout=30_000)
+            page.wait_for_timeout(500)
+        finally:
+            page.screenshot(path=str(ARTIFACTS / "overview.png"))
+            page.close()

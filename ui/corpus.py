@@ -1,0 +1,220 @@
+"""Corpus management: upload a report (.txt), list the reports, remove one, show the system info.
+
+:func:`handle_upload` is the whole upload logic (checks, then ``engine.add_report``), kept free of
+Streamlit so that it is tested directly; a rejected file changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ingestion.parser import ParseError
+from ui.text import md_escape, vn_date, vn_size
+
+log = logging.getLogger(__name__)
+
+ALLOWED_SUFFIXES = (".txt",)
+
+SYSTEM_LABELS = {
+    "records": "Số bản ghi (dòng phụ lục)",
+    "n_records": "Số bản ghi (dòng phụ lục)",
+    "reports": "Số báo cáo",
+    "chunks": "Số đoạn trong chỉ mục",
+    "n_chunks": "Số đoạn trong chỉ mục",
+    "embedder": "Mô hình nhúng (embedding)",
+    "embedder_model": "Mô hình nhúng cụ thể",
+    "embedder_name": "Mô hình nhúng cụ thể",
+    "indexed_chunks": "Số đoạn đã lập chỉ mục",
+    "rows_indexed": "Số bản ghi đã lập chỉ mục",
+    "dim": "Số chiều vector",
+    "chroma_mode": "Chế độ Chroma",
+    "index_location": "Vị trí chỉ mục",
+    "collection": "Bộ sưu tập Chroma",
+    "llm": "Mô hình ngôn ngữ (LLM)",
+    "index_error": "Lỗi chỉ mục",
+}
+
+
+@dataclass
+class UploadOutcome:
+    ok: bool
+    message: str  # Vietnamese, shown as is (plain text)
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def handle_upload(
+    engine: Any,
+    data: bytes,
+    filename: str,
+    progress: Callable[[float, str], None] | None = None,
+) -> UploadOutcome:
+    """Check an uploaded file and add it to the corpus; every failure is a Vietnamese message.
+
+    Example: ``handle_upload(engine, b"\\x00\\x01", "x.txt").message`` says the file is not text.
+    """
+    name = Path(filename or "").name or "tệp không tên"
+    limit = int(engine.settings.max_upload_bytes)
+    if not name.lower().endswith(ALLOWED_SUFFIXES):
+        return UploadOutcome(False, f"Tệp «{name}» không đúng loại: chỉ nhận báo cáo dạng văn bản .txt.")
+    if not data or not data.strip():
+        return UploadOutcome(False, f"Tệp «{name}» rỗng.")
+    if len(data) > limit:
+        return UploadOutcome(
+            False, f"Tệp «{name}» quá lớn ({vn_size(len(data))}); giới hạn là {vn_size(limit)}."
+        )
+    try:
+        info = engine.add_report(data, name, progress=progress)
+    except ParseError as exc:
+        where = f" (dòng {exc.line})" if exc.line else ""
+        return UploadOutcome(False, f"Không nạp được tệp «{name}»{where}: {exc.vi}.")
+    except ValueError as exc:
+        return UploadOutcome(False, f"Không nạp được tệp «{name}»: {exc}")
+    except Exception as exc:  # an unexpected failure must still read as a message, never a traceback
+        log.exception("upload of %s failed", name)
+        return UploadOutcome(False, f"Lỗi khi nạp tệp «{name}»: {type(exc).__name__}: {exc}")
+    number = info.get("number", "?")
+    if info.get("duplicate"):
+        return UploadOutcome(
+            True, f"Báo cáo số {number} đã có trong kho (nội dung giống hệt), không thay đổi gì.", info
+        )
+    replaced = " (thay thế bản cũ của cùng báo cáo)" if info.get("replaced") else ""
+    return UploadOutcome(
+        True,
+        f"Đã nạp báo cáo số {number}{replaced}: {info.get('rows', 0)} bản ghi. Có thể hỏi ngay trong trang Hỏi đáp.",
+        info,
+    )
+
+
+def reports_frame(reports: list[dict[str, Any]]) -> pd.DataFrame:
+    """One line per report: number, date, annexes with their titles and row counts."""
+    records = []
+    for report in reports:
+        annexes = report.get("annexes") or []
+        records.append(
+            {
+                "Số hiệu": report["number"],
+                "Ngày": vn_date(report.get("date")) or "—",
+                "Phụ lục": "; ".join(f"{a['numeral']} ({a['rows']} dòng)" for a in annexes),
+                "Số bản ghi": report.get("rows", sum(a.get("rows", 0) for a in annexes)),
+            }
+        )
+    return pd.DataFrame(records)
+
+
+def system_frame(info: dict[str, Any]) -> pd.DataFrame:
+    records = [
+        {"Thông số": SYSTEM_LABELS.get(key, key), "Giá trị": "" if value is None else str(value)}
+        for key, value in info.items()
+    ]
+    return pd.DataFrame(records)
+
+
+# ---------------------------------------------------------------------------------------------
+# Streamlit renderers
+
+
+def _upload_limit_mb(limit_bytes: int) -> int:
+    return max(1, math.ceil(limit_bytes / (1024 * 1024)))
+
+
+def render_upload(st: Any, engine: Any) -> None:
+    state = st.session_state
+    state.setdefault("upload_nonce", 0)
+    limit = int(engine.settings.max_upload_bytes)
+    st.subheader("Nạp báo cáo mới")
+    st.caption(
+        f"Tệp văn bản .txt (UTF-8) theo bố cục các phụ lục, tối đa {vn_size(limit)}. "
+        "Báo cáo đã có (cùng số hiệu) sẽ được thay thế; tệp lỗi không làm thay đổi kho."
+    )
+    uploaded = st.file_uploader(
+        "Chọn tệp báo cáo",
+        type=["txt"],
+        key=f"uploader_{state['upload_nonce']}",
+        max_upload_size=_upload_limit_mb(limit),
+    )
+    if outcome := state.pop("upload_outcome", None):
+        (st.success if outcome["ok"] else st.error)(md_escape(outcome["message"]))
+    if uploaded is None:
+        return
+    if not st.button("Nạp báo cáo", key="upload_go", type="primary", icon=":material/upload_file:"):
+        return
+    with st.status("Đang nạp báo cáo…", expanded=True) as status:
+        bar = st.progress(0.0, text="Bắt đầu…")
+
+        def progress(fraction: float, message: str) -> None:
+            bar.progress(min(max(float(fraction), 0.0), 1.0), text=md_escape(message))
+
+        outcome = handle_upload(engine, uploaded.getvalue(), uploaded.name, progress)
+        status.update(
+            label="Đã nạp xong" if outcome.ok else "Không nạp được báo cáo",
+            state="complete" if outcome.ok else "error",
+        )
+    state["upload_outcome"] = {"ok": outcome.ok, "message": outcome.message}
+    if outcome.ok:
+        state["upload_nonce"] += 1  # a fresh, empty uploader
+    st.rerun()
+
+
+def _confirm_remove(state: Any, number: str | None) -> None:
+    state["remove_pending"] = number
+
+
+def render_reports(st: Any, engine: Any) -> None:
+    state = st.session_state
+    st.subheader("Các báo cáo trong kho")
+    reports = engine.reports()
+    if not reports:
+        st.info("Kho chưa có báo cáo nào.")
+        return
+    st.dataframe(reports_frame(reports), hide_index=True, width="stretch")
+    if message := state.pop("remove_message", None):
+        st.success(md_escape(message))
+    for report in reports:
+        number = report["number"]
+        cols = st.columns([5, 1])
+        with cols[0]:
+            st.markdown(f"**{md_escape(number)}** — {md_escape(vn_date(report.get('date')) or '')}")
+            for annex in report.get("annexes") or []:
+                st.caption(md_escape(f"Phụ lục {annex['numeral']}: {annex['title']} — {annex['rows']} dòng"))
+        cols[1].button(
+            "Xóa",
+            key=f"remove_{number}",
+            icon=":material/delete:",
+            on_click=_confirm_remove,
+            args=(state, number),
+        )
+        if state.get("remove_pending") == number:
+            st.warning(md_escape(f"Xóa báo cáo số {number} khỏi kho (các dòng, chỉ mục và tệp gốc)?"))
+            yes, no = st.columns(2)
+            if yes.button("Xác nhận xóa", key=f"remove_yes_{number}", type="primary"):
+                removed = engine.remove_report(number)
+                state["remove_pending"] = None
+                state["remove_message"] = f"Đã xóa báo cáo số {number} ({removed} bản ghi)."
+                st.rerun()
+            no.button("Hủy", key=f"remove_no_{number}", on_click=_confirm_remove, args=(state, None))
+
+
+def render_system(st: Any, engine: Any) -> None:
+    st.subheader("Hệ thống")
+    try:
+        info = engine.system_info()
+    except Exception as exc:
+        st.error(md_escape(f"Không lấy được thông tin hệ thống: {type(exc).__name__}: {exc}"))
+        return
+    st.dataframe(system_frame(info), hide_index=True, width="stretch")
+
+
+def render_management(st: Any, engine: Any) -> None:
+    st.title("Quản lý báo cáo")
+    render_upload(st, engine)
+    st.divider()
+    render_reports(st, engine)
+    st.divider()
+    render_system(st, engine)
