@@ -61,6 +61,11 @@ def answer(
     try:
         engine = engine or get_engine()
         reply = _answer(question, history or [], engine, filters or {})
+        if engine.llm is not None:
+            from assistant.llm import phrase
+
+            texts = {c.row_id: engine.by_id[c.row_id].text for c in reply.citations if c.row_id in engine.by_id}
+            reply = phrase(reply, question, texts, engine.llm, engine.settings.llm_timeout_s)
     except Exception:  # a question must never surface a traceback to the user
         log.exception("answer failed")
         reply = Answer(text="Xin lỗi, đã có lỗi khi xử lý câu hỏi này. Vui lòng hỏi lại theo cách khác.", route="none",

@@ -58,6 +58,18 @@ class Engine:
         return Linker(self.rows)
 
     @cached_property
+    def llm(self) -> Any:
+        """The optional chat model (``VNQA_LLM_BACKEND``); ``None`` by default."""
+        from assistant.llm import make_chat_model
+
+        return make_chat_model(self.settings)
+
+    def warm_up(self) -> None:
+        """Load the embedder, index and tables now rather than on the first question."""
+        _ = self.tables, self.linker
+        self.retriever.search("khởi động", k=1)
+
+    @cached_property
     def retriever(self) -> Any:
         from retrieval.search import get_retriever
 
