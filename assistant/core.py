@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 MIN_COVERAGE = 0.6
 MIN_PAIR_COVERAGE = 0.5
 INDICATOR_PAIR_COVERAGE = 0.7
-STRONG_ENTITY = 12.0  # link score above which a short follow-up names its own row
+STRONG_ENTITY = 12.0
+MIN_SCORE = 8.0  # a match on one or two words must be this strong ('thủ đô của Pháp' ≠ 'thu', 'pháp')  # link score above which a short follow-up names its own row
 FACT_LABELS = {
     "capital_plan": "Kế hoạch vốn",
     "disbursed": "Đã giải ngân",
@@ -111,6 +112,8 @@ def _resolve_followup(q: Query, history: list[dict], engine: Engine) -> Query:
     previous = [turn["content"] for turn in history if turn.get("role") == "user" and turn.get("content")]
     if not previous:
         return q
+    if q.intent in ("list", "count", "rank") and (q.marker or q.annex or q.verdict or q.group or _agency_in(q, engine)):
+        return q  # a collection with its own conditions stands on its own
     own_links = _links(q, engine, {"reports": [r["number"] for r in engine.reports()]}, use_retriever=False)
     best_own = _best(own_links)
     explicit_new = bool(re.match(r"^(?:con|the con|vay con)\b", fold_diacritics(q.text).strip()))
@@ -137,8 +140,9 @@ def _resolve_followup(q: Query, history: list[dict], engine: Engine) -> Query:
         intent, aspect = (q.intent, q.aspect) if q.explicit_aspect or q.years else (before.intent, before.aspect)
         if q.years and before.kind == "indicator" and not q.explicit_aspect:
             intent, aspect = "lookup", "year"
-        if explicit_new and best_own is not None and best_own.coverage >= 0.9:
-            merged = merged.with_(candidates=frozenset(link.row.id for link in own_links if link.coverage >= 0.9))
+        own_full = frozenset(link.row.id for link in own_links if link.coverage >= 0.9)
+        if explicit_new and own_full:
+            merged = merged.with_(candidates=own_full)
         return merged.with_(text=merged_text, intent=intent, aspect=aspect, years=q.years or before.years,
                             explicit_aspect=q.explicit_aspect or before.explicit_aspect,
                             aspect_cue=cue_for(aspect, fold_diacritics(merged.norm.restored)))
@@ -290,7 +294,8 @@ def _best(links: list[Link]) -> Link | None:
     if not links:
         return None
     floor = 0.5 * links[0].score
-    return next((link for link in links if link.score >= floor and _confident(link)), None)
+    return next((link for link in links if link.score >= floor and (link.score >= MIN_SCORE or link.matched >= 3)
+                 and _confident(link)), None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -649,6 +654,11 @@ def _collection(q: Query, engine: Engine, scope: dict) -> Answer | None:
         conditions.append(f"cơ quan chủ trì {agency}")
     period = next((y for y in q.years if 2000 < y < 2100), None) if q.intent == "list" and not q.verdict else None
     topic = _topic(q)
+    if agency:
+        from structured.agency import normalize_agency
+
+        agency_words = set(content_tokens(f"{agency} {normalize_agency(agency)}")) | {"so"}
+        topic = [t for t in topic if t not in agency_words]
     group = _group_in(q, engine, scope, topic)
     if group is not None:
         rows = [row for row in rows if row.group == group.row and row.annex == group.annex]

@@ -15,16 +15,21 @@ from dataclasses import dataclass
 from ingestion.cleaning import fold_diacritics
 from ingestion.models import Row
 
-# Question words and generic words that never identify a row.
+# Function words that never identify a row, and generic phrases removed as a whole (their syllables
+# alone — 'công', 'nhân', 'dung' — do name rows: 'công nghệ', 'nhân lực', 'xây dựng').
 STOPWORDS = frozenset(
-    """la gi bao nhieu may the nao nhu ra sao hien nay nay da chua co khong duoc cua va voi trong theo cho biet toi
-    hay vay nhi nao ai dau khi gio roi den ve o tai thi con sao nhung cac mot boi lam do day kia ay nua cung
-    hien tai gom bao gom phu luc bao cao so muc dong thanh pho can tho tp nam hinh thuc hien trien khai tien do
-    uoc dat ket qua ubnd uy ban nhan dan cap nhat noi dung xin vui long giup biet hoi viec oi a
-    nghia y ky hieu gia tri bang dang moi nhat du an nhiem vu chi tieu de an cong trinh lieu
-    tinh trang trang thai danh dau xep loai phan tram vuong mac kho khan thuoc nhom nhac neu khac nhau the hien""".split()
+    """la gi may nao ai dau khi gio roi den ve o tai thi con sao nhung cac mot boi lam do day kia ay nua cung
+    da chua co khong duoc cua va voi trong theo toi hay vay nhi oi a xin gom nhac neu thuoc nhom nay nam so muc
+    dong tp ubnd uoc dat _""".split()
 )
-_TOKEN_RE = re.compile(r"[0-9a-z]+(?:[.,/-][0-9a-z]+)*")
+STOP_PHRASES = tuple(
+    """uy ban nhan dan|thanh pho can tho|thanh pho|can tho|phu luc|bao cao|du an|nhiem vu|chi tieu|de an|
+    cong trinh|noi dung|tinh hinh|thuc hien|trien khai|tien do|ket qua|cap nhat|gia tri|ky hieu|y nghia|
+    tinh trang|trang thai|danh dau|xep loai|phan tram|vuong mac|kho khan|khac nhau|the hien|hien nay|hien tai|
+    bao gom|vui long|cho biet|bao nhieu|nhu the nao|the nao|ra sao|moi nhat|tong cong|lieu co""".replace("\n", "").split("|")
+)
+_STOP_PHRASE_RE = re.compile(r"\b(?:" + "|".join(p.strip() for p in STOP_PHRASES) + r")\b")
+_TOKEN_RE = re.compile(r"[0-9a-z]+(?:[.,/-][0-9a-z]+)*|_")
 
 
 def tokens(text: str) -> list[str]:
@@ -32,8 +37,12 @@ def tokens(text: str) -> list[str]:
     return _TOKEN_RE.findall(fold_diacritics(text))
 
 
+def _content_sequence(text: str) -> list[str]:
+    return tokens(_STOP_PHRASE_RE.sub(" _ ", fold_diacritics(text)))
+
+
 def content_tokens(text: str) -> list[str]:
-    return [t for t in tokens(text) if t not in STOPWORDS and not re.fullmatch(r"20\d\d", t)]
+    return [t for t in _content_sequence(text) if t not in STOPWORDS and not re.fullmatch(r"20\d\d", t)]
 
 
 def _bigrams(seq: list[str]) -> set[tuple[str, str]]:
@@ -42,7 +51,7 @@ def _bigrams(seq: list[str]) -> set[tuple[str, str]]:
 
 def content_pairs(text: str) -> set[tuple[str, str]]:
     """Adjacent syllable pairs of the question where both syllables carry content."""
-    seq = tokens(text)
+    seq = _content_sequence(text)
     return {(a, b) for a, b in zip(seq, seq[1:], strict=False) if a not in STOPWORDS and b not in STOPWORDS
             and not re.fullmatch(r"20\d\d", a) and not re.fullmatch(r"20\d\d", b)}
 
