@@ -331,7 +331,7 @@ def _single(q: Query, engine: Engine, scope: dict) -> Answer:
         return _abstain(q, engine, scope, links)
     if not parts and (_unknown_words(q, engine) or _unit_not_stated(q, best.row, engine)):
         return _abstain(q, engine, scope, links)
-    if best is not None and best.row.children:
+    if best is not None and best.row.children and best.row.kind != "indicator":
         # A parent and its own sub-item tie ('chỉ số PAPI' in 'các chỉ số PCI, PAPI, DDCI'): the sub-item is meant.
         child = next((link for link in links if link.row.parent == best.row.row and link.row.annex == best.row.annex
                       and link.score >= 0.97 * best.score and link.coverage >= best.coverage), None)

@@ -20,13 +20,13 @@ from ingestion.models import Row
 STOPWORDS = frozenset(
     """la gi may nao ai dau khi gio roi den ve o tai thi con sao nhung cac mot boi lam do day kia ay nua cung
     da chua co khong duoc cua va voi trong theo toi hay vay nhi oi a xin gom nhac neu thuoc nhom nay nam so muc
-    dong tp ubnd uoc dat _""".split()
+    dong tp ubnd uoc dat nganh _""".split()
 )
 STOP_PHRASES = tuple(
     """uy ban nhan dan|thanh pho can tho|thanh pho|can tho|phu luc|bao cao|du an|nhiem vu|chi tieu|de an|
     cong trinh|noi dung|tinh hinh|thuc hien|trien khai|tien do|ket qua|cap nhat|gia tri|ky hieu|y nghia|
     tinh trang|trang thai|danh dau|xep loai|phan tram|vuong mac|kho khan|khac nhau|the hien|hien nay|hien tai|
-    bao gom|vui long|cho biet|bao nhieu|nhu the nao|the nao|ra sao|moi nhat|tong cong|lieu co""".replace("\n", "").split("|")
+    bao gom|vui long|cho biet|bao nhieu|nhu the nao|the nao|ra sao|moi nhat|tong cong|lieu co|muc tieu""".replace("\n", "").split("|")
 )
 _STOP_PHRASE_RE = re.compile(r"\b(?:" + "|".join(p.strip() for p in STOP_PHRASES) + r")\b")
 _TOKEN_RE = re.compile(r"[0-9a-z]+(?:[.,/-][0-9a-z]+)*|_")
