@@ -38,8 +38,9 @@ eval: data
 	$(PY) -m eval.run --baseline --out eval/out
 
 bench: data
-	$(PY) eval/bench_retrieval.py
-	$(PY) eval/bench_answer.py
+	$(PY) -m eval.bench_retrieval
+	$(PY) -m eval.bench_answer
+	$(PY) eval/bench_ui.py
 
 lint: install
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .

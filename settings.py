@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     chroma_dir: Path | None = Field(default=None, description="Embedded Chroma folder; default data_dir/chroma")
     chroma_host: str = Field(default="127.0.0.1")
     chroma_port: int = Field(default=8000)
+    chroma_connect_tries: int = Field(default=3, description="Server mode: connection attempts before giving up")
+    chroma_connect_backoff_s: float = Field(default=0.25, description="Server mode: first wait between attempts (doubles)")
+    chroma_retry_after_s: float = Field(
+        default=30.0, description="Server mode: after a failed connection, answer from tables this long before retrying"
+    )
     llm_backend: Literal["none", "ollama", "openai"] = Field(default="none")
     llm_model: str = Field(default="qwen2.5:7b-instruct")
     llm_base_url: str | None = Field(default=None, description="Ollama or OpenAI-compatible endpoint")

@@ -21,6 +21,7 @@ from ingestion.columns import column_role
 from ingestion.models import Row
 from prompts import render
 from retrieval.abbreviations import expand_abbreviations
+from retrieval.store import INDEX_UNAVAILABLE_NOTICE, IndexUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,10 @@ def answer(
 
 
 def _answer(question: str, history: list[dict], engine: Engine, filters: dict) -> Answer:
+    # Junk turns (not a dict, content not text) are dropped rather than failing the whole answer.
+    history = [t for t in history if isinstance(t, dict) and isinstance(t.get("content"), str)] if isinstance(
+        history, list | tuple) else []
+    filters = filters if isinstance(filters, dict) else {}
     text, was_cut = clean_question(question, engine.settings.max_question_chars)
     notices = [render("cut", limit=engine.settings.max_question_chars)] if was_cut else []
     if not text:
@@ -96,6 +101,8 @@ def _answer(question: str, history: list[dict], engine: Engine, filters: dict) -
     q = _resolve_followup(q, history, engine)
     scope = _scope(q, engine, filters)
     reply = _dispatch(q, engine, scope)
+    if INDEX_UNAVAILABLE_NOTICE in engine.notices:  # set by engine.retriever while Chroma is unreachable
+        notices.append(INDEX_UNAVAILABLE_NOTICE)
     reply.notices = notices + reply.notices
     reply.intent = reply.intent or q.intent
     if not reply.abstained and len(scope["reports"]) > 1 and not q.report and reply.citations:
@@ -218,7 +225,9 @@ def _links(
         try:
             found = engine.retriever.search(q.norm.restored, k=10, filters={"annex": scope["annex"]} if scope.get("annex") else None)
             hits = {hit.row_id: rank for rank, hit in enumerate(found)}
-        except Exception as exc:  # retrieval down: table linking still answers
+        except IndexUnavailable as exc:  # Chroma server down (remembered a while): tables still answer
+            log.info("retrieval unavailable: %s", exc)
+        except Exception as exc:  # retrieval broken: table linking still answers
             log.warning("retrieval unavailable: %s", exc)
     # Link on the question as typed (abbreviations expanded); the diacritic-restored, typo-repaired
     # form only widens coverage: restoration may also "repair" a correct word into a wrong one.

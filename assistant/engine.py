@@ -9,6 +9,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from retrieval.normalize import Vocabulary, build_vocabulary
 from retrieval.store import remove_report as remove_report_chunks
 from settings import Settings, get_settings
 
+log = logging.getLogger(__name__)
+
 Progress = Callable[[float, str], None]
 
 
@@ -35,6 +38,10 @@ class Engine:
     rows: list[Row]
     corpus_files: list[Path] = field(default_factory=list)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    #: Index problems for the user (Vietnamese), e.g. the index was rebuilt at start-up.
+    notices: list[str] = field(default_factory=list, repr=False)
+    #: Why the search index cannot be used right now (``None`` when it can); answers fall back to tables.
+    index_error: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self._rebuild()
@@ -65,15 +72,41 @@ class Engine:
         return make_chat_model(self.settings)
 
     def warm_up(self) -> None:
-        """Load the embedder, index and tables now rather than on the first question."""
+        """Load the embedder, index and tables now rather than on the first question.
+
+        An unreachable index is not fatal: it is reported in ``index_error`` / ``system_info()``
+        and questions are answered from the tables.
+        """
         _ = self.tables, self.linker
-        self.retriever.search("khởi động", k=1)
+        try:
+            self.retriever.search("khởi động", k=1)
+        except Exception as exc:
+            log.warning("search index unavailable at start-up: %s", exc)
 
     @cached_property
     def retriever(self) -> Any:
+        """The hybrid retriever; raises (``IndexUnavailable`` when the Chroma server is down)."""
         from retrieval.search import get_retriever
+        from retrieval.store import INDEX_UNAVAILABLE_NOTICE
 
-        return get_retriever(self.rows, self.settings)
+        try:
+            retriever = get_retriever(self.rows, self.settings)
+        except Exception as exc:
+            self.index_error = str(exc)
+            self._note(INDEX_UNAVAILABLE_NOTICE, add=self.settings.chroma_mode == "server")
+            raise
+        self.index_error = None
+        self._note(INDEX_UNAVAILABLE_NOTICE, add=False)
+        for notice in retriever.notices:
+            self._note(notice, add=True)
+        return retriever
+
+    def _note(self, notice: str, *, add: bool) -> None:
+        if add and notice not in self.notices:
+            self.notices.append(notice)
+            log.warning("%s", notice)
+        elif not add and notice in self.notices:
+            self.notices.remove(notice)
 
     # -- corpus ------------------------------------------------------------------------------
 
@@ -93,35 +126,104 @@ class Engine:
         return reports[0]["number"] if reports else None
 
     def add_report(self, data: bytes, filename: str, progress: Progress | None = None) -> dict:
-        """Validate, parse, store and index an uploaded report; nothing changes if it is invalid."""
+        """Validate, parse, store and index an uploaded report; nothing changes if it is invalid.
+
+        The file type is checked by content (not by name); the stored file name is derived from the
+        upload's name but always lies inside ``settings.raw_dir``. The same report uploaded again is
+        recognised (nothing is re-indexed); a changed version replaces the rows and the file of the
+        report with the same number. Any failure while storing or indexing restores the previous state.
+        """
         notify = progress or (lambda fraction, message: None)
-        name = Path(filename).name or "bao-cao.txt"
+        raw_name = str(filename or "").replace("\x00", "").replace("\\", "/")
+        name = Path(raw_name).name or "bao-cao.txt"
         if len(data) > self.settings.max_upload_bytes:
             raise ParseError(name, None, "tệp vượt quá giới hạn dung lượng", "file exceeds the size limit")
         notify(0.1, "Đang kiểm tra tệp…")
+        kinds = (  # (magic bytes, Vietnamese description) of formats that are not a plain-text report
+            (b"%PDF", "tệp PDF"),
+            (b"PK\x03\x04", "tệp nén ZIP (hoặc DOCX/XLSX)"),
+            (b"PK\x05\x06", "tệp nén ZIP"),
+            (b"\xd0\xcf\x11\xe0", "tệp Word/Excel cũ (DOC/XLS)"),
+            (b"\x89PNG", "tệp ảnh PNG"),
+            (b"\xff\xd8\xff", "tệp ảnh JPEG"),
+            (b"GIF8", "tệp ảnh GIF"),
+            (b"\x1f\x8b", "tệp nén GZIP"),
+            (b"Rar!", "tệp nén RAR"),
+            (b"7z\xbc\xaf", "tệp nén 7z"),
+            (b"{\\rtf", "tệp RTF"),
+            (b"\x00\x00\xfe\xff", "văn bản mã hóa UTF-32, cần lưu lại dạng UTF-8"),
+            (b"\xff\xfe\x00\x00", "văn bản mã hóa UTF-32, cần lưu lại dạng UTF-8"),
+            (b"\xff\xfe", "văn bản mã hóa UTF-16, cần lưu lại dạng UTF-8"),
+            (b"\xfe\xff", "văn bản mã hóa UTF-16, cần lưu lại dạng UTF-8"),
+        )
+        head = data.lstrip()[:8]
+        for magic, what in kinds:
+            if data.startswith(magic) or head.startswith(magic):
+                raise ParseError(name, None, f"không phải báo cáo dạng văn bản: {what}", "not a plain-text report")
+        if b"\x00" in data:  # UTF-16 without a BOM, or a binary file
+            raise ParseError(name, None, "tệp nhị phân hoặc mã hóa UTF-16, không phải văn bản UTF-8",
+                             "binary or UTF-16 file, not UTF-8 text")
         text = decode_report_bytes(data, name)
         report = parse_report_text(text, name)
         if not report.rows:
             raise ParseError(name, None, "không tìm thấy dòng dữ liệu nào trong các phụ lục", "no annex rows found")
+        number = report.meta.number
         with self._lock:
-            existing = [row for row in self.rows if row.report == report.meta.number]
+            existing = [row for row in self.rows if row.report == number]
             duplicate = [r.content_hash for r in existing] == [r.content_hash for r in report.rows]
             if duplicate:
                 notify(1.0, "Báo cáo này đã có trong kho, không thay đổi gì.")
-                return {"number": report.meta.number, "rows": len(report.rows), "duplicate": True}
+                return {"number": number, "rows": len(report.rows), "duplicate": True}
             notify(0.3, f"Đã đọc {len(report.rows)} bản ghi; đang lưu…")
+            raw_dir = self.settings.raw_dir.resolve()
             digest = hashlib.sha256(data).hexdigest()[:12]
-            safe_stem = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in Path(name).stem)[:80] or "bao-cao"
-            target = self.settings.raw_dir / f"{safe_stem}-{digest}.txt"
-            atomic_write(target, text)
-            self.rows = merge_rows(self.rows, [report.rows])
-            self.corpus_files = sorted({*self.corpus_files, target})
-            write_rows(self.rows, self.settings.rows_dir / "rows.jsonl")
-            notify(0.5, "Đang lập chỉ mục tìm kiếm…")
-            self._rebuild()
-            _ = self.retriever  # indexes the new rows now, not on the next question
+            stem = Path(name).stem
+            safe_stem = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "-" for ch in stem)
+            safe_stem = safe_stem.strip("-_")[:80] or "bao-cao"
+            target = (raw_dir / f"{safe_stem}-{digest}.txt").resolve()
+            if target.parent != raw_dir:  # cannot happen with the name above; never write elsewhere
+                raise ParseError(name, None, "tên tệp không hợp lệ", "invalid file name")
+            # Older files of the same report (a changed version replaces them, also after a restart).
+            old_files = []
+            for path in sorted({*raw_dir.glob("*.txt"), *self.corpus_files}):
+                if path.resolve() == target or not path.exists() or path.resolve().parent != raw_dir:
+                    continue
+                try:
+                    if parse_report(path).meta.number == number:
+                        old_files.append(path)
+                except ParseError:
+                    continue
+            saved = {path: path.read_bytes() for path in old_files}
+            before = (self.rows, list(self.corpus_files))
+            rows_path = self.settings.rows_dir / "rows.jsonl"
+            rows_before = rows_path.read_bytes() if rows_path.exists() else None
+            target_existed = target.exists()
+            try:
+                atomic_write(target, text)
+                self.rows = merge_rows(self.rows, [report.rows])
+                self.corpus_files = sorted({*(p for p in self.corpus_files if p not in saved), target})
+                write_rows(self.rows, rows_path)
+                notify(0.5, "Đang lập chỉ mục tìm kiếm…")
+                self._rebuild()
+                _ = self.retriever  # indexes the new rows now, not on the next question
+                for path in old_files:
+                    path.unlink(missing_ok=True)
+            except BaseException:
+                self.rows, self.corpus_files = before
+                if not target_existed:
+                    target.unlink(missing_ok=True)
+                for path, content in saved.items():
+                    if not path.exists():
+                        atomic_write(path, content)
+                if rows_before is None:
+                    rows_path.unlink(missing_ok=True)
+                else:
+                    atomic_write(rows_path, rows_before)
+                self._rebuild()
+                raise
         notify(1.0, "Xong.")
-        return {"number": report.meta.number, "rows": len(report.rows), "duplicate": False, "replaced": bool(existing)}
+        return {"number": number, "rows": len(report.rows), "duplicate": False, "replaced": bool(existing),
+                "file": target.name}
 
     def remove_report(self, number: str) -> int:
         """Remove a report's rows, chunks and file; returns the number of rows removed."""
@@ -160,6 +262,8 @@ class Engine:
             info.update(self.retriever.info())
         except Exception as exc:  # the index being unreachable must not hide the rest
             info["index_error"] = str(exc)
+        if self.notices:
+            info["index_notice"] = " ".join(self.notices)
         return info
 
 

@@ -5,14 +5,14 @@ Example: ``render("no_answer")`` → the fixed refusal sentence.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from string import Template
 
 _DIR = Path(__file__).resolve().parent
 
 
-@lru_cache(maxsize=None)
+@cache
 def _templates() -> dict[str, str]:
     """Parse ``answers.txt``: blocks headed ``[name]``, text until the next heading."""
     blocks: dict[str, list[str]] = {}

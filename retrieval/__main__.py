@@ -17,7 +17,7 @@ from pathlib import Path
 
 from retrieval.rows import load_rows
 from retrieval.search import MODES, Retriever
-from retrieval.store import index_rows, open_store, remove_report
+from retrieval.store import IndexUnavailable, index_rows, open_store, remove_report
 from settings import get_settings
 
 
@@ -89,7 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     remove.set_defaults(func=_remove)
 
     args = parser.parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except IndexUnavailable as exc:  # one clear line, no traceback
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -22,7 +23,14 @@ from ingestion.models import Row
 from retrieval.chunks import Chunk, chunks_for_rows
 from retrieval.lexical import LexicalIndex
 from retrieval.normalize import NormalizedQuery, Vocabulary, build_vocabulary, normalize_query, syllables
-from retrieval.store import ChunkStore, IndexStats, index_rows, open_store
+from retrieval.store import (
+    ChunkStore,
+    IndexStats,
+    IndexUnavailable,
+    index_rows,
+    open_checked_store,
+    open_store,
+)
 from settings import Settings, get_settings
 
 Mode = Literal["bm25", "dense", "hybrid", "hybrid+norm"]
@@ -108,10 +116,19 @@ class Retriever:
         self.chunk_by_id = {chunk.id: chunk for chunk in self.chunks}
         self.vocab = vocabulary_for(rows)
         self.lexical = LexicalIndex(self.chunks)
+        self.notices: list[str] = []  # for the user, e.g. the index was rebuilt at start-up
+        if store is None and sync:
+            store, self.notices = open_checked_store(self.settings, (row.report for row in rows), embedder)
         self.store = store or open_store(self.settings, embedder)
         self.embedder = self.store.embedder
-        self.index_stats: IndexStats | None = index_rows(list(rows), self.store, progress) if sync else None
-        self._matrix = self._load_vectors() if len(self.chunks) <= EXACT_DENSE_LIMIT else None
+        try:
+            self.index_stats: IndexStats | None = index_rows(list(rows), self.store, progress) if sync else None
+            self._matrix = self._load_vectors() if len(self.chunks) <= EXACT_DENSE_LIMIT else None
+        except Exception as exc:
+            if self.settings.chroma_mode != "server":
+                raise
+            where = f"{self.settings.chroma_host}:{self.settings.chroma_port}"
+            raise IndexUnavailable(f"Máy chủ Chroma tại {where} lỗi khi đồng bộ chỉ mục ({exc})") from exc
         self.rrf_k = RRF_K
         self.weights = {"lexical": LEXICAL_WEIGHT, "dense": DENSE_WEIGHT}
 
@@ -123,6 +140,7 @@ class Retriever:
             "chunks": len(self.chunks),
             "indexed_chunks": self.store.count(),
             "rows_indexed": len(self.rows),
+            **({"index_notice": " ".join(self.notices)} if self.notices else {}),
         }
 
     def normalize(self, query: str) -> NormalizedQuery:
@@ -237,17 +255,37 @@ def _fingerprint(rows: Sequence[Row], settings: Settings) -> str:
 
 
 _RETRIEVERS: dict[str, Retriever] = {}
+_FAILURES: dict[str, tuple[float, IndexUnavailable]] = {}
 _RETRIEVERS_LOCK = threading.Lock()
 _MAX_CACHED = 4
 
 
 def get_retriever(rows: Sequence[Row], settings: Settings | None = None) -> Retriever:
-    """One ``Retriever`` per (rows, settings) per process; new rows build (and sync) a new one."""
+    """One ``Retriever`` per (rows, settings) per process; new rows build (and sync) a new one.
+
+    An unreachable Chroma server is remembered for ``settings.chroma_retry_after_s``: meanwhile
+    the same :class:`IndexUnavailable` is raised at once instead of retrying on every question.
+    """
     settings = settings or get_settings()
     key = _fingerprint(rows, settings)
     with _RETRIEVERS_LOCK:
         if key not in _RETRIEVERS:
+            failed = _FAILURES.get(key)
+            if failed and time.monotonic() - failed[0] < settings.chroma_retry_after_s:
+                raise failed[1]
             while len(_RETRIEVERS) >= _MAX_CACHED:
                 _RETRIEVERS.pop(next(iter(_RETRIEVERS)))
-            _RETRIEVERS[key] = Retriever(rows, settings)
+            try:
+                _RETRIEVERS[key] = Retriever(rows, settings)
+            except IndexUnavailable as exc:
+                _FAILURES[key] = (time.monotonic(), exc)
+                raise
+            _FAILURES.pop(key, None)
         return _RETRIEVERS[key]
+
+
+def reset_retrievers() -> None:
+    """Forget every cached retriever and remembered failure (tests; a fresh start)."""
+    with _RETRIEVERS_LOCK:
+        _RETRIEVERS.clear()
+        _FAILURES.clear()

@@ -10,7 +10,12 @@ Example::
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import re
+import shutil
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,11 +29,21 @@ from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
 from ingestion.models import Row
+from ingestion.store import atomic_write
 from retrieval.chunks import CHUNKING_VERSION, Chunk, chunks_for_rows
 from retrieval.embeddings import embedder_name, get_embedder
 from settings import Settings
 
+log = logging.getLogger(__name__)
+
 BATCH_SIZE = 16
+STATE_FILE = "index_state.json"
+INDEX_REBUILT_NOTICE = "Chỉ mục tìm kiếm bị hỏng hoặc thiếu, đã dựng lại từ rows.jsonl."
+INDEX_UNAVAILABLE_NOTICE = "Không kết nối được máy chủ chỉ mục Chroma; câu trả lời chỉ dùng bảng số liệu."
+
+
+class IndexUnavailable(RuntimeError):
+    """The Chroma server cannot be reached (after the configured retries)."""
 
 
 def collection_name(embedder: str, chunking: str = CHUNKING_VERSION) -> str:
@@ -49,10 +64,33 @@ def _telemetry_off() -> ChromaSettings:
     return ChromaSettings(anonymized_telemetry=False)
 
 
-@lru_cache(maxsize=8)
+_CLIENTS: dict[str, ClientAPI] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
 def _persistent_client(path: str) -> ClientAPI:
-    Path(path).mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=path, settings=_telemetry_off())
+    with _CLIENTS_LOCK:
+        if path not in _CLIENTS:
+            Path(path).mkdir(parents=True, exist_ok=True)
+            _CLIENTS[path] = chromadb.PersistentClient(path=path, settings=_telemetry_off())
+        return _CLIENTS[path]
+
+
+def forget_client(path: Path) -> None:
+    """Drop this process' embedded client for ``path`` (and Chroma's shared system behind it), so
+    the next :func:`get_client` opens the folder afresh, as a new process would."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    key = str(Path(path).resolve())
+    with _CLIENTS_LOCK:
+        _CLIENTS.pop(key, None)
+        system = SharedSystemClient._identifier_to_system.pop(key, None)
+        SharedSystemClient._identifier_to_refcount.pop(key, None)
+    if system is not None:
+        try:
+            system.stop()
+        except Exception:  # a broken database may not even stop cleanly
+            log.debug("stopping the Chroma system for %s failed", key, exc_info=True)
 
 
 @lru_cache(maxsize=8)
@@ -78,9 +116,10 @@ class IndexStats:
 class ChunkStore:
     """One Chroma collection of chunks embedded by one embedder; ids and metadata are ours."""
 
-    def __init__(self, client: ClientAPI, embedder: Embeddings) -> None:
+    def __init__(self, client: ClientAPI, embedder: Embeddings, state_path: Path | None = None) -> None:
         self.client = client
         self.embedder = embedder
+        self.state_path = state_path
         self.name = collection_name(embedder_name(embedder))
         self.collection = client.get_or_create_collection(
             self.name, metadata={"hnsw:space": "cosine"}, embedding_function=None
@@ -93,6 +132,36 @@ class ChunkStore:
         """id → metadata of every stored chunk (optionally filtered)."""
         got = self.collection.get(where=where, include=["metadatas"])
         return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"] or [], strict=False)}
+
+    # -- what a completed sync left behind (embedded mode): report → digest of its chunk ids ----
+
+    def recorded(self) -> dict[str, str]:
+        """Per report, the digest of the chunk ids the last completed sync left in this collection."""
+        if self.state_path is None or not self.state_path.exists():
+            return {}
+        try:
+            return dict(json.loads(self.state_path.read_text(encoding="utf-8")).get(self.name, {}))
+        except (OSError, ValueError, AttributeError):
+            return {}
+
+    def record(self, reports: dict[str, Iterable[str] | None]) -> None:
+        """Record (ids) or forget (``None``) the chunk ids of ``reports``."""
+        if self.state_path is None or not reports:
+            return
+        with _STATE_LOCK:
+            try:
+                state = json.loads(self.state_path.read_text(encoding="utf-8")) if self.state_path.exists() else {}
+                state = state if isinstance(state, dict) else {}
+            except (OSError, ValueError):
+                state = {}
+            mine = dict(state.get(self.name) or {})
+            for report, ids in reports.items():
+                if ids is None:
+                    mine.pop(report, None)
+                else:
+                    mine[report] = ids_digest(ids)
+            state[self.name] = mine
+            atomic_write(self.state_path, json.dumps(state, ensure_ascii=False, sort_keys=True, indent=1))
 
     def upsert(self, chunks: list[Chunk], progress: bool = False) -> None:
         bar = tqdm(total=len(chunks), desc="Nhúng chunk", unit="chunk", disable=not progress or not chunks)
@@ -130,9 +199,98 @@ class ChunkStore:
         return [(i, 1.0 - float(d)) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)]
 
 
+_STATE_LOCK = threading.Lock()
+
+
+def ids_digest(ids: Iterable[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()[:16]
+
+
+def state_path(settings: Settings) -> Path:
+    """Next to (not inside) the embedded Chroma folder, so it survives the folder being deleted."""
+    path = settings.chroma_path
+    return path.parent / f".{path.name}-{STATE_FILE}"
+
+
 def open_store(settings: Settings, embedder: Embeddings | None = None) -> ChunkStore:
-    """The chunk store for ``settings`` (embedded or server Chroma, embedder from settings)."""
-    return ChunkStore(get_client(settings), embedder or get_embedder(settings))
+    """The chunk store for ``settings`` (embedded or server Chroma, embedder from settings).
+
+    In server mode the connection is tried ``settings.chroma_connect_tries`` times with doubling
+    backoff; then :class:`IndexUnavailable` is raised.
+    """
+    embedder = embedder or get_embedder(settings)
+    if settings.chroma_mode != "server":
+        return ChunkStore(get_client(settings), embedder, state_path(settings))
+    tries = max(1, settings.chroma_connect_tries)
+    delay = settings.chroma_connect_backoff_s
+    for attempt in range(1, tries + 1):
+        try:
+            return ChunkStore(get_client(settings), embedder)
+        except Exception as exc:
+            where = f"{settings.chroma_host}:{settings.chroma_port}"
+            log.info("Chroma server %s unreachable (try %d/%d): %s", where, attempt, tries, exc)
+            if attempt == tries:
+                raise IndexUnavailable(
+                    f"Không kết nối được máy chủ Chroma tại {where} sau {tries} lần thử ({exc})"
+                ) from exc
+            time.sleep(delay)
+            delay *= 2
+    raise AssertionError("unreachable")
+
+
+def _looks_like_chroma(path: Path) -> bool:
+    """Only Chroma's own files (``chroma.sqlite3*`` and segment folders) may be moved aside."""
+    uuid_dir = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+    return all(
+        entry.name.startswith("chroma.sqlite3") or (entry.is_dir() and uuid_dir.match(entry.name))
+        for entry in path.iterdir()
+    )
+
+
+def _probe(store: ChunkStore, reports: list[str]) -> dict[str, dict[str, Any]]:
+    store.count()
+    return store.stored(where={"report": {"$in": reports}}) if reports else {}
+
+
+def open_checked_store(
+    settings: Settings, reports: Iterable[str], embedder: Embeddings | None = None
+) -> tuple[ChunkStore, list[str]]:
+    """Open the store and check it before a sync; returns the store and notices for the user.
+
+    Embedded mode: a folder Chroma cannot open or query is moved aside (``<dir>.broken``) and
+    rebuilt; chunks of ``reports`` that differ from what the last completed sync recorded
+    (deleted folder, missing or orphaned chunks) are repaired by the sync that follows. Either
+    way the notice :data:`INDEX_REBUILT_NOTICE` is returned.
+    """
+    reports = sorted(set(reports))
+    embedder = embedder or get_embedder(settings)
+    if settings.chroma_mode == "server":
+        return open_store(settings, embedder), []
+    try:
+        store = open_store(settings, embedder)
+        stored = _probe(store, reports)
+    except Exception as exc:
+        path = settings.chroma_path.resolve()
+        log.error("Chroma index at %s cannot be read (%s); rebuilding it from the rows", path, exc)
+        if not path.is_dir() or not _looks_like_chroma(path):
+            raise
+        forget_client(path)
+        aside = path.with_name(path.name + ".broken")
+        shutil.rmtree(aside, ignore_errors=True)
+        path.rename(aside)
+        store = open_store(settings, embedder)
+        store.record(dict.fromkeys(reports))
+        _probe(store, reports)
+        return store, [INDEX_REBUILT_NOTICE]
+    recorded = store.recorded()
+    by_report: dict[str, list[str]] = {report: [] for report in reports}
+    for chunk_id, meta in stored.items():
+        by_report.setdefault(str(meta.get("report")), []).append(chunk_id)
+    damaged = [r for r in reports if r in recorded and recorded[r] != ids_digest(by_report[r])]
+    if damaged:
+        log.error("Chroma index at %s disagrees with the rows for %s; re-syncing", settings.chroma_path, damaged)
+        return store, [INDEX_REBUILT_NOTICE]
+    return store, []
 
 
 def _changed(chunk: Chunk, meta: dict[str, Any] | None) -> bool:
@@ -159,8 +317,16 @@ def index_rows(rows: list[Row], store: ChunkStore, progress: bool = False) -> In
     todo = [c for c in chunks if _changed(c, stored.get(c.id))]
     wanted = {c.id for c in chunks}
     stale = [i for i in stored if i not in wanted]
+    if todo or stale:
+        store.record(dict.fromkeys(reports))  # in progress: an interruption is resumed, not flagged
     store.delete(stale)
     store.upsert(todo, progress=progress)
+    ids_by_report: dict[str, list[str]] = {report: [] for report in reports}
+    for chunk in chunks:
+        ids_by_report[str(chunk.metadata["report"])].append(chunk.id)
+    recorded = store.recorded()
+    done = {r: ids for r, ids in ids_by_report.items() if recorded.get(r) != ids_digest(ids)}
+    store.record(done)  # complete: the start-up check compares the collection with this
     added = sum(1 for c in todo if c.id not in stored)
     return IndexStats(added=added, updated=len(todo) - added, deleted=len(stale), unchanged=len(chunks) - len(todo))
 
@@ -169,4 +335,5 @@ def remove_report(report: str, store: ChunkStore) -> int:
     """Delete every chunk of ``report``; returns how many were removed."""
     ids = list(store.stored(where={"report": report}))
     store.delete(ids)
+    store.record({report: None})
     return len(ids)

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import logging
 import math
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ingestion.parser import ParseError
-from ui.text import md_escape, vn_date, vn_size
+from ui.text import md_escape, shorten, vn_date, vn_size
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,22 @@ class UploadOutcome:
     info: dict[str, Any] = field(default_factory=dict)
 
 
+def display_name(filename: str | None) -> str:
+    """The upload's base name, without folders, control or bidi characters, at most 120 characters.
+
+    Example: ``display_name("../../etc/x\\u202e.txt")`` → ``'x.txt'``.
+    """
+    base = str(filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    kept = "".join(ch for ch in base if unicodedata.category(ch) not in {"Cc", "Cf", "Cs", "Co", "Cn"})
+    kept = " ".join(kept.split())
+    if not kept.strip(". "):
+        return "tệp không tên"
+    stem, dot, suffix = kept.rpartition(".")
+    if len(kept) <= 120 or not dot or len(suffix) > 10:
+        return shorten(kept, 120)
+    return f"{shorten(stem, 110)}.{suffix}"  # a long name keeps its extension
+
+
 def handle_upload(
     engine: Any,
     data: bytes,
@@ -59,7 +75,7 @@ def handle_upload(
 
     Example: ``handle_upload(engine, b"\\x00\\x01", "x.txt").message`` says the file is not text.
     """
-    name = Path(filename or "").name or "tệp không tên"
+    name = display_name(filename)
     limit = int(engine.settings.max_upload_bytes)
     if not name.lower().endswith(ALLOWED_SUFFIXES):
         return UploadOutcome(False, f"Tệp «{name}» không đúng loại: chỉ nhận báo cáo dạng văn bản .txt.")

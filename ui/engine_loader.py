@@ -13,7 +13,9 @@ def load_engine():
     which update this same object, so the cache never needs clearing for them."""
     from assistant import get_engine
 
-    return get_engine()
+    engine = get_engine()
+    engine.warm_up()  # embedder, index and tables now, so the first question is answered at warm speed
+    return engine
 
 
 def engine_or_stop():
