@@ -636,30 +636,28 @@ def _status(row: Row) -> str:
 
 
 def _collection(q: Query, engine: Engine, scope: dict) -> Answer | None:
+    """List, count or rank rows through the fixed table tools (``structured.tools``)."""
+    from structured.models import RowFilter
+    from structured.tools import filter_rows
+
     kind = q.kind
-    rows = [row for row in engine.rows if _in_scope(row, scope) and row.kind != "group"]
+    base = [row for row in filter_rows(engine.tables, RowFilter(annex=scope.get("annex"))) if row.report in scope["reports"]]
     if kind == "indicator" or q.verdict:
-        rows = [row for row in rows if row.kind == "indicator"]
+        base = [row for row in base if row.kind == "indicator"]
     elif kind in ("project", "task"):
-        narrowed = [row for row in rows if row.kind != "indicator"]
-        rows = narrowed or rows
-    conditions: list[str] = []
-    if scope.get("annex"):
-        conditions.append(f"Phụ lục {scope['annex']}")
-    marker = q.marker or _marker_from_meaning(q, rows)
+        base = [row for row in base if row.kind != "indicator"] or base
+    conditions: list[str] = [f"Phụ lục {scope['annex']}"] if scope.get("annex") else []
+    marker = q.marker or _marker_from_meaning(q, base)
+    agency = _agency_in(q, engine)
+    matching = {row.id for row in filter_rows(engine.tables, RowFilter(annex=scope.get("annex"), marker=marker,
+                                                                         verdict=q.verdict, agency=agency))}
+    rows = [row for row in base if row.id in matching]
     if marker:
-        rows = [row for row in rows if row.marker == marker]
         meaning = next((row.marker_meaning for row in rows if row.marker_meaning), None)
         conditions.append(f"ký hiệu ({marker})" + (f": {meaning}" if meaning else ""))
     if q.verdict:
-        rows = [row for row in rows if fold_diacritics(row.facts.get("verdict") or "") == fold_diacritics(q.verdict)]
         conditions.append(f"đánh giá \"{q.verdict}\"")
-    agency = _agency_in(q, engine)
     if agency:
-        from structured.agency import agency_matches
-
-        lead = [row for row in rows if any(agency_matches(agency, v) for c, v in row.cells.items() if column_role(c) == "lead")]
-        rows = lead
         conditions.append(f"cơ quan chủ trì {agency}")
     period = next((y for y in q.years if 2000 < y < 2100), None) if q.intent == "list" and not q.verdict else None
     topic = _topic(q)
@@ -682,7 +680,7 @@ def _collection(q: Query, engine: Engine, scope: dict) -> Answer | None:
         elif q.intent != "rank":
             rows = [row for row in rows if row.parent is None]
     if q.intent == "rank":
-        return _rank(q, rows, conditions)
+        return _rank(q, engine, rows, conditions)
     if topic and not (marker or q.verdict or agency):
         links = [link for link in engine.linker.link(" ".join(topic), rows) if link.coverage >= 0.99]
         keyword_rows = [link.row for link in links]
@@ -746,24 +744,22 @@ def _indicator_parent(engine: Engine, rows: list[Row], topic: list[str]) -> Row 
     return links[0].row if links and links[0].coverage >= 0.5 else None
 
 
-def _rank(q: Query, rows: list[Row], conditions: list[str]) -> Answer | None:
+def _rank(q: Query, engine: Engine, rows: list[Row], conditions: list[str]) -> Answer | None:
+    """Order ``rows`` by a stated fact with ``structured.tools.rank_rows`` (money compared in tỷ đồng)."""
+    from structured.models import RowFilter
+    from structured.tools import rank_rows
+
     key = q.rank_by
     if not key:
         return None
-    ranked = []
-    for row in rows:
-        fact = row.facts.get(key)
-        if not fact or fact.get("value") is None:
-            continue
-        value = fact["value"]
-        if key == "disbursed" and fact.get("unit") == "triệu đồng":
-            value = value / 1000
-        if key == "disbursed" and fact.get("scope") == "cumulative":
-            continue
-        ranked.append((value, row, fact))
+    allowed = {row.id for row in rows}
+    ranked = [
+        (item.sort_value, engine.by_id[item.id], engine.by_id[item.id].facts[key])
+        for item in rank_rows(engine.tables, RowFilter(), key, q.rank_order, limit=None)
+        if item.id in allowed and not (key == "disbursed" and item.scope == "cumulative")
+    ]
     if not ranked:
         return None
-    ranked.sort(key=lambda item: (item[0] if q.rank_order == "asc" else -item[0], item[1].order))
     label = {"disbursement_rate": "tỷ lệ giải ngân", "disbursed": "số vốn đã giải ngân", "capital_plan": "kế hoạch vốn",
              "total_investment": "tổng mức đầu tư", "site_clearance": "tỷ lệ bàn giao mặt bằng",
              "estimate": "ước thực hiện", "vs_target_pct": "tỷ lệ so Nghị quyết", "vs_prev_pct": "tỷ lệ so năm trước"}[key]
