@@ -800,29 +800,14 @@ def _marker_from_meaning(q: Query, rows: list[Row]) -> str | None:
 
 
 def _agency_in(q: Query, engine: Engine) -> str | None:
-    from structured.agency import agencies_mentioned
+    """The lead agency a question names ('Sở GTVT', 'so khcn'), matched against the corpus's agencies."""
+    from structured.agency import agencies_mentioned, known_agencies
 
-    try:
-        if "_agency_names" not in engine.__dict__:
-            engine.__dict__["_agency_names"] = _known_agencies(engine)
-        names = engine.__dict__["_agency_names"]
-        text = _REPORT_ID_RE.sub(" ", f"{q.norm.expanded} | {q.norm.restored}")
-        found = agencies_mentioned(text, names)
-    except Exception as exc:
-        log.warning("agency linking failed: %s", exc)
-        return None
+    if "_agency_names" not in engine.__dict__:
+        engine.__dict__["_agency_names"] = known_agencies(engine.tables)
+    text = _REPORT_ID_RE.sub(" ", f"{q.norm.expanded} | {q.norm.restored}")
+    found = agencies_mentioned(text, engine.__dict__["_agency_names"])
     return found[0] if found else None
-
-
-def _known_agencies(engine: Engine) -> list[str]:
-    from structured.agency import agencies_in
-
-    names: list[str] = []
-    for row in engine.rows:
-        for column, value in row.cells.items():
-            if column_role(column) == "lead" and value:
-                names.extend(agencies_in(value))
-    return list(dict.fromkeys(names))
 
 
 # ---------------------------------------------------------------------------------------------
