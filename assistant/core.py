@@ -132,28 +132,27 @@ def _resolve_followup(q: Query, history: list[dict], engine: Engine) -> Query:
         return q
     if not (short or q.followup) and best_own is not None and best_own.coverage >= 0.9 and _names_something(best_own, q, engine):
         return q
-    for turn in reversed(previous):
-        before = understand(turn, engine.vocab)
-        if has_entity:
-            # "còn đường tỉnh 918 thì sao?": new entity, the previous question's aspect
-            return q.with_(intent=before.intent if before.intent not in ("list", "count", "rank") else q.intent,
-                           aspect=before.aspect, explicit_aspect=before.explicit_aspect, kind=before.kind or q.kind,
-                           aspect_cue=cue_for(before.aspect, fold_diacritics(q.text)))
-        earlier = fold_diacritics(turn)
-        if before.aspect_cue and before.aspect != q.aspect and q.explicit_aspect:
-            earlier = earlier.replace(before.aspect_cue, " ")
-        merged_text = f"{' '.join(earlier.split())} {q.text}"
-        merged = understand(merged_text, engine.vocab)
-        intent, aspect = (q.intent, q.aspect) if q.explicit_aspect or q.years else (before.intent, before.aspect)
-        if q.years and before.kind == "indicator" and not q.explicit_aspect:
-            intent, aspect = "lookup", "year"
-        own_full = frozenset(link.row.id for link in own_links if link.coverage >= 0.9)
-        if explicit_new and own_full:
-            merged = merged.with_(candidates=own_full)
-        return merged.with_(text=merged_text, intent=intent, aspect=aspect, years=q.years or before.years,
-                            explicit_aspect=q.explicit_aspect or before.explicit_aspect,
-                            aspect_cue=cue_for(aspect, fold_diacritics(merged.norm.restored)))
-    return q
+    turn = previous[-1]  # the latest user turn carries the topic
+    before = understand(turn, engine.vocab)
+    if has_entity:
+        # "còn đường tỉnh 918 thì sao?": new entity, the previous question's aspect
+        return q.with_(intent=before.intent if before.intent not in ("list", "count", "rank") else q.intent,
+                       aspect=before.aspect, explicit_aspect=before.explicit_aspect, kind=before.kind or q.kind,
+                       aspect_cue=cue_for(before.aspect, fold_diacritics(q.text)))
+    earlier = fold_diacritics(turn)
+    if before.aspect_cue and before.aspect != q.aspect and q.explicit_aspect:
+        earlier = earlier.replace(before.aspect_cue, " ")
+    merged_text = f"{' '.join(earlier.split())} {q.text}"
+    merged = understand(merged_text, engine.vocab)
+    intent, aspect = (q.intent, q.aspect) if q.explicit_aspect or q.years else (before.intent, before.aspect)
+    if q.years and before.kind == "indicator" and not q.explicit_aspect:
+        intent, aspect = "lookup", "year"
+    own_full = frozenset(link.row.id for link in own_links if link.coverage >= 0.9)
+    if explicit_new and own_full:
+        merged = merged.with_(candidates=own_full)
+    return merged.with_(text=merged_text, intent=intent, aspect=aspect, years=q.years or before.years,
+                        explicit_aspect=q.explicit_aspect or before.explicit_aspect,
+                        aspect_cue=cue_for(aspect, fold_diacritics(merged.norm.restored)))
 
 
 def _names_something(link: Link, q: Query, engine: Engine) -> bool:
