@@ -19,6 +19,9 @@ def chat_page() -> None:
     engine = engine_or_stop()  # a Vietnamese error, not a traceback, when the corpus cannot load
     import assistant
 
+    for notice in engine.notices:  # e.g. the search index was rebuilt, or the Chroma server is unreachable
+        st.warning(notice)
+
     state = st.session_state
     chat.init_state(state)
     chat.render_sidebar(st, engine)

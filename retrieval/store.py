@@ -207,9 +207,10 @@ def ids_digest(ids: Iterable[str]) -> str:
 
 
 def state_path(settings: Settings) -> Path:
-    """Next to (not inside) the embedded Chroma folder, so it survives the folder being deleted."""
-    path = settings.chroma_path
-    return path.parent / f".{path.name}-{STATE_FILE}"
+    """Next to ``rows.jsonl`` (not inside the Chroma folder, so it survives the folder being
+    deleted), one file per Chroma folder: e.g. ``data/processed/index_state-1a2b3c4d.json``."""
+    digest = hashlib.sha1(str(settings.chroma_path.resolve()).encode()).hexdigest()[:8]
+    return settings.rows_dir / STATE_FILE.replace(".json", f"-{digest}.json")
 
 
 def open_store(settings: Settings, embedder: Embeddings | None = None) -> ChunkStore:
