@@ -134,6 +134,8 @@ def _resolve_followup(q: Query, history: list[dict], engine: Engine) -> Query:
         return q
     turn = previous[-1]  # the latest user turn carries the topic
     before = understand(turn, engine.vocab)
+    if before.intent in ("list", "count", "rank") and q.intent not in ("list", "count", "rank") and not q.followup:
+        return q  # after a list, an unrelated question ('Thủ đô của Pháp là gì?') is not about that list
     if has_entity:
         # "còn đường tỉnh 918 thì sao?": new entity, the previous question's aspect
         return q.with_(intent=before.intent if before.intent not in ("list", "count", "rank") else q.intent,

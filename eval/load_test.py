@@ -35,17 +35,46 @@ sys.path.insert(0, str(ROOT))
 
 FALLBACK = "Xin lỗi, đã có lỗi khi xử lý câu hỏi này"
 
-# (question, marker): the marker is text of this question's answer only (checked against the others).
+# Questions of the browser sessions; session i asks UI_QUESTIONS[(i + round) % len] in one conversation.
 UI_QUESTIONS = [
-    ("GRDP 2024 có đạt nghị quyết không?", "5,86"),
-    ("Tình hình dự án Thư viện thành phố?", "1,105"),
-    ("Các dự án của Sở Giao thông vận tải?", "Quốc lộ 91"),
-    ("(****) trong Phụ lục III nghĩa là gì?", "(****)"),
-    ("Tổng vốn đầu tư trên địa bàn năm 2024 ước đạt bao nhiêu?", "31.500"),
-    ("du an duong tinh 917 giai ngan bao nhieu", "917"),
-    ("Những chỉ tiêu nào chưa đạt nghị quyết?", "Chưa đạt"),
-    ("Thủ đô của Pháp là gì?", "Không có trong báo cáo"),
+    "GRDP 2024 có đạt nghị quyết không?",
+    "Tình hình dự án Thư viện thành phố?",
+    "Các dự án của Sở Giao thông vận tải?",
+    "(****) trong Phụ lục III nghĩa là gì?",
+    "Tổng vốn đầu tư trên địa bàn năm 2024 ước đạt bao nhiêu?",
+    "du an duong tinh 917 giai ngan bao nhieu",
+    "Những chỉ tiêu nào chưa đạt nghị quyết?",
+    "Thủ đô của Pháp là gì?",
 ]
+
+
+def norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+class UiExpected:
+    """The answer each browser session must show at each round: computed in-process, with the same history."""
+
+    def __init__(self, answer_text):
+        self.answer_text = answer_text  # (question, history) -> answer text
+        self.cache: dict[int, list[tuple[str, str]]] = {}
+
+    def turn(self, session: int, round_: int) -> tuple[str, str]:
+        """(question, expected answer text) of ``session`` at ``round_`` (0-based)."""
+        turns = self.cache.setdefault(session, [])
+        while len(turns) <= round_:
+            history = []
+            for question, text in turns:
+                history += [{"role": "user", "content": question}, {"role": "assistant", "content": text}]
+            question = UI_QUESTIONS[(session + len(turns)) % len(UI_QUESTIONS)]
+            turns.append((question, self.answer_text(question, history)))
+        return turns[round_]
+
+    @staticmethod
+    def marker(text: str) -> str:
+        """The answer's first line (at most 60 characters): what identifies it on the page."""
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        return norm(first.lstrip("-*# "))[:60]
 
 
 def rss_mb() -> float:
@@ -135,7 +164,9 @@ def run_answer_load(args) -> dict:
     rss_loaded = rss_mb()
     items = load_questions(args.questions)
     convs = scripts(items, args.sessions, args.turns)
-    expected = [converse(answer, engine, script, lambda t, e: True) for script in convs]
+    serial_latencies: list[float] = []
+    expected = [converse(answer, engine, script, lambda t, e: serial_latencies.append(e) is None)
+                for script in convs]
     serial = [t for conv in expected for t in conv]
     signatures = {(t.text, t.citations) for t in serial}
     print(f"[answer] engine load + warm-up {load_s:.1f} s; {len(convs)} sessions × {args.turns} turns; "
@@ -151,7 +182,7 @@ def run_answer_load(args) -> dict:
         while time.monotonic() < deadline:
             position = iter(range(len(convs[i])))
 
-            def check(turn: Turn, elapsed: float) -> bool:
+            def check(turn: Turn, elapsed: float, position=position) -> bool:
                 step = next(position)
                 want = expected[i][step]
                 with stats.lock:
@@ -198,7 +229,7 @@ def run_answer_load(args) -> dict:
         "p50_ms": round(1000 * percentile(stats.latencies, 0.5), 1),
         "p95_ms": round(1000 * percentile(stats.latencies, 0.95), 1),
         "max_ms": round(1000 * max(stats.latencies, default=float("nan")), 1),
-        "serial_p50_ms": None,
+        "serial_p50_ms": round(1000 * percentile(serial_latencies, 0.5), 1),
         "rss_start_mb": round(rss_start, 1),
         "rss_after_load_mb": round(rss_loaded, 1),
         "rss_end_mb": round(rss_end, 1),
@@ -207,7 +238,7 @@ def run_answer_load(args) -> dict:
         f"[answer] {result['sessions']} sessions, {result['duration_s']} s: {result['answers']} answers, "
         f"{result['errors']} errors, {result['mixed_answers']} mixed-up answers; "
         f"{result['throughput_per_s']} answers/s; p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
-        f"max {result['max_ms']} ms; RSS start {result['rss_start_mb']} MiB, after load "
+        f"max {result['max_ms']} ms (serial p50 {result['serial_p50_ms']} ms); RSS start {result['rss_start_mb']} MiB, after load "
         f"{result['rss_after_load_mb']} MiB, end {result['rss_end_mb']} MiB"
     )
     for line in (stats.errors + stats.mismatches)[:20]:
@@ -221,8 +252,7 @@ def run_ui_load(args) -> dict:
     if not CHROMIUM.exists():
         print("[ui] /usr/bin/chromium is missing: skipped")
         return {"skipped": True}
-    questions = UI_QUESTIONS[: max(2, args.browsers * 2)]
-    markers = [m for _, m in questions]
+    expected: UiExpected = args.ui_expected
     out_dir = ROOT / "eval" / "out"
     out_dir.mkdir(parents=True, exist_ok=True)
     server = StreamlitServer(env=args.server_env, log_path=out_dir / "load_test_streamlit.log")
@@ -244,7 +274,8 @@ def run_ui_load(args) -> dict:
             while time.monotonic() < deadline:
                 asked = []
                 for i, page in enumerate(pages):  # every session asks at (nearly) the same time
-                    question, marker = questions[(i + rounds) % len(questions)]
+                    question, want_text = expected.turn(i, rounds)
+                    marker = UiExpected.marker(want_text)
                     done = page.locator('[data-testid="stChatMessage"]').filter(has_text=ANSWER_DONE_TEXT)
                     box = page.locator('[data-testid="stChatInput"] textarea')
                     box.fill(question)
@@ -258,13 +289,14 @@ def run_ui_load(args) -> dict:
                         if done.count() >= want:
                             latencies[i].append(time.monotonic() - sent)
                             pending.remove(entry)
-                            last = done.nth(want - 1).inner_text()
+                            last = norm(done.nth(want - 1).inner_text())
+                            own = norm(expected.turn(i, rounds)[1])
                             if marker not in last:
-                                errors.append(f"session {i} round {rounds}: own marker {marker!r} missing")
-                            foreign = [m for m in markers if m != marker and m in last
-                                       and m not in expected_overlap(question)]
+                                errors.append(f"session {i} round {rounds}: own answer {marker!r} missing")
+                            others = {UiExpected.marker(expected.turn(j, rounds)[1]) for j in range(len(pages))}
+                            foreign = [m for m in others if m != marker and m in last and m not in own]
                             if foreign:
-                                errors.append(f"session {i} round {rounds}: other sessions' text {foreign}")
+                                errors.append(f"session {i} round {rounds}: other sessions' answers {foreign}")
                     pages[0].wait_for_timeout(25)
                 for i, _, question, *_ in pending:
                     errors.append(f"session {i} round {rounds}: no answer to {question!r} in {args.answer_timeout} s")
@@ -301,23 +333,6 @@ def run_ui_load(args) -> dict:
     for line in errors[:20]:
         print("  !", line)
     return result
-
-
-def expected_overlap(question: str) -> set[str]:
-    """Markers that legitimately occur in this question's own answer (e.g. 'Chưa đạt' in the GRDP answer)."""
-    return OVERLAP.get(question, set())
-
-
-OVERLAP: dict[str, set[str]] = {}
-
-
-def compute_overlap(engine_answer) -> None:
-    """Which other markers each UI question's answer contains when asked alone (computed once, serially)."""
-    for question, marker in UI_QUESTIONS:
-        text = engine_answer(question)
-        OVERLAP[question] = {m for _, m in UI_QUESTIONS if m != marker and m in text}
-        if marker not in text:
-            print(f"[ui] warning: marker {marker!r} not in the answer to {question!r} asked alone")
 
 
 def main() -> int:
@@ -358,7 +373,7 @@ def main() -> int:
             figures["answer"] = run_answer_load(args)
         if not args.skip_ui:
             engine = get_engine()
-            compute_overlap(lambda q: answer(q, engine=engine).text)
+            args.ui_expected = UiExpected(lambda q, h: answer(q, h, engine=engine).text)
             figures["ui"] = run_ui_load(args)
     finally:
         if tmp:

@@ -134,3 +134,8 @@ def test_cli_json_contract(tmp_path):
     payload = json.loads(result.stdout)
     assert set(payload) == {"answer", "citations", "route", "abstained", "latency_ms"}
     assert payload["citations"][0] == {"report": "320/BC-UBND", "annex": "I", "row": "1"}
+
+
+def test_unrelated_question_after_a_list_is_not_a_follow_up(engine):
+    reply = ask(engine, "Thủ đô của Pháp là gì?", "Những chỉ tiêu nào chưa đạt nghị quyết?")
+    assert reply.abstained and not reply.citations
