@@ -28,8 +28,8 @@ log = logging.getLogger(__name__)
 MIN_COVERAGE = 0.6
 MIN_PAIR_COVERAGE = 0.5
 INDICATOR_PAIR_COVERAGE = 0.7
-STRONG_ENTITY = 12.0
-MIN_SCORE = 8.0  # a match on one or two words must be this strong ('thủ đô của Pháp' ≠ 'thu', 'pháp')  # link score above which a short follow-up names its own row
+STRONG_ENTITY = 12.0  # link score above which a short follow-up names its own row
+MIN_SCORE = 8.0  # a match on one or two words must be this strong ('thủ đô của Pháp' ≠ 'thu', 'pháp')
 FACT_LABELS = {
     "capital_plan": "Kế hoạch vốn",
     "disbursed": "Đã giải ngân",
