@@ -152,9 +152,27 @@ def _resolve_followup(q: Query, history: list[dict], engine: Engine) -> Query:
     own_full = frozenset(link.row.id for link in own_links if link.coverage >= 0.9)
     if explicit_new and own_full:
         merged = merged.with_(candidates=own_full)
-    return merged.with_(text=merged_text, intent=intent, aspect=aspect, years=q.years or before.years,
-                        explicit_aspect=q.explicit_aspect or before.explicit_aspect,
-                        aspect_cue=cue_for(aspect, fold_diacritics(merged.norm.restored)))
+    merged = merged.with_(text=merged_text, intent=intent, aspect=aspect, years=q.years or before.years,
+                          explicit_aspect=q.explicit_aspect or before.explicit_aspect,
+                          aspect_cue=cue_for(aspect, fold_diacritics(merged.norm.restored)))
+    return merged if _continues(q, before, merged, engine) else q
+
+
+def _continues(q: Query, before: Query, merged: Query, engine: Engine) -> bool:
+    """A turn continues the conversation when its own words (beyond what it asks) fit the row being talked
+    about: 'giai đoạn 2 khởi công khi nào?' after the kè sông Ô Môn does; 'Thủ đô của Pháp là gì?' does not."""
+    own = set(content_tokens(_link_text(q, q.norm.expanded)))
+    if not own or merged.candidates:
+        return True
+    scope = {"reports": [r["number"] for r in engine.reports()]}
+    topic = _best(_links(before, engine, scope, use_retriever=False)) or _best(
+        _links(merged, engine, scope, use_retriever=False)
+    )
+    if topic is None:
+        return False
+    text = engine.linker.text_sets[topic.row.id]
+    covered = sum(engine.linker.weight(t) for t in own if t in text)
+    return covered >= 0.6 * sum(engine.linker.weight(t) for t in own)
 
 
 def _names_something(link: Link, q: Query, engine: Engine) -> bool:
@@ -242,7 +260,7 @@ def _links(
     if q.row_ref and text is None:
         exact = [row for row in candidates if q.row_ref in row.row_numbers or row.row == q.row_ref]
         if exact and (scope.get("annex") or len({r.annex for r in exact}) == 1):
-            links = [Link(exact[0], 1e6, 1.0, 1.0)] + [link for link in links if link.row.id != exact[0].id]
+            links = [Link(exact[0], 1e6, 1.0, 1.0, 1, 1e6)] + [link for link in links if link.row.id != exact[0].id]
     if len(scope["reports"]) > 1 and links:
         newest = scope["reports"][0]
         best = links[0].score
@@ -304,7 +322,7 @@ def _best(links: list[Link]) -> Link | None:
     if not links:
         return None
     floor = 0.5 * links[0].score
-    return next((link for link in links if link.score >= floor and (link.score >= MIN_SCORE or link.matched >= 3)
+    return next((link for link in links if link.score >= floor and (link.base >= MIN_SCORE or link.matched >= 3)
                  and _confident(link)), None)
 
 

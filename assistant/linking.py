@@ -63,6 +63,7 @@ class Link:
     coverage: float
     pair_coverage: float
     matched: int = 0
+    base: float = 0.0  # the score from the question's own words, before any retrieval-rank bonus
 
 
 class Linker:
@@ -128,6 +129,7 @@ class Linker:
             name_weight = sum(self.weight(t) for t in name) or 1.0
             specificity = in_name / name_weight  # 'chỉ số PAPI' beats 'các chỉ số PCI, PAPI, DDCI'
             score = 2.0 * in_name + 1.0 * pair_name + 0.5 * in_text + 0.5 * pair_text + 4.0 * specificity
+            base = score
             if hits and row.id in hits:
                 score += 6.0 / (hits[row.id] + 2)
             if boost and row.id in boost:
@@ -135,7 +137,7 @@ class Linker:
             if self.defines(row, content):
                 score += 2.0
             coverage, pair_coverage = max(self._coverage(view, text, self.text_pairs[row.id]) for view in views)
-            links.append(Link(row, score, coverage, pair_coverage, sum(1 for t in views[0][0] if t in text)))
+            links.append(Link(row, score, coverage, pair_coverage, sum(1 for t in views[0][0] if t in text), base))
         links.sort(key=lambda link: (-link.score, link.row.order))
         return links
 

@@ -139,3 +139,10 @@ def test_cli_json_contract(tmp_path):
 def test_unrelated_question_after_a_list_is_not_a_follow_up(engine):
     reply = ask(engine, "Thủ đô của Pháp là gì?", "Những chỉ tiêu nào chưa đạt nghị quyết?")
     assert reply.abstained and not reply.citations
+
+
+def test_unrelated_question_after_a_row_is_not_a_follow_up(engine):
+    reply = ask(engine, "Thủ đô của Pháp là gì?", "tình hình dự án Thư viện thành phố?")
+    assert reply.abstained and not reply.citations
+    reply = ask(engine, "giai đoạn 2 khởi công khi nào?", "Dự án kè chống sạt lở sông Ô Môn giai đoạn 1 thế nào?")
+    assert reply.citations[0].row_id == "320/BC-UBND:III:13" and "26/3/2024" in reply.text
