@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 import assistant
 from assistant.types import Answer, Citation
+from tests.conftest import private_corpus
 from ui.corpus import handle_upload
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,10 +39,7 @@ def _reset_caches() -> None:
 def engine(tmp_path_factory):
     """The real engine on a private copy of the corpus, shared by every test of this module."""
     base = tmp_path_factory.mktemp("vnqa_app")
-    raw = base / "raw"
-    raw.mkdir()
-    for path in sorted((ROOT / "data" / "raw").glob("*.txt")):
-        shutil.copy(path, raw / path.name)
+    raw = private_corpus(base)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("VNQA_DATA_DIR", str(base))
         mp.setenv("VNQA_RAW_DIR", str(raw))

@@ -7,12 +7,12 @@ Leaves a screenshot in ``test-artifacts/chat.png``.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from eval.ui_driver import CHROMIUM, StreamlitServer, ask, chromium, open_chat
+from tests.conftest import private_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -28,10 +28,7 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     base = tmp_path_factory.mktemp("vnqa_browser")
-    raw = base / "raw"
-    raw.mkdir()
-    for path in sorted((ROOT / "data" / "raw").glob("*.txt")):
-        shutil.copy(path, raw / path.name)
+    raw = private_corpus(base)
     env = {
         "VNQA_DATA_DIR": str(base),
         "VNQA_RAW_DIR": str(raw),

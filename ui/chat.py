@@ -152,21 +152,17 @@ def render_feedback(st: Any, message: dict[str, Any], feedback_file: Any) -> Non
     state = st.session_state
     mid = message["id"]
 
+    def save(rating: str, comment: str = "") -> None:
+        record = feedback_record(message_id=mid, rating=rating, question=message["question"],
+                                 answer=message["answer"], comment=comment, filters=message.get("filters"))
+        append_feedback(feedback_file, record)
+
     def on_rating() -> None:
         value = state.get(f"fb_{mid}")
         if value is None:
             return
         rating = "up" if value == 1 else "down"
-        append_feedback(
-            feedback_file,
-            feedback_record(
-                message_id=mid,
-                rating=rating,
-                question=message["question"],
-                answer=message["answer"],
-                filters=message.get("filters"),
-            ),
-        )
+        save(rating)
         state["feedback_sent"][mid] = rating
 
     st.feedback("thumbs", key=f"fb_{mid}", on_change=on_rating)
@@ -179,17 +175,7 @@ def render_feedback(st: Any, message: dict[str, Any], feedback_file: Any) -> Non
     with st.form(key=f"fbform_{mid}", border=False, enter_to_submit=True):
         comment = st.text_input("Góp ý thêm (không bắt buộc)", key=f"fbtext_{mid}")
         if st.form_submit_button("Gửi góp ý"):
-            append_feedback(
-                feedback_file,
-                feedback_record(
-                    message_id=mid,
-                    rating=rating,
-                    question=message["question"],
-                    answer=message["answer"],
-                    comment=comment,
-                    filters=message.get("filters"),
-                ),
-            )
+            save(rating, comment)
             state["feedback_sent"][f"{mid}:comment"] = True
             st.caption("Cảm ơn góp ý của bạn!")
 
