@@ -111,19 +111,16 @@ class Engine:
     # -- corpus ------------------------------------------------------------------------------
 
     def reports(self) -> list[dict]:
-        """Reports in the corpus, newest first, with their annexes and row counts."""
-        out: dict[str, dict] = {}
-        for row in self.rows:
-            info = out.setdefault(row.report, {"number": row.report, "date": row.report_date, "annexes": {}, "rows": 0})
-            annex = info["annexes"].setdefault(row.annex, {"numeral": row.annex, "title": row.annex_title, "rows": 0})
-            annex["rows"] += 1
-            info["rows"] += 1
-        reports = [dict(info, annexes=list(info["annexes"].values())) for info in out.values()]
-        return sorted(reports, key=lambda r: (r["date"] or "", r["number"]), reverse=True)
-
-    def newest_report(self) -> str | None:
-        reports = self.reports()
-        return reports[0]["number"] if reports else None
+        """Reports in the corpus, newest first, with their annexes and row counts (from the tables)."""
+        return [
+            {
+                "number": info.number,
+                "date": info.date,
+                "annexes": [{"numeral": a.annex, "title": a.title, "rows": a.row_count} for a in info.annexes],
+                "rows": sum(a.row_count for a in info.annexes),
+            }
+            for info in self.tables.reports()
+        ]
 
     def add_report(self, data: bytes, filename: str, progress: Progress | None = None) -> dict:
         """Validate, parse, store and index an uploaded report; nothing changes if it is invalid.
