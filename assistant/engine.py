@@ -17,8 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from assistant.linking import Linker
-from ingestion.models import Row
+from ingestion.models import Annex, Row
 from ingestion.parser import ParseError, decode_report_bytes, parse_report, parse_report_text
 from ingestion.store import atomic_write, merge_rows, read_rows, write_rows
 from retrieval.normalize import Vocabulary, build_vocabulary
@@ -37,6 +36,7 @@ class Engine:
     settings: Settings
     rows: list[Row]
     corpus_files: list[Path] = field(default_factory=list)
+    annexes: list[Annex] = field(default_factory=list)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     #: Index problems for the user (Vietnamese), e.g. the index was rebuilt at start-up.
     notices: list[str] = field(default_factory=list, repr=False)
@@ -48,21 +48,32 @@ class Engine:
 
     def _rebuild(self) -> None:
         self.by_id: dict[str, Row] = {row.id: row for row in self.rows}
-        self.__dict__.pop("tables", None)
-        self.vocab: Vocabulary = build_vocabulary(row.text for row in self.rows)
-        self.__dict__.pop("retriever", None)
-        self.__dict__.pop("linker", None)
-        self.__dict__.pop("_agency_names", None)
+        for name in ("tables", "layer", "retriever", "vocab"):
+            self.__dict__.pop(name, None)
+
+    @cached_property
+    def vocab(self) -> Vocabulary:
+        """The retrieval normaliser's vocabulary (diacritic restoration), from the rows' text."""
+        return build_vocabulary(row.text for row in self.rows)
 
     @cached_property
     def tables(self) -> Any:
         from structured.tables import CorpusTables
 
-        return CorpusTables.from_rows(self.rows)
+        return CorpusTables.from_rows(self.rows, self.annexes)
 
     @cached_property
-    def linker(self) -> Linker:
-        return Linker(self.rows)
+    def layer(self) -> Any:
+        from structured.semantic import SemanticLayer
+
+        return SemanticLayer.build(self.rows, self.annexes)
+
+    def search(self, text: str, k: int, reports: list[str]) -> dict[str, int]:
+        """Row id → rank of the hybrid retriever's best rows for ``text`` within ``reports``."""
+        wanted = set(reports)
+        hits = self.retriever.search(text, k=k if len(wanted) >= len(self.tables.catalogue) else k * 3)
+        ranked = [hit.row_id for hit in hits if hit.report in wanted][:k]
+        return {row_id: rank for rank, row_id in enumerate(ranked)}
 
     @cached_property
     def llm(self) -> Any:
@@ -77,7 +88,7 @@ class Engine:
         An unreachable index is not fatal: it is reported in ``index_error`` / ``system_info()``
         and questions are answered from the tables.
         """
-        _ = self.tables, self.linker
+        _ = self.tables, self.layer, self.vocab
         try:
             self.retriever.search("khởi động", k=1)
         except Exception as exc:
@@ -191,13 +202,14 @@ class Engine:
                 except ParseError:
                     continue
             saved = {path: path.read_bytes() for path in old_files}
-            before = (self.rows, list(self.corpus_files))
+            before = (self.rows, list(self.corpus_files), list(self.annexes))
             rows_path = self.settings.rows_dir / "rows.jsonl"
             rows_before = rows_path.read_bytes() if rows_path.exists() else None
             target_existed = target.exists()
             try:
                 atomic_write(target, text)
                 self.rows = merge_rows(self.rows, [report.rows])
+                self.annexes = [a for a in self.annexes if a.report != number] + report.annexes
                 self.corpus_files = sorted({*(p for p in self.corpus_files if p not in saved), target})
                 write_rows(self.rows, rows_path)
                 notify(0.5, "Đang lập chỉ mục tìm kiếm…")
@@ -206,7 +218,7 @@ class Engine:
                 for path in old_files:
                     path.unlink(missing_ok=True)
             except BaseException:
-                self.rows, self.corpus_files = before
+                self.rows, self.corpus_files, self.annexes = before
                 if not target_existed:
                     target.unlink(missing_ok=True)
                 for path, content in saved.items():
@@ -229,6 +241,7 @@ class Engine:
             if not removed:
                 return 0
             self.rows = [row for row in self.rows if row.report != number]
+            self.annexes = [a for a in self.annexes if a.report != number]
             for path in list(self.corpus_files):
                 if path.exists() and path.parent == self.settings.raw_dir:
                     try:
@@ -266,7 +279,16 @@ class Engine:
 
 def load_rows(files: list[Path]) -> list[Row]:
     """Parse report files into one merged, deterministic list of rows."""
-    return merge_rows([], [parse_report(path).rows for path in files])
+    return load_corpus(files)[0]
+
+
+def load_corpus(files: list[Path]) -> tuple[list[Row], list[Annex]]:
+    """Parse report files into one merged, deterministic list of rows, and their annex records."""
+    reports = [parse_report(path) for path in files]
+    rows = merge_rows([], [report.rows for report in reports])
+    kept = {row.report for row in rows}
+    annexes = {(a.report, a.annex): a for report in reports for a in report.annexes if a.report in kept}
+    return rows, list(annexes.values())
 
 
 def default_corpus(settings: Settings) -> list[Path]:
@@ -285,10 +307,10 @@ def get_engine(corpus_files: list[Path] | None = None, settings: Settings | None
     with _ENGINES_LOCK:
         if key not in _ENGINES:
             rows_path = settings.rows_dir / "rows.jsonl"
-            rows = load_rows(files)
+            rows, annexes = load_corpus(files)
             if corpus_files is None and (not rows_path.exists() or read_rows(rows_path) != rows):
                 write_rows(rows, rows_path)
-            _ENGINES[key] = Engine(settings=settings, rows=rows, corpus_files=files)
+            _ENGINES[key] = Engine(settings=settings, rows=rows, corpus_files=files, annexes=annexes)
         return _ENGINES[key]
 
 

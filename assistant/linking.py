@@ -1,155 +1,262 @@
-"""Entity linking: which rows a question is about, and how well the question is covered by them.
+"""Entity linking: which rows a question names, scored by fields, with every word accounted for.
 
-Names are matched diacritic-insensitively on syllables and syllable pairs weighted by rarity, fused
-with the hybrid retriever's ranking. ``coverage`` (how much of the question's content a row
-explains) is what lets the assistant say "không có trong báo cáo" instead of guessing.
+Candidates come from the indexes (the hybrid retriever's top hits, and the rows whose name holds a rare
+word of the question via the semantic layer's inverted index), never from a scan of every row. Each
+candidate is scored on the question's free words by where they match: the row's own name, its group or
+parent indicator, its lead agency, or elsewhere in its cells; adjacent word pairs that are adjacent in
+the name count extra, and a number of the question (917, 500) must be in the row. A word typed with
+diacritics matches only that spelling; a word typed without them matches any spelling.
+
+Example::
+
+    links = link(question, layer, hits={"320/BC-UBND:III:20": 0}, scope={"320/BC-UBND"})
+    links[0].row.id, links[0].name_cov      # ('320/BC-UBND:III:20', 1.0)
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
-from ingestion.cleaning import fold_diacritics
+from rapidfuzz.distance import Levenshtein
+
+from assistant.question import Question, Word
 from ingestion.models import Row
+from structured.lexicon import fold, fold_tokens, tokens
+from structured.semantic import SemanticLayer
 
-# Function words that never identify a row, and generic phrases removed as a whole (their syllables
-# alone — 'công', 'nhân', 'dung' — do name rows: 'công nghệ', 'nhân lực', 'xây dựng').
-STOPWORDS = frozenset(
-    """la gi may nao ai dau khi gio roi den ve o tai thi con sao nhung cac mot boi lam do day kia ay nua cung
-    da chua co khong duoc cua va voi trong theo toi hay vay nhi oi a xin gom nhac neu thuoc nhom nay nam so muc
-    dong tp ubnd uoc dat nganh _""".split()
-)
-STOP_PHRASES = tuple(
-    """uy ban nhan dan|thanh pho can tho|thanh pho|can tho|phu luc|bao cao|du an|nhiem vu|chi tieu|de an|
-    cong trinh|noi dung|tinh hinh|thuc hien|trien khai|tien do|ket qua|cap nhat|gia tri|ky hieu|y nghia|
-    tinh trang|trang thai|danh dau|xep loai|phan tram|vuong mac|kho khan|khac nhau|the hien|hien nay|hien tai|
-    bao gom|vui long|cho biet|bao nhieu|nhu the nao|the nao|ra sao|moi nhat|tong cong|lieu co|muc tieu""".replace("\n", "").split("|")
-)
-_STOP_PHRASE_RE = re.compile(r"\b(?:" + "|".join(p.strip() for p in STOP_PHRASES) + r")\b")
-_TOKEN_RE = re.compile(r"[0-9a-z]+(?:[.,/-][0-9a-z]+)*|_")
+# Where a word of the question is found in a row, and what that is worth (× the word's idf weight).
+FIELD_WEIGHTS = {"name": 1.0, "context": 0.6, "lead": 0.5, "cells": 0.3}
+PAIR_WEIGHT = 0.5  # an adjacent pair of question words adjacent in the name: evidence beyond the words
+TYPO_CREDIT = 0.7  # a word matched only with one letter changed counts this much
+RETRIEVAL_BONUS = 1.0  # × 1/(rank+2): the retriever's opinion breaks ties, never decides alone
+SPECIFICITY_WEIGHT = 2.0  # a row whose name the question names almost whole ("chỉ số PAPI") beats a longer one
+UNCOVERED_PENALTY = 0.5  # × weight of each free word the row does not hold: the sub-line that names it wins
+MAX_CANDIDATES = 60  # rows scored per question (retriever hits + rare-word name matches)
+RARE_WORD_ROWS = 40  # a word naming more rows than this is not used to gather candidates
 
 
-def tokens(text: str) -> list[str]:
-    """Folded syllables, numbers kept whole: 'Đường tỉnh 917' → ['duong', 'tinh', '917']."""
-    return _TOKEN_RE.findall(fold_diacritics(text))
+@dataclass
+class RowWords:
+    """The words of one row by field, accented and folded, for matching."""
 
-
-def _content_sequence(text: str) -> list[str]:
-    return tokens(_STOP_PHRASE_RE.sub(" _ ", fold_diacritics(text)))
-
-
-def content_tokens(text: str) -> list[str]:
-    return [t for t in _content_sequence(text) if t not in STOPWORDS and not re.fullmatch(r"20\d\d", t)]
-
-
-def _bigrams(seq: list[str]) -> set[tuple[str, str]]:
-    return set(zip(seq, seq[1:], strict=False))
-
-
-def content_pairs(text: str) -> set[tuple[str, str]]:
-    """Adjacent syllable pairs of the question where both syllables carry content."""
-    seq = _content_sequence(text)
-    return {(a, b) for a, b in zip(seq, seq[1:], strict=False) if a not in STOPWORDS and b not in STOPWORDS
-            and not re.fullmatch(r"20\d\d", a) and not re.fullmatch(r"20\d\d", b)}
+    name: list[str]  # accented tokens of the row's own name
+    name_folded: list[str]
+    context: set[str]  # group title, parent indicator name (folded)
+    context_written: set[str]
+    lead: set[str]
+    cells: set[str]
+    cells_written: set[str]
+    numbers: set[str]  # numbers of the name and the row label
 
 
 @dataclass
 class Link:
     row: Row
     score: float
-    coverage: float
-    pair_coverage: float
-    matched: int = 0
-    base: float = 0.0  # the score from the question's own words, before any retrieval-rank bonus
+    name_cov: float  # share of the question's free-word weight found in the name (or group / parent)
+    row_cov: float  # share found anywhere in the row
+    pair_cov: float  # share of adjacent free-word pairs found adjacent in the name
+    specificity: float  # share of the row name's weight the question names
+    covered: set[int] = field(default_factory=set)  # indexes of question words the row explains
+    in_name: set[int] = field(default_factory=set)  # indexes of question words found in the row's own name
+    numbers_ok: bool = True
+    rank: int | None = None  # retrieval rank, when the retriever returned it
 
 
-class Linker:
-    """Scores rows against a question by their name (strongly) and whole text (weakly)."""
+@lru_cache(maxsize=200_000)
+def _row_words_cached(key: str, name: str, context: str, lead: str, cells: str, label: str) -> RowWords:
+    name_tokens = tokens(name)
+    context_tokens = tokens(context)
+    cell_tokens = tokens(cells)
+    numbers = {t for t in name_tokens if any(ch.isdigit() for ch in t)} | {label} | set(label.split("."))
+    return RowWords(
+        name=name_tokens,
+        name_folded=[fold(t) for t in name_tokens],
+        context={fold(t) for t in context_tokens},
+        context_written=set(context_tokens),
+        lead={fold(t) for t in tokens(lead)},
+        cells={fold(t) for t in cell_tokens},
+        cells_written=set(cell_tokens),
+        numbers=numbers,
+    )
 
-    def __init__(self, rows: list[Row]):
-        self.rows = [row for row in rows]
-        by_id = {row.id: row for row in rows}
 
-        def parent_name(row: Row) -> str:
-            parent = by_id.get(f"{row.report}:{row.annex}:{row.parent}") if row.parent else None
-            return parent.name if parent and row.kind == "indicator" else ""
+def row_words(row: Row, layer: SemanticLayer) -> RowWords:
+    parent = layer.rows.get(f"{row.report}:{row.annex}:{row.parent}") if row.parent else None
+    context = " ".join(filter(None, [row.group_title, parent.name if parent is not None else ""]))
+    lead = " ".join(v for h, v in row.cells.items() if row.roles.get(h) == "lead")
+    cells = " ".join([*row.cells.values(), *(v for sub in row.extra_values for v in sub.values())])
+    return _row_words_cached(row.id + row.content_hash, row.name, context, lead, cells, row.row)
 
-        self.name_tokens = {row.id: tokens(f"{row.name} {row.group_title or ''} {parent_name(row)}") for row in rows}
-        self.text_tokens = {row.id: tokens(f"{row.text} {parent_name(row)}") for row in rows}
-        # Document codes also answer to their parts: '45/2022/QH15' to '45', 'qh15'.
-        self.text_sets = {rid: set(toks) | {p for t in toks for p in re.split(r"[./,-]", t) if p} for rid, toks in self.text_tokens.items()}
-        self.name_sets = {rid: set(toks) for rid, toks in self.name_tokens.items()}
-        self.text_pairs = {rid: _bigrams(toks) for rid, toks in self.text_tokens.items()}
-        self.name_pairs = {rid: _bigrams(toks) for rid, toks in self.name_tokens.items()}
-        for row in rows:
-            # An acronym defined in the name ('… trên địa bàn (GRDP)') pairs with every word of that name.
-            for acronym in re.findall(r"\(([A-ZĐ]{2,8})\)", row.name):
-                folded = fold_diacritics(acronym)
-                extra = {(w, folded) for w in self.name_tokens[row.id]} | {(folded, w) for w in self.name_tokens[row.id]}
-                self.text_pairs[row.id] |= extra
-                self.name_pairs[row.id] |= extra
-        df = Counter(t for toks in self.text_sets.values() for t in toks)
-        self.vocabulary = set(df)
-        n = max(len(rows), 1)
-        self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
-        self.max_idf = math.log(1 + n)
 
-    def weight(self, token: str) -> float:
-        return self.idf.get(token, self.max_idf)
+def _matches(word: Word, written: list[str] | set[str], folded: list[str] | set[str]) -> float:
+    """1 when the word is in the field as typed (or, typed without diacritics, in any spelling);
+    TYPO_CREDIT when only a repaired / one-letter-off spelling is; 0 otherwise."""
+    if word.accented:
+        if word.text in written:
+            return 1.0
+        if word.forms - {word.folded} and (word.forms - {word.folded}) & set(folded):
+            return 1.0  # a spelling variant ("tỉ" / "tỷ")
+    elif word.forms & set(folded):
+        return 1.0
+    if word.repaired and word.repaired in folded:
+        return TYPO_CREDIT
+    if len(word.folded) >= 5 and not word.folded.isdigit():
+        if any(len(f) >= 5 and Levenshtein.distance(f, word.folded) == 1 for f in folded):
+            return TYPO_CREDIT
+    return 0.0
 
-    def link(
-        self,
-        question: str,
-        candidates: list[Row] | None = None,
-        hits: dict[str, int] | None = None,
-        alternates: tuple[str, ...] = (),
-        boost: dict[str, float] | None = None,
-    ) -> list[Link]:
-        """Rows ranked for ``question``; coverage is the best over ``question`` and ``alternates``
-        (e.g. the question as typed, before abbreviations were expanded)."""
-        content = content_tokens(question)
-        if not content:
-            return []
-        views = [(set(content), content_pairs(question))]
-        views += [(set(content_tokens(alt)), content_pairs(alt)) for alt in alternates if content_tokens(alt)]
-        pairs = views[0][1]
-        links = []
-        for row in candidates if candidates is not None else self.rows:
-            name, text = self.name_sets[row.id], self.text_sets[row.id]
-            in_name = sum(self.weight(t) for t in set(content) if t in name)
-            in_text = sum(self.weight(t) for t in set(content) if t in text)
-            pair_name = sum(self.weight(a) + self.weight(b) for a, b in pairs if (a, b) in self.name_pairs[row.id])
-            pair_text = sum(self.weight(a) + self.weight(b) for a, b in pairs if (a, b) in self.text_pairs[row.id])
-            if in_text == 0:
+
+def candidate_ids(q: Question, layer: SemanticLayer, hits: dict[str, int], scope: set[str]) -> list[str]:
+    """Rows worth scoring: the retriever's hits, then rows whose name holds the question's rarer words."""
+    chosen = [row_id for row_id in hits if layer.rows[row_id].report in scope] if hits else []
+    words = [w for w in q.content() if len(w.folded) > 1]
+    rare = sorted(
+        (w for w in words if 0 < len(layer.name_index.get(w.repaired or w.folded, ())) <= RARE_WORD_ROWS),
+        key=lambda w: len(layer.name_index.get(w.repaired or w.folded, ())),
+    )
+    seen = set(chosen)
+    for word in rare:
+        for row_id in sorted(layer.name_index.get(word.repaired or word.folded, ())):
+            if row_id not in seen and layer.rows[row_id].report in scope:
+                seen.add(row_id)
+                chosen.append(row_id)
+        if len(chosen) >= MAX_CANDIDATES:
+            break
+    for acronym in (w.folded for w in q.words if w.folded in layer.acronyms):
+        for row_id in layer.acronyms[acronym]:
+            if row_id not in seen and layer.rows[row_id].report in scope:
+                seen.add(row_id)
+                chosen.append(row_id)
+    return chosen[:MAX_CANDIDATES]
+
+
+def link(
+    q: Question,
+    layer: SemanticLayer,
+    candidates: list[str],
+    hits: dict[str, int] | None = None,
+    extra_words: list[Word] | None = None,
+    soft_as_free: bool = False,
+) -> list[Link]:
+    """Score ``candidates`` for the question's free words (plus measure/kind words a name may hold)."""
+    hits = hits or {}
+    free_idx = [i for i, w in enumerate(q.words) if w.tag is None]
+    # Words a cue accounts for may still be part of a name ("Kế hoạch phát triển …"); so may a function
+    # word typed without diacritics ("dau" in "binh quan dau nguoi" is not "đâu"). They add evidence.
+    soft_idx = [
+        i for i, w in enumerate(q.words)
+        if w.tag in ("measure", "kind", "frame", "op", "unit") or (w.tag == "function" and not w.accented)
+    ]
+    if not free_idx and soft_as_free:  # a turn made only of cue words ("còn tổng chi?"): they are what names the row
+        free_idx, soft_idx = [i for i in soft_idx if q.words[i].tag != "function"], [i for i in soft_idx if q.words[i].tag == "function"]
+    weights = {i: layer.weight(q.words[i].repaired or q.words[i].folded) for i in free_idx + soft_idx}
+    total = sum(weights[i] for i in free_idx) or 0.0
+    extra = extra_words or []
+    links = []
+    for row_id in candidates:
+        row = layer.rows[row_id]
+        rw = row_words(row, layer)
+        score = 0.0
+        covered: set[int] = set()
+        name_hit = 0.0
+        row_hit = 0.0
+        matched_positions: dict[int, int] = {}
+        for i in free_idx + soft_idx:
+            word = q.words[i]
+            in_name = _matches(word, rw.name, rw.name_folded)
+            if in_name:
+                weight = weights[i] * in_name
+                score += FIELD_WEIGHTS["name"] * weight
+                covered.add(i)
+                if i in free_idx:
+                    name_hit += weight
+                    row_hit += weight
+                position = _position(word, rw)
+                if position is not None:
+                    matched_positions[i] = position
                 continue
-            # Prefer rows whose name is mostly the question (short, specific names win ties).
-            name_weight = sum(self.weight(t) for t in name) or 1.0
-            specificity = in_name / name_weight  # 'chỉ số PAPI' beats 'các chỉ số PCI, PAPI, DDCI'
-            score = 2.0 * in_name + 1.0 * pair_name + 0.5 * in_text + 0.5 * pair_text + 4.0 * specificity
-            base = score
-            if hits and row.id in hits:
-                score += 6.0 / (hits[row.id] + 2)
-            if boost and row.id in boost:
-                score += boost[row.id]
-            if self.defines(row, content):
-                score += 2.0
-            coverage, pair_coverage = max(self._coverage(view, text, self.text_pairs[row.id]) for view in views)
-            links.append(Link(row, score, coverage, pair_coverage, sum(1 for t in views[0][0] if t in text), base))
-        links.sort(key=lambda link: (-link.score, link.row.order))
-        return links
+            in_context = _matches(word, rw.context_written, rw.context)
+            if in_context:
+                weight = weights[i] * in_context
+                score += FIELD_WEIGHTS["context"] * weight
+                covered.add(i)
+                if i in free_idx:
+                    name_hit += weight
+                    row_hit += weight
+                continue
+            in_lead = _matches(word, set(), rw.lead) if not word.accented else (1.0 if word.folded in rw.lead else 0.0)
+            in_cells = _matches(word, rw.cells_written, rw.cells)
+            if in_lead or in_cells:
+                weight = weights[i] * max(in_lead, in_cells)
+                score += (FIELD_WEIGHTS["lead"] if in_lead else FIELD_WEIGHTS["cells"]) * weight
+                if i in free_idx:
+                    covered.add(i)
+                    row_hit += weight
+        for word in extra:  # synonym expansions: evidence for the row, never required
+            if _matches(word, rw.name, rw.name_folded) or word.folded in rw.context:
+                score += FIELD_WEIGHTS["name"] * layer.weight(word.folded)
+        pairs = [(a, b) for a, b in zip(free_idx + soft_idx, (free_idx + soft_idx)[1:], strict=False) if b == a + 1]
+        pair_total = sum(weights[a] + weights[b] for a, b in pairs) or 0.0
+        pair_hit = sum(
+            weights[a] + weights[b]
+            for a, b in pairs
+            if a in matched_positions and b in matched_positions and matched_positions[b] == matched_positions[a] + 1
+        )
+        score += PAIR_WEIGHT * pair_hit
+        name_weight = sum(layer.weight(w) for w in set(rw.name_folded)) or 1.0
+        specificity = min(1.0, sum(weights[i] for i in covered if i in matched_positions) / name_weight)
+        numbers_ok = all(n in rw.numbers or n in rw.name for n in q.numbers)
+        score += SPECIFICITY_WEIGHT * specificity
+        score -= UNCOVERED_PENALTY * sum(weights[i] for i in free_idx if i not in covered)
+        if hits and row_id in hits:
+            score += RETRIEVAL_BONUS / (hits[row_id] + 2)
+        if not covered and not (hits and row_id in hits):
+            continue
+        links.append(
+            Link(
+                row=row,
+                score=score,
+                name_cov=name_hit / total if total else 0.0,
+                row_cov=row_hit / total if total else 0.0,
+                pair_cov=pair_hit / pair_total if pair_total else 1.0,
+                specificity=specificity,
+                covered=covered,
+                in_name=set(matched_positions) | {i for i in covered if _matches(q.words[i], rw.name, rw.name_folded)},
+                numbers_ok=numbers_ok,
+                rank=hits.get(row_id) if hits else None,
+            )
+        )
+    links.sort(key=lambda lk: (not lk.numbers_ok, -lk.score, lk.row.order))
+    return links
 
-    def defines(self, row: Row, content: list[str]) -> bool:
-        """The row's name defines an acronym of the question: '… trên địa bàn (GRDP)' for 'GRDP'."""
-        defined = re.findall(r"\(([A-ZĐ]{2,8})\)", row.name)
-        return any(fold_diacritics(acronym) in content for acronym in defined)
 
-    def _coverage(self, view: tuple[set[str], set[tuple[str, str]]], text: set[str], text_pairs: set) -> tuple[float, float]:
-        words, pairs = view
-        total = sum(self.weight(t) for t in words)
-        pair_total = sum(self.weight(a) + self.weight(b) for a, b in pairs)
-        covered = sum(self.weight(t) for t in words if t in text)
-        pair_covered = sum(self.weight(a) + self.weight(b) for a, b in pairs if (a, b) in text_pairs)
-        return (covered / total if total else 0.0, pair_covered / pair_total if pair_total else 1.0)
+def _position(word: Word, rw: RowWords) -> int | None:
+    for i, (written, folded) in enumerate(zip(rw.name, rw.name_folded, strict=True)):
+        if (word.accented and written == word.text) or (not word.accented and folded in word.forms):
+            return i
+        if word.repaired and folded == word.repaired:
+            return i
+    return None
+
+
+def synonym_words(q: Question) -> list[Word]:
+    """Words the lexicon's synonyms add for the question ("tăng trưởng kinh tế" → "tăng trưởng GRDP")."""
+    from structured.lexicon import lexicon
+
+    table = lexicon().phrases("synonyms")
+    words: list[Word] = []
+    for section, hit in q.hits:
+        if section != "synonyms":
+            continue
+        for expansion in table.get(hit.key, []):
+            for token in tokens(expansion):
+                words.append(Word(token, fold(token), token != fold(token), frozenset({fold(token)})))
+    return words
+
+
+def question_numbers(text: str) -> list[str]:
+    """Numbers of a text that name something (not years): ``question_numbers("ĐT 917 năm 2024") == ["917"]``."""
+    return [t for t in fold_tokens(text) if t.isdigit() and not re.fullmatch(r"(?:19|20)\d{2}", t)]

@@ -6,7 +6,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Route = Literal["table", "retrieval", "table+retrieval", "none", "help"]
+from assistant.plan import ClarifyOption
+
+Route = Literal["table", "retrieval", "table+retrieval", "none", "help", "clarify"]
 
 
 class Citation(BaseModel):
@@ -42,3 +44,6 @@ class Answer(BaseModel):
     )
     intent: str = ""
     latency_ms: float = 0.0
+    clarify: list[ClarifyOption] = Field(default_factory=list, description="Readings to choose from (buttons in the chat)")
+    state: dict[str, Any] | None = Field(default=None, description="Dialogue state after this answer (for the next turn)")
+    plan: dict[str, Any] | None = Field(default=None, description="The plan that was executed (shown under 'Chi tiết')")

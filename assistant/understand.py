@@ -1,256 +1,651 @@
-"""Question understanding without an LLM: intent, aspect and slots from diacritic-folded text.
+"""Question + dialogue state + semantic layer → a typed :class:`~assistant.plan.Plan` (no LLM).
 
-Example:
-    >>> q = understand("phu luc III co bao nhieu du an (*)?", vocab)
-    >>> q.intent, q.annex, q.marker
-    ('count', 'III', '*')
+One pass, not a cascade of cue tables:
+
+1. ``prepare`` tags every word (operation, measure, kind, period, verdict, dialogue, politeness…; the
+   longest phrase wins) and reads the slots (annex, marker, report, years, agencies, group, row reference).
+2. Candidate rows come from the indexes; ``link`` scores them on the free words, field by field. Cue
+   words that the best row's own name holds belong to the name ("Chương trình mục tiêu quốc gia" is a
+   name, not a question about a target).
+3. The plan is assembled from what was found: a set description (kind with "các/những/nào", annex,
+   marker or its legend words, verdict, agency, group, topic words) makes a list / count / rank / total; a
+   row makes a lookup / compare; a marker with "nghĩa là gì" a legend; a field or group with "thế nào"
+   an overview; a topic in several annexes every row that carries it.
+4. The dialogue state fills what the turn leaves out: a pronoun or a bare measure keeps the row, "còn X"
+   keeps the question for a new row, "trong đó" refines the last set, "năm trước" shifts the period.
+5. Every free word must be accounted for. A word nothing explains makes the plan ``none`` with the
+   reason; two close readings of a number make it ``clarify``.
+
+Example::
+
+    plan = understand("PL III có bao nhiêu dự án đang thi công (*)?", DialogueState(), ctx)
+    plan.op, plan.filters.annexes, plan.filters.marker       # ('count', ['III'], '*')
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from ingestion.cleaning import fold_diacritics, nfc
-from retrieval.normalize import NormalizedQuery, Vocabulary, normalize_query
+from assistant.confidence import CLOSE_MARGIN, LinkFeatures, confidence, cutoffs
+from assistant.linking import Link, candidate_ids, link, synonym_words
+from assistant.plan import ClarifyOption, DialogueState, Filters, Plan
+from assistant.question import Question, prepare
+from ingestion.models import Row
+from retrieval.abbreviations import readings
+from structured.agency import agency_key
+from structured.lexicon import fold, lexicon
+from structured.semantic import SemanticLayer, annex_matches
 
-ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV", "5": "V", "6": "VI", "7": "VII", "8": "VIII", "9": "IX", "10": "X"}
-_ANNEX_LIST_RE = re.compile(r"\b(?:phu luc|pl)\s*((?:[ivx]+|\d+)\b(?:\s*(?:,|va|hoac)\s*(?:phu luc\s*)?(?:[ivx]+|\d+)\b)*)")
-_CROSS_RE = re.compile(
-    r"\b(?:cac phu luc|nhung phu luc|phu luc nao|o dau|duoc nhac o|duoc neu o nhung|nhung noi nao|o nhung muc nao)\b"
-)
-_MARKER_RE = re.compile(r"\(\s*(\*{1,4})\s*\)|(?<![\w*])(\*{1,4})(?![\w*])")
-_MARKER_WORDS_RE = re.compile(r"\b(1|2|3|4|mot|hai|ba|bon)\s*(?:dau\s*)?sao\b")
-_YEAR_RE = re.compile(r"\b(20\d{2})\b")
-_REPORT_RE = re.compile(r"\b(\d{1,4})\s*/\s*bc\s*-?\s*ubnd\b|\bbao cao(?: so)?\s+(\d{1,4})\b")
-_ROW_REF_RE = re.compile(r"\b(?:muc|stt|tt|dong|so thu tu)\s*(\d+(?:\.\d+)*)\b")
-_INJECTION_RE = re.compile(
-    r"bo qua (?:cac |moi |tat ca )?(?:huong dan|quy tac|chi dan)|ignore (?:all |the )?(?:previous|above|prior)|"
-    r"bia (?:so lieu|ra|so)|quen (?:het )?(?:quy tac|huong dan)|system prompt|disregard"
-)
-_GREETING_RE = re.compile(
-    r"^(?:xin chao|chao(?: ban)?|hello|hi|alo|help|huong dan|tro giup|giup toi|ban la ai|ban lam duoc gi|cam on)\W*$"
-)
+Search = Callable[[str, int, list[str]], dict[str, int]]  # (text, k, reports) → {row id: rank}
 
-VERDICTS = {"chua dat": "Chưa đạt NQ", "co ban dat": "Cơ bản đạt NQ", "vuot": "Vượt NQ", "dat": "Đạt NQ"}
-
-# (aspect, folded cues) — checked in order; the first cue found decides.
-PROJECT_ASPECTS: list[tuple[str, tuple[str, ...]]] = [
-    ("site_clearance", ("mat bang", "gpmb", "giai phong mat")),
-    ("total_investment", ("tong muc dau tu", "tong von dau tu", "tong muc")),
-    ("disbursement_rate", ("ty le giai ngan", "giai ngan dat bao nhieu phan tram", "giai ngan bao nhieu phan tram", "giai ngan bao nhieu %")),
-    ("disbursed", ("giai ngan",)),
-    ("capital_plan", ("ke hoach von", "von giao", "bo tri von", "duoc bo tri", "kh von")),
-    ("lead", ("chu tri", "co quan nao", "don vi nao", "ai phu trach", "ai lam", "ai thuc hien", "so nao")),
-    ("coordinating", ("phoi hop",)),
-    ("prep_time", ("thoi gian lap", "trinh phe duyet", "lap, trinh", "khi nao trinh")),
-    ("impl_time", ("thoi gian trien khai", "thoi gian thuc hien", "khi nao xong", "bao gio xong", "hoan thanh khi nao",
-                   "khoi cong khi nao", "khi nao", "bao gio", "giai doan nao", "thoi gian")),
-    ("funding", ("nguon von", "von tu dau", "kinh phi")),
-    ("product", ("san pham",)),
-    ("approver", ("cap phe duyet", "ai phe duyet", "cap trinh")),
-    ("documents", ("van ban nao", "quyet dinh nao", "nghi quyet nao", "ke hoach nao", "so hieu van ban")),
-    ("marker", ("tinh trang", "trang thai", "dang o giai doan", "ky hieu", "nhom trang thai")),
-]
-INDICATOR_ASPECTS: list[tuple[str, tuple[str, ...]]] = [
-    ("vs_target", ("co dat", "dat nghi quyet", "dat nq", "so nghi quyet", "dat chi tieu", "dat muc tieu", "so voi nghi quyet", "so voi nq",
-                   "so voi muc tieu", "so voi chi tieu", "so nq", "vuot nghi quyet", "chua dat")),
-    ("vs_prev", ("so voi nam", "so voi cung ky", "tang so voi", "giam so voi", "so nam")),
-    ("target", ("nghi quyet", "chi tieu nghi quyet", "muc tieu", "ke hoach", "nq hdnd", "nq ")),
-    ("unit", ("don vi tinh", "dvt")),
-]
-RANK_FACTS: list[tuple[str, tuple[str, ...]]] = [
-    ("site_clearance", ("mat bang", "gpmb")),
-    ("total_investment", ("tong muc dau tu",)),
-    ("disbursed", ("so von giai ngan", "giai ngan nhieu", "giai ngan it", "gia tri giai ngan", "so tien giai ngan")),
-    ("disbursement_rate", ("giai ngan",)),
-    ("capital_plan", ("ke hoach von", "von giao", "duoc bo tri")),
-    ("vs_target_pct", ("so voi nghi quyet", "so nq", "so voi nq", "so nghi quyet")),
-    ("vs_prev_pct", ("so voi nam", "tang truong so voi")),
-]
-_COUNT_RE = re.compile(
-    r"\b(?:bao nhieu|may|so luong|tong so|dem)\s+(?:cac\s+)?(du an|nhiem vu|chi tieu|cong trinh|de an|muc|dong|noi dung|phu luc)"
-)
-_RANK_RE = re.compile(r"\b(thap nhat|cao nhat|lon nhat|nho nhat|nhieu nhat|it nhat|xep hang|top\s*\d+|dung dau|cham nhat|nhanh nhat)\b")
-_LIST_RE = re.compile(
-    r"\b(?:liet ke|danh sach|(?:cac|nhung) (?:du an|nhiem vu|chi tieu|cong trinh|de an|noi dung)|"
-    r"(?:du an|nhiem vu|chi tieu|cong trinh) nao\b(?! (?:co ty le|co tong|dat ty le|giai ngan)))"
-)
-_LEGEND_RE = re.compile(
-    r"\b(nghia la gi|y nghia|nghia gi|la gi|ky hieu|chu thich|ghi chu|hieu the nao|the hien gi|khac nhau|khac gi)\b"
-)
-_STATUS_RE = re.compile(r"\b(tinh hinh|tien do|vuong|kho khan|ra sao|the nao|den dau|hien nay|cap nhat|ket qua)\b")
-_FOLLOWUP_RE = re.compile(r"^(?:con|the con|vay con|con ve)\b|\bthi sao\b|\bthi the nao\b|\bdu an do\b|\bnhiem vu do\b|\bchi tieu do\b|\bno\b")
-_INDICATOR_CUES = ("chi tieu", "ty le", "toc do", "grdp", "tang truong", "thu ngan sach", "chi ngan sach", "nang suat",
-                   "binh quan", "co cau kinh te", "ho ngheo", "bao hiem", "do thi hoa", "nong thon moi", "nuoc sach",
-                   "chat thai", "bac sy", "bac si", "von dau tu tren dia ban", "tong von dau tu tren", "thu noi dia",
-                   "thu hai quan", "hoc sinh", "lao dong qua dao tao")
+# Measures that only say "a value" / "how is it going": any more specific measure of the question wins.
+GENERIC_MEASURES = ("estimate", "status", "time", "actual", "verdict", "rate")
+NUMERIC_MEASURES = frozenset(lexicon().section("numeric_measures"))
+SALIENT_WEIGHT = 2.0  # an unaccounted word weighing this much (idf) or more is a condition we did not understand
+SEARCH_K = 20  # candidate rows asked of the retriever
+MULTI_ROW_SHARE = 0.75  # rows scoring this share of the best are named too when several annexes are asked
+FOLLOWUP_COVERAGE = 0.9  # the previous row explains this share of a turn's words: the turn is about it
 
 
 @dataclass
-class Query:
-    """What the router knows about one question."""
-
-    text: str
-    norm: NormalizedQuery
-    folded: str
-    intent: str = "lookup"
-    aspect: str | None = None
-    annex: str | None = None
-    marker: str | None = None
-    years: list[int] = field(default_factory=list)
-    report: str | None = None
-    report_year: int | None = None
-    row_ref: str | None = None
-    verdict: str | None = None
-    kind: str | None = None
-    rank_by: str | None = None
-    rank_order: str = "desc"
-    annexes: list[str] = field(default_factory=list)
-    group: str | None = None
-    aspect_cue: str | None = None
-    candidates: frozenset[str] = frozenset()  # row ids a follow-up is restricted to ('còn tổng chi?')
-    cross_annex: bool = False
-    injection: bool = False
-    followup: bool = False
-    explicit_aspect: bool = False
-
-    def with_(self, **changes) -> Query:
-        return replace(self, **changes)
+class Context:
+    layer: SemanticLayer
+    search: Search | None = None
+    notes: list[str] = field(default_factory=list)
 
 
-def clean_question(text: str, limit: int) -> tuple[str, bool]:
-    """NFC, control characters removed, whitespace collapsed, cut to ``limit`` characters."""
-    text = nfc(text or "")
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    text = " ".join(text.split())
-    if len(text) > limit:
-        return text[:limit].rsplit(" ", 1)[0], True
-    return text, False
+def understand(text: str, state: DialogueState | None, ctx: Context) -> Plan:
+    """The best plan over the readings of the question (an ambiguous abbreviation gives several)."""
+    state = state or DialogueState()
+    plans = [_plan(prepare(text, ctx.layer, reading), state, ctx) for reading in readings(text)]
+    return max(plans, key=lambda p: (p.op not in ("none", "clarify"), p.confidence))
 
 
-def has_words(text: str) -> bool:
-    return any(ch.isalnum() for ch in text)
+# ---------------------------------------------------------------------------------------------
+# Slots
 
 
-def is_greeting(text: str) -> bool:
-    return bool(_GREETING_RE.match(fold_diacritics(text).strip()))
+def _reports(q: Question, state: DialogueState, layer: SemanticLayer) -> list[str]:
+    """Reports a question is about, newest first: named ones, else the newest covering a named year,
+    else the conversation's report first, else all (the newest report that has the row answers)."""
+    if q.reports:
+        return q.reports
+    every = [r.number for r in layer.reports]
+    if q.has("operations", "cross_report"):
+        return every
+    for year in q.years:
+        covering = layer.reports_covering(year)
+        if covering and len(every) > 1:
+            return covering + [r for r in every if r not in covering]
+    if state.report and state.report in every:
+        return [state.report] + [r for r in every if r != state.report]
+    return every
 
 
-def _first_aspect(folded: str, table: list[tuple[str, tuple[str, ...]]]) -> str | None:
-    found = first_cue(folded, table)
-    return found[0] if found else None
+def _annexes(q: Question, report: str | None, layer: SemanticLayer) -> list[str]:
+    view = layer.report(report) if report else None
+    if view is None or not q.annexes:
+        return []
+    return [a.annex for a in view.annexes if any(annex_matches(a.annex, asked) for asked in q.annexes)]
 
 
-def first_cue(folded: str, table: list[tuple[str, tuple[str, ...]]]) -> tuple[str, str] | None:
-    """The first (aspect, cue) whose cue occurs in ``folded``."""
-    for aspect, cues in table:
-        for cue in cues:
-            if cue in folded:
-                return aspect, cue
+def _measure(q: Question, dropped: set[int] = frozenset()) -> str | None:
+    """The measure asked: the most specific one of the question; "tỷ lệ" with a money measure its rate."""
+    found = [hit.key for section, hit in q.hits if section == "measures" and not set(range(hit.start, hit.end)) & dropped]
+    rate = "rate" in found
+    found = [m for m in found if m != "rate"]
+    if "coordinating" in found and "lead" in found:
+        found.remove("lead")
+    specific = [m for m in found if m not in GENERIC_MEASURES]
+    measure = (specific or found or [None])[0]
+    if rate:
+        measure = lexicon().section("rate_of").get(measure, measure)
+        if measure is None and "compare_target" in q.keys("operations"):
+            measure = "vs_target_pct"
+    return measure
+
+
+def _verdicts(q: Question) -> tuple[list[str], bool]:
+    """Verdict classes asked, and whether they are exact ("Đạt NQ (không tính Vượt)")."""
+    classes = list(dict.fromkeys(q.keys("verdict_questions")))
+    excluded = set(q.keys("verdict_excluded"))
+    exact = bool(excluded) or bool(re.search(r"\b(chi|vua)\s+dat\b", " ".join(q.folded)))
+    includes = lexicon().section("verdict_includes")
+    out: list[str] = []
+    for cls in classes:
+        for member in ([cls] if exact else includes.get(cls, [cls])):
+            if member not in out and member not in excluded:
+                out.append(member)
+    return out, exact
+
+
+def _kind(q: Question) -> str | None:
+    kinds = [k for k in q.keys("kinds") if k != "part"]
+    return kinds[0] if kinds else None
+
+
+def _period(q: Question, report: str | None, layer: SemanticLayer) -> int | None:
+    if q.years:
+        return q.years[0]
+    view = layer.report(report) if report else None
+    base = view.year if view else None
+    for key in q.keys("periods"):
+        if base is None:
+            return None
+        return {"this": base, "previous": base - 1, "next": base + 1}[key]
     return None
 
 
-def understand(text: str, vocab: Vocabulary) -> Query:
-    norm = normalize_query(text, vocab)
-    folded = " ".join(fold_diacritics(norm.expanded).split())
-    restored_folded = norm.folded
-    both = f"{folded} | {restored_folded}"
-    q = Query(text=text, norm=norm, folded=folded)
-    q.injection = bool(_INJECTION_RE.search(both))
-    for m in _ANNEX_LIST_RE.finditer(folded):
-        for token in re.findall(r"[ivx]+|\d+", m.group(1)):
-            numeral = ROMAN.get(token.upper(), token.upper())
-            if numeral not in q.annexes:
-                q.annexes.append(numeral)
-    if len(q.annexes) == 1:
-        q.annex = q.annexes[0]
-    q.cross_annex = len(q.annexes) > 1 or bool(_CROSS_RE.search(folded))
-    if m := _MARKER_RE.search(text):
-        q.marker = m.group(1) or m.group(2)
-    elif m := _MARKER_WORDS_RE.search(folded):
-        q.marker = "*" * {"1": 1, "2": 2, "3": 3, "4": 4, "mot": 1, "hai": 2, "ba": 3, "bon": 4}[m.group(1)]
-    q.years = [int(y) for y in _YEAR_RE.findall(folded)]
-    if m := _REPORT_RE.search(folded):
-        q.report = m.group(1) or m.group(2)
-    if m := re.search(r"\bbao cao (?:nam|ngay)\s*(?:\d{1,2}/\d{1,2}/)?(20\d{2})\b", folded):
-        q.report_year = int(m.group(1))
-    if m := _ROW_REF_RE.search(folded):
-        q.row_ref = m.group(1)
-    q.verdict = _verdict(folded)
-    if m := re.search(r"\bnhom\s+(\d+)\b", folded):
-        q.group = m.group(1)
-    if re.search(r"\bchi tieu\b", folded) or any(cue in both for cue in _INDICATOR_CUES):
-        q.kind = "indicator"
-    if re.search(r"\b(du an|cong trinh)\b", folded):
-        q.kind = "project" if q.kind is None or "du an" in folded else q.kind
-    elif re.search(r"\bnhiem vu|de an\b", folded) and q.kind is None:
-        q.kind = "task"
-
-    q.followup = bool(_FOLLOWUP_RE.search(folded))
-    q.intent, q.aspect = _intent(q, both)
-    q.explicit_aspect = q.aspect is not None
-    q.aspect_cue = cue_for(q.aspect, both)
-    return q
-
-
-_VERDICT_RE = re.compile(r"(?<!khong tinh )(?<!tru )\b(chua dat|co ban dat|vuot|dat)\s*(?:nghi quyet|nq)\b")
-
-
-def _verdict(folded: str) -> str | None:
-    """The first verdict the question asks about: 'đạt NQ (không tính vượt)' → 'Đạt NQ'."""
-    for match in _VERDICT_RE.finditer(folded):
-        before = folded[max(0, match.start() - 12) : match.start()]
-        if "khong tinh" in before or "ngoai" in before:
+def _marker_from_legend(q: Question, report: str, annexes: list[str]) -> tuple[str | None, list[str]]:
+    """Words of an annex legend in the question ("đang triển khai thi công") → that annex's marker."""
+    for section, hit in q.hits:
+        if section != "legend":
             continue
-        return VERDICTS[match.group(1)]
-    if m := re.search(r"\bdanh gia (?:la )?(chua dat|co ban dat|vuot|dat)\b", folded):
-        return VERDICTS[m.group(1)]
+        rep, annex, marker = hit.key.split("|")
+        if rep == report and (not annexes or annex in annexes):
+            return marker, [annex]
+    return None, annexes
+
+
+def _agency_filter(q: Question) -> str | None:
+    """A named agency, or a class of agencies ("các Bộ Trung ương") as the word its names start with."""
+    if q.agencies:
+        return q.agencies[0]
+    folded = " ".join(q.folded)
+    for kind, phrases in lexicon().section("agency_types").items():
+        for phrase in sorted(phrases, key=len, reverse=True):
+            if re.search(rf"\b{re.escape(fold(phrase))}\b.*\b(chu tri|phu trach|thuc hien)\b|\b(do|cua)\s+{re.escape(fold(phrase))}\b", folded):
+                _consume(q, fold(phrase))
+                return f"{kind}*"
     return None
 
 
-def cue_for(aspect: str | None, folded: str) -> str | None:
-    """The words of ``folded`` that asked for ``aspect`` (removed before linking the row)."""
-    for table in (INDICATOR_ASPECTS, PROJECT_ASPECTS, RANK_FACTS):
-        for name, cues in table:
-            if name == aspect:
-                for cue in cues:
-                    if cue in folded:
-                        return cue
+def _consume(q: Question, phrase: str) -> None:
+    words = phrase.split()
+    for start in range(len(q.words) - len(words) + 1):
+        if q.folded[start : start + len(words)] == words:
+            for word in q.words[start : start + len(words)]:
+                word.tag = word.tag or "agency"
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan
+
+
+def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
+    layer = ctx.layer
+    reports = _reports(q, state, layer)
+    primary = reports[0] if reports else None
+    ops = q.keys("operations")
+    refine = q.has("dialogue", "refine") and state.filters is not None
+    pronoun = q.has("dialogue", "pronouns")
+    what_about = q.has("dialogue", "what_about")
+    period = _period(q, primary, layer)
+    agency = _agency_filter(q)
+    for name in q.agencies:  # the agency's words are accounted for by the agency
+        _consume(q, agency_key(name))
+
+    # A set: list, count, rank, total (before the legend: "các nhiệm vụ (***) là gì" lists rows).
+    collection = _collection_op(q, ops, refine, agency)
+    links, features = _links(q, layer, ctx, reports, soft_as_free=what_about)
+    best = links[0] if links else None
+    p_best = confidence(features) if features else 0.0
+    answer_at, clarify_at = cutoffs()
+    dropped = best.in_name & _cue_positions(q) if best is not None and p_best >= clarify_at else set()
+    measure = _measure(q, dropped)
+
+    if collection:
+        plan = _collection_plan(q, collection, state if refine else None, layer, reports, links, p_best, agency, measure)
+        if plan is not None:
+            return plan
+
+    # Legend: "(***) nghĩa là gì?", "ký hiệu 2 sao trong PL II?"
+    if q.marker and ("legend" in ops or not q.free()):
+        annexes = _annexes(q, primary, layer) if primary else []
+        return Plan(op="legend", filters=Filters(report=primary, annexes=annexes, marker=q.marker), report=primary,
+                    reason="ký hiệu + hỏi nghĩa")
+
+    # Overview of a field, a group or an annex: "giáo dục năm nay thế nào?", "tình hình Phụ lục III?"
+    overview = _overview_plan(q, ops, measure, layer, primary, best, p_best)
+    if overview is not None:
+        return overview
+
+    # The dialogue first when the turn's words fit the row being talked about ("giai đoạn 2 khởi công khi nào").
+    if state.focus and not what_about and not q.reports:
+        followup = _followup_plan(q, state, links, p_best, measure, period, ops, layer, pronoun)
+        if followup is not None:
+            return followup
+
+    # Rows named by the turn itself.
+    if best is not None and p_best >= answer_at and best.numbers_ok:
+        targets = _targets(q, links, layer, ops)
+        if len(targets) == 1 and len(links) > 1 and _ambiguous_number(q, links, measure):
+            return _clarify(q, links[:2], p_best)
+        return _row_plan(q, targets, measure, period, ops, layer, p_best, "dòng được nêu trong câu hỏi")
+
+    # "còn X thì sao?": the previous question about a new row.
+    if state.focus and what_about and best is not None and p_best >= clarify_at and best.numbers_ok:
+        return _row_plan(q, [best.row.id], measure or state.measure, period or state.period,
+                         ops or _ops_of(state), layer, p_best, "còn X: câu hỏi trước, dòng mới")
+
+    # Two close readings: ask.
+    if best is not None and len(links) > 1 and best.numbers_ok and p_best >= clarify_at:
+        second = links[1]
+        if _close(best, second) and not _related(best.row, second.row) and best.row.kind == "indicator" == second.row.kind:
+            return _clarify(q, [best, second], p_best)
+
+    missing = _unmatched(q, best)
+    return Plan(op="none", report=primary, unmatched=missing, confidence=p_best,
+                reason="không tìm thấy dòng nào khớp" + (f" ({', '.join(missing)})" if missing else ""),
+                options=[ClarifyOption(label=lk.row.name, question=_ask_about(lk.row), row_id=lk.row.id)
+                         for lk in links[:3] if lk.row_cov > 0.3])
+
+
+def _cue_positions(q: Question) -> set[int]:
+    return {i for i, w in enumerate(q.words) if w.tag in ("measure", "kind", "op", "frame", "unit")}
+
+
+# ---------------------------------------------------------------------------------------------
+# Linking
+
+
+def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], soft_as_free: bool = False
+           ) -> tuple[list[Link], LinkFeatures | None]:
+    words = [w for w in q.content() if w.tag != "op"]
+    if not words and not q.row_ref:
+        return [], None
+    hits: dict[str, int] = {}
+    if ctx.search is not None and words:
+        try:
+            query = " ".join(w.text for w in q.words if w.tag not in ("polite", "op", "dialogue", "function", "report", "year"))
+            hits = ctx.search(query, SEARCH_K, reports)
+        except Exception as exc:  # retrieval unavailable: the inverted index still gives candidates
+            ctx.notes.append(str(exc))
+    scope = set(reports)
+    candidates = candidate_ids(q, layer, hits, scope)
+    if q.row_ref:
+        report = reports[0] if reports else None
+        refs = [row.id for row in layer.rows.values() if row.report == report
+                and (q.row_ref in row.row_numbers or row.row == q.row_ref)
+                and (not q.annexes or any(annex_matches(row.annex, a) for a in q.annexes))]
+        candidates = refs + candidates
+    links = link(q, layer, list(dict.fromkeys(candidates)), hits, synonym_words(q), soft_as_free=soft_as_free)
+    links = [lk for lk in links if lk.row.kind not in ("total", "group") or q.has("operations", "total")]
+    if q.annexes:
+        links = [lk for lk in links if any(annex_matches(lk.row.annex, a) for a in q.annexes)] or links
+    row_ref_hit = False
+    if q.row_ref:
+        for lk in links:
+            if q.row_ref in lk.row.row_numbers or lk.row.row == q.row_ref:
+                lk.score += 100.0
+                row_ref_hit = True
+        links.sort(key=lambda lk: (not lk.numbers_ok, -lk.score))
+    links = _prefer_definitions(q, links, layer)
+    if not links:
+        return [], None
+    best = links[0]
+    second = next((lk for lk in links[1:] if not _related(best.row, lk.row)), None)
+    margin = (best.score - second.score) / best.score if second and best.score > 0 else 1.0
+    features = LinkFeatures(
+        name_cov=best.name_cov,
+        row_cov=best.row_cov,
+        pair_cov=best.pair_cov,
+        margin=max(0.0, min(1.0, margin)),
+        unmatched=_unmatched_weight(q, best, layer),
+        specificity=best.specificity,
+        retrieved=1.0 if best.rank is not None and best.rank < 5 else 0.0,
+    )
+    if row_ref_hit and (q.row_ref in best.row.row_numbers or best.row.row == q.row_ref):
+        features = LinkFeatures(1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 1.0)
+    return links, features
+
+
+def _prefer_definitions(q: Question, links: list[Link], layer: SemanticLayer) -> list[Link]:
+    """An acronym of the question ("GRDP") names the row that defines it ("… trên địa bàn (GRDP)")."""
+    acronyms = {w.folded for w in q.words if w.folded in layer.acronyms and w.tag is None}
+    if not acronyms or not links:
+        return links
+    top = links[0].score
+    for lk in links:
+        if any(lk.row.id in layer.acronyms[a] for a in acronyms):
+            lk.score += 0.25 * top
+    return sorted(links, key=lambda lk: (not lk.numbers_ok, -lk.score))
+
+
+def _unmatched_weight(q: Question, best: Link, layer: SemanticLayer) -> float:
+    """Share of the free words' weight that the best row does not explain, counting only salient words."""
+    free = [(i, w) for i, w in enumerate(q.words) if w.tag is None]
+    total = sum(layer.weight(w.repaired or w.folded) for _, w in free) or 1.0
+    missing = sum(
+        layer.weight(w.repaired or w.folded)
+        for i, w in free
+        if i not in best.covered and layer.weight(w.repaired or w.folded) >= SALIENT_WEIGHT
+    )
+    return missing / total
+
+
+def _unmatched(q: Question, best: Link | None) -> list[str]:
+    covered = best.covered if best else set()
+    return [w.text for i, w in enumerate(q.words) if w.tag is None and i not in covered]
+
+
+def _close(a: Link, b: Link) -> bool:
+    return a.score > 0 and (a.score - b.score) / a.score < CLOSE_MARGIN
+
+
+def _related(a: Row, b: Row) -> bool:
+    """The same row of two reports, or a row and its parent / sub-line."""
+    if a.report != b.report:
+        return fold(a.name) == fold(b.name)
+    return a.annex == b.annex and (a.parent == b.row or b.parent == a.row)
+
+
+def _ambiguous_number(q: Question, links: list[Link], measure: str | None) -> bool:
+    """Two indicators the question names equally well (its words are all in both names): ask which."""
+    best, second = links[0], links[1]
+    if best.row.kind != "indicator" or second.row.kind != "indicator" or _related(best.row, second.row):
+        return False
+    free = {i for i, w in enumerate(q.words) if w.tag is None}
+    return bool(free) and free <= best.in_name and free <= second.in_name and _close(best, second)
+
+
+def _targets(q: Question, links: list[Link], layer: SemanticLayer, ops: list[str]) -> list[str]:
+    """The best row (the newest report's when several reports print it); when the question asks about
+    several annexes, every annex's best row that scores close to the best."""
+    best = links[0]
+    order = {r.number: i for i, r in enumerate(layer.reports)}
+    twins = [lk for lk in links if fold(lk.row.name) == fold(best.row.name) and lk.score >= 0.9 * best.score]
+    twins.sort(key=lambda lk: order.get(lk.row.report, 99))
+    targets = [twins[0].row.id]
+    several = "cross_annex" in ops or len(q.annexes) > 1
+    if several or best.row.kind in ("task", "project"):
+        per_annex: dict[str, Link] = {}
+        for lk in links[1:6]:
+            if lk.row.report != best.row.report or lk.row.annex == best.row.annex or lk.row.annex in per_annex:
+                continue
+            if lk.score >= MULTI_ROW_SHARE * best.score and (several or _close(best, lk)) and lk.numbers_ok:
+                per_annex[lk.row.annex] = lk
+        targets += [lk.row.id for lk in per_annex.values()]
+    return targets
+
+
+def _ask_about(row: Row) -> str:
+    return f"{row.name} (Phụ lục {row.annex}, mục {row.row})"
+
+
+def _clarify(q: Question, options: list[Link], p: float) -> Plan:
+    return Plan(
+        op="clarify",
+        targets=[lk.row.id for lk in options],
+        confidence=p,
+        options=[ClarifyOption(label=f"{lk.row.name} (PL {lk.row.annex}, mục {lk.row.row})",
+                               question=f"{q.original.rstrip(' ?')} — {lk.row.name}?", row_id=lk.row.id) for lk in options],
+        reason="hai cách hiểu gần nhau",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# One row
+
+
+def _compare_ops(q: Question, ops: list[str], layer: SemanticLayer, row: Row) -> list[str]:
+    """compare_prev / compare_target asked, including "so với 2023" (a year before the report's)."""
+    found = [o for o in ops if o in ("compare_prev", "compare_target")]
+    folded = " ".join(q.folded)
+    view = layer.report(row.report)
+    if view and view.year and (m := re.search(r"\bso (?:voi )?(?:nam )?((?:19|20)\d{2})\b", folded)):
+        found.append("compare_prev" if int(m.group(1)) < view.year else "compare_target")
+    return list(dict.fromkeys(found))
+
+
+def _informative(q: Question, layer: SemanticLayer, row: Row) -> list[str]:
+    """Content words of the question that the row's name does not hold: they pick the sentences of its
+    status text to quote ("giá trị nghiệm thu thanh toán", "giai đoạn 2 khởi công")."""
+    name = set(layer.name_words.get(row.id, []))
+    out = []
+    for w in q.words:
+        word = w.repaired or w.folded
+        if w.tag in ("function", "polite", "dialogue", "report", "year", "annex", "row_ref", "op") or word in name:
+            continue
+        if layer.weight(word) >= 1.0 or word.isdigit():
+            out.append(word)
+    return out
+
+
+def _row_plan(
+    q: Question, targets: list[str], measure: str | None, period: int | None, ops: list[str], layer: SemanticLayer,
+    p: float, reason: str,
+) -> Plan:
+    row = layer.rows[targets[0]]
+    words = _informative(q, layer, row)
+    compares = _compare_ops(q, ops, layer, row)
+    against = None
+    if "compare_target" in compares or (q.keys("verdict_questions") and row.kind == "indicator"):
+        against = "target"
+    if "compare_prev" in compares:
+        against = "both" if against == "target" else "previous"
+    yes_no = bool(re.search(r"\b(khong|chua|ko|k)\s*[?.!]*$", " ".join(q.folded))) or "compare_target" in compares
+    if measure in ("vs_target_pct", "vs_prev_pct") and against is None:
+        against = None
+    if against is not None and measure in (None, "estimate", "actual", "target", "actual_prev", "verdict", "status"):
+        if period is not None and row.facts.get("prev_year") == period and against == "target":
+            return Plan(op="lookup", targets=targets, measure="actual_prev", period=period, report=row.report,
+                        confidence=p, reason=reason)
+        return Plan(op="compare", targets=targets, against=against, measure=measure, period=period,
+                    report=row.report, yes_no=yes_no, confidence=p, reason=reason, words=words)
+    return Plan(op="lookup", targets=targets, measure=measure, period=period, report=row.report, yes_no=yes_no,
+                confidence=p, reason=reason, words=words)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sets: list, count, rank, total
+
+
+def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None) -> str | None:
+    kinds = q.keys("kinds")
+    set_words = bool(kinds or q.marker or q.keys("verdict_questions") or agency or q.annexes or refine
+                     or q.has("legend") or q.group_ref)
+    if "rank_desc" in ops or "rank_asc" in ops:
+        return "rank"
+    if "count" in ops and set_words:
+        count_at = next(h.start for s, h in q.hits if s == "operations" and h.key == "count")
+        measure_after = any(s == "measures" and h.start >= count_at and h.key not in GENERIC_MEASURES
+                            and q.words[h.start].tag == "measure" for s, h in q.hits)
+        if not measure_after and (kinds or q.marker or q.keys("verdict_questions") or agency or refine or q.group_ref):
+            return "count"
+    if "total" in ops and _measure(q) in NUMERIC_MEASURES and (kinds or q.annexes or refine):
+        return "total"
+    if q.listing and set_words:
+        return "list"
+    if refine and not ops:
+        return "list"
+    if (q.marker or q.keys("verdict_questions")) and kinds and not q.free():
+        return "list"
     return None
 
 
-def _intent(q: Query, folded: str) -> tuple[str, str | None]:
-    if q.marker and (_LEGEND_RE.search(folded) or len(folded.split()) <= 6):
-        if not _COUNT_RE.search(folded) and not _LIST_RE.search(folded):
-            return "legend", None
-    if _COUNT_RE.search(folded):
-        return "count", None
-    if (m := _RANK_RE.search(folded)) and not re.search(r"\bit nhat \d", folded):
-        word = m.group(1)
-        q.rank_order = "asc" if word in ("thap nhat", "nho nhat", "it nhat", "cham nhat") else "desc"
-        q.rank_by = _first_aspect(folded, RANK_FACTS) or ("estimate" if q.kind == "indicator" else None)
-        return "rank", q.rank_by
-    if _LIST_RE.search(folded) or (q.verdict and re.search(r"\bnao\b", folded)):
-        return "list", None
-    indicator_aspect = _first_aspect(folded, INDICATOR_ASPECTS)
-    project_aspect = _first_aspect(folded, PROJECT_ASPECTS)
-    if project_aspect in ("disbursed", "disbursement_rate", "site_clearance", "capital_plan") and q.kind == "indicator":
-        q.kind = "project"
-    if q.kind is None and indicator_aspect in ("vs_target", "vs_prev"):
-        q.kind = "indicator"
-    if q.kind == "indicator" and indicator_aspect:
-        return ("compare" if indicator_aspect in ("vs_target", "vs_prev") else "lookup"), indicator_aspect
-    if project_aspect and q.kind != "indicator":
-        intent = {"lead": "agency", "coordinating": "agency", "prep_time": "timeline", "impl_time": "timeline"}.get(
-            project_aspect, "status" if project_aspect in ("marker", "documents") else "detail"
-        )
-        return intent, project_aspect
-    if _STATUS_RE.search(folded):
-        return "status", None
-    return "lookup", None
+def _collection_plan(
+    q: Question, op: str, state: DialogueState | None, layer: SemanticLayer, reports: list[str], links: list[Link],
+    p_best: float, agency: str | None, measure: str | None,
+) -> Plan | None:
+    base = state.filters.model_copy(deep=True) if state is not None and state.filters is not None else Filters()
+    report = base.report or (reports[0] if reports else None)
+    if report is None:
+        return None
+    annexes = _annexes(q, report, layer) or base.annexes
+    marker = q.marker or base.marker
+    if marker is None:
+        marker, annexes = _marker_from_legend(q, report, annexes)
+    verdicts, _ = _verdicts(q)
+    verdicts = verdicts or base.verdicts
+    kind = _kind(q) or base.kind
+    if verdicts and kind is None and op in ("count", "list"):
+        kind = "indicator" if any(v in ("met", "not_met", "exceeded", "basically_met") for v in verdicts) else None
+    agency = agency or base.agency
+    if measure in GENERIC_MEASURES and state is not None and state.measure:
+        measure = state.measure
+    flt = Filters(report=report, annexes=annexes, kind=kind, marker=marker, verdicts=verdicts, agency=agency,
+                  group=base.group, field=base.field, ids=base.ids if state is not None else None, period=base.period,
+                  words=list(base.words) if state is not None else [])
+    if state is not None and state.set_ids and flt.ids is None:
+        flt.ids = list(state.set_ids)
+    # What is left of the question names the set: a group, the parent of some sub-lines, or words every
+    # row's name holds.
+    topic = [w for w in q.free() if w.tag is None]
+    group = _group_named(q, topic, layer, report, annexes)
+    if group is not None:
+        flt.group = group.id
+        flt.annexes = flt.annexes or [group.annex]
+        group_words = set(layer.name_words.get(group.id, []))
+        topic = [w for w in topic if (w.repaired or w.folded) not in group_words]
+    parent = _parent_named(q, topic, links, layer, report) if topic and op in ("rank", "list", "count") else None
+    if parent is not None:
+        flt.parent = parent.id
+        flt.kind = None
+        topic = [w for w in topic if w.folded not in set(layer.name_words.get(parent.id, []))]
+        if parent.group_title:
+            topic = [w for w in topic if w.folded not in set(fold(parent.group_title).split())]
+    if topic:
+        named = _rows_named_by_topic(topic, layer, flt)
+        if named is None:
+            missing = [w.text for w in topic]
+            return Plan(op="none", report=report, unmatched=missing, filters=flt,
+                        reason="điều kiện chưa hiểu: " + " ".join(missing), missing="condition")
+        flt.ids = named if flt.ids is None else [i for i in flt.ids if i in set(named)]
+        flt.words = flt.words + [w.text for w in topic]
+    if op == "rank" and measure in ("disbursed", "disbursement_rate", "capital_plan", "total_investment", "site_clearance"):
+        flt.kind = None  # a project fact ranks whatever rows state it
+    if op == "rank" and measure == "disbursed" and any(k in ("rank_asc", "rank_desc") for k in q.keys("operations")):
+        speed = {"cham nhat", "nhanh nhat", "thap nhat", "cao nhat"}
+        if any(h.phrase in speed for s, h in q.hits if s == "operations"):
+            measure = "disbursement_rate"  # "giải ngân chậm nhất" is about the rate, not the amount
+    if flt.kind == "indicator" and op in ("count", "list", "overview") and not flt.ids and flt.parent is None:
+        flt.top_level = True
+    order = "asc" if "rank_asc" in q.keys("operations") else "desc"
+    if op == "rank":
+        if measure is None or measure not in NUMERIC_MEASURES:
+            if flt.parent is not None or flt.kind == "indicator":
+                measure = "estimate"
+            else:
+                return Plan(op="clarify", filters=flt, report=report, order=order, reason="chưa rõ xếp hạng theo số liệu nào",
+                            options=_rank_options(q, flt, layer), missing="rank_measure")
+        flt.has = measure
+    return Plan(op=op, filters=flt, measure=measure, order=order if op == "rank" else None,
+                limit=q.top, report=report, confidence=max(p_best, 0.9), reason="tập hợp theo điều kiện")
 
 
-def _aspect_number(folded: str) -> bool:
-    return bool(re.search(r"bao nhieu (?:ty|trieu|%|phan tram)", folded))
+def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, annexes: list[str]) -> Row | None:
+    """A group heading: "nhóm 5", or the group whose title holds every topic word ("các chỉ tiêu xã hội")."""
+    if q.group_ref:
+        for row in layer.group_rows:
+            if row.report == report and row.row.upper() == q.group_ref and (not annexes or row.annex in annexes):
+                return row
+    if not topic:
+        return None
+    best, best_size = None, 0
+    for row in layer.group_rows:
+        if row.report != report or (annexes and row.annex not in annexes):
+            continue
+        words = set(layer.name_words.get(row.id, []))
+        if all((w.repaired or w.folded) in words for w in topic) and len(words) > best_size:
+            best, best_size = row, len(words)
+    return best
+
+
+def _parent_named(q: Question, topic: list, links: list[Link], layer: SemanticLayer, report: str) -> Row | None:
+    """ "Khu vực nào … trong GRDP", "ngành nào … trong cơ cấu kinh tế": a row with sub-lines that the topic names."""
+    if not q.has("kinds", "part") and not q.keys("kinds"):
+        return None
+    topic_idx = {i for i, w in enumerate(q.words) if w in topic}
+    for lk in links[:5]:
+        row = lk.row
+        if row.report == report and row.children and topic_idx & lk.in_name and lk.name_cov >= 0.5:
+            return row
+    return None
+
+
+def _rows_named_by_topic(topic: list, layer: SemanticLayer, flt: Filters) -> list[str] | None:
+    """Rows of the report whose name (or group title) holds every topic word; None when no row does."""
+    sets = [layer.rows_named_by({w.repaired or w.folded} | set(w.forms)) for w in topic]
+    ids = set.intersection(*sets) if sets else set()
+    ids = {i for i in ids if layer.rows[i].report == flt.report and layer.rows[i].kind not in ("group", "total")}
+    if flt.annexes:
+        ids = {i for i in ids if layer.rows[i].annex in flt.annexes}
+    return sorted(ids, key=lambda i: (layer.rows[i].annex, layer.rows[i].order)) if ids else None
+
+
+def _rank_options(q: Question, flt: Filters, layer: SemanticLayer) -> list[ClarifyOption]:
+    keys = ("disbursement_rate", "disbursed", "capital_plan", "total_investment", "site_clearance", "estimate")
+    present: list[str] = []
+    for row in layer.rows.values():
+        if row.report != flt.report or (flt.annexes and row.annex not in flt.annexes):
+            continue
+        present += [k for k in keys if k in row.facts and k not in present]
+    from prompts import render
+
+    base = q.original.rstrip(" ?")
+    return [ClarifyOption(label=render(f"label:{k}"), question=f"{base} theo {render(f'label:{k}')}?") for k in present[:4]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Overview
+
+
+def _overview_plan(
+    q: Question, ops: list[str], measure: str | None, layer: SemanticLayer, report: str | None, best: Link | None, p_best: float
+) -> Plan | None:
+    asks = "overview" in ops or q.has("measures", "status") or (measure is None and q.has("operations", "overview"))
+    if not asks or report is None:
+        return None
+    annexes = _annexes(q, report, layer)
+    group = _group_named(q, q.free(), layer, report, annexes) if q.free() or q.group_ref else None
+    if group is not None:
+        return Plan(op="overview", filters=Filters(report=report, annexes=[group.annex], group=group.id), report=report,
+                    confidence=0.9, reason="tổng quan một nhóm")
+    field_name = next((h.key for s, h in q.hits if s == "fields"), None)
+    if field_name:
+        field_words = {t for p in lexicon().phrases("fields")[field_name] for t in fold(p).split()}
+        outside = [w for w in q.free() if w.folded not in field_words]
+        if not outside:
+            return Plan(op="overview", filters=Filters(report=report, annexes=annexes, field=field_name), report=report,
+                        confidence=0.85, reason="tổng quan một lĩnh vực")
+    if annexes and not q.free():
+        return Plan(op="overview", filters=Filters(report=report, annexes=annexes), report=report, confidence=0.9,
+                    reason="tổng quan một phụ lục")
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Dialogue
+
+
+def _followup_plan(
+    q: Question, state: DialogueState, links: list[Link], p_best: float, measure: str | None, period: int | None,
+    ops: list[str], layer: SemanticLayer, pronoun: bool,
+) -> Plan | None:
+    """The same row as the last turn when the turn names nothing else (a pronoun, a bare measure, a period),
+    or when that row explains the turn's words as well as any other row does."""
+    answer_at, _ = cutoffs()
+    focus = [f for f in state.focus if f in layer.rows]
+    if not focus:
+        return None
+    free = [(i, w) for i, w in enumerate(q.words) if w.tag is None]
+    salient = [w for _, w in free if layer.weight(w.repaired or w.folded) >= SALIENT_WEIGHT]
+    row = layer.rows[focus[0]]
+    focus_link = next((lk for lk in links if lk.row.id == row.id), None)
+    fits = focus_link is not None and free and focus_link.row_cov >= FOLLOWUP_COVERAGE
+    if salient and not pronoun and not fits:
+        return None
+    if links and p_best >= answer_at and not pronoun and not fits and links[0].row.id != row.id and free:
+        return None
+    ops = ops or (_ops_of(state) if period is not None else [])
+    asked = measure or (state.measure if period is not None else None)
+    return _row_plan(q, focus, asked, period, ops, layer, max(p_best, answer_at), "câu hỏi nối tiếp: " + row.name)
+
+
+def _ops_of(state: DialogueState) -> list[str]:
+    if state.op == "compare":
+        return ["compare_prev" if state.against == "previous" else "compare_target"]
+    return []

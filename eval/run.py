@@ -63,13 +63,17 @@ def normalize_question(raw: dict[str, Any], index: int = 0) -> dict[str, Any]:
                     if k in ("report", "annex", "row")
                 }
             )
+    count = raw.get("count")
     return {
         "id": str(raw.get("id") or f"q{index + 1:03d}"),
         "type": str(raw.get("type") or "unknown"),
         "question": str(raw.get("question") or ""),
         "context": [str(c) for c in context if str(c).strip()],
         "must_include": [str(m) for m in raw.get("must_include") or []],
+        "must_not_include": [str(m) for m in raw.get("must_not_include") or []],
+        "count": int(count) if isinstance(count, int | float) and not isinstance(count, bool) else None,
         "sources": sources,
+        "tags": [str(t) for t in raw.get("tags") or []],
         "answer": str(raw.get("answer") or ""),
         "notes": str(raw.get("notes") or ""),
     }
@@ -137,12 +141,14 @@ def run_one(
         "diacritics": scoring.has_diacritics(question["question"]),
         "must_include": question["must_include"],
         "sources": question["sources"],
+        "tags": question.get("tags", []),
         "error": None,
     }
     try:
         for turn in question["context"]:
             previous = answer_fn(turn, list(history), engine=engine)
-            history += [{"role": "user", "content": turn}, {"role": "assistant", "content": previous.text}]
+            history += [{"role": "user", "content": turn},
+                        {"role": "assistant", "content": previous.text, "state": getattr(previous, "state", None)}]
         start = time.perf_counter()
         reply = answer_fn(question["question"], list(history), engine=engine)
         latency = (time.perf_counter() - start) * 1000
@@ -165,8 +171,10 @@ def run_one(
         return record
     citations = [_dump(c) for c in reply.citations]
     computed = [str(v) for v in (getattr(reply, "computed_values", None) or [])]
+    clarified = bool(getattr(reply, "clarify", None))
     score = scoring.score_answer(
-        question, reply.text, bool(reply.abstained), citations, by_id, computed, reports, question["context"]
+        question, reply.text, bool(reply.abstained), citations, by_id, computed, reports, question["context"],
+        clarified=clarified,
     )
     record.update(
         text=reply.text,
@@ -206,6 +214,7 @@ def _score_fields(score: scoring.Score) -> dict[str, Any]:
         "citation_recall": score.citation_recall,
         "unsupported_numbers": scoring.fmt_numbers(score.unsupported),
         "reason": score.reason,
+        "outcome": score.outcome,
     }
 
 
@@ -370,6 +379,8 @@ def _bucket_stats(records: Sequence[dict[str, Any]], prefix: str) -> dict[str, A
         "latency_p95": _percentile(lat, 95),
     }
     if not prefix:
+        stats["answered_wrongly"] = sum(r.get("outcome") == "answered_wrongly" for r in records) / n if n else 0.0
+        stats["wrongly_refused"] = sum(r.get("outcome") == "wrongly_refused" for r in records) / n if n else 0.0
         stats["citation_precision"] = sum(r["citation_precision"] or 0 for r in records) / n if n else 0.0
         stats["citation_recall"] = sum(r["citation_recall"] or 0 for r in records) / n if n else 0.0
         stats["unsupported"] = sum(len(r["unsupported_numbers"] or []) for r in records)
@@ -383,6 +394,11 @@ def summarize(results: Sequence[dict[str, Any]], prefix: str = "") -> dict[str, 
         buckets.setdefault(f"type:{r['type']}", []).append(r)
     buckets[CO_DAU] = [r for r in results if r["diacritics"]]
     buckets[KHONG_DAU] = [r for r in results if not r["diacritics"]]
+    buckets["single-turn"] = [r for r in results if not r.get("context")]
+    buckets["multi-turn"] = [r for r in results if r.get("context")]
+    for r in results:
+        for tag in r.get("tags") or []:
+            buckets.setdefault(f"tag:{tag}", []).append(r)
     return {name: _bucket_stats(recs, prefix) for name, recs in buckets.items() if recs}
 
 
@@ -398,7 +414,7 @@ def _label(name: str) -> str:
     return name.removeprefix("type:")
 
 
-def render_report(result: EvalResult) -> str:
+def render_report(result: EvalResult, totals_only: bool = False) -> str:
     lines = [
         "# QA eval",
         "",
@@ -407,14 +423,14 @@ def render_report(result: EvalResult) -> str:
         "",
         "## Assistant",
         "",
-        "| bucket | n | correct | abstention ok | cit. precision | cit. recall | unsupported nums | p50 ms | p95 ms |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| bucket | n | correct | answered wrongly | wrongly refused | cit. precision | cit. recall | unsupported nums | p50 ms | p95 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, s in result.summary.items():
         lines.append(
-            f"| {_label(name)} | {s['n']} | {_pct(s['correct'])} | {_pct(s['abstention_correct'])} | "
-            f"{s['citation_precision']:.2f} | {s['citation_recall']:.2f} | {s['unsupported']} | "
-            f"{_ms(s['latency_p50'])} | {_ms(s['latency_p95'])} |"
+            f"| {_label(name)} | {s['n']} | {_pct(s['correct'])} | {_pct(s.get('answered_wrongly'))} | "
+            f"{_pct(s.get('wrongly_refused'))} | {s['citation_precision']:.2f} | {s['citation_recall']:.2f} | "
+            f"{s['unsupported']} | {_ms(s['latency_p50'])} | {_ms(s['latency_p95'])} |"
         )
     if result.baseline_summary:
         lines += [
@@ -436,6 +452,8 @@ def render_report(result: EvalResult) -> str:
                 f"{_pct(s['abstention_correct'])} | {_pct(b.get('abstention_correct'))} | "
                 f"{_ms(s['latency_p50'])} | {_ms(b.get('latency_p50'))} |"
             )
+    if totals_only:
+        return "\n".join(lines) + "\n"
     failing = [r for r in result.results if not r["correct"]]
     lines += ["", f"## Failing questions ({len(failing)})", ""]
     lines += [f"- `{r['id']}` ({r['type']}): {r['reason']}" for r in failing] or ["(none)"]
@@ -510,6 +528,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--limit", type=int, default=None, help="only the first N questions")
     parser.add_argument("--ids", nargs="+", default=None, help="only these question ids")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--totals-only", action="store_true",
+                        help="print only the totals per type (a held-out set: do not read its failures)")
     return parser.parse_args(argv)
 
 
@@ -522,7 +542,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     result = run_eval(
         questions, args.corpus, baseline=args.baseline, out_dir=args.out, progress=not args.no_progress
     )
-    print(render_report(result))
+    print(render_report(result, totals_only=args.totals_only))
     print(f"Outputs in {args.out} (report.md, results.jsonl, summary.json, scores.png)")
     print(f"Elapsed: {result.elapsed_s:.1f} s")
     if args.min_correct is not None and result.correct_rate < args.min_correct:

@@ -319,6 +319,54 @@ class Score:
     citation_recall: float | None
     unsupported: list[float] | None
     reason: str = ""
+    outcome: str = ""  # correct | answered_wrongly | wrongly_refused | refused_ok
+
+
+_COUNT_RE = re.compile(r"(?i)\b(?:có|gồm|tổng cộng|tổng số)\s+(\d+)\b")
+
+
+def stated_count(text: str) -> int | None:
+    """The count an answer states: the number after "Có" in its first sentence ("Có 3 chỉ tiêu …")."""
+    first = headline(text)
+    match = _COUNT_RE.search(count_text(first)) or _COUNT_RE.search(count_text(text or ""))
+    return int(match.group(1)) if match else None
+
+
+def _cited_keys(citations: Sequence[Any]) -> set[tuple[str, str, str]]:
+    return {
+        (_norm_key(_get(c, "report")), _norm_key(_get(c, "annex")), _norm_key(_get(c, "row")))
+        for c in citations
+        if _get(c, "row") != "Ghi chú"
+    }
+
+
+def _source_keys(sources: Sequence[Mapping[str, Any]]) -> set[tuple[str, str, str]]:
+    return {(_norm_key(s.get("report")), _norm_key(s.get("annex")), _norm_key(s.get("row"))) for s in sources if s.get("row") != "Ghi chú"}
+
+
+def wrong_rows(question: Mapping[str, Any], citations: Sequence[Any]) -> str:
+    """Why the cited rows are wrong ('' when they are right): for a set question (count / list with a
+    complete ``sources``) the cited set must equal it; otherwise at least one gold row must be cited and
+    the first citation must be a gold row."""
+    sources = [s for s in question.get("sources") or [] if s.get("row") != "Ghi chú"]
+    if not sources:
+        return ""
+    cited = [c for c in citations if _get(c, "row") != "Ghi chú"]
+    if not cited:
+        return "no row cited"
+    qtype = question.get("type", "")
+    if qtype in ("count", "filter_list") and question.get("count") is not None:
+        gold = _source_keys(sources)
+        have = {k for k in _cited_keys(cited)}
+        have_loose = {(a, r) for _, a, r in have}
+        gold_loose = {(a, r) for _, a, r in gold}
+        if have_loose != gold_loose:
+            extra, lacking = len(have_loose - gold_loose), len(gold_loose - have_loose)
+            return f"cited set differs (+{extra} −{lacking})"
+        return ""
+    if not any(citation_matches(cited[0], s) for s in sources):
+        return f"first citation {_get(cited[0], 'annex')}:{_get(cited[0], 'row')} is not a gold row"
+    return ""
 
 
 def score_answer(
@@ -331,36 +379,62 @@ def score_answer(
     report_ids: Iterable[str] = (),
     history_texts: Sequence[str] = (),
     retrieved: bool = False,
+    clarified: bool = False,
 ) -> Score:
-    """Score one answer. ``rows_by_id=None`` skips the unsupported-number check.
+    """Score one answer strictly: a missing ``must_include``, a present ``must_not_include``, a wrong stated
+    count or a wrong cited row makes it wrong. ``rows_by_id=None`` skips the unsupported-number check.
 
     ``retrieved=True`` scores a retrieval-only baseline generously: every must_include anywhere in
-    the retrieved text (no headline rule for ``rank``, no label stripping for ``count``).
+    the retrieved text (no headline rule for ``rank``, no label stripping for ``count``, no row check).
+    Outcomes: ``correct``, ``answered_wrongly`` (an answer that is wrong, or an answer where the report has
+    none), ``wrongly_refused`` (a refusal or a question back where the report has the answer), ``refused_ok``.
     """
     qtype = question.get("type", "")
     must = list(question.get("must_include") or [])
+    must_not = list(question.get("must_not_include") or [])
     echo = [question.get("question", ""), *history_texts]
     if qtype == "no_answer":
         stated = stated_numbers(text, echo)
-        ok = bool(abstained) and not stated
+        ok = bool(abstained) and not stated and not clarified
         missing = [] if ok else must
-        reason = (
-            "" if ok else ("did not abstain" if not abstained else f"abstained but stated {_fmt(stated)}")
-        )
+        reason = "" if ok else ("did not abstain" if not abstained else f"abstained but stated {_fmt(stated)}")
+        outcome = "refused_ok" if ok else "answered_wrongly"
+        abst_ok = ok
+    elif qtype == "clarify":
+        stated = []
+        ok = clarified
+        missing = []
+        reason = "" if ok else ("did not ask which reading" + (" (refused)" if abstained else ""))
+        outcome = "correct" if ok else ("wrongly_refused" if abstained else "answered_wrongly")
         abst_ok = ok
     else:
         stated = []
         missing = missing_items(text, must, "" if retrieved else qtype)
-        ok = not missing and not abstained
+        forbidden = [m for m in must_not if contains(text, m)] if not retrieved else []
+        problems = []
+        if forbidden:
+            problems.append(f"contains forbidden {forbidden}")
+        if not retrieved and qtype == "count" and question.get("count") is not None:
+            count = stated_count(text)
+            if count != int(question["count"]):
+                problems.append(f"stated count {count}, expected {question['count']}")
+        if not retrieved and not abstained:
+            if bad := wrong_rows(question, citations):
+                problems.append(bad)
+        ok = not missing and not abstained and not problems
         abst_ok = not abstained
-        reason = "abstained" if abstained else (f"missing {missing}" if missing else "")
+        if abstained:
+            reason, outcome = "abstained" + (" (asked back)" if clarified else ""), "wrongly_refused"
+        elif ok:
+            reason, outcome = "", "correct"
+        else:
+            reason = "; ".join(([f"missing {missing}"] if missing else []) + problems)
+            outcome = "answered_wrongly"
     precision, recall = citation_pr(citations, question.get("sources") or [])
     unsupported = None
     if rows_by_id is not None:
-        unsupported = unsupported_numbers(
-            text, citations, rows_by_id, computed_values, echo, report_ids
-        ).numbers
-    return Score(ok, abst_ok, missing, stated, precision, recall, unsupported, reason)
+        unsupported = unsupported_numbers(text, citations, rows_by_id, computed_values, echo, report_ids).numbers
+    return Score(ok, abst_ok, missing, stated, precision, recall, unsupported, reason, outcome)
 
 
 def _fmt(values: Sequence[float]) -> list[str]:

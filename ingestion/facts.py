@@ -1,73 +1,93 @@
-"""Typed facts extracted from a row: indicator values, and the numbers stated in a status text.
+"""Typed facts of a row: every value cell typed by its column role, the report's verdict and its class,
+whether lower is better (from the report's own words), and the numbers stated in a status text.
 
-Every fact keeps the text it came from (``raw`` as printed, ``quote`` the sentence) so an answer
-can quote and cite it. A fact that is not stated is absent, never guessed.
+Every fact keeps the text it came from (``raw`` as printed, ``column`` the header or ``quote`` the
+sentence) so an answer can quote and cite it. A fact that is not stated is absent, never guessed.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-from ingestion.cleaning import fold_diacritics
-from ingestion.columns import column_role
+from ingestion.columns import MONEY_ROLES, NUMERIC_ROLES, ColumnInfo
 from ingestion.numbers import VN_NUMBER, parse_typed_value, parse_vn_number
+from structured.compare import outcome_vs_target
+from structured.lexicon import find_phrases, fold, fold_tokens, lexicon
+
+if TYPE_CHECKING:
+    from ingestion.models import Row
+
+#: Column roles whose cell is typed as a number/range/threshold when it reads as one.
+_TYPED_TEXT_ROLES = ("funding", "scale", "note", "verdict", None)
+
 
 # ---------------------------------------------------------------------------------------------
-# Phụ lục I style indicators
-
-_LOWER_IS_BETTER = ("ty le ho ngheo",)
-_YEAR_RE = re.compile(r"(19|20)\d{2}")
+# Verdicts
 
 
-def indicator_facts(columns: list[str], cells: dict[str, str], name: str) -> dict[str, Any]:
-    """Typed values of an indicator row, keyed by column and by role.
+@lru_cache(maxsize=4096)
+def verdict_class(text: str | None) -> str | None:
+    """The class of a verdict cell: ``exceeded``, ``met``, ``basically_met``, ``not_met``,
+    ``in_progress`` or ``late``; ``None`` when the cell is not (only) a verdict.
 
-    Roles: ``unit``, ``actual_prev``, ``target``, ``estimate``, ``vs_target_pct``, ``vs_prev_pct``,
-    ``verdict``; plus ``year``/``prev_year`` from the headers and ``computed_vs_target``.
+    Example: ``verdict_class("Chưa đạt NQ") == "not_met"``; ``verdict_class("Vượt KH") == "exceeded"``.
     """
-    facts: dict[str, Any] = {"values": {}}
-    for column in columns:
-        role = column_role(column)
-        value = cells.get(column, "")
-        if role in (None, "name") or not value:
-            continue
-        if role in ("unit", "verdict"):
-            facts[role] = value
-            continue
-        typed = parse_typed_value(value).model_dump(exclude_none=True)
-        typed["column"] = column
-        facts["values"][column] = typed
-        facts.setdefault(role, typed)
-        if role in ("actual_prev", "estimate", "target"):
-            if year := _YEAR_RE.search(column):
-                facts.setdefault("prev_year" if role == "actual_prev" else "year", int(year.group(0)))
-    if comparison := compare_to_target(facts.get("estimate"), facts.get("target"), name):
-        facts["computed_vs_target"] = comparison
-    return facts
+    words = fold_tokens(text)
+    if not words or len(words) > 8:
+        return None
+    suffixes = sorted((tuple(fold_tokens(s)) for s in lexicon().section("verdict_suffixes")), key=len, reverse=True)
+    for suffix in suffixes:
+        if len(words) > len(suffix) and tuple(words[-len(suffix) :]) == suffix:
+            words = words[: -len(suffix)]
+            break
+    hits = find_phrases(words, _verdict_index())
+    if len(hits) == 1 and hits[0].size == len(words):
+        return hits[0].key
+    return None
 
 
-def compare_to_target(estimate: dict | None, target: dict | None, name: str) -> str | None:
+@lru_cache(maxsize=1)
+def _verdict_index():  # noqa: ANN202
+    return lexicon().phrase_index("verdicts")
+
+
+def says_lower_is_better(text: str | None) -> bool:
+    """A legend line or note saying smaller values are better ("Chỉ tiêu nghịch: … càng thấp càng tốt")."""
+    folded = f" {' '.join(fold_tokens(text))} "
+    return any(f" {' '.join(fold_tokens(p))} " in folded for p in lexicon().section("lower_is_better"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparisons of typed values
+
+
+def compare_to_target(estimate: dict | None, target: dict | None, lower_is_better: bool) -> str | None:
     """'met' / 'not_met' / 'exceeded' from typed values, or ``None`` when not computable.
 
-    Example: estimate 5.86 vs target range 7.5–8.0 → ``'not_met'``.
+    Example: estimate 5.86 vs target range 7.5–8.0 → ``'not_met'``; 0.09 vs 0.15 lower-better → ``'exceeded'``.
     """
-    if not estimate or not target or estimate.get("value") is None or estimate.get("comparator"):
+    outcome = outcome_vs_target(estimate, target, lower_is_better)
+    return None if outcome == "undetermined" else outcome
+
+
+_AGREES = {"met": {"met", "exceeded"}, "exceeded": {"exceeded", "met"}, "not_met": {"not_met"}}
+
+
+def _lower_from_verdict(estimate: dict | None, target: dict | None, verdict: str | None) -> bool | None:
+    """Whether the report's verdict only makes sense if a lower value is better (None: undecided)."""
+    allowed = _AGREES.get(verdict or "")
+    if allowed is None:
         return None
-    value = estimate["value"]
-    lower_better = any(key in fold_diacritics(name) for key in _LOWER_IS_BETTER) and "muc giam" not in fold_diacritics(name)
-    if target.get("low") is not None and target.get("high") is not None:
-        low, high = sorted((target["low"], target["high"]))
-        if lower_better:
-            return "exceeded" if value < low else "met" if value <= high else "not_met"
-        return "not_met" if value < low else "met" if value <= high else "exceeded"
-    if target.get("value") is None or target.get("comparator"):
+    higher, lower = compare_to_target(estimate, target, False), compare_to_target(estimate, target, True)
+    if higher is None or higher == lower:
         return None
-    goal = target["value"]
-    if value == goal:
-        return "met"
-    better = value < goal if lower_better else value > goal
-    return "exceeded" if better else "not_met"
+    if higher not in allowed and lower in allowed:
+        return True
+    if higher in allowed and lower not in allowed:
+        return False
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -83,7 +103,6 @@ _DOC_TYPES = (
 DOCUMENT_RE = re.compile(
     rf"(?P<doc>(?i:{_DOC_TYPES})\s+(?:số\s+)?\d+[\w./-]*/[\w&Đđ./-]+(?:\s+ngày\s+{_DATE})?)"
 )
-
 _CAPITAL_PLAN_RE = re.compile(
     rf"(?:kế hoạch|KH)(?:\s*\(KH\))?\s+vốn[^.;:]{{0,60}}?năm\s+(?P<year>\d{{4}})[^.;:]{{0,120}}?(?::|\slà|\sbố\s+trí|\sgiao)\s*{_AMOUNT}"
     rf"|vốn chuẩn bị đầu tư bố trí trong năm\s+(?P<year3>\d{{4}})\s*:?\s*{_AMOUNT.replace('amount', 'amount3').replace('unit', 'unit3')}",
@@ -102,11 +121,11 @@ _TOTAL_INVESTMENT_RE = re.compile(
     rf"tổng mức đầu tư(?:\s+(?:dự kiến|sau điều chỉnh|được duyệt))?(?:\s+(?:là|khoảng))?\s*:?\s*{_AMOUNT}",
     re.IGNORECASE,
 )
-_AS_OF_RE = re.compile(rf"(?:tính đến|cập nhật đến)\s+ngày\s+(?P<date>{_DATE})", re.IGNORECASE)
+_AS_OF_RE = re.compile(rf"(?:tính đến|cập nhật đến|đến)\s+ngày\s+(?P<date>{_DATE})", re.IGNORECASE)
 
 
 def _number_fact(raw: str, unit: str | None, quote: str) -> dict[str, Any]:
-    fact: dict[str, Any] = {"raw": raw, "value": parse_vn_number(raw), "quote": quote}
+    fact: dict[str, Any] = {"raw": raw, "value": parse_vn_number(raw), "quote": quote, "source": "text"}
     if unit:
         fact["unit"] = {"tỷ": "tỷ đồng", "triệu": "triệu đồng"}.get(unit.lower(), unit.lower())
     return fact
@@ -119,18 +138,10 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     return text[left + 1 if left >= 0 else 0 : right].strip(" .;-\n")
 
 
-def status_facts(columns: list[str], cells: dict[str, str], extra: list[dict[str, str]]) -> dict[str, Any]:
-    """Facts stated in the status (and other) cells of a task/project row.
-
-    Keys (present only when stated): ``capital_plan``, ``disbursed``, ``disbursement_rate``,
-    ``site_clearance``, ``total_investment``, ``as_of``, ``documents``.
-    """
-    status_texts = [cells.get(c, "") for c in columns if column_role(c) == "status"]
-    status_texts += [value for sub in extra for key, value in sub.items() if column_role(key) == "status"]
-    status = "\n".join(t for t in status_texts if t)
-    all_text = "\n".join([*cells.values(), *(v for sub in extra for v in sub.values())])
+def status_facts(status: str, all_text: str) -> dict[str, Any]:
+    """Facts stated in a status text. Keys (present only when stated): ``capital_plan``, ``disbursed``,
+    ``disbursement_rate``, ``site_clearance``, ``total_investment``, ``as_of``, ``documents``."""
     facts: dict[str, Any] = {}
-
     if match := _CAPITAL_PLAN_RE.search(status):
         suffix = "" if match.group("amount") else "3"
         fact = _number_fact(match.group(f"amount{suffix}"), match.group(f"unit{suffix}"), _sentence_around(status, match.start(), match.end()))
@@ -163,3 +174,106 @@ def status_facts(columns: list[str], cells: dict[str, str], extra: list[dict[str
         facts["documents"] = documents
     return facts
 
+
+# ---------------------------------------------------------------------------------------------
+# One row
+
+
+def _typed_cell(value: str, info: ColumnInfo, unit: str | None) -> dict[str, Any] | None:
+    typed = parse_typed_value(value)
+    if typed.text and info.role not in NUMERIC_ROLES:
+        return None
+    fact = typed.model_dump(exclude_none=True)
+    fact["column"] = info.header
+    if info.role:
+        fact["role"] = info.role
+    if info.year:
+        fact["year"] = info.year
+    if info.as_of:
+        fact["as_of"] = info.as_of
+    if info.cumulative:
+        fact["scope"] = "cumulative"
+    if typed.unit is None and unit and info.role not in ("vs_target_pct", "vs_prev_pct", "disbursement_rate"):
+        fact["unit"] = unit
+    if info.role in ("vs_target_pct", "vs_prev_pct", "disbursement_rate", "site_clearance"):
+        fact["unit"] = "%"
+    fact["source"] = "column"
+    return fact
+
+
+def row_facts(
+    row: Row,
+    infos: list[ColumnInfo],
+    table_kind: str,
+    legend: dict[str, str],
+    notes: list[str],
+    parent: Row | None,
+    annex_unit: str | None,
+) -> dict[str, Any]:
+    """Facts of one row from its cells (typed by column role) and its status text."""
+    facts: dict[str, Any] = {"values": {}}
+    unit_text = next((row.cells.get(i.header, "") for i in infos if i.role == "unit"), "")
+    if unit_text:
+        facts["unit"] = unit_text
+    for info in infos:
+        value = row.cells.get(info.header, "")
+        if not value or info.role in ("name", "number", "unit"):
+            continue
+        if info.role == "verdict":
+            facts.setdefault("verdict", value)
+            if cls := verdict_class(value):
+                facts.setdefault("verdict_class", cls)
+            continue
+        if info.role not in NUMERIC_ROLES and info.role not in _TYPED_TEXT_ROLES:
+            continue
+        money_unit = info.unit or (annex_unit if info.role in MONEY_ROLES else None)
+        typed = _typed_cell(value, info, unit_text or money_unit if info.role not in MONEY_ROLES else money_unit)
+        if typed is None:
+            continue
+        facts["values"][info.header] = typed
+        if info.role in NUMERIC_ROLES:
+            facts.setdefault(info.role, typed)
+            if info.role in ("actual_prev", "estimate", "target", "actual") and info.year:
+                facts.setdefault("prev_year" if info.role == "actual_prev" else "year", info.year)
+    if not facts["values"]:
+        del facts["values"]
+    if table_kind != "indicator" and row.kind not in ("group", "total"):
+        status = "\n".join(
+            [*(v for h, v in row.cells.items() if row.roles.get(h) in ("status", "note") and v),
+             *(v for sub in row.extra_values for h, v in sub.items() if row.roles.get(h) in ("status", "note") and v)]
+        )
+        everything = "\n".join([*row.cells.values(), *(v for sub in row.extra_values for v in sub.values())])
+        for key, fact in status_facts(status, everything).items():
+            facts.setdefault(key, fact)
+        as_of = next((i.as_of for i in infos if i.role == "status" and i.as_of), None)
+        if as_of:
+            facts.setdefault("as_of", as_of)
+    estimate = facts.get("estimate") or facts.get("actual")
+    target = facts.get("target")
+    lower, reason = _lower_is_better(row, facts, legend, notes, estimate, target)
+    if lower is not None:
+        facts["lower_is_better"] = lower
+        facts["lower_is_better_reason"] = reason
+    if comparison := compare_to_target(estimate, target, bool(lower)):
+        facts["computed_vs_target"] = comparison
+    return facts
+
+
+def _lower_is_better(
+    row: Row, facts: dict[str, Any], legend: dict[str, str], notes: list[str], estimate: dict | None, target: dict | None
+) -> tuple[bool | None, str]:
+    """Lower is better when the report says so (legend of the row's marker, its own note, an annex
+    note naming its number) or when its verdict only agrees with the numbers that way."""
+    if row.marker and says_lower_is_better(legend.get(row.marker)):
+        return True, f"Ghi chú ({row.marker}): {legend[row.marker]}"
+    for header, value in row.cells.items():
+        if row.roles.get(header) in ("note", "verdict") and says_lower_is_better(value):
+            return True, f"{header}: {value}"
+    for note in notes:
+        if says_lower_is_better(note) and re.search(rf"(?<![\d.]){re.escape(row.row)}(?![\d.])", note):
+            return True, f"Ghi chú: {note}"
+    verdict = facts.get("verdict_class")
+    decided = _lower_from_verdict(estimate, target, verdict)
+    if decided is not None:
+        return decided, f"Đánh giá của báo cáo: {facts.get('verdict')}"
+    return None, ""

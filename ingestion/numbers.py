@@ -19,7 +19,9 @@ from ingestion.models import TypedValue
 
 # One Vietnamese-formatted number: optional thousands groups with '.', optional ',' decimals.
 VN_NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
-_NUMBER_RE = re.compile(rf"^(?:{VN_NUMBER})$")
+_NUMBER_RE = re.compile(rf"^-?(?:{VN_NUMBER})$")
+# A number followed by its unit: "1.200 m", "56,5 ha", "38 công trình" (at most three words of unit).
+_WITH_UNIT_RE = re.compile(rf"^(-?(?:{VN_NUMBER}))\s*(?P<unit>[^\W\d][\w³²/.]*(?:\s+[^\W\d][\w³²/.]*){{0,2}})$")
 _RANGE_RE = re.compile(rf"^({VN_NUMBER})\s*[-–—]\s*({VN_NUMBER})$")
 _COMPARATOR_RE = re.compile(rf"^(>=|<=|≥|≤|>|<)\s*({VN_NUMBER})\s*%?$")
 _COMPARATORS = {"≥": ">=", "≤": "<="}
@@ -47,6 +49,8 @@ def parse_typed_value(raw: str) -> TypedValue:
     if match := _COMPARATOR_RE.match(text):
         comparator = _COMPARATORS.get(match.group(1), match.group(1))
         return TypedValue(raw=text, value=parse_vn_number(match.group(2)), comparator=comparator)
+    if match := _WITH_UNIT_RE.match(text):
+        return TypedValue(raw=text, value=parse_vn_number(match.group(1)), unit=match.group("unit"))
     return TypedValue(raw=text, text=True)
 
 

@@ -1,8 +1,13 @@
-"""Parse a report in the tab-separated annex layout into canonical :class:`Row` records.
+"""Parse a report (any reader's :class:`~ingestion.document.ReportDocument`) into canonical rows.
 
-The layout (tables extracted from a PDF): a ``Phụ lục <roman>`` heading, the annex title and a
-``(Kèm theo Báo cáo số … ngày …)`` line, then a table whose header row repeats after every page
-break, then a ``Ghi chú:`` legend of status markers. Nothing here is specific to one report.
+The parser reads structure, not one report: the header lines of each table (one to three, merged,
+in any order and wording) give each column a role; column-number lines ("(1) (2) … (6)=(5)/(3)") and
+headers repeated after page breaks are skipped; each line is classified by its label — Roman numeral
+or capital-letter group headings, numbered items at any depth ("5.1.2"), lettered sub-items ("a)"),
+unnumbered sub-lines ("- …", "Trong đó: …"), total rows ("TỔNG CỘNG", "Cộng", "Tổng số"), rows
+continued across a page break — and placed in a tree. Markers may follow the number or the name.
+Row ids are unique by construction: when numbering restarts in every group, labels are qualified
+by their group ("II.1"); a label that is still repeated is an ingestion error naming both lines.
 
 Example:
     >>> report = parse_report(Path("data/raw/bao-cao-320-BC-UBND-2024-phu-luc.txt"))
@@ -13,35 +18,44 @@ Example:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingestion.cleaning import FOOTNOTE_MARKS, clean_cell, nfc, split_footnote_marks
-from ingestion.columns import column_role
-from ingestion.facts import indicator_facts, status_facts
-from ingestion.models import Row, make_row_id
+from ingestion.cleaning import clean_cell, nfc, split_footnote_marks
+from ingestion.columns import NUMERIC_ROLES, ColumnInfo, column_info
+from ingestion.document import AnnexBlock, GridLine, ReportDocument, read_text_document
+from ingestion.facts import row_facts, verdict_class
+from ingestion.models import Annex, Row, make_row_id
+from ingestion.numbers import parse_typed_value
+from structured.lexicon import find_phrases, fold, fold_tokens, lexicon
 
-ANNEX_HEADING_RE = re.compile(r"^\s*PH[ỤU]\s*L[ỤU]C\s+([IVXLC]+|\d+)\s*[.:]?\s*$", re.IGNORECASE)
 ATTACHED_RE = re.compile(
-    r"Kèm theo\s+(?:Báo cáo|BC)\s+số\s+(?P<number>[\w./\-]+)\s+ngày\s+"
-    r"(?:(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})"
-    r"|(?P<d2>\d{1,2})[/-](?P<m2>\d{1,2})[/-](?P<y2>\d{4}))"
+    r"Kèm\s+theo\s+(?P<doctype>Báo\s+cáo|BC|Tờ\s+trình|Kế\s+hoạch|Quyết\s+định|Công\s+văn|Nghị\s+quyết|Thông\s+báo|"
+    r"Chương\s+trình|Văn\s+bản)?\s*(?:số\s*:?\s*)?(?P<number>\d+[\w./&\-Đđ]*)"
+    r"(?:\s+ngày\s+(?:(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})"
+    r"|(?P<d2>\d{1,2})\s*[/.-]\s*(?P<m2>\d{1,2})\s*[/.-]\s*(?P<y2>\d{4})))?"
     r"(?:\s+của\s+(?P<issuer>[^)]+))?",
     re.IGNORECASE,
 )
-ROW_NUMBER_RE = re.compile(
-    r"^(?P<num>\d+(?:\.\d+)*)\.?\s*(?:\((?P<marker>\*+)\))?"
-    r"(?:\s*(?:và|,|;)\s*(?P<num2>\d+(?:\.\d+)*)\.?\s*(?:\((?P<marker2>\*+)\))?)?$"
+_ROMAN = r"(?=[IVX])(?:X{0,3})(?:IX|IV|V?I{0,3})"
+_ARABIC = r"\d+(?:\.\d+)*"
+_LABEL_CELL_RE = re.compile(
+    rf"^(?P<label>{_ARABIC}|{_ROMAN}|[A-ZĐ]|[a-zđ])\s*(?P<close>[.):])?\s*(?:\(\s*(?P<m1>\*{{1,5}})\s*\)|(?P<m2>\*{{1,5}}))?"
+    rf"(?:\s*(?:và|,|;|&)\s*(?P<label2>{_ARABIC})\s*[.)]?\s*(?:\(\s*(?P<m3>\*{{1,5}})\s*\)|(?P<m4>\*{{1,5}}))?)?\s*$"
 )
-LEGEND_START_RE = re.compile(r"^\s*Ghi\s*chú\s*:?\s*$", re.IGNORECASE)
-LEGEND_ITEM_RE = re.compile(r"^\s*[-–•]?\s*\((?P<marker>\*+)\)\s*(?P<meaning>.+?)\s*$")
-FOOTNOTE_LINE_RE = re.compile(rf"^\s*(?P<mark>[{FOOTNOTE_MARKS}]+)\s*(?P<text>.+)$")
-SECTION_RE = re.compile(r"^(?P<letter>[A-ZĐ])\.\s+(?P<name>.+)$")
-INDICATOR_RE = re.compile(r"^(?P<num>\d+)\.\s*(?P<name>.+)$")
-SUBLINE_PREFIX_RE = re.compile(r"^(?:[-+.•]\s*|Trong đó\s*:\s*)+", re.IGNORECASE)
-NUMBER_HEADERS = {"stt", "tt", "số tt", "so tt"}
-
+_NAME_PREFIX_RE = re.compile(
+    rf"^(?:(?P<arabic>{_ARABIC})[.)]\s*(?=[^\d\s.,])|(?P<upper>{_ROMAN}|[A-ZĐ])[.)]\s+(?=\S)|(?P<lower>[a-zđ])\)\s*(?=\S))"
+)
+_BULLET_RE = re.compile(r"^(?:[-+•–·∙]|\.(?=\s))\s*")
+_NAME_MARKER_RE = re.compile(r"\s*\(\s*(\*{1,5})\s*\)\s*$")
+_COLUMN_NUMBER_CELL_RE = re.compile(r"^\(?[0-9A-Za-z]{1,2}\)?(?:\s*[=*/+x×:\-]\s*\(?[0-9A-Za-z]{1,2}\)?)*$")
+_YEAR_ONLY_RE = re.compile(r"^(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?$")
+_LEGEND_ITEM_RE = re.compile(r"^\s*[-–•+]?\s*\(\s*(?P<marker>\*{1,5})\s*\)\s*[:.\-–]?\s*(?P<meaning>.+?)\s*$")
+_BARE_LEGEND_ITEM_RE = re.compile(r"^\s*[-–•+]?\s*(?P<marker>\*{1,5})\s*[:.\-–]?\s+(?P<meaning>\S.+?)\s*$")
 MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_HEADER_LINES = 3  # merged headers of the family have one to three lines
+ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 
 class ParseError(ValueError):
@@ -66,41 +80,10 @@ class ReportMeta:
 class ParsedReport:
     meta: ReportMeta
     rows: list[Row]
+    annexes: list[Annex] = field(default_factory=list)
 
     def rows_by_id(self) -> dict[str, Row]:
         return {row.id: row for row in self.rows}
-
-
-@dataclass
-class _Line:
-    number: int
-    text: str
-
-    @property
-    def cells(self) -> list[str]:
-        return [cell.strip() for cell in self.text.split("\t")]
-
-    @property
-    def is_blank(self) -> bool:
-        return not self.text.strip()
-
-    @property
-    def is_table(self) -> bool:
-        return "\t" in self.text
-
-
-@dataclass
-class _Draft:
-    """A row being assembled from one or more physical lines."""
-
-    row: str
-    row_numbers: list[str]
-    marker: str | None
-    cells: list[str]
-    lines: list[int]
-    extra: list[list[str]] = field(default_factory=list)
-    footnote_marks: list[tuple[str, str]] = field(default_factory=list)  # (column, mark)
-    prefix: str = ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -137,143 +120,58 @@ def parse_report(path: Path) -> ParsedReport:
 
 
 def parse_report_text(text: str, source: str = "<text>") -> ParsedReport:
-    lines = [_Line(i + 1, raw) for i, raw in enumerate(text.split("\n"))]
-    headings = [(i, m.group(1).upper()) for i, line in enumerate(lines) if (m := ANNEX_HEADING_RE.match(line.text))]
-    if not headings:
+    return parse_document(read_text_document(text, source))
+
+
+def parse_document(doc: ReportDocument) -> ParsedReport:
+    """Every annex of a document → rows (ids unique in the report) and annex records."""
+    source = doc.source
+    if not doc.annexes:
         raise ParseError(source, None, "không tìm thấy tiêu đề 'Phụ lục' nào", "no 'Phụ lục' heading found")
-    meta: ReportMeta | None = None
-    blocks = []
-    for position, (start, numeral) in enumerate(headings):
-        end = headings[position + 1][0] if position + 1 < len(headings) else len(lines)
-        block = lines[start + 1 : end]
-        title, attached = _annex_title(block)
-        if attached and meta is None:
-            meta = _meta_from(attached, source)
-        blocks.append((numeral, title, block, lines[start].number))
-    if meta is None:
+    attached = next((a for a in doc.annexes if a.attached), None)
+    if attached is None:
         raise ParseError(
             source,
-            headings[0][0] + 1,
+            doc.annexes[0].heading_line,
             "không tìm thấy dòng '(Kèm theo Báo cáo số … ngày …)' để xác định số hiệu báo cáo",
             "no '(Kèm theo Báo cáo số … ngày …)' line naming the report",
         )
+    meta = _meta_from(attached.attached or "", source, attached.heading_line)
+    seen_annexes: dict[str, int] = {}
     rows: list[Row] = []
-    for numeral, title, block, heading_line in blocks:
-        meta.annexes.append((numeral, title))
-        rows.extend(_parse_annex(meta, numeral, title, block, source, heading_line))
-    return ParsedReport(meta=meta, rows=rows)
+    annexes: list[Annex] = []
+    for block in doc.annexes:
+        if block.numeral in seen_annexes:
+            raise ParseError(
+                source,
+                block.heading_line,
+                f"Phụ lục {block.numeral} xuất hiện hai lần (dòng {seen_annexes[block.numeral]} và {block.heading_line})",
+                f"annex {block.numeral} appears twice",
+            )
+        seen_annexes[block.numeral] = block.heading_line
+        meta.annexes.append((block.numeral, block.title))
+        annex, annex_rows = _parse_annex(meta, block, source)
+        annexes.append(annex)
+        rows.extend(annex_rows)
+    return ParsedReport(meta=meta, rows=rows, annexes=annexes)
 
 
-def _annex_title(block: list[_Line]) -> tuple[str, str | None]:
-    title_parts: list[str] = []
-    attached = None
-    for line in block:
-        if line.is_table or LEGEND_START_RE.match(line.text):
-            break
-        text = line.text.strip()
-        if not text:
-            continue
-        if "Kèm theo" in text:
-            before, _, after = text.partition("(Kèm theo")
-            if before.strip():
-                title_parts.append(before.strip())
-            attached = "Kèm theo" + after if after else text
-            continue
-        title_parts.append(text)
-    return " ".join(title_parts).strip(), attached
-
-
-def _meta_from(attached: str, source: str) -> ReportMeta:
+def _meta_from(attached: str, source: str, line: int) -> ReportMeta:
     match = ATTACHED_RE.search(attached)
     if not match:
-        raise ParseError(source, None, f"không đọc được số hiệu/ngày báo cáo: {attached!r}", "cannot read report number/date")
-    day = match.group("d") or match.group("d2")
-    month = match.group("m") or match.group("m2")
-    year = match.group("y") or match.group("y2")
+        raise ParseError(source, line, f"không đọc được số hiệu/ngày báo cáo: {attached!r}", "cannot read report number/date")
+    day, month, year = (match.group("d") or match.group("d2"), match.group("m") or match.group("m2"), match.group("y") or match.group("y2"))
     issuer = (match.group("issuer") or "").strip().rstrip(")").strip() or None
     return ReportMeta(
-        number=match.group("number").rstrip(".,"),
-        date=f"{int(year):04d}-{int(month):02d}-{int(day):02d}",
+        number=match.group("number").rstrip(".,;"),
+        date=f"{int(year):04d}-{int(month):02d}-{int(day):02d}" if year else None,
         issuer=issuer,
         source=Path(source).name,
     )
 
 
 # ---------------------------------------------------------------------------------------------
-# Annex level
-
-
-def _parse_annex(meta: ReportMeta, numeral: str, title: str, block: list[_Line], source: str, heading_line: int) -> list[Row]:
-    table_lines, legend, footnotes = _split_block(block)
-    if not table_lines:
-        return []
-    header_line = table_lines[0]
-    header = _trim(header_line.cells)
-    sub_header: list[str] | None = None
-    if len(table_lines) > 1 and _is_sub_header(header, table_lines[1]):
-        sub_header = _trim(table_lines[1].cells)
-    columns = _merge_headers(header, sub_header)
-    width = len(columns)
-    indicator_table = header[0].strip().lower() not in NUMBER_HEADERS
-
-    drafts: list[_Draft] = []
-    page_break = False
-    previous_was_data = False
-    for line in table_lines[1:] if sub_header is None else table_lines[2:]:
-        if line.is_blank:
-            page_break, previous_was_data = True, False
-            continue
-        if not line.is_table and not line.text.strip():
-            continue
-        cells = line.cells
-        if _same_cells(cells, header) or (sub_header is not None and _same_cells(cells, sub_header)):
-            page_break, previous_was_data = True, False
-            continue
-        if len(cells) > width:
-            if any(cells[width:]):
-                raise ParseError(
-                    source,
-                    line.number,
-                    f"dòng có {len(_trim(cells))} ô, nhiều hơn tiêu đề bảng ({width} ô)",
-                    f"row has more cells ({len(_trim(cells))}) than the table header ({width})",
-                )
-            cells = cells[:width]
-        cells = cells + [""] * (width - len(cells))
-        if not any(cells):
-            continue
-        _take_line(drafts, cells, line, indicator_table, page_break, previous_was_data, columns)
-        page_break, previous_was_data = False, True
-
-    kind = "indicator" if indicator_table else _task_kind(title, columns)
-    return _finalise(meta, numeral, title, columns, drafts, legend, footnotes, kind)
-
-
-def _split_block(block: list[_Line]) -> tuple[list[_Line], dict[str, str], dict[str, str]]:
-    """Separate table lines (from the first tab line), the legend and footnote lines."""
-    table: list[_Line] = []
-    legend: dict[str, str] = {}
-    footnotes: dict[str, str] = {}
-    in_legend = False
-    started = False
-    for line in block:
-        if LEGEND_START_RE.match(line.text):
-            in_legend = True
-            continue
-        if in_legend:
-            if match := LEGEND_ITEM_RE.match(line.text):
-                meaning = match.group("meaning").strip().strip("*").strip().rstrip(";.").strip()
-                legend[match.group("marker")] = meaning
-            continue
-        if not line.is_table and (match := FOOTNOTE_LINE_RE.match(line.text)):
-            footnotes[match.group("mark")] = clean_cell(match.group("text"))
-            continue
-        if line.is_table:
-            started = True
-            table.append(line)
-        elif started:
-            # Blank (or stray whitespace) lines mark page breaks inside the table.
-            table.append(_Line(line.number, ""))
-    return table, legend, footnotes
+# Table header
 
 
 def _trim(cells: list[str]) -> list[str]:
@@ -283,323 +181,645 @@ def _trim(cells: list[str]) -> list[str]:
     return out
 
 
-def _same_cells(cells: list[str], header: list[str]) -> bool:
-    return _trim(cells) == header
-
-
-def _is_sub_header(header: list[str], line: _Line) -> bool:
-    """A second header line: right after the header, first cell empty, header has merged spans."""
-    cells = line.cells
-    if not line.is_table or cells[0] or not any(cells):
+def _value_like(cell: str) -> bool:
+    """A data value (number, range, threshold), not a year or a header's "(%)"."""
+    text = cell.strip()
+    if not text or _YEAR_ONLY_RE.match(text) or text in ("(%)", "%"):
         return False
-    if "" not in header[1:]:
+    typed = parse_typed_value(text)
+    return not typed.text and typed.unit is None
+
+
+def is_column_number_line(cells: list[str]) -> bool:
+    """ "(1) (2) (3) (4) (5) (6)=(5)/(3)" or "1 2 3 4 5": the line numbering the columns."""
+    filled = [c for c in cells if c]
+    if len(filled) < 3 or not all(_COLUMN_NUMBER_CELL_RE.match(c) for c in filled):
         return False
-    return not any(re.fullmatch(r"[\d.,%\s<>\-–]+", cell) for cell in cells if cell)
+    if sum(c.startswith("(") for c in filled) >= len(filled) / 2:
+        return True
+    numbers = [int(c) for c in filled if c.isdigit()]
+    return len(numbers) == len(filled) and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
 
-def _merge_headers(header: list[str], sub: list[str] | None) -> list[str]:
-    """Two-line headers: 'Năm 2024' spanning 'Nghị quyết HĐND TP' → 'Năm 2024 – Nghị quyết HĐND TP'."""
-    if not sub:
-        return [cell or f"Cột {i + 1}" for i, cell in enumerate(header)]
-    width = max(len(header), len(sub))
-    header = header + [""] * (width - len(header))
-    sub = sub + [""] * (width - len(sub))
+def _header_words() -> object:
+    return lexicon().phrase_index("columns")
+
+
+def _looks_like_label(cell: str) -> bool:
+    return bool(cell) and (bool(_LABEL_CELL_RE.match(cell)) or bool(_NAME_PREFIX_RE.match(cell)) or _is_total(cell))
+
+
+def _is_header_continuation(line: GridLine, header: list[GridLine]) -> bool:
+    """A second or third header line: no values, no row label; its first cell empty or a header word."""
+    if line.page_break or is_column_number_line(line.cells) or not line.filled:
+        return False
+    if any(_value_like(c) for c in line.cells):
+        return False
+    first = line.cells[0]
+    if first and (_looks_like_label(first) or not find_phrases(fold_tokens(first), _header_words())):
+        return False
+    top_width = len(_trim(header[0].cells))
+    return len(_trim(line.cells)) <= max(top_width, len(_trim(line.cells))) and any(
+        find_phrases(fold_tokens(c), _header_words()) or len(c.split()) <= 6 for c in line.filled
+    )
+
+
+def _split_header(grid: list[GridLine], source: str) -> tuple[list[GridLine], list[GridLine]]:
+    first = grid[0]
+    if _looks_like_label(first.cells[0]) or any(_value_like(c) for c in first.cells):
+        raise ParseError(
+            source,
+            first.line,
+            "bảng không có dòng tiêu đề cột (dòng đầu tiên đã là số liệu)",
+            "the table has no header line (its first line is data)",
+        )
+    header = [first]
+    index = 1
+    while index < len(grid) and len(header) < MAX_HEADER_LINES and _is_header_continuation(grid[index], header):
+        header.append(grid[index])
+        index += 1
+    return header, grid[index:]
+
+
+def merge_headers(lines: list[list[str]]) -> list[str]:
+    """Header lines (top first) → one header per column: a top cell spans the columns to its right
+    whose top is empty while a lower line names them.
+
+    Example: ``merge_headers([["Chỉ tiêu", "Năm 2024", ""], ["", "Nghị quyết", "Ước TH"]])``
+    → ``["Chỉ tiêu", "Năm 2024 – Nghị quyết", "Năm 2024 – Ước TH"]``.
+    """
+    width = max(len(_trim(line)) for line in lines)
+    grid = [list(line[:width]) + [""] * (width - len(line[:width])) for line in lines]
     merged: list[str] = []
-    current_top = ""
-    for i in range(width):
-        top = header[i]
-        if top:
-            current_top = top
-        elif not sub[i]:
-            current_top = ""
-        if sub[i]:
-            merged.append(f"{current_top} – {sub[i]}" if current_top else sub[i])
-        else:
-            merged.append(top or f"Cột {i + 1}")
+    carried = [""] * len(grid)
+    for col in range(width):
+        parts = []
+        for level, line in enumerate(grid):
+            text = " ".join(line[col].split())
+            below = any(grid[deeper][col] for deeper in range(level + 1, len(grid)))
+            if text:
+                carried[level] = text
+            elif not below:
+                carried[level] = ""
+            label = text or (carried[level] if below else "")
+            if label and (not parts or parts[-1] != label):
+                parts.append(label)
+        merged.append(" – ".join(parts) or f"Cột {col + 1}")
     return merged
 
 
-def _task_kind(title: str, columns: list[str]) -> str:
-    if "dự án" in title.lower() or any(column_role(col) == "funding" for col in columns):
+# ---------------------------------------------------------------------------------------------
+# Columns of one table
+
+
+@dataclass
+class _Table:
+    columns: list[str]
+    infos: list[ColumnInfo]
+    kind: str
+    year: int | None
+    number_col: int | None
+    name_col: int
+
+    @property
+    def roles(self) -> dict[str, str]:
+        return {info.header: info.role for info in self.infos if info.role}
+
+
+def _table_year(headers: list[str], report_year: int | None) -> int | None:
+    years = [column_info(h).year for h in headers if column_info(h).role in ("target", "estimate", "capital_plan")]
+    years = [y for y in years if y]
+    return max(years) if years else report_year
+
+
+def _column_values(body: list[GridLine], col: int) -> list[str]:
+    return [line.cells[col].strip() for line in body if col < len(line.cells) and line.cells[col].strip()]
+
+
+def _verdict_share(values: list[str]) -> float:
+    if not values:
+        return 0.0
+    return sum(verdict_class(v) is not None for v in values) / len(values)
+
+
+def _describe_columns(headers: list[str], body: list[GridLine], title: str, report_year: int | None) -> _Table:
+    year = _table_year(headers, report_year)
+    infos = [column_info(h, year) for h in headers]
+    roles = [info.role for info in infos]
+    money = any(r in ("total_investment", "disbursed", "disbursement_rate") for r in roles)
+    for i, info in enumerate(infos):
+        values = _column_values(body, i)
+        long_text = bool(values) and sum(len(v) for v in values) / len(values) > 60
+        role = info.role
+        if role == "target" and money and "capital_plan" not in roles:
+            role = "capital_plan"  # "Kế hoạch năm 2025" of an investment table is the capital plan
+        elif role in ("verdict", "note"):
+            share = _verdict_share(values)
+            role = "verdict" if share >= 0.6 else ("status" if long_text and "status" not in roles else "note")
+        elif role is None and long_text and "status" not in roles:
+            role = "status"
+        if role != info.role:
+            infos[i] = ColumnInfo(info.header, role, info.year, info.as_of, info.unit, info.cumulative)
+            roles[i] = role
+    number_col = next((i for i, r in enumerate(roles) if r == "number"), None)
+    name_col = next((i for i, r in enumerate(roles) if r == "name"), None)
+    if name_col is None:
+        name_col = 1 if number_col == 0 and len(headers) > 1 else 0
+        infos[name_col] = ColumnInfo(infos[name_col].header, "name")
+    kind = _table_kind(roles, title)
+    return _Table(headers, infos, kind, year, number_col, name_col)
+
+
+def _table_kind(roles: list[str | None], title: str) -> str:
+    if any(r in ("total_investment", "disbursed", "disbursement_rate", "capital_plan") for r in roles):
         return "project"
-    return "task"
+    if "unit" in roles or ("estimate" in roles and "status" not in roles):
+        return "indicator"
+    folded = fold(title)
+    return "project" if re.search(r"\b(du an|cong trinh)\b", folded) else "task"
 
 
 # ---------------------------------------------------------------------------------------------
 # Line level
 
 
-def _take_line(
-    drafts: list[_Draft],
-    cells: list[str],
-    line: _Line,
-    indicator_table: bool,
-    page_break: bool,
-    previous_was_data: bool,
-    columns: list[str],
-) -> None:
-    first = cells[0]
-    if indicator_table:
-        drafts.append(_Draft(row="", row_numbers=[], marker=None, cells=cells, lines=[line.number]))
-        return
-    match = ROW_NUMBER_RE.match(first) if first else None
-    if match:
-        numbers = [match.group("num")] + ([match.group("num2")] if match.group("num2") else [])
-        row = " và ".join(numbers)
-        marker = match.group("marker") or match.group("marker2")
-        drafts.append(_Draft(row=row, row_numbers=numbers, marker=marker, cells=cells, lines=[line.number]))
-        return
-    if not drafts:
-        # Text before the first numbered row: keep it as an unnumbered row rather than drop it.
-        drafts.append(_Draft(row=str(len(drafts) + 1), row_numbers=[], marker=None, cells=cells, lines=[line.number]))
-        return
-    previous = drafts[-1]
-    previous.lines.append(line.number)
-    if not first and previous_was_data and not page_break and _fills_only_some(cells):
-        previous.extra.append(cells)
-    else:
-        _merge_continuation(previous, cells)
+@dataclass
+class _Node:
+    """One record being assembled from one or more physical lines."""
+
+    type: str  # letter | roman | arabic | lower | sub | total
+    printed: str
+    numbers: list[str]
+    marker: str | None
+    cells: list[str]
+    lines: list[int]
+    name: str = ""
+    extra: list[list[str]] = field(default_factory=list)
+    parent: _Node | None = None
+    children: list[_Node] = field(default_factory=list)
+    label: str = ""
+    base: str = ""
+    total_of: _Node | None = None
+    kind: str = ""
+
+    @property
+    def is_group_type(self) -> bool:
+        return self.type in ("letter", "roman")
 
 
-def _fills_only_some(cells: list[str]) -> bool:
-    """An unnumbered sub-row of the same row (no page break), e.g. Phụ lục V 2.3."""
-    return not cells[0] and not cells[1]
+def _is_total(text: str) -> bool:
+    folded = re.sub(r"\(.*?\)", " ", fold(text)).replace(":", " ")
+    words = folded.split()
+    if not words:
+        return False
+    phrases = sorted((tuple(fold_tokens(p)) for p in lexicon().phrases("total_rows")["total_rows"]), key=len, reverse=True)
+    for phrase in phrases:
+        if tuple(words[: len(phrase)]) == phrase:
+            rest = words[len(phrase) :]
+            return len(rest) <= 3 and all(re.fullmatch(r"[ivxlc]+|[a-z]|nhom|toan|tinh|thanh|pho|chung|cac|\+|[0-9]+", w) for w in rest)
+    return False
 
 
-def _merge_continuation(draft: _Draft, cells: list[str]) -> None:
+def _marker_of(*groups: str | None) -> str | None:
+    return next((g for g in groups if g), None)
+
+
+def _classify(cells: list[str], table: _Table) -> tuple[str, str, list[str], str | None, str]:
+    """(type, printed label, numbers, marker, name) of a line; type '' when the line has no label."""
+    label_text = cells[table.number_col] if table.number_col is not None else ""
+    name = cells[table.name_col] if table.name_col < len(cells) else ""
+    if label_text and _is_total(label_text) and not name:
+        return "total", label_text, [], None, label_text
+    if name and _is_total(name) and not label_text:
+        return "total", name, [], None, name
+    if label_text:
+        match = _LABEL_CELL_RE.match(label_text)
+        if match:
+            label = match.group("label")
+            marker = _marker_of(match.group("m1"), match.group("m2"), match.group("m3"), match.group("m4"))
+            numbers = [label] + ([match.group("label2")] if match.group("label2") else [])
+            if re.fullmatch(_ARABIC, label):
+                return "arabic", label, numbers, marker, name
+            if re.fullmatch(r"[a-zđ]", label):
+                return "lower", label, [label], marker, name
+            return "upper", label, [label], marker, name
+        if _BULLET_RE.fullmatch(label_text) or label_text in ("-", "+", "•"):
+            return "sub", label_text, [], None, name
+        if fold(label_text).rstrip(":") in lexicon().words("of_which"):
+            return "sub", "", [], None, name
+        name = f"{label_text} {name}".strip()  # an unreadable label is kept as part of the name
+    prefix = _NAME_PREFIX_RE.match(name) if not label_text or table.number_col is None else None
+    if prefix:
+        rest = name[prefix.end() :].strip()
+        if prefix.group("arabic"):
+            return "arabic", prefix.group("arabic"), [prefix.group("arabic")], None, rest
+        if prefix.group("upper"):
+            return "upper", prefix.group("upper"), [prefix.group("upper")], None, rest
+        return "lower", prefix.group("lower"), [prefix.group("lower")], None, rest
+    of_which = re.match(r"^(?:trong đó|bao gồm|gồm|chia ra|cụ thể)\s*:\s*", name, re.IGNORECASE)
+    if of_which:
+        return "sub", "", [], None, name[of_which.end() :].strip()
+    if bullet := _BULLET_RE.match(name):
+        return "sub", name[: bullet.end()].strip(), [], None, name[bullet.end() :].strip()
+    return "", "", [], None, name
+
+
+def _upper_type(label: str, previous: dict[str, str | None]) -> str:
+    """A lone capital letter is a Roman numeral or a letter heading, by what came before it."""
+    if not re.fullmatch(_ROMAN, label) or not label:
+        return "letter"
+    last_letter, last_roman = previous.get("letter"), previous.get("roman")
+    if last_letter and len(label) == 1 and ord(label) == ord(last_letter) + 1:
+        return "letter"
+    if last_roman and _roman_value(label) == _roman_value(last_roman) + 1:
+        return "roman"
+    if len(label) > 1 or label == "I":
+        return "roman"
+    return "letter"
+
+
+def _roman_value(text: str) -> int:
+    total = 0
+    for i, ch in enumerate(text):
+        value = ROMAN_VALUES.get(ch, 0)
+        total += -value if i + 1 < len(text) and ROMAN_VALUES.get(text[i + 1], 0) > value else value
+    return total
+
+
+def _has_values(cells: list[str], table: _Table) -> bool:
+    skip = {table.name_col, table.number_col}
+    return any(cell.strip() for i, cell in enumerate(cells) if i not in skip)
+
+
+def _numeric_values(cells: list[str], table: _Table) -> bool:
+    return any(
+        cells[i].strip() and info.role in NUMERIC_ROLES and not parse_typed_value(cells[i]).text
+        for i, info in enumerate(table.infos)
+        if i < len(cells)
+    )
+
+
+def _merge_continuation(node: _Node, cells: list[str], name_col: int) -> None:
     """Merge a row continued across a page break into the row it continues, cell by cell."""
     for i, cell in enumerate(cells):
         if not cell:
             continue
-        before = draft.cells[i]
+        if i == name_col:
+            node.name = f"{node.name} {cell}".strip()
+        before = node.cells[i]
         if before and cell.lower().startswith("<p>") and not re.search(r"[.;:!?]\s*(</p>)?\s*$", before):
             cell = cell[3:].lstrip()  # a paragraph tag opened only because the page broke
-        draft.cells[i] = f"{before} {cell}".strip() if before else cell
+        node.cells[i] = f"{before} {cell}".strip() if before else cell
+
+
+def _body_lines(header: list[GridLine], body: list[GridLine], width: int, source: str) -> list[GridLine]:
+    """Body lines without repeated headers and column-number lines; the line after a repeat starts a page."""
+    repeats = {tuple(_trim(line.cells)) for line in header}
+    kept: list[GridLine] = []
+    page_break = False
+    for line in body:
+        trimmed = tuple(_trim(line.cells))
+        if trimmed in repeats or is_column_number_line(line.cells):
+            page_break = True
+            continue
+        cells = list(line.cells)
+        if len(cells) > width:
+            if any(cells[width:]):
+                raise ParseError(
+                    source,
+                    line.line,
+                    f"dòng có {len(_trim(cells))} ô, nhiều hơn tiêu đề bảng ({width} ô)",
+                    f"row has more cells ({len(_trim(cells))}) than the table header ({width})",
+                )
+            cells = cells[:width]
+        cells += [""] * (width - len(cells))
+        kept.append(GridLine(line.line, cells, line.page_break or page_break))
+        page_break = False
+    return kept
+
+
+def _build_nodes(lines: list[GridLine], table: _Table) -> tuple[list[_Node], list[_Node]]:
+    """Lines → nodes in a tree (returns every node in order, and the top-level ones)."""
+    nodes: list[_Node] = []
+    stack: list[tuple[int, _Node]] = []
+    group_ranks: dict[str, int] = {}
+    previous_upper: dict[str, str | None] = {"letter": None, "roman": None}
+    sub_counter: Counter[int] = Counter()
+
+    def rank_of(node: _Node) -> int:
+        if node.is_group_type:
+            return group_ranks.setdefault(node.type, len(group_ranks))
+        if node.type == "arabic":
+            return 10 + node.printed.count(".")
+        return 30 if node.type == "lower" else 40
+
+    def place(node: _Node) -> None:
+        rank = rank_of(node)
+        while stack and stack[-1][0] >= rank:
+            stack.pop()
+        node.parent = stack[-1][1] if stack else None
+        if node.parent is not None:
+            node.parent.children.append(node)
+        stack.append((rank, node))
+        nodes.append(node)
+
+    for line in lines:
+        cells = line.cells
+        kind, printed, numbers, marker, name = _classify(cells, table)
+        last = nodes[-1] if nodes else None
+        if kind == "" and (not name or table.number_col is not None):
+            if last is None:
+                if not any(cells):
+                    continue
+                kind = "sub"
+            elif not name and not line.page_break:
+                last.extra.append(cells)
+                last.lines.append(line.line)
+                continue
+            elif line.page_break or not _numeric_values(cells, table):
+                _merge_continuation(last, cells, table.name_col)
+                last.lines.append(line.line)
+                continue
+            else:
+                kind = "sub"
+        elif kind == "" and name:
+            if line.page_break and last is not None and not _has_values(cells, table):
+                _merge_continuation(last, cells, table.name_col)
+                last.lines.append(line.line)
+                continue
+            kind = "sub"
+        if kind == "sub" and not name and not _has_values(cells, table):
+            continue  # a bare "Trong đó:" line
+        if kind == "upper":
+            kind = _upper_type(printed, previous_upper)
+            previous_upper[kind] = printed
+        node = _Node(kind, printed, numbers, marker, list(cells), [line.line], name=name)
+        if kind == "total":
+            _close_total(node, stack)
+            nodes.append(node)
+            continue
+        place(node)
+        if kind == "sub":
+            parent = node.parent
+            sub_counter[id(parent)] += 1
+            node.numbers = [str(sub_counter[id(parent)])]
+    return nodes, [n for n in nodes if n.parent is None and n.type != "total"]
+
+
+def _close_total(node: _Node, stack: list[tuple[int, _Node]]) -> None:
+    """A total row sums the innermost open group ("Cộng", "Tổng số") and closes it; "Tổng cộng" sums the annex."""
+    annex_level = fold(node.printed).startswith("tong cong")
+    groups = [(i, n) for i, (_, n) in enumerate(stack) if n.is_group_type]
+    groups = groups or [(i, n) for i, (_, n) in enumerate(stack) if n.type == "arabic" and n.children]
+    if annex_level or not groups:
+        stack.clear()
+        return
+    index, group = groups[-1]
+    node.total_of = group
+    del stack[index:]
 
 
 # ---------------------------------------------------------------------------------------------
-# Records
+# Labels
 
 
-def _finalise(
+def _base_label(node: _Node) -> str:
+    if node.type == "arabic":
+        return " và ".join(node.numbers)
+    if node.is_group_type:
+        return node.printed
+    parent = node.parent
+    parent_label = parent.base if parent is not None else ""
+    own = node.printed if node.type == "lower" else node.numbers[0]
+    return f"{parent_label}.{own}" if parent_label else own
+
+
+def _enclosing_groups(node: _Node) -> list[_Node]:
+    path = []
+    current = node.parent
+    while current is not None:
+        if current.is_group_type:
+            path.append(current)
+        current = current.parent
+    return list(reversed(path))
+
+
+def _assign_labels(nodes: list[_Node], source: str, annex: str) -> None:
+    items = [n for n in nodes if n.type != "total"]
+    for node in items:
+        node.base = _base_label(node)
+        node.label = node.base
+    if _duplicates(items):
+        for mode in ("inner", "path"):
+            for node in items:
+                groups = _enclosing_groups(node)
+                if node.is_group_type or not groups:
+                    node.label = node.base
+                elif mode == "inner":
+                    node.label = f"{groups[-1].label if groups[-1].label else groups[-1].printed}.{node.base}"
+                else:
+                    node.label = ".".join([g.printed for g in groups] + [node.base])
+            if not _duplicates(items):
+                break
+    dupes = _duplicates(items)
+    if dupes:
+        label, clash = next(iter(dupes.items()))
+        lines = ", ".join(str(n.lines[0]) for n in clash)
+        raise ParseError(
+            source,
+            clash[1].lines[0],
+            f"Phụ lục {annex}: số thứ tự '{label}' lặp lại ở các dòng {lines}",
+            f"annex {annex}: row label '{label}' repeated on lines {lines}",
+        )
+    totals: Counter[str] = Counter()
+    for node in nodes:
+        if node.type != "total":
+            continue
+        label = f"Cộng {node.total_of.label}" if node.total_of is not None else "Tổng cộng"
+        totals[label] += 1
+        node.label = label if totals[label] == 1 else f"{label} ({totals[label]})"
+
+
+def _duplicates(items: list[_Node]) -> dict[str, list[_Node]]:
+    by_label: dict[str, list[_Node]] = {}
+    for node in items:
+        by_label.setdefault(node.label, []).append(node)
+    return {label: group for label, group in by_label.items() if len(group) > 1}
+
+
+# ---------------------------------------------------------------------------------------------
+# Annex level
+
+
+def _parse_legend(block: AnnexBlock) -> tuple[dict[str, str], list[str]]:
+    """Marker → meaning from the lines after the table, and the other note lines."""
+    legend: dict[str, str] = {}
+    notes: list[str] = []
+    for _, text in block.notes:
+        body = re.sub(r"^\s*(?:\*\s*)?Ghi\s*chú\s*[:.]?\s*", "", text, flags=re.IGNORECASE)
+        if not body.strip():
+            continue
+        for piece in re.split(r"(?<=[;.])\s+(?=[-–•+]?\s*\(\s*\*)", body):
+            match = _LEGEND_ITEM_RE.match(piece) or _BARE_LEGEND_ITEM_RE.match(piece)
+            if match:
+                meaning = match.group("meaning").strip().strip("*").strip().rstrip(";.").strip()
+                legend.setdefault(match.group("marker"), meaning)
+            else:
+                notes.append(clean_cell(piece.strip(" -–•")))
+    return legend, notes
+
+
+def _parse_annex(meta: ReportMeta, block: AnnexBlock, source: str) -> tuple[Annex, list[Row]]:
+    legend, notes = _parse_legend(block)
+    report_year = int(meta.date[:4]) if meta.date else None
+    annex = Annex(
+        report=meta.number, report_date=meta.date, issuer=meta.issuer, annex=block.numeral, title=block.title,
+        kind="task", columns=[], unit=block.unit, legend=legend, notes=notes,
+        source_lines=[block.heading_line, (block.grid[-1].line if block.grid else block.heading_line)],
+    )
+    if not block.grid:
+        return annex, []
+    header, body = _split_header(block.grid, source)
+    columns = merge_headers([line.cells for line in header])
+    if len(set(columns)) != len(columns):
+        counts = Counter(columns)
+        columns = [c if counts[c] == 1 else f"{c} ({i + 1})" for i, c in enumerate(columns)]
+    lines = _body_lines(header, body, len(columns), source)
+    table = _describe_columns(columns, lines, block.title, report_year)
+    nodes, _ = _build_nodes(lines, table)
+    _assign_labels(nodes, source, block.numeral)
+    footnotes = {mark: clean_cell(text) for _, mark, text in block.footnotes}
+    rows = _records(meta, block, table, nodes, legend, notes, footnotes)
+    annex = annex.model_copy(
+        update={"kind": table.kind, "columns": columns, "roles": table.roles, "year": table.year, "row_count": len(rows)}
+    )
+    return annex, rows
+
+
+def _node_kind(node: _Node, table: _Table) -> str:
+    if node.type == "total":
+        return "total"
+    if node.is_group_type:
+        return "group"
+    if (
+        table.kind != "indicator"
+        and node.type == "arabic"
+        and node.children
+        and node.marker is None
+        and not _has_values(node.cells, table)
+        and not node.extra
+    ):
+        return "group"
+    return table.kind
+
+
+def _records(
     meta: ReportMeta,
-    numeral: str,
-    title: str,
-    columns: list[str],
-    drafts: list[_Draft],
+    block: AnnexBlock,
+    table: _Table,
+    nodes: list[_Node],
     legend: dict[str, str],
+    notes: list[str],
     footnotes: dict[str, str],
-    kind: str,
 ) -> list[Row]:
-    if kind == "indicator":
-        return _indicator_rows(meta, numeral, title, columns, drafts)
-    return _task_rows(meta, numeral, title, columns, drafts, legend, footnotes, kind)
+    rows: list[Row] = []
+    for node in nodes:
+        node.kind = _node_kind(node, table)
+    for order, node in enumerate(nodes):
+        cells, marks = _clean_cells(table.columns, node.cells)
+        extra = []
+        for sub in node.extra:
+            sub_cells, sub_marks = _clean_cells(table.columns, sub)
+            extra.append({k: v for k, v in sub_cells.items() if v and k != table.columns[table.name_col]})
+            marks.extend(sub_marks)
+        name_column = table.columns[table.name_col]
+        name = clean_cell(node.name if node.type != "total" else node.name or node.printed)
+        name, name_marks = split_footnote_marks(name)
+        marks.extend((name_column, m) for m in name_marks)
+        marker = node.marker
+        if found := _NAME_MARKER_RE.search(name):
+            marker = marker or found.group(1)
+            name = name[: found.start()].strip()
+        cells[name_column] = name
+        if table.number_col is not None:
+            cells.pop(table.columns[table.number_col], None)
+        groups = _enclosing_groups(node)
+        group = groups[-1] if groups else None
+        if node.type == "total" and node.total_of is not None:
+            group = node.total_of if node.total_of.is_group_type or node.total_of.kind == "group" else group
+        item_parent = node.parent
+        while item_parent is not None and item_parent.kind == "group":
+            item_parent = item_parent.parent
+        if node.type == "total":
+            item_parent = None
+        row_group = group
+        if row_group is None and node.parent is not None and node.parent.kind == "group":
+            row_group = node.parent
+        elif node.parent is not None and node.parent.kind == "group" and not node.parent.is_group_type:
+            row_group = node.parent
+        notes_of_row = [f"{m} {footnotes[m]}" for _, m in marks if m in footnotes]
+        row = Row(
+            id=make_row_id(meta.number, block.numeral, node.label),
+            report=meta.number,
+            report_date=meta.date,
+            issuer=meta.issuer,
+            annex=block.numeral,
+            annex_title=block.title,
+            row=node.label,
+            printed=node.printed if node.type not in ("sub", "total") else "",
+            row_numbers=list(node.numbers) if node.type == "arabic" else [node.label],
+            order=order,
+            kind=node.kind,
+            name=name,
+            marker=marker,
+            marker_meaning=legend.get(marker) if marker else None,
+            level=_depth(node),
+            group=row_group.label if row_group is not None else None,
+            group_title=clean_cell(row_group.name) if row_group is not None else None,
+            parent=item_parent.label if item_parent is not None else None,
+            children=[child.label for child in node.children],
+            cells=cells,
+            roles={h: r for h, r in table.roles.items() if h in cells and r != "number"},
+            extra_values=extra,
+            footnotes=notes_of_row,
+            facts={},
+            text="",
+            source_lines=node.lines,
+        )
+        rows.append(row)
+    by_label = {row.row: row for row in rows}
+    for row, node in zip(rows, nodes, strict=True):
+        parent = by_label.get(row.parent) if row.parent else None
+        row.facts = row_facts(row, table.infos, table.kind, legend, notes, parent, block.unit)
+        if node.type == "total":
+            row.facts["total_of"] = node.total_of.label if node.total_of is not None else None
+        row.text = render_row_text(row)
+        row.content_hash = row.compute_hash()
+    return rows
 
 
-def _clean_cells(columns: list[str], raw: list[str], skip_first: bool) -> tuple[dict[str, str], list[tuple[str, str]]]:
+def _depth(node: _Node) -> int:
+    depth, current = 0, node.parent
+    while current is not None:
+        depth, current = depth + 1, current.parent
+    return depth
+
+
+def _clean_cells(columns: list[str], raw: list[str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
     cells: dict[str, str] = {}
     marks: list[tuple[str, str]] = []
     for i, column in enumerate(columns):
-        if skip_first and i == 0:
-            continue
         text, found = split_footnote_marks(clean_cell(raw[i]) if i < len(raw) else "")
         cells[column] = text
         marks.extend((column, mark) for mark in found)
     return cells, marks
 
 
-def _task_rows(
-    meta: ReportMeta,
-    numeral: str,
-    title: str,
-    columns: list[str],
-    drafts: list[_Draft],
-    legend: dict[str, str],
-    footnotes: dict[str, str],
-    kind: str,
-) -> list[Row]:
-    name_column = next((c for c in columns if column_role(c) == "name"), columns[1] if len(columns) > 1 else columns[0])
-    numbers = {number for draft in drafts for number in draft.row_numbers}
-    parent_of = {}
-    for draft in drafts:
-        for number in draft.row_numbers:
-            if "." in number and number.rsplit(".", 1)[0] in numbers:
-                parent_of[draft.row] = number.rsplit(".", 1)[0]
-    children: dict[str, list[str]] = {}
-    for child, parent in parent_of.items():
-        children.setdefault(parent, []).append(child)
-
-    built: list[tuple[_Draft, dict[str, str], list[dict[str, str]], list[str]]] = []
-    group_rows: set[str] = set()
-    for draft in drafts:
-        cells, marks = _clean_cells(columns, draft.cells, skip_first=True)
-        extra = []
-        for sub in draft.extra:
-            sub_cells, sub_marks = _clean_cells(columns, sub, skip_first=True)
-            extra.append({k: v for k, v in sub_cells.items() if v})
-            marks.extend(sub_marks)
-        notes = [f"{mark} {footnotes[mark]}" for _, mark in marks if mark in footnotes]
-        only_name = all(not v for k, v in cells.items() if k != name_column) and not extra
-        if only_name and draft.marker is None and draft.row in children and "." not in draft.row:
-            group_rows.add(draft.row)
-        built.append((draft, cells, extra, notes))
-
-    by_number = {draft.row: cells for draft, cells, _, _ in built}
-    rows = []
-    for order, (draft, cells, extra, notes) in enumerate(built):
-        parent = parent_of.get(draft.row)
-        group = parent if parent in group_rows else None
-        if group is None and parent and parent_of.get(parent) in group_rows:
-            group = parent_of[parent]
-        row_kind = "group" if draft.row in group_rows else kind
-        facts = {} if row_kind == "group" else status_facts(columns, cells, extra)
-        rows.append(
-            _make_row(
-                meta,
-                numeral,
-                title,
-                draft,
-                order=order,
-                kind=row_kind,
-                name=cells.get(name_column, ""),
-                marker_meaning=legend.get(draft.marker) if draft.marker else None,
-                group=group,
-                group_title=by_number.get(group, {}).get(name_column) if group else None,
-                parent=None if parent in group_rows else parent,
-                children=children.get(draft.row, []),
-                cells=cells,
-                extra=extra,
-                footnotes=notes,
-                facts=facts,
-            )
-        )
-    return rows
-
-
-def _indicator_rows(meta: ReportMeta, numeral: str, title: str, columns: list[str], drafts: list[_Draft]) -> list[Row]:
-    rows: list[Row] = []
-    section: tuple[str, str] | None = None
-    indicator: str | None = None
-    sub_count = 0
-    children: dict[str, list[str]] = {}
-    pending: list[tuple[_Draft, str, str, str | None, str]] = []  # draft, row, kind, parent, name
-    for draft in drafts:
-        first = clean_cell(draft.cells[0])
-        has_values = any(cell for cell in draft.cells[1:])
-        if (match := SECTION_RE.match(first)) and not has_values:
-            section = (match.group("letter"), match.group("name").strip())
-            indicator = None
-            pending.append((draft, section[0], "group", None, section[1]))
-            continue
-        if match := INDICATOR_RE.match(first):
-            indicator, sub_count = match.group("num"), 0
-            pending.append((draft, indicator, "indicator", None, match.group("name").strip()))
-            continue
-        name = SUBLINE_PREFIX_RE.sub("", first).strip()
-        if not name and not has_values:
-            continue  # a bare "Trong đó:" label
-        if indicator is None:
-            sub_count += 1
-            pending.append((draft, f"{section[0] if section else 'X'}.{sub_count}", "indicator", None, name))
-            continue
-        sub_count += 1
-        row = f"{indicator}.{sub_count}"
-        children.setdefault(indicator, []).append(row)
-        pending.append((draft, row, "indicator", indicator, name))
-
-    section_titles = {row: name for _, row, kind, _, name in pending if kind == "group"}
-    section_children: dict[str, list[str]] = {}
-    current_section = None
-    for order, (draft, row, kind, parent, name) in enumerate(pending):
-        if kind == "group":
-            current_section = row
-        elif parent is None and current_section:
-            section_children.setdefault(current_section, []).append(row)
-        draft.row, draft.row_numbers = row, [row]
-        cells, marks = _clean_cells(columns, draft.cells, skip_first=False)
-        facts = {} if kind == "group" else indicator_facts(columns, cells, name)
-        rows.append(
-            _make_row(
-                meta,
-                numeral,
-                title,
-                draft,
-                order=order,
-                kind=kind,
-                name=name,
-                marker_meaning=None,
-                group=current_section if kind != "group" else None,
-                group_title=section_titles.get(current_section) if kind != "group" and current_section else None,
-                parent=parent,
-                children=children.get(row, []) if kind != "group" else section_children.get(row, []),
-                cells=cells,
-                extra=[],
-                footnotes=[],
-                facts=facts,
-            )
-        )
-    # Section children are only known once the section is over.
-    for row in rows:
-        if row.kind == "group":
-            row.children = section_children.get(row.row, [])
-            row.content_hash = row.compute_hash()
-    return rows
-
-
-def _make_row(
-    meta: ReportMeta,
-    numeral: str,
-    title: str,
-    draft: _Draft,
-    *,
-    order: int,
-    kind: str,
-    name: str,
-    marker_meaning: str | None,
-    group: str | None,
-    group_title: str | None,
-    parent: str | None,
-    children: list[str],
-    cells: dict[str, str],
-    extra: list[dict[str, str]],
-    footnotes: list[str],
-    facts: dict,
-) -> Row:
-    row = Row(
-        id=make_row_id(meta.number, numeral, draft.row),
-        report=meta.number,
-        report_date=meta.date,
-        issuer=meta.issuer,
-        annex=numeral,
-        annex_title=title,
-        row=draft.row,
-        row_numbers=draft.row_numbers,
-        order=order,
-        kind=kind,
-        name=name,
-        marker=draft.marker,
-        marker_meaning=marker_meaning,
-        group=group,
-        group_title=group_title,
-        parent=parent,
-        children=children,
-        cells=cells,
-        extra_values=extra,
-        footnotes=footnotes,
-        facts=facts,
-        text="",
-        source_lines=draft.lines,
-    )
-    row.text = render_row_text(row, meta)
-    row.content_hash = row.compute_hash()
-    return row
-
-
 def render_row_text(row: Row, meta: ReportMeta | None = None) -> str:
     """A readable one-paragraph rendering of the whole row (used for display and embedding)."""
     date = row.report_date or ""
     head = f"Báo cáo số {row.report}" + (f" ngày {_vn_date(date)}" if date else "")
-    label = {"indicator": "Chỉ tiêu", "group": "Nhóm", "project": "Dự án", "task": "Nhiệm vụ"}[row.kind]
+    label = {"indicator": "Chỉ tiêu", "group": "Nhóm", "project": "Dự án", "task": "Nhiệm vụ", "total": "Dòng tổng"}[row.kind]
     parts = [f"{head}, Phụ lục {row.annex}: {row.annex_title}."]
     if row.group_title:
         parts.append(f"Nhóm {row.group}: {row.group_title}.")

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Literal
-
-from ingestion.facts import compare_to_target
 
 TargetOutcome = Literal["met", "not_met", "exceeded", "undetermined"]
 PreviousOutcome = Literal["up", "down", "unchanged", "undetermined"]
@@ -102,18 +99,10 @@ def direction_vs_previous(estimate: dict | None, previous: dict | None) -> Previ
     return "undetermined"
 
 
-@lru_cache(maxsize=1024)
-def is_lower_better(name: str) -> bool:
-    """The ingestion rule for "lower is better" indicators (e.g. Tỷ lệ hộ nghèo), probed, not copied.
+def indicator_outcome(facts: dict[str, Any]) -> TargetOutcome:
+    """The estimate-vs-target outcome of a row from its typed facts (lower is better when the report says so).
 
-    Example: ``is_lower_better("Tỷ lệ hộ nghèo") is True``; ``is_lower_better("Mức giảm tỷ lệ hộ nghèo") is False``.
+    Example: ``indicator_outcome({"estimate": {"value": 5.86}, "target": {"low": 7.5, "high": 8.0}}) == "not_met"``.
     """
-    return compare_to_target({"value": 0.0}, {"value": 1.0}, name) == "exceeded"
-
-
-def indicator_outcome(facts: dict[str, Any], name: str) -> TargetOutcome:
-    """The estimate-vs-target outcome of an indicator row: the facts' ``computed_vs_target`` when the
-    ingestion computed one, else :func:`outcome_vs_target` (comparators, e.g. ``>75`` vs ``>75`` → met)."""
-    if facts.get("computed_vs_target") in ("met", "not_met", "exceeded"):
-        return facts["computed_vs_target"]
-    return outcome_vs_target(facts.get("estimate"), facts.get("target"), is_lower_better(name))
+    estimate = facts.get("estimate") or facts.get("actual")
+    return outcome_vs_target(estimate, facts.get("target"), bool(facts.get("lower_is_better")))

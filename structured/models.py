@@ -11,88 +11,58 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ingestion.models import RowKind
 from structured.compare import PreviousOutcome, TargetOutcome
 
-RankKey = Literal[
-    "disbursement_rate",
-    "disbursed",
-    "capital_plan",
-    "total_investment",
-    "site_clearance",
-    "estimate",
-    "vs_target_pct",
-    "vs_prev_pct",
-]
+RowKindFilter = Literal["indicator", "task", "project"]
+VerdictClass = Literal["exceeded", "met", "basically_met", "not_met", "in_progress", "late"]
 
 
 class RowFilter(BaseModel):
     """Conditions on rows; every field is optional and all given ones must hold.
 
-    Example: ``RowFilter(annex="III", agency="Sở GTVT")``; ``RowFilter(verdict="Chưa đạt NQ")``.
+    Example: ``RowFilter(annexes=["III"], agency="Sở GTVT")``; ``RowFilter(verdicts=["not_met"], kind="indicator")``.
     """
 
     model_config = ConfigDict(extra="forbid")
 
-    report: str | None = Field(
-        default=None,
-        description="Số hiệu báo cáo / report number, e.g. '320/BC-UBND' or '320'. None: all reports",
-    )
-    annex: str | None = Field(default=None, description="Phụ lục / annex, e.g. 'III' (or 'Phụ lục 3')")
-    kind: RowKind | None = Field(
-        default=None, description="indicator (chỉ tiêu), task (nhiệm vụ), project (dự án), group"
-    )
-    agency: str | None = Field(
-        default=None,
-        description="Cơ quan chủ trì / lead agency, loose: 'Sở GTVT', 'so khcn', 'Ban QLDA' (matches any agency of the cell)",
-    )
-    coordinating_agency: str | None = Field(
-        default=None, description="Cơ quan phối hợp / coordinating agency, loose"
-    )
-    marker: str | None = Field(
-        default=None, description="Ký hiệu trạng thái / status marker, e.g. '*', '***' or '(**)'"
-    )
-    marker_meaning_contains: str | None = Field(
-        default=None, description="Text in the marker's meaning, diacritics optional, e.g. 'thi công'"
-    )
-    verdict: str | None = Field(
-        default=None,
-        description="Ghi chú đánh giá của báo cáo, exact after normalisation: 'Đạt NQ', 'Chưa đạt NQ', 'Cơ bản đạt NQ', 'Vượt NQ'",
-    )
+    report: str | None = Field(default=None, description="Số hiệu báo cáo, e.g. '320/BC-UBND' or '320'. None: every report")
+    annexes: list[str] = Field(default_factory=list, description="Phụ lục, e.g. ['III'] (or 'Phụ lục 3')")
+    kind: RowKindFilter | None = Field(default=None, description="indicator (chỉ tiêu), task (nhiệm vụ), project (dự án)")
+    agency: str | None = Field(default=None, description="Cơ quan chủ trì, loose: 'Sở GTVT', 'so khcn' (any agency of the cell)")
+    coordinating_agency: str | None = Field(default=None, description="Cơ quan phối hợp, loose")
+    marker: str | None = Field(default=None, description="Ký hiệu trạng thái, e.g. '*', '***' or '(**)'")
+    marker_meaning_contains: str | None = Field(default=None, description="Words of the marker's meaning, e.g. 'thi công'")
+    verdicts: list[VerdictClass] = Field(default_factory=list, description="Classes of the report's verdict")
     outcome: Literal["met", "not_met", "exceeded", "undetermined"] | None = Field(
-        default=None,
-        description="Computed estimate-vs-target outcome of indicators (tính toán, not the report's verdict)",
+        default=None, description="Computed estimate-vs-target outcome (tính toán, not the report's verdict)"
     )
-    period: int | str | None = Field(
-        default=None,
-        description="Năm / year in the time columns, e.g. 2025 (a row '2021 - 2025' contains 2025)",
-    )
-    period_field: Literal["any", "prep_time", "impl_time"] = Field(
-        default="any",
-        description="Which time column: prep_time (lập, trình phê duyệt), impl_time (triển khai) or any",
-    )
+    period: int | None = Field(default=None, description="A year the row's time columns cover, e.g. 2025")
     keyword: str | None = Field(default=None, description="Từ khóa in name or status, diacritics optional")
-    group: str | None = Field(
-        default=None, description="Group heading number (e.g. 'A', '2') or words of its title"
-    )
-    parent: str | None = Field(
-        default=None, description="Parent row number (e.g. '1' for 1.1, 1.2) or parent row id"
-    )
-    include_groups: bool = Field(default=False, description="Include group heading rows (default: excluded)")
+    group: str | None = Field(default=None, description="Group heading: its row id, label ('A', '2') or title words")
+    field: str | None = Field(default=None, description="A field of the lexicon ('giáo dục', 'giao thông')")
+    parent: str | None = Field(default=None, description="Parent row id or number (sub-items of that row)")
+    ids: list[str] | None = Field(default=None, description="Only these rows (an earlier answer's set, a topic)")
+    has: str | None = Field(default=None, description="Only rows stating this measure as a number, e.g. 'disbursement_rate'")
+    top_level: bool = Field(default=False, description="Leave out sub-lines of indicators")
+    include_groups: bool = Field(default=False, description="Include group heading and total rows")
+    words: list[str] = Field(default_factory=list, description="Topic words the set was restricted by (for display)")
 
 
 class ValueCell(BaseModel):
-    """One indicator cell as printed plus its parsed value. Example: ``raw="7,5-8,0", low=7.5, high=8.0``."""
+    """One printed value and its parsed form. Example: ``raw="7,5-8,0", low=7.5, high=8.0``."""
 
-    column: str = Field(description="Column header as printed")
-    role: str | None = Field(
-        default=None, description="actual_prev, target, estimate, vs_target_pct, vs_prev_pct"
-    )
-    raw: str = Field(description="Cell exactly as printed")
+    column: str | None = Field(default=None, description="Column header as printed (None: from a status sentence)")
+    role: str | None = Field(default=None, description="actual_prev, target, estimate, lead, status, disbursed, …")
+    raw: str = Field(description="Cell (or the number of a sentence) exactly as printed")
     value: float | None = None
     low: float | None = None
     high: float | None = None
     comparator: str | None = None
+    unit: str | None = None
+    year: int | None = None
+    as_of: str | None = None
+    scope: str | None = Field(default=None, description="'year' or 'cumulative' for disbursements")
+    quote: str | None = Field(default=None, description="The sentence of the status text stating it")
     text: bool = Field(default=False, description="Free text, kept verbatim")
 
 
@@ -106,34 +76,19 @@ class ComputedValue(BaseModel):
     computed: Literal[True] = True
 
 
-class IndicatorResult(BaseModel):
-    """Everything printed for one indicator row (Phụ lục I style)."""
+class RowLookup(BaseModel):
+    """What a row says about one measure (every matching cell or fact), plus its verdict."""
 
     id: str
-    report: str
-    report_date: str | None
-    annex: str
-    row: str
     name: str
-    unit: str | None = Field(description="ĐVT as printed")
-    verdict: str | None = Field(description="The report's own Ghi chú verdict, as printed")
-    year: int | None
-    prev_year: int | None
-    values: list[ValueCell] = Field(description="Every value column, as printed and typed")
-    actual_prev: ValueCell | None = None
-    target: ValueCell | None = None
-    estimate: ValueCell | None = None
-    vs_target_pct: ValueCell | None = None
-    vs_prev_pct: ValueCell | None = None
-    computed_vs_target: TargetOutcome = Field(description="Computed (not printed) estimate-vs-target outcome")
-    lower_is_better: bool
-    cells: dict[str, str] = Field(description="Column header → cell text exactly as printed")
-    group: str | None = None
-    group_title: str | None = None
-    parent_id: str | None = None
-    children_ids: list[str] = Field(default_factory=list)
-    footnotes: list[str] = Field(default_factory=list)
-    source_lines: list[int] = Field(default_factory=list)
+    kind: str
+    measure: str | None
+    values: list[ValueCell] = Field(default_factory=list, description="The printed values answering the measure")
+    passages: list[ValueCell] = Field(default_factory=list, description="Sentences of the status text answering the question's words")
+    period: int | None = None
+    missing: str | None = Field(default=None, description="Why nothing answers: 'measure', 'period'")
+    verdict: str | None = None
+    unit: str | None = None
 
 
 class Comparison(BaseModel):
@@ -143,41 +98,25 @@ class Comparison(BaseModel):
     name: str
     unit: str | None
     against: Literal["target", "previous"]
-    outcome: TargetOutcome | PreviousOutcome = Field(
-        description="Computed: met/not_met/exceeded or up/down/unchanged"
-    )
+    outcome: TargetOutcome | PreviousOutcome = Field(description="Computed: met/not_met/exceeded or up/down/unchanged")
     computed: Literal[True] = True
     lower_is_better: bool
-    improved: bool | None = Field(
-        default=None, description="For 'previous': moved in the better direction (computed)"
-    )
+    lower_is_better_reason: str | None = None
+    improved: bool | None = Field(default=None, description="For 'previous': moved in the better direction (computed)")
     estimate: ValueCell | None
-    reference: ValueCell | None = Field(
-        description="Target (Nghị quyết) or previous year's actual, as printed"
-    )
+    reference: ValueCell | None = Field(description="Target (Nghị quyết/kế hoạch) or previous year's actual, as printed")
     year: int | None = None
     reference_year: int | None = None
-    report_verdict: str | None = Field(
-        default=None, description="The report's Ghi chú verdict as printed ('target')"
-    )
-    report_pct: ValueCell | None = Field(
-        default=None, description="The report's own % column (so NQ / so năm trước)"
-    )
-    computed_pct: ComputedValue | None = Field(
-        default=None, description="estimate / reference × 100 (computed)"
-    )
-    computed_difference: ComputedValue | None = Field(
-        default=None, description="estimate − reference (computed)"
-    )
-    agrees_with_report: bool | None = Field(
-        default=None,
-        description="Whether the computed outcome agrees with the report's verdict (None: not comparable)",
-    )
-    explanation: str = Field(description="One Vietnamese sentence quoting the printed values")
+    report_verdict: str | None = Field(default=None, description="The report's own verdict, as printed")
+    report_verdict_class: str | None = None
+    report_pct: ValueCell | None = Field(default=None, description="The report's own % column (so NQ / so năm trước)")
+    computed_pct: ComputedValue | None = Field(default=None, description="estimate / reference × 100 (computed)")
+    computed_difference: ComputedValue | None = Field(default=None, description="estimate − reference (computed)")
+    agrees_with_report: bool | None = Field(default=None, description="Computed outcome agrees with the report's verdict")
 
 
 class CountResult(BaseModel):
-    """Example: ``CountResult(count=12, ids=[...], filter=RowFilter(annex="III", marker="*"))``."""
+    """Example: ``CountResult(count=12, ids=[...], filter=RowFilter(annexes=["III"], marker="*"))``."""
 
     count: int
     ids: list[str]
@@ -193,19 +132,27 @@ class RankedRow(BaseModel):
     annex: str
     row: str
     name: str
-    by: RankKey
+    by: str
     raw: str = Field(description="The number exactly as printed")
     value: float = Field(description="The printed number parsed, in `unit`")
     unit: str | None
     sort_value: float = Field(description="Value used for ordering (money in tỷ đồng)")
-    sort_unit: str | None
-    converted: bool = Field(
-        default=False, description="True when sort_value was computed by a unit conversion"
-    )
     quote: str | None = Field(default=None, description="Sentence of the status text stating it")
-    column: str | None = Field(default=None, description="Column header, for indicator values")
+    column: str | None = Field(default=None, description="Column header, for column values")
     as_of: str | None = None
-    scope: str | None = Field(default=None, description="'year' or 'cumulative' for disbursements")
+    scope: str | None = None
+
+
+class TotalResult(BaseModel):
+    """A total of a measure over a set: the report's printed total row when it sums exactly that set,
+    else the sum computed over the rows stating it (marked computed, with the rows listed)."""
+
+    measure: str
+    printed: ValueCell | None = Field(default=None, description="The printed total cell")
+    total_row: str | None = Field(default=None, description="Id of the printed total row used")
+    computed: ComputedValue | None = None
+    ids: list[str] = Field(default_factory=list, description="Rows summed (computed) or covered (printed)")
+    missing: list[str] = Field(default_factory=list, description="Rows of the set not stating the measure")
 
 
 class MarkerExplanation(BaseModel):
@@ -228,7 +175,7 @@ class RowSummary(BaseModel):
     report: str
     annex: str
     row: str
-    kind: RowKind
+    kind: str
     name: str
     marker: str | None = None
     marker_meaning: str | None = None

@@ -1,11 +1,12 @@
 """Fixed, typed table tools over :class:`structured.tables.CorpusTables` (no code is generated or run).
 
-Each tool returns pydantic results carrying the row ids and the strings exactly as printed; values
-the tool computed are marked computed. Example::
+The one implementation of every table operation: lookup of a measure, comparison with the target or
+the previous year, filter, count, rank, total, marker legend. Each returns pydantic results carrying the
+row ids and the strings exactly as printed; values the tool computed are marked computed. Example::
 
     tables = CorpusTables.from_jsonl(Path("data/processed/rows.jsonl"))
-    compare_indicator(tables, "320/BC-UBND:I:4", "target").outcome == "not_met"
-    rank_rows(tables, RowFilter(annex="III"), "disbursement_rate", "asc", 1)[0].id == "320/BC-UBND:III:20"
+    compare_row(tables, "320/BC-UBND:I:4", "target").outcome == "not_met"
+    rank_rows(tables, RowFilter(annexes=["III"]), "disbursement_rate", "asc", 1)[0].id == "320/BC-UBND:III:20"
 """
 
 from __future__ import annotations
@@ -16,74 +17,37 @@ import numpy as np
 from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, ConfigDict, Field
 
+from ingestion.columns import MONEY_ROLES
+from ingestion.facts import verdict_class
 from ingestion.models import Row
 from ingestion.numbers import format_vn_number
-from structured.agency import is_collective, known_agencies, match_keys, query_keys
-from structured.compare import (
-    direction_vs_previous,
-    indicator_outcome,
-    interval_of,
-    is_lower_better,
-)
+from ingestion.tables import fact_number, money_in_ty, role_texts
+from structured.agency import agencies_in, is_collective, match_keys, query_keys
+from structured.compare import direction_vs_previous, interval_of, outcome_vs_target
+from structured.lexicon import fold, lexicon
 from structured.models import (
     Comparison,
     ComputedValue,
     CountResult,
-    IndicatorResult,
     MarkerExplanation,
     RankedRow,
-    RankKey,
     RowFilter,
+    RowLookup,
     RowSummary,
+    TotalResult,
     ValueCell,
 )
-from structured.tables import (
-    INDICATOR_ROLES,
-    MONEY_TO_TY,
-    CorpusTables,
-    fold,
-    normalize_annex,
-    normalize_marker,
-    normalize_number,
-    role_of,
-    verdict_key,
-    years_in,
-)
+from structured.tables import CorpusTables, normalize_annex, normalize_marker, normalize_number
 
 __all__ = [
-    "Comparison",
-    "CountResult",
-    "IndicatorResult",
-    "MarkerExplanation",
-    "RankedRow",
-    "RowFilter",
-    "RowSummary",
-    "ValueCell",
-    "as_langchain_tools",
-    "compare_indicator",
-    "count_rows",
-    "explain_marker",
-    "filter_ids",
-    "filter_rows",
-    "find_by_number",
-    "get_row",
-    "lookup_indicator",
-    "rank_rows",
-    "resolve_row_id",
-    "summarize_row",
-]
+    "Comparison", "CountResult", "MarkerExplanation", "RankedRow", "RowFilter", "RowLookup", "RowSummary",
+    "TotalResult", "ValueCell", "as_langchain_tools", "compare_row", "count_rows", "explain_marker", "filter_ids",
+    "filter_rows", "find_by_number", "get_row", "lookup_row", "measure_roles", "rank_rows", "resolve_row_id",
+    "summarize_row", "total_of",
+]  # fmt: skip
 
-_OUTCOME_VI = {
-    "met": "đạt",
-    "not_met": "chưa đạt",
-    "exceeded": "vượt",
-    "undetermined": "không xác định được",
-    "up": "tăng",
-    "down": "giảm",
-    "unchanged": "không đổi",
-}
-# Report verdict key → the computed outcomes it agrees with ("Cơ bản đạt" is not decidable).
-_VERDICT_OUTCOMES = {"dat": {"met", "exceeded"}, "vuot": {"exceeded"}, "chua dat": {"not_met"}}
+_VERDICT_AGREES = {"met": {"met", "exceeded"}, "exceeded": {"exceeded", "met"}, "not_met": {"not_met"}}
+NUMERIC_MEASURES = tuple(lexicon().section("numeric_measures"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -91,10 +55,7 @@ _VERDICT_OUTCOMES = {"dat": {"met", "exceeded"}, "vuot": {"exceeded"}, "chua dat
 
 
 def get_row(tables: CorpusTables, row_id: str) -> Row | None:
-    """The row with this id, or one a loose reference names (``"III:20"``, ``"320:III:9"``).
-
-    Example: ``get_row(tables, "320/BC-UBND:III:20").name == "Thư viện Thành phố"``.
-    """
+    """The row with this id, or one a loose reference names (``"III:20"``, ``"320:III:9"``)."""
     found = resolve_row_id(tables, row_id)
     return tables.rows[found] if found else None
 
@@ -114,10 +75,7 @@ def resolve_row_id(tables: CorpusTables, ref: str) -> str | None:
 
 def find_by_number(tables: CorpusTables, report: str | None, annex: str, number: str) -> Row | None:
     """The row printed with this number in an annex; ``"9"`` finds the combined row ``"4 và 9"``.
-
-    ``report=None`` searches the newest report first. Example:
-    ``find_by_number(tables, "320/BC-UBND", "III", "9").id == "320/BC-UBND:III:4 và 9"``.
-    """
+    ``report=None`` searches the newest report first."""
     annex_key, number_key = normalize_annex(annex), normalize_number(number)
     for report_number in _reports_newest_first(tables, report):
         if row_id := tables.number_index.get((report_number, annex_key, number_key)):
@@ -126,18 +84,10 @@ def find_by_number(tables: CorpusTables, report: str | None, annex: str, number:
 
 
 def summarize_row(tables: CorpusTables, row: Row) -> RowSummary:
-    """Compact view of a row. Example: ``summarize_row(t, row).lead == "Sở Giao thông vận tải"``."""
+    lead = role_texts(row, "lead")
     return RowSummary(
-        id=row.id,
-        report=row.report,
-        annex=row.annex,
-        row=row.row,
-        kind=row.kind,
-        name=row.name,
-        marker=row.marker,
-        marker_meaning=row.marker_meaning,
-        lead=tables.column("lead")[tables.position[row.id]] or None,
-        verdict=row.facts.get("verdict"),
+        id=row.id, report=row.report, annex=row.annex, row=row.row, kind=row.kind, name=row.name, marker=row.marker,
+        marker_meaning=row.marker_meaning, lead=lead[0] if lead else None, verdict=row.facts.get("verdict"),
         group_title=row.group_title,
     )
 
@@ -148,63 +98,159 @@ def _reports_newest_first(tables: CorpusTables, report: str | None) -> list[str]
 
 
 # ---------------------------------------------------------------------------------------------
-# Indicators
+# Values of one row
 
 
-def _value_cell(typed: dict[str, Any] | None) -> ValueCell | None:
-    if not typed or not typed.get("raw"):
-        return None
-    column = typed.get("column", "")
+def measure_roles(measure: str | None) -> list[str]:
+    """The column roles / facts answering a measure, in order of preference (lexicon ``measure_roles``)."""
+    if measure is None:
+        return []
+    return list(lexicon().section("measure_roles").get(measure, [measure]))
+
+
+def _value_cell(fact: dict[str, Any], role: str) -> ValueCell:
     return ValueCell(
-        column=column,
-        role=role_of(column) if column else None,
-        **{k: typed.get(k) for k in ("raw", "value", "low", "high", "comparator")},
-        text=bool(typed.get("text")),
+        column=fact.get("column"), role=role, raw=str(fact.get("raw", "")),
+        **{k: fact.get(k) for k in ("value", "low", "high", "comparator", "unit", "year", "as_of", "scope", "quote")},
+        text=bool(fact.get("text")),
     )
 
 
-def _indicator_row(tables: CorpusTables, row_id: str) -> Row:
+def _role_values(row: Row, role: str) -> list[ValueCell]:
+    facts = row.facts
+    if isinstance(facts.get(role), dict):
+        return [_value_cell(facts[role], role)]
+    if role == "marker":
+        return [ValueCell(column="Ký hiệu", role="marker", raw=f"({row.marker}) {row.marker_meaning or ''}".strip(), text=True)] if row.marker else []
+    if role == "documents":
+        return [ValueCell(role="documents", raw=doc, text=True) for doc in facts.get("documents", [])]
+    if role == "verdict" and facts.get("verdict"):
+        column = next((h for h, r in row.roles.items() if r == "verdict"), None)
+        return [ValueCell(column=column, role="verdict", raw=facts["verdict"], text=True)]
+    if role == "unit" and facts.get("unit"):
+        return [ValueCell(column="ĐVT", role="unit", raw=facts["unit"], text=True)]
+    cells = [ValueCell(column=h, role=role, raw=v, text=True) for h, v in row.cells.items() if row.roles.get(h) == role and v]
+    cells += [ValueCell(column=h, role=role, raw=v, text=True) for sub in row.extra_values for h, v in sub.items()
+              if row.roles.get(h) == role and v]
+    return cells
+
+
+TIME_ROLES = ("prep_time", "impl_time", "deadline")
+_PASSAGE_MEASURES = ("status", "note", "verdict", "estimate", "actual", "documents", None)
+
+
+def lookup_row(
+    tables: CorpusTables, row_id: str, measure: str | None = None, period: int | None = None, words: list[str] | None = None
+) -> RowLookup:
+    """What a row states for a measure (``None``: its main values). ``period`` picks the column of that
+    year ("năm 2023" → the previous year's actual); a year no column of the row covers is ``missing``.
+    ``words`` (the question's words its name does not hold) pick the sentences of the status text to
+    quote; a fact the row has no cell for is then looked for in those sentences.
+
+    Example: ``lookup_row(t, "320/BC-UBND:I:4", "estimate").values[0].raw == "31.500,00"``.
+    """
     row = get_row(tables, row_id)
     if row is None:
         raise KeyError(f"no row {row_id!r}")
-    if row.kind != "indicator":
-        raise ValueError(f"{row.id} is a {row.kind} row, not an indicator")
-    return row
-
-
-def lookup_indicator(tables: CorpusTables, row_id: str) -> IndicatorResult:
-    """Every printed value of an indicator row, typed, with its verdict and children.
-
-    Raises ``KeyError`` for an unknown id and ``ValueError`` for a non-indicator row. Example:
-    ``lookup_indicator(tables, "320/BC-UBND:I:4").estimate.raw == "31.500,00"``.
-    """
-    row = _indicator_row(tables, row_id)
     facts = row.facts
-    cells = [c for c in (_value_cell(v) for v in facts.get("values", {}).values()) if c]
-    order = {role: i for i, role in enumerate(INDICATOR_ROLES)}
-    cells.sort(key=lambda c: (order.get(c.role or "", len(order)), c.column))
-    return IndicatorResult(
-        id=row.id,
-        report=row.report,
-        report_date=row.report_date,
-        annex=row.annex,
-        row=row.row,
-        name=row.name,
-        unit=facts.get("unit"),
-        verdict=facts.get("verdict"),
-        year=facts.get("year"),
-        prev_year=facts.get("prev_year"),
-        values=cells,
-        **{role: _value_cell(facts.get(role)) for role in INDICATOR_ROLES},
-        computed_vs_target=indicator_outcome(facts, row.name),
-        lower_is_better=is_lower_better(row.name),
-        cells=row.cells,
-        group=row.group,
-        group_title=row.group_title,
-        parent_id=tables.parent_id(row),
-        children_ids=tables.child_ids(row),
-        footnotes=row.footnotes,
-        source_lines=row.source_lines,
+    roles = measure_roles(measure) if measure else _main_roles(row)
+    values: list[ValueCell] = []
+    if measure in TIME_ROLES + ("time",):
+        roles = [measure] + [r for r in TIME_ROLES if r != measure] if measure != "time" else list(TIME_ROLES)
+        values = [v for role in roles for v in _role_values(row, role)]
+    for role in roles if not values else ():
+        values = _role_values(row, role)
+        if values:
+            break
+    passages = _passages(row, measure, words or [], bool(values)) if row.kind in ("task", "project") else []
+    if not values and passages and measure not in _PASSAGE_MEASURES:
+        values, passages = passages, []
+    missing = None if values or passages else "measure"
+    if period is not None and row.kind == "indicator" and (measure is None or measure in ("estimate", "actual", "actual_prev", "target")):
+        by_year = [
+            _value_cell(facts[r], r) for r in ("estimate", "actual", "target", "actual_prev")
+            if isinstance(facts.get(r), dict) and facts[r].get("year") == period
+            and (measure in (None, "estimate", "actual", "actual_prev") or r == measure)
+        ]
+        if measure in (None, "estimate", "actual", "actual_prev"):
+            by_year = [v for v in by_year if v.role != "target"] or by_year
+        values, missing = (by_year, None) if by_year else ([], "period")
+    elif period is not None and values and all(v.year is not None and v.year != period for v in values):
+        values, missing = [], "period"
+    return RowLookup(id=row.id, name=row.name, kind=row.kind, measure=measure, values=values, passages=passages,
+                     period=period, missing=missing, verdict=facts.get("verdict"), unit=facts.get("unit"))
+
+
+def _passages(row: Row, measure: str | None, words: list[str], have_values: bool) -> list[ValueCell]:
+    """Sentences of the row's status (and note) texts that answer the question's own words; for a fact
+    the row states no cell for, the sentences that speak of it ("giải phóng mặt bằng … 5,7ha")."""
+    from retrieval.passages import best_sentences
+
+    column = next((h for h, r in row.roles.items() if r == "status"), None) or next(
+        (h for h, r in row.roles.items() if r == "note"), None)
+    texts = role_texts(row, "status") + role_texts(row, "note")
+    if not texts:
+        return []
+    measure_words = [w for phrase in lexicon().phrases("measures").get(measure or "", []) for w in fold(phrase).split()]
+    numeric = measure in NUMERIC_MEASURES
+    if numeric and not have_values:
+        found = best_sentences(texts, [*measure_words, *words], need_number=True, k=1)
+    elif measure in TIME_ROLES + ("time",) and words:
+        found = best_sentences(texts, words, need_date=True, k=2)
+    elif words and (measure in _PASSAGE_MEASURES or not have_values):
+        found = best_sentences(texts, words, need_number=measure == "estimate", k=2)
+    else:
+        found = []
+    return [ValueCell(column=column, role="status", raw=sentence, quote=sentence, text=True) for sentence in found]
+
+
+def _main_roles(row: Row) -> list[str]:
+    if row.kind == "indicator":
+        return ["estimate", "actual"]
+    if row.kind == "total":
+        return [r for r in ("total_investment", "capital_plan", "disbursed", "disbursement_rate", "funding") if r in row.facts or r in row.roles.values()]
+    return ["status", "note", "verdict"]
+
+
+def compare_row(tables: CorpusTables, row_id: str, against: Literal["target", "previous"] = "target") -> Comparison:
+    """Estimate (or actual) vs the target ('target': met/not_met/exceeded) or vs last year ('previous':
+    up/down), computed from typed values (ranges, thresholds, lower-is-better from the report's own words),
+    next to the report's verdict and % column.
+
+    Example: ``compare_row(tables, "320/BC-UBND:I:1", "target").outcome == "not_met"`` (5,86 vs 7,5-8,0).
+    """
+    row = get_row(tables, row_id)
+    if row is None:
+        raise KeyError(f"no row {row_id!r}")
+    facts = row.facts
+    lower = bool(facts.get("lower_is_better"))
+    estimate_fact = facts.get("estimate") or facts.get("actual")
+    estimate = _value_cell(estimate_fact, estimate_fact.get("role", "estimate")) if isinstance(estimate_fact, dict) else None
+    improved = agrees = None
+    verdict = facts.get("verdict")
+    if against == "target":
+        reference_fact, pct_fact = facts.get("target"), facts.get("vs_target_pct")
+        outcome: str = outcome_vs_target(estimate_fact, reference_fact, lower)
+        allowed = _VERDICT_AGREES.get(facts.get("verdict_class") or "")
+        if allowed is not None and outcome != "undetermined":
+            agrees = outcome in allowed
+        reference_year = facts.get("year")
+    else:
+        reference_fact, pct_fact = facts.get("actual_prev"), facts.get("vs_prev_pct")
+        outcome = direction_vs_previous(estimate_fact, reference_fact)
+        if outcome in ("up", "down"):
+            improved = (outcome == "down") if lower else (outcome == "up")
+        reference_year = facts.get("prev_year")
+        verdict = None
+    reference = _value_cell(reference_fact, "target" if against == "target" else "actual_prev") if isinstance(reference_fact, dict) else None
+    report_pct = _value_cell(pct_fact, "vs_target_pct" if against == "target" else "vs_prev_pct") if isinstance(pct_fact, dict) else None
+    computed_pct, difference = _computed(estimate, reference, facts.get("unit"))
+    return Comparison(
+        id=row.id, name=row.name, unit=facts.get("unit"), against=against, outcome=outcome, lower_is_better=lower,
+        lower_is_better_reason=facts.get("lower_is_better_reason") if lower else None, improved=improved,
+        estimate=estimate, reference=reference, year=facts.get("year"), reference_year=reference_year,
+        report_verdict=verdict, report_verdict_class=facts.get("verdict_class") if verdict else None,
+        report_pct=report_pct, computed_pct=computed_pct, computed_difference=difference, agrees_with_report=agrees,
     )
 
 
@@ -212,149 +258,98 @@ def _decimals(raw: str) -> int:
     return len(raw.rsplit(",", 1)[1]) if "," in raw else 0
 
 
-def _computed(
-    estimate: ValueCell | None, reference: ValueCell | None, unit: str | None
-) -> tuple[ComputedValue | None, ComputedValue | None]:
-    """(estimate / reference × 100, estimate − reference) when both are single printed numbers.
-
-    For indicators already in % (growth rates, shares) only the difference, in percentage points.
-    """
-    e, r = interval_of(estimate and estimate.model_dump()), interval_of(reference and reference.model_dump())
+def _computed(estimate: ValueCell | None, reference: ValueCell | None, unit: str | None) -> tuple[ComputedValue | None, ComputedValue | None]:
+    """(estimate / reference × 100, estimate − reference) when both are single printed numbers;
+    for values already in % only the difference, in percentage points."""
+    e = interval_of(estimate.model_dump() if estimate else None)
+    r = interval_of(reference.model_dump() if reference else None)
     if not (estimate and reference and e and r and e.is_point and r.is_point):
         return None, None
     percent_unit = (unit or "").strip() == "%"
     pct = None
     if r.low and not percent_unit:
         value = e.low / r.low * 100
-        pct = ComputedValue(
-            value=value,
-            text=format_vn_number(value, 2),
-            unit="%",
-            formula=f"{estimate.raw} / {reference.raw} × 100",
-        )
+        pct = ComputedValue(value=value, text=format_vn_number(value, 2), unit="%", formula=f"{estimate.raw} / {reference.raw} × 100")
     diff = e.low - r.low
     places = max(_decimals(estimate.raw), _decimals(reference.raw))
-    difference = ComputedValue(
-        value=diff,
-        text=format_vn_number(diff, places),
-        unit="điểm phần trăm" if percent_unit else unit,
-        formula=f"{estimate.raw} − {reference.raw}",
-    )
+    difference = ComputedValue(value=diff, text=format_vn_number(diff, places), unit="điểm phần trăm" if percent_unit else unit,
+                               formula=f"{estimate.raw} − {reference.raw}")
     return pct, difference
 
 
-def compare_indicator(
-    tables: CorpusTables, row_id: str, against: Literal["target", "previous"] = "target"
-) -> Comparison:
-    """Estimate vs the Nghị quyết target (met/not_met/exceeded) or vs last year (up/down), computed
-    from typed values (ranges, comparators, lower-is-better), next to the report's own verdict and % column.
-
-    Example: ``compare_indicator(tables, "320/BC-UBND:I:1", "target").outcome == "not_met"`` (5,86 vs 7,5-8,0).
-    """
-    row = _indicator_row(tables, row_id)
-    facts, lower = row.facts, is_lower_better(row.name)
-    estimate = _value_cell(facts.get("estimate"))
-    improved: bool | None = None
-    agrees: bool | None = None
-    if against == "target":
-        reference, report_pct = _value_cell(facts.get("target")), _value_cell(facts.get("vs_target_pct"))
-        outcome: str = indicator_outcome(facts, row.name)
-        verdict = facts.get("verdict")
-        allowed = _VERDICT_OUTCOMES.get(verdict_key(verdict)) if verdict else None
-        if allowed is not None and outcome != "undetermined":
-            agrees = outcome in allowed
-        reference_year = facts.get("year")
-    else:
-        reference, report_pct = _value_cell(facts.get("actual_prev")), _value_cell(facts.get("vs_prev_pct"))
-        outcome = direction_vs_previous(facts.get("estimate"), facts.get("actual_prev"))
-        verdict = None
-        if outcome in ("up", "down"):
-            improved = (outcome == "down") if lower else (outcome == "up")
-        reference_year = facts.get("prev_year")
-    computed_pct, difference = _computed(estimate, reference, facts.get("unit"))
-    return Comparison(
-        id=row.id,
-        name=row.name,
-        unit=facts.get("unit"),
-        against=against,
-        outcome=outcome,
-        lower_is_better=lower,
-        improved=improved,
-        estimate=estimate,
-        reference=reference,
-        year=facts.get("year"),
-        reference_year=reference_year,
-        report_verdict=verdict,
-        report_pct=report_pct,
-        computed_pct=computed_pct,
-        computed_difference=difference,
-        agrees_with_report=agrees,
-        explanation=_explain(row.name, estimate, reference, outcome, lower, verdict, report_pct),
-    )
-
-
-def _explain(
-    name: str,
-    estimate: ValueCell | None,
-    reference: ValueCell | None,
-    outcome: str,
-    lower: bool,
-    verdict: str | None,
-    report_pct: ValueCell | None,
-) -> str:
-    if estimate is None or reference is None:
-        missing = "ước thực hiện" if estimate is None else "giá trị so sánh"
-        text = f"{name}: không có {missing} để so sánh (tính toán)"
-    else:
-        text = (
-            f"{name}: {estimate.column} {estimate.raw} so với {reference.column} {reference.raw}"
-            f" → {_OUTCOME_VI[outcome]} (tính toán{', chỉ tiêu càng thấp càng tốt' if lower else ''})"
-        )
-    if report_pct:
-        text += f"; báo cáo ghi {report_pct.column}: {report_pct.raw}"
-    if verdict:
-        text += f"; Ghi chú của báo cáo: {verdict}"
-    return text + "."
-
-
 # ---------------------------------------------------------------------------------------------
-# Filtering, counting, ranking
+# Sets: filter, count, rank, total
+
+
+def _field_words(name: str) -> list[str]:
+    return [fold(p) for p in lexicon().phrases("fields").get(name, [])]
 
 
 def _mask(tables: CorpusTables, flt: RowFilter) -> np.ndarray:
-    """Boolean mask over ``tables.frame`` rows for the column conditions of ``flt``."""
+    """Boolean mask over the rows for the column conditions of ``flt``."""
     col = tables.column
-    mask = np.ones(len(tables.frame), dtype=bool)
+    n = len(tables.rows)
+    mask = np.ones(n, dtype=bool)
     if flt.report:
         mask &= np.isin(col("report"), tables.resolve_report(flt.report))
-    if flt.annex:
-        mask &= col("annex") == normalize_annex(flt.annex)
+    if flt.annexes:
+        mask &= np.isin(col("annex"), [normalize_annex(a) for a in flt.annexes])
     if flt.kind:
         mask &= col("kind") == flt.kind
     elif not flt.include_groups:
-        mask &= col("kind") != "group"
+        mask &= ~np.isin(col("kind"), ["group", "total"])
     if flt.marker:
         mask &= col("marker") == normalize_marker(flt.marker)
     if flt.marker_meaning_contains:
-        mask &= _contains(col("marker_meaning_folded"), fold(flt.marker_meaning_contains))
-    if flt.verdict:
-        mask &= col("verdict_key") == verdict_key(flt.verdict)
+        needle = fold(flt.marker_meaning_contains)
+        mask &= np.fromiter((needle in fold(m) for m in col("marker_meaning")), dtype=bool, count=n)
+    if flt.verdicts:
+        mask &= np.isin(col("verdict_class"), list(flt.verdicts))
     if flt.outcome:
-        mask &= col("outcome_vs_target") == flt.outcome
+        mask &= col("computed_vs_target") == flt.outcome
     if flt.keyword:
-        mask &= _contains(col("search_text"), fold(flt.keyword))
+        needle = fold(flt.keyword)
+        mask &= np.fromiter((needle in (t or "") for t in col("name_folded")), dtype=bool, count=n)
     if flt.group:
-        group = flt.group.strip()
-        by_number = col("group") == normalize_number(group)
-        by_title = _contains(col("group_title_folded"), fold(group)) if len(group) > 3 else False
-        mask &= by_number | by_title
+        mask &= _group_mask(tables, flt.group)
+    if flt.field:
+        words = _field_words(flt.field)
+        mask &= np.fromiter((any(f" {w} " in f" {t} " for w in words) for t in col("name_folded")), dtype=bool, count=n)
     if flt.parent:
         mask &= _parent_mask(tables, flt.parent)
+    if flt.ids is not None:
+        mask &= np.isin(col("id"), flt.ids)
+    if flt.has:
+        values = col(flt.has)
+        mask &= np.array([v is not None and not (isinstance(v, float) and np.isnan(v)) for v in values], dtype=bool)
+    if flt.top_level:
+        kinds, parents = col("kind"), col("parent")
+        mask &= np.array([not (k == "indicator" and p) for k, p in zip(kinds, parents, strict=True)], dtype=bool)
     return mask
 
 
-def _contains(folded: np.ndarray, needle: str) -> np.ndarray:
-    return np.fromiter((needle in text for text in folded), dtype=bool, count=len(folded))
+def _group_mask(tables: CorpusTables, group: str) -> np.ndarray:
+    col = tables.column
+    if group in tables.rows:
+        head = tables.rows[group]
+        return (col("report") == head.report) & (col("annex") == head.annex) & _descends(tables, head)
+    by_label = col("group") == normalize_number(group)
+    folded = fold(group)
+    by_title = np.fromiter((folded in fold(t) for t in col("group_title")), dtype=bool, count=len(tables.rows)) if len(group) > 3 else False
+    return by_label | by_title
+
+
+def _descends(tables: CorpusTables, head: Row) -> np.ndarray:
+    """Rows under a group heading (its items, their sub-items), by walking the children."""
+    inside: set[str] = set()
+    frontier = [head]
+    while frontier:
+        current = frontier.pop()
+        for child_id in tables.child_ids(current):
+            if child_id not in inside:
+                inside.add(child_id)
+                frontier.append(tables.rows[child_id])
+    return np.isin(tables.column("id"), list(inside))
 
 
 def _parent_mask(tables: CorpusTables, parent: str) -> np.ndarray:
@@ -364,109 +359,129 @@ def _parent_mask(tables: CorpusTables, parent: str) -> np.ndarray:
     return col("parent") == normalize_number(parent)
 
 
-def _period(flt: RowFilter) -> frozenset[int]:
-    if isinstance(flt.period, int):
-        return frozenset({flt.period})
-    return years_in(str(flt.period))
-
-
 def filter_ids(tables: CorpusTables, flt: RowFilter) -> list[str]:
     """Ids of the rows matching ``flt``, in report/annex/row order."""
     positions = np.flatnonzero(_mask(tables, flt))
-    for query, role, keys_by_id in (
-        (flt.agency, "lead", tables.lead_keys),
-        (flt.coordinating_agency, "coordinating", tables.coordinating_keys),
-    ):
+    ids_ = tables.column("id")
+    for query, role in ((flt.agency, "lead"), (flt.coordinating_agency, "coordinating")):
+        if query and query.endswith("*"):  # a class of agencies: "Bộ*" matches every ministry
+            prefix = fold(query[:-1])
+            positions = [p for p in positions
+                         if any(fold(name).startswith(prefix) for t in role_texts(tables.rows[ids_[p]], role) for name in agencies_in(t))]
+            continue
         if query:
-            keys, cells, ids_ = query_keys(query), tables.column(role), tables.column("id")
-            whole = is_collective(query)
-            positions = [p for p in positions if match_keys(keys, keys_by_id[ids_[p]], cells[p], whole)]
-    ids = [tables.column("id")[p] for p in positions]
+            keys, whole = query_keys(query), is_collective(query)
+            positions = [
+                p for p in positions
+                if any(match_keys(keys, _keys(t), t, whole) for t in role_texts(tables.rows[ids_[p]], role))
+            ]
+    ids = [ids_[p] for p in positions]
     if flt.period is not None:
-        wanted = _period(flt)
-        fields = ("prep_time", "impl_time") if flt.period_field == "any" else (flt.period_field,)
-        ids = [i for i in ids if any(wanted & tables.period_years[i][f] for f in fields)]
+        ids = [i for i in ids if flt.period in tables.period_years[i]]
     return ids
 
 
-def filter_rows(tables: CorpusTables, flt: RowFilter) -> list[Row]:
-    """Rows matching every given condition (group headings excluded unless ``include_groups``).
+def _keys(text: str) -> tuple[str, ...]:
+    from structured.agency import agency_keys
 
-    Example: ``[r.row for r in filter_rows(tables, RowFilter(annex="III", agency="Sở GTVT"))]
+    return agency_keys(text)
+
+
+def filter_rows(tables: CorpusTables, flt: RowFilter) -> list[Row]:
+    """Rows matching every given condition (group headings and totals excluded unless ``include_groups``).
+
+    Example: ``[r.row for r in filter_rows(tables, RowFilter(annexes=["III"], agency="Sở GTVT"))]
     == ["3", "4 và 9", "5", "10", "11"]``.
     """
     return [tables.rows[i] for i in filter_ids(tables, flt)]
 
 
 def count_rows(tables: CorpusTables, flt: RowFilter) -> CountResult:
-    """How many rows match, with their ids. Example: ``count_rows(t, RowFilter(annex="III", marker="*")).count``."""
+    """How many rows match, with their ids. Example: ``count_rows(t, RowFilter(annexes=["III"], marker="*")).count``."""
     ids = filter_ids(tables, flt)
     return CountResult(count=len(ids), ids=ids, filter=flt)
 
 
-def rank_rows(
-    tables: CorpusTables,
-    flt: RowFilter,
-    by: RankKey,
-    order: Literal["asc", "desc"] = "desc",
-    limit: int | None = 10,
-) -> list[RankedRow]:
-    """Rows ordered by a stated numeric fact (rows not stating it as one number are left out).
+def rank_rows(tables: CorpusTables, flt: RowFilter, by: str, order: Literal["asc", "desc"] = "desc", limit: int | None = 10) -> list[RankedRow]:
+    """Rows ordered by a stated number (rows not stating it as one number are left out). Money is
+    ordered in tỷ đồng, the printed raw kept; a cumulative disbursement is not ranked with yearly ones.
 
-    Money facts (disbursed, capital_plan, total_investment) are ordered in tỷ đồng, the printed raw
-    kept. Example: ``rank_rows(t, RowFilter(annex="III"), "disbursement_rate", "asc")[0].raw == "3,7"``.
+    Example: ``rank_rows(t, RowFilter(annexes=["III"]), "disbursement_rate", "asc")[0].raw == "3,7"``.
     """
-    ids = [i for i in filter_ids(tables, flt) if not np.isnan(tables.column(by)[tables.position[i]])]
-    values = np.array([tables.column(by)[tables.position[i]] for i in ids], dtype=float)
-    ordered = np.argsort(values if order == "asc" else -values, kind="stable")
+    scored = []
+    for row_id in filter_ids(tables, flt.model_copy(update={"has": None})):
+        row = tables.rows[row_id]
+        value = fact_number(row, by)
+        fact = row.facts.get(by)
+        if value is None or (by == "disbursed" and isinstance(fact, dict) and fact.get("scope") == "cumulative"):
+            continue
+        scored.append((value, row))
+    scored.sort(key=lambda item: item[0] if order == "asc" else -item[0])
     if limit is not None and limit > 0:
-        ordered = ordered[:limit]
-    return [_ranked(tables.rows[ids[k]], by, rank, float(values[k])) for rank, k in enumerate(ordered, 1)]
+        scored = scored[:limit]
+    return [_ranked(row, by, rank, value) for rank, (value, row) in enumerate(scored, 1)]
 
 
-def _ranked(row: Row, by: RankKey, rank: int, sort_value: float) -> RankedRow:
+def _ranked(row: Row, by: str, rank: int, sort_value: float) -> RankedRow:
     fact = row.facts[by]
-    if by in INDICATOR_ROLES:
-        unit = row.facts.get("unit") if by == "estimate" else "%"
-        sort_unit, quote = unit, None
-    else:
-        unit = fact.get("unit")
-        money = by in ("disbursed", "capital_plan", "total_investment")
-        sort_unit = "tỷ đồng" if money and unit in MONEY_TO_TY else unit
-        quote = fact.get("quote")
+    unit = fact.get("unit") or (row.facts.get("unit") if by in ("estimate", "actual", "target", "actual_prev") else None)
     return RankedRow(
-        rank=rank,
-        id=row.id,
-        report=row.report,
-        annex=row.annex,
-        row=row.row,
-        name=row.name,
-        by=by,
-        raw=fact["raw"],
-        value=float(fact["value"]),
-        unit=unit,
-        sort_value=sort_value,
-        sort_unit=sort_unit,
-        converted=sort_unit != unit,
-        quote=quote,
-        column=fact.get("column"),
-        as_of=fact.get("as_of") or (row.facts.get("as_of") if by == "disbursement_rate" else None),
-        scope=fact.get("scope"),
+        rank=rank, id=row.id, report=row.report, annex=row.annex, row=row.row, name=row.name, by=by, raw=fact["raw"],
+        value=float(fact["value"]), unit=unit, sort_value=sort_value, quote=fact.get("quote"), column=fact.get("column"),
+        as_of=fact.get("as_of") or (row.facts.get("as_of") if by == "disbursement_rate" else None), scope=fact.get("scope"),
     )
+
+
+def total_of(tables: CorpusTables, flt: RowFilter, by: str) -> TotalResult:
+    """The total of a measure over a set. When the set is a whole annex (or one group of it) and the report
+    prints a total row there, its printed cell is the answer; otherwise the stated values are summed
+    (computed, money in tỷ đồng) and the rows without the measure listed."""
+    ids = filter_ids(tables, flt)
+    conditions = flt.model_dump(exclude={"report", "annexes", "group", "kind", "words", "include_groups", "top_level"},
+                                exclude_defaults=True)
+    if not conditions and flt.annexes:
+        total = _printed_total(tables, flt, by)
+        if total is not None:
+            row = tables.rows[total]
+            return TotalResult(measure=by, printed=_value_cell(row.facts[by], by), total_row=total, ids=ids)
+    values = [(i, fact_number(tables.rows[i], by)) for i in ids]
+    stated = [(i, v) for i, v in values if v is not None]
+    missing = [i for i, v in values if v is None]
+    if not stated:
+        return TotalResult(measure=by, ids=[], missing=missing)
+    money = by in MONEY_ROLES
+    value = sum(v for _, v in stated)
+    unit = "tỷ đồng" if money else next((tables.rows[i].facts[by].get("unit") for i, _ in stated), None)
+    computed = ComputedValue(value=value, text=format_vn_number(value, 3 if money else 2), unit=unit,
+                             formula=" + ".join(tables.rows[i].facts[by]["raw"] for i, _ in stated))
+    return TotalResult(measure=by, computed=computed, ids=[i for i, _ in stated], missing=missing)
+
+
+def _printed_total(tables: CorpusTables, flt: RowFilter, by: str) -> str | None:
+    """The total row of the annex (or of the group) that prints ``by``."""
+    report = (tables.resolve_report(flt.report) or [None])[0]
+    annexes = [normalize_annex(a) for a in flt.annexes]
+    group_label = tables.rows[flt.group].row if flt.group and flt.group in tables.rows else None
+    for row in tables.rows.values():
+        if row.kind != "total" or row.report != report or row.annex not in annexes or by not in row.facts:
+            continue
+        if group_label is None and row.facts.get("total_of") is None:
+            return row.id
+        if group_label is not None and row.facts.get("total_of") == group_label:
+            return row.id
+    return None
+
+
+def money_total_ty(value: float, unit: str | None) -> float | None:
+    return money_in_ty(value, unit)
 
 
 # ---------------------------------------------------------------------------------------------
 # Markers
 
 
-def explain_marker(
-    tables: CorpusTables, report: str | None, annex: str, marker: str
-) -> MarkerExplanation | None:
-    """What a marker means in one annex (from that annex's own legend) and which rows carry it.
-
-    ``report=None``: the newest report having that annex. Example:
-    ``explain_marker(t, "320/BC-UBND", "III", "****").meaning == "Dự án triển khai sau năm 2024-2025"``.
-    """
+def explain_marker(tables: CorpusTables, report: str | None, annex: str, marker: str) -> MarkerExplanation | None:
+    """What a marker means in one annex (from that annex's own legend) and which rows carry it."""
     annex_key, marker_key = normalize_annex(annex), normalize_marker(marker)
     for report_number in _reports_newest_first(tables, report):
         legend = tables.legend(report_number, annex_key)
@@ -477,17 +492,16 @@ def explain_marker(
         col = tables.column
         mask = (col("report") == report_number) & (col("annex") == annex_key) & (col("marker") == marker_key)
         ids = col("id")[mask].tolist()
-        return MarkerExplanation(
-            report=report_number,
-            annex=annex_key,
-            annex_title=tables.rows[ids[0]].annex_title,
-            marker=marker_key,
-            meaning=legend[marker_key],
-            legend=legend,
-            count=len(ids),
-            row_ids=ids,
-        )
+        title = tables.rows[ids[0]].annex_title if ids else next(
+            (r.annex_title for r in tables.rows.values() if r.report == report_number and r.annex == annex_key), "")
+        return MarkerExplanation(report=report_number, annex=annex_key, annex_title=title, marker=marker_key,
+                                 meaning=legend[marker_key], legend=legend, count=len(ids), row_ids=ids)
     return None
+
+
+def verdict_of(text: str) -> str | None:
+    """The class of a verdict as printed ("Chưa đạt NQ" → "not_met")."""
+    return verdict_class(text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -495,15 +509,19 @@ def explain_marker(
 
 
 class _RowIdArgs(BaseModel):
-    row_id: str = Field(
-        description="Mã dòng / row id, e.g. '320/BC-UBND:I:4' (or 'I:4' for the newest report)"
-    )
+    model_config = ConfigDict(extra="forbid")
+    row_id: str = Field(description="Mã dòng / row id, e.g. '320/BC-UBND:I:4' (or 'I:4' for the newest report)")
+
+
+class _LookupArgs(_RowIdArgs):
+    measure: str | None = Field(default=None, description="What is asked: estimate, target, actual_prev, disbursed, "
+                                "disbursement_rate, capital_plan, total_investment, site_clearance, lead, coordinating, "
+                                "deadline, impl_time, funding, status, documents… None: the row's main values")
+    period: int | None = Field(default=None, description="Năm được hỏi, e.g. 2023")
 
 
 class _CompareArgs(_RowIdArgs):
-    against: Literal["target", "previous"] = Field(
-        default="target", description="'target': so với Nghị quyết; 'previous': so với năm trước"
-    )
+    against: Literal["target", "previous"] = Field(default="target", description="'target': so với Nghị quyết/kế hoạch; 'previous': so với năm trước")
 
 
 class _FilterArgs(RowFilter):
@@ -511,13 +529,13 @@ class _FilterArgs(RowFilter):
 
 
 class _RankArgs(RowFilter):
-    by: RankKey = Field(
-        description="Fact to order by: disbursement_rate (tỷ lệ giải ngân), disbursed, capital_plan, ..."
-    )
-    order: Literal["asc", "desc"] = Field(
-        default="desc", description="asc: lowest first; desc: highest first"
-    )
+    by: str = Field(description="Number to order by: disbursement_rate, disbursed, capital_plan, total_investment, site_clearance, estimate, vs_target_pct, vs_prev_pct")
+    order: Literal["asc", "desc"] = Field(default="desc", description="asc: lowest first; desc: highest first")
     limit: int = Field(default=10, ge=1, le=500)
+
+
+class _TotalArgs(RowFilter):
+    by: str = Field(description="Number to total: capital_plan, disbursed, total_investment, …")
 
 
 class _MarkerArgs(BaseModel):
@@ -527,23 +545,12 @@ class _MarkerArgs(BaseModel):
     marker: str = Field(description="Ký hiệu, e.g. '***' or '(***)'")
 
 
-class _NumberArgs(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    report: str | None = Field(default=None, description="Report number; None: the newest report")
-    annex: str = Field(description="Phụ lục, e.g. 'III'")
-    number: str = Field(description="Số thứ tự as printed, e.g. '9' or '2.3'")
-
-
 class _NoArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
 def _dump(model: BaseModel) -> dict[str, Any]:
     return model.model_dump(mode="json", exclude_none=True)
-
-
-def _row_dump(row: Row) -> dict[str, Any]:
-    return row.model_dump(mode="json", exclude={"content_hash", "text"}, exclude_none=True)
 
 
 def _filter_of(kwargs: dict[str, Any]) -> RowFilter:
@@ -564,79 +571,51 @@ def _safe(func: Any) -> Any:
 
 
 def as_langchain_tools(tables: CorpusTables) -> list[StructuredTool]:
-    """The tools bound to ``tables`` as LangChain ``StructuredTool`` s with pydantic ``args_schema`` s.
+    """The tools bound to ``tables`` as LangChain ``StructuredTool`` s with pydantic ``args_schema`` s."""
 
-    Every tool returns a JSON-able dict (ids and printed strings included).
-    """
-
-    def lookup(row_id: str) -> dict[str, Any]:
-        return _dump(lookup_indicator(tables, row_id))
+    def lookup(row_id: str, measure: str | None = None, period: int | None = None) -> dict[str, Any]:
+        return _dump(lookup_row(tables, row_id, measure, period))
 
     def compare(row_id: str, against: Literal["target", "previous"] = "target") -> dict[str, Any]:
-        return _dump(compare_indicator(tables, row_id, against))
+        return _dump(compare_row(tables, row_id, against))
 
     def filter_(**kwargs: Any) -> dict[str, Any]:
         ids = filter_ids(tables, _filter_of(kwargs))
         limit = kwargs.get("limit", 50)
-        rows = [_dump(summarize_row(tables, tables.rows[i])) for i in ids[:limit]]
-        return {"count": len(ids), "rows": rows, "truncated": len(ids) > limit}
+        return {"count": len(ids), "rows": [_dump(summarize_row(tables, tables.rows[i])) for i in ids[:limit]],
+                "truncated": len(ids) > limit}
 
     def count(**kwargs: Any) -> dict[str, Any]:
         return _dump(count_rows(tables, _filter_of(kwargs)))
 
     def rank(**kwargs: Any) -> dict[str, Any]:
-        ranked = rank_rows(
-            tables, _filter_of(kwargs), kwargs["by"], kwargs.get("order", "desc"), kwargs.get("limit", 10)
-        )
+        ranked = rank_rows(tables, _filter_of(kwargs), kwargs["by"], kwargs.get("order", "desc"), kwargs.get("limit", 10))
         return {"count": len(ranked), "rows": [_dump(r) for r in ranked]}
+
+    def total(**kwargs: Any) -> dict[str, Any]:
+        return _dump(total_of(tables, _filter_of(kwargs), kwargs["by"]))
 
     def marker(annex: str, marker: str, report: str | None = None) -> dict[str, Any]:
         found = explain_marker(tables, report, annex, marker)
-        return (
-            _dump(found) if found else {"error": f"marker {marker!r} is not in the legend of annex {annex}"}
-        )
-
-    def row(row_id: str) -> dict[str, Any]:
-        found = get_row(tables, row_id)
-        return _row_dump(found) if found else {"error": f"no row {row_id!r}"}
-
-    def number(annex: str, number: str, report: str | None = None) -> dict[str, Any]:
-        found = find_by_number(tables, report, annex, number)
-        return _row_dump(found) if found else {"error": f"no row numbered {number!r} in annex {annex}"}
+        return _dump(found) if found else {"error": f"marker {marker!r} is not in the legend of annex {annex}"}
 
     def reports() -> dict[str, Any]:
         newest = tables.newest_report()
         return {"reports": [_dump(r) for r in tables.reports()], "newest": newest.number if newest else None}
 
-    def agencies() -> dict[str, Any]:
-        return {"agencies": known_agencies(tables)}
-
     specs: list[tuple[str, Any, type[BaseModel], str]] = [
-        ("lookup_indicator", lookup, _RowIdArgs,
-         "Tra cứu chỉ tiêu: mọi giá trị in trong báo cáo (ĐVT, thực hiện năm trước, Nghị quyết, ước thực hiện, % so sánh, ghi chú). "
-         "Look up an indicator row: every printed value (raw) and its typed value, verdict, children ids."),
-        ("compare_indicator", compare, _CompareArgs,
-         "So sánh ước thực hiện với Nghị quyết ('target': đạt/chưa đạt/vượt) hoặc với năm trước ('previous': tăng/giảm), "
-         "kèm ghi chú và % của báo cáo. Compare an indicator's estimate with its target or last year (computed), next to the report's verdict."),
+        ("lookup_row", lookup, _LookupArgs,
+         "Tra cứu một dòng: giá trị in trong báo cáo cho điều được hỏi (ước thực hiện, Nghị quyết, giải ngân, cơ quan chủ trì, "
+         "thời hạn, tình hình…). Look up what one row states for a measure, as printed."),
+        ("compare_row", compare, _CompareArgs,
+         "So sánh ước thực hiện với Nghị quyết/kế hoạch ('target') hoặc với năm trước ('previous'), kèm đánh giá và % của báo cáo."),
         ("filter_rows", filter_, _FilterArgs,
-         "Lọc các dòng theo báo cáo, phụ lục, loại, cơ quan chủ trì/phối hợp, ký hiệu (*), ghi chú (Đạt NQ...), năm, từ khóa. "
-         "Filter rows by report, annex, kind, lead/coordinating agency, marker, verdict, period, keyword; returns ids and names."),
-        ("count_rows", count, RowFilter,
-         "Đếm số dòng thỏa điều kiện (cùng điều kiện như filter_rows), kèm mã dòng. Count matching rows, with their ids."),
-        ("rank_rows", rank, _RankArgs,
-         "Xếp hạng dự án/chỉ tiêu theo tỷ lệ giải ngân, vốn đã giải ngân, kế hoạch vốn, tổng mức đầu tư, GPMB, ước thực hiện, % so NQ/năm trước. "
-         "Rank rows by a stated numeric fact (raw printed value, unit and quote kept)."),
-        ("explain_marker", marker, _MarkerArgs,
-         "Giải thích ký hiệu (*), (**), (***)... theo chú thích của chính phụ lục đó, và liệt kê các dòng mang ký hiệu. "
-         "Explain a status marker from that annex's own legend (meanings differ between annexes)."),
-        ("get_row", row, _RowIdArgs,
-         "Lấy toàn bộ nội dung một dòng theo mã. Get one row (all printed cells, facts, footnotes) by id."),
-        ("find_by_number", number, _NumberArgs,
-         "Tìm dòng theo số thứ tự in trong phụ lục ('9' tìm được dòng '4 và 9'). Find a row by its printed number in an annex."),
-        ("list_reports", reports, _NoArgs,
-         "Danh sách báo cáo đã nạp (số hiệu, ngày, các phụ lục, số dòng) và báo cáo mới nhất. List loaded reports and the newest one."),
-        ("list_agencies", agencies, _NoArgs,
-         "Danh sách cơ quan chủ trì xuất hiện trong các báo cáo. The distinct lead agencies named in the reports."),
+         "Lọc các dòng theo báo cáo, phụ lục, loại, cơ quan chủ trì/phối hợp, ký hiệu (*), đánh giá (đạt/chưa đạt…), lĩnh vực, năm."),
+        ("count_rows", count, RowFilter, "Đếm số dòng thỏa điều kiện (như filter_rows), kèm mã dòng."),
+        ("rank_rows", rank, _RankArgs, "Xếp hạng các dòng theo một số liệu được nêu (tỷ lệ giải ngân, kế hoạch vốn, …)."),
+        ("total_of", total, _TotalArgs, "Tổng của một số liệu trên một tập dòng: dòng tổng in trong báo cáo nếu có, nếu không thì cộng (tính toán)."),
+        ("explain_marker", marker, _MarkerArgs, "Giải thích ký hiệu (*), (**)… theo chú thích của chính phụ lục đó."),
+        ("list_reports", reports, _NoArgs, "Danh sách báo cáo đã nạp và báo cáo mới nhất."),
     ]  # fmt: skip
     return [
         StructuredTool.from_function(func=_safe(func), name=name, description=description, args_schema=schema)

@@ -1,0 +1,519 @@
+"""Result → :class:`Answer`, worded from the templates in ``prompts/answers.txt``.
+
+Numbers are copied exactly as printed, next to the column they were printed in (or the sentence that
+states them); whatever is computed (a count, a sum, a comparison) is said to be computed. The answer
+leads with what was asked ("Có, đạt." / "Chưa đạt." for a yes/no question), then the numbers, then the
+details; every value is cited (report, annex, row, cell or passage).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from assistant.execute import Result
+from assistant.types import Answer, Citation
+from ingestion.models import Row
+from prompts import render
+from structured.models import Comparison, RowLookup, ValueCell
+from structured.tables import CorpusTables
+
+MAX_LISTED = 60  # rows named in a count answer's sentence (the table always has them all)
+MAX_STATUS_CHARS = 1500  # status text quoted in a status answer before it is cut
+
+
+def compose(result: Result, tables: CorpusTables) -> Answer:
+    plan = result.plan
+    handler = {
+        "lookup": _lookup, "compare": _compare, "count": _collection, "list": _collection, "rank": _rank,
+        "total": _total, "legend": _legend, "overview": _overview, "clarify": _clarify, "none": _none,
+    }[plan.op]
+    reply = handler(result, tables)
+    reply.intent = reply.intent or plan.op
+    reply.confidence = max(0.0, min(1.0, plan.confidence))
+    reply.plan = plan.model_dump(mode="json", exclude_defaults=True)
+    return reply
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def where(row: Row) -> str:
+    noun = "chỉ tiêu" if row.kind == "indicator" else "mục"
+    return f"Báo cáo số {row.report}, Phụ lục {row.annex}, {noun} {row.row}"
+
+
+def short_where(row: Row) -> str:
+    marker = f" ({row.marker})" if row.marker else ""
+    return f"PL {row.annex} mục {row.row}{marker}"
+
+
+def cite(row: Row, column: str | None = None, quote: str | None = None) -> Citation:
+    return Citation(row_id=row.id, report=row.report, annex=row.annex, row=row.row, annex_title=row.annex_title,
+                    column=column, quote=(quote or "")[:2000])
+
+
+def _dedupe(citations: list[Citation]) -> list[Citation]:
+    seen: dict[tuple, Citation] = {}
+    for citation in citations:
+        seen.setdefault((citation.row_id, citation.column), citation)
+    return list(seen.values())
+
+
+def label(measure: str | None) -> str:
+    try:
+        return render(f"label:{measure}")
+    except KeyError:
+        return measure or ""
+
+
+def shown(value: ValueCell, unit_fallback: str | None = None) -> str:
+    """A printed value with its unit: ``"31.500,00 Tỷ đồng"``, ``"5,86%"``, ``"3,7%"``."""
+    unit = value.unit or unit_fallback
+    if value.text or not unit or unit in value.raw:
+        return value.raw
+    if unit.strip() == "%":
+        return f"{value.raw}%"
+    return f"{value.raw} {unit}"
+
+
+def _column_label(value: ValueCell) -> str:
+    """The printed column header of a value ("Năm 2024 – Ước thực hiện cả năm"), else the measure label."""
+    if value.column:
+        return value.column
+    return label(value.role)
+
+
+def _table_row(row: Row, **extra: Any) -> dict[str, Any]:
+    record = {"Báo cáo": row.report, "Phụ lục": row.annex, "Mục": row.row, "Tên": row.name, "Ký hiệu": row.marker or ""}
+    if row.kind == "indicator":
+        facts = row.facts
+        record.update({"ĐVT": facts.get("unit") or "",
+                       "Ước thực hiện": (facts.get("estimate") or facts.get("actual") or {}).get("raw", ""),
+                       "Kế hoạch": (facts.get("target") or {}).get("raw", ""), "Đánh giá": facts.get("verdict") or ""})
+    else:
+        lead = next((v for h, v in row.cells.items() if row.roles.get(h) == "lead"), "")
+        record.update({"Cơ quan chủ trì": lead, "Đánh giá": row.facts.get("verdict") or ""})
+    record.update(extra)
+    return record
+
+
+def chart_of(row: Row) -> dict | None:
+    """Indicator values for a small chart; a range is kept as [low, high] (drawn as a band)."""
+    labels, values, raws = [], [], []
+    for role in ("actual_prev", "target", "estimate", "actual"):
+        typed = row.facts.get(role) or {}
+        if not isinstance(typed, dict):
+            continue
+        if typed.get("low") is not None and typed.get("high") is not None:
+            number: Any = [typed["low"], typed["high"]]
+        else:
+            number = typed.get("value")
+        if number is None:
+            continue
+        labels.append(f"{label(role).split(' / ')[0].capitalize()} {typed.get('year', '')}".strip())
+        values.append(number)
+        raws.append(typed["raw"])
+    if not values:
+        return None
+    return {"labels": labels, "values": values, "raw": raws, "verdict": row.facts.get("verdict"), "unit": row.facts.get("unit")}
+
+
+# ---------------------------------------------------------------------------------------------
+# One row
+
+
+def _lookup(result: Result, tables: CorpusTables) -> Answer:
+    if result.missing:
+        return _missing(result, tables)
+    texts, citations = [], []
+    chart = None
+    for lookup in result.lookups:
+        row = tables.rows[lookup.id]
+        text, cites = _lookup_text(row, lookup, tables)
+        texts.append(text)
+        citations += cites
+        chart = chart or (chart_of(row) if row.kind == "indicator" else None)
+    return Answer(text="\n".join(texts), citations=_dedupe(citations), route="table", chart=chart)
+
+
+def _lookup_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[str, list[Citation]]:
+    name = f"{row.name} ({short_where(row)})"
+    measure = lookup.measure
+    if row.kind == "indicator" and measure in (None, "estimate", "actual", "actual_prev", "target", "vs_target_pct", "vs_prev_pct"):
+        return _indicator_text(row, lookup, tables)
+    if measure in (None, "status", "note", "verdict") and row.kind != "total":
+        return _status_text(row, lookup)
+    cites = [cite(row, v.column, v.quote or v.raw) for v in lookup.values]
+    passages = [p for p in lookup.passages if p.raw not in {v.raw for v in lookup.values}]
+    quoted = "".join(f" Báo cáo ghi: “{p.raw}”." for p in passages)
+    cites += [cite(row, p.column, p.raw) for p in passages]
+    if lookup.values and all(v.role == "status" for v in lookup.values):
+        text = f"{name}: " + " ".join(f"“{v.raw}”" for v in lookup.values) + "."
+        return text + quoted, cites
+    if all(v.text for v in lookup.values):
+        if len({v.role for v in lookup.values}) > 1:
+            joined = "; ".join(f"{_column_label(v)}: {v.raw}" for v in lookup.values)
+            return f"{label(measure).capitalize()} của {name}: {joined}.{quoted}", cites
+        joined = "; ".join(dict.fromkeys(v.raw for v in lookup.values))
+        return render("value_text", label=label(measure).capitalize(), row=name, value=joined) + quoted, cites
+    parts = []
+    for value in lookup.values:
+        qualifier = _qualifier(value)
+        if value.quote:
+            parts.append(render("value_quote", row=name, label=f"{label(value.role or measure)}{qualifier}", value=shown(value), quote=value.quote))
+        else:
+            parts.append(render("value", row=name, label=f"{_column_label(value)}{qualifier}", value=shown(value)))
+    return " ".join(parts) + quoted, cites
+
+
+def _qualifier(value: ValueCell) -> str:
+    parts = []
+    if value.scope == "cumulative" and value.role == "disbursed":
+        parts.append("lũy kế")
+    if value.year and value.role in ("capital_plan",) and not value.column:
+        parts.append(f"năm {value.year}")
+    if value.as_of and (not value.column or value.as_of not in value.column):
+        parts.append(f"đến {value.as_of}")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+_INDICATOR_ORDER = ("estimate", "actual", "target", "actual_prev", "vs_target_pct", "vs_prev_pct")
+
+
+def _indicator_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[str, list[Citation]]:
+    """The asked value first, then every other value the row prints (they are few), then the verdict."""
+    unit = row.facts.get("unit")
+    name = f"{row.name} ({short_where(row)})"
+    asked = list(lookup.values)
+    current_year = lookup.period in (None, row.facts.get("year"))
+    others = []
+    if current_year:
+        for role in _INDICATOR_ORDER:
+            fact = row.facts.get(role)
+            if isinstance(fact, dict) and fact.get("raw") and all(v.role != role for v in asked):
+                others.append(ValueCell(**{k: fact.get(k) for k in ("column", "raw", "value", "low", "high", "comparator", "unit", "year")},
+                                        role=role, text=bool(fact.get("text"))))
+    values = [f"{_column_label(v)}: {shown(v, unit)}" for v in asked]
+    if others:
+        values.append("(" + "; ".join(f"{_column_label(v)}: {shown(v, unit if v.role not in ('vs_target_pct', 'vs_prev_pct') else None)}"
+                                      for v in others) + ")")
+    cites = [cite(row, v.column, v.raw) for v in asked + others]
+    text = render("indicator", row=name, values="; ".join(values).replace("; (", " ("))
+    verdict, verdict_row = _verdict_of(row, tables)
+    if verdict and current_year and lookup.measure in (None, "estimate", "actual", "target", "verdict", "status"):
+        text += " " + render("verdict", verdict=verdict) + ("" if verdict_row is row else f" (đánh giá chung của {verdict_row.name})")
+        column = next((h for h, r in verdict_row.roles.items() if r == "verdict"), None)
+        cites.append(cite(verdict_row, column, verdict))
+    return text, cites
+
+
+def _verdict_of(row: Row, tables: CorpusTables) -> tuple[str | None, Row]:
+    """The row's own verdict, else its parent indicator's (a sub-line is judged with its parent)."""
+    if row.facts.get("verdict"):
+        return row.facts["verdict"], row
+    parent = tables.rows.get(tables.parent_id(row) or "")
+    if parent is not None and parent.facts.get("verdict"):
+        return parent.facts["verdict"], parent
+    return None, row
+
+
+def _status_text(row: Row, lookup: RowLookup) -> tuple[str, list[Citation]]:
+    lines = [render("status_head", row=row.name, where=where(row))]
+    cites = []
+    facts = row.facts
+    numbers = []
+    for key in ("capital_plan", "disbursed", "disbursement_rate", "site_clearance", "total_investment"):
+        fact = facts.get(key)
+        if isinstance(fact, dict) and fact.get("raw"):
+            value = ValueCell(**{k: fact.get(k) for k in ("column", "raw", "value", "unit", "year", "as_of", "scope", "quote")}, role=key)
+            numbers.append(f"{label(key)}{_qualifier(value)}: {shown(value)}")
+            cites.append(cite(row, fact.get("column"), fact.get("quote") or fact.get("raw")))
+    if numbers:
+        lines.append("Số liệu chính: " + "; ".join(numbers) + ".")
+    if row.marker:
+        lines.append(f"Tình trạng ({row.marker}): {row.marker_meaning or 'không có chú giải'}.")
+    if facts.get("verdict"):
+        lines.append(render("verdict", verdict=facts["verdict"]))
+        cites.append(cite(row, next((h for h, r in row.roles.items() if r == "verdict"), None), facts["verdict"]))
+    status = [v for v in lookup.values if v.role in ("status", "note")]
+    if status:
+        text = " ".join(v.raw for v in status)
+        if len(text) > MAX_STATUS_CHARS:
+            text = text[:MAX_STATUS_CHARS].rsplit(" ", 1)[0] + " …"
+        lines.append(render("status_text", text=text))
+        cites += [cite(row, v.column, v.raw) for v in status]
+    if len(lines) == 1:
+        cells = [f"{h}: {v}" for h, v in row.cells.items() if v and v != row.name][:6]
+        lines.append("; ".join(cells) + ".")
+        cites.append(cite(row, None, row.name))
+    return "\n".join(lines), cites or [cite(row, None, row.name)]
+
+
+def _plain_name(row: Row) -> str:
+    """The row's name up to its first number (a refusal states no number)."""
+    words = []
+    for word in row.name.split():
+        if any(ch.isdigit() for ch in word):
+            break
+        words.append(word)
+    return " ".join(words).rstrip(" ,;:(-–") or f"mục {row.row}"
+
+
+def _missing(result: Result, tables: CorpusTables) -> Answer:
+    plan = result.plan
+    row = tables.rows[plan.targets[0]] if plan.targets and plan.targets[0] in tables.rows else None
+    if row is None:
+        return Answer(text=render("no_answer"), route="none", abstained=True)
+    if result.missing == "period":
+        years = sorted({str(v.get("year")) for k, v in row.facts.items() if isinstance(v, dict) and v.get("year")})
+        text = render("no_period", years=", ".join(f"năm {y}" for y in years) or "khác", row=_plain_name(row), where=where(row),
+                      period=plan.period)
+    elif result.missing == "compare":
+        text = render("no_compare", row=_plain_name(row), where=where(row),
+                      reference="năm trước" if plan.against == "previous" else "kế hoạch / Nghị quyết")
+    else:
+        text = render("no_measure", measure=label(plan.measure), row=_plain_name(row), where=where(row))
+    return Answer(text=text, route="none", abstained=True, suggestions=[cite(row, None, row.name)])
+
+
+def _compare(result: Result, tables: CorpusTables) -> Answer:
+    if result.missing and not result.comparisons:
+        return _missing(result, tables)
+    texts, citations = [], []
+    chart = None
+    for comparison in result.comparisons:
+        row = tables.rows[comparison.id]
+        text, cites = _comparison_text(row, comparison, result.plan.yes_no, tables)
+        texts.append(text)
+        citations += cites
+        chart = chart or chart_of(row)
+    computed = [c.computed_pct.text for c in result.comparisons if c.computed_pct] + [
+        c.computed_difference.text for c in result.comparisons if c.computed_difference]
+    return Answer(text="\n".join(texts), citations=_dedupe(citations), route="table", chart=chart, computed_values=computed)
+
+
+def _comparison_text(row: Row, c: Comparison, yes_no: bool, tables: CorpusTables) -> tuple[str, list[Citation]]:
+    unit = c.unit
+    name = f"{row.name} ({short_where(row)})"
+    cites = []
+    if c.estimate:
+        cites.append(cite(row, c.estimate.column, c.estimate.raw))
+    if c.reference:
+        cites.append(cite(row, c.reference.column, c.reference.raw))
+    estimate = f"{_column_label(c.estimate)} {shown(c.estimate, unit)}" if c.estimate else "không có số liệu ước thực hiện"
+    reference = f"{_column_label(c.reference)} {shown(c.reference, unit)}" if c.reference else "không có số liệu so sánh"
+    if c.against == "target":
+        own_verdict = c.report_verdict
+        if not own_verdict:
+            inherited, parent = _verdict_of(row, tables)
+            if inherited and parent is not row:
+                c = c.model_copy(update={"report_verdict": f"{inherited} (đánh giá chung của {parent.name})"})
+                cites.append(cite(parent, next((h for h, r in parent.roles.items() if r == "verdict"), None), inherited))
+        verdict_class = c.report_verdict_class or (c.outcome if c.outcome != "undetermined" else None)
+        opener = render(f"opener:{verdict_class}") if verdict_class else ""
+        pct = ""
+        if c.report_pct is not None:
+            pct = f" ({_column_label(c.report_pct)}: {c.report_pct.raw})"
+            cites.append(cite(row, c.report_pct.column, c.report_pct.raw))
+        verdict_text = render("verdict", verdict=c.report_verdict) if c.report_verdict else ""
+        if own_verdict:
+            cites.append(cite(row, next((h for h, r in row.roles.items() if r == "verdict"), None), own_verdict))
+        if c.estimate is None and c.reference is None:
+            text = f"{opener} {name}: {verdict_text}"
+        else:
+            text = render("compare_target", opener=opener, row=name, estimate=estimate, reference=reference, pct=pct,
+                          verdict_text=verdict_text)
+        if not own_verdict and c.outcome != "undetermined":
+            lower = " — chỉ tiêu càng thấp càng tốt" if c.lower_is_better else ""
+            text += " " + render("computed_outcome", outcome=render(f"outcome:{c.outcome}"), lower=lower)
+        elif c.agrees_with_report is False:
+            text += " " + render("disagree", outcome=render(f"outcome:{c.outcome}"), verdict=c.report_verdict)
+    else:
+        opener = render(f"opener:{c.outcome}") if c.outcome in ("up", "down", "unchanged") else ""
+        difference = ""
+        if c.computed_difference is not None:
+            difference = f", chênh lệch {c.computed_difference.text} {c.computed_difference.unit or ''} (tính toán)".rstrip()
+        if c.report_pct is not None:
+            difference += f"; báo cáo ghi {_column_label(c.report_pct)}: {c.report_pct.raw}"
+            cites.append(cite(row, c.report_pct.column, c.report_pct.raw))
+        text = render("compare_previous", opener=opener, row=name, estimate=estimate, reference=reference,
+                      direction=render(f"outcome:{c.outcome}" if c.outcome != "undetermined" else "outcome:undetermined_prev"),
+                      difference=difference)
+    return " ".join(text.split()), cites or [cite(row, None, row.name)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Sets
+
+
+def conditions(result: Result, tables: CorpusTables) -> str:
+    flt = result.plan.filters
+    parts = []
+    if flt.annexes:
+        parts.append("Phụ lục " + ", ".join(flt.annexes))
+    if flt.marker:
+        meaning = tables.legend(flt.report or "", flt.annexes[0]).get(flt.marker) if flt.annexes else None
+        parts.append(f"ký hiệu ({flt.marker})" + (f": {meaning}" if meaning else ""))
+    if flt.verdicts:
+        parts.append("đánh giá " + " / ".join(render(f"verdict:{v}") for v in flt.verdicts))
+    if flt.agency:
+        parts.append(f"cơ quan chủ trì {flt.agency}")
+    if flt.group and flt.group in tables.rows:
+        group = tables.rows[flt.group]
+        parts.append(f"nhóm {group.row}: {group.name}")
+    if flt.field:
+        parts.append(f"lĩnh vực {flt.field}")
+    if flt.words:
+        parts.append("liên quan “" + " ".join(flt.words) + "”")
+    if flt.period:
+        parts.append(f"năm {flt.period}")
+    if flt.report:
+        parts.append(f"Báo cáo số {flt.report}")
+    return ", ".join(parts) or "toàn bộ báo cáo"
+
+
+def _what(result: Result) -> str:
+    return render(f"kind:{result.plan.filters.kind or 'any'}")
+
+
+def _collection(result: Result, tables: CorpusTables) -> Answer:
+    assert result.count is not None
+    rows = result.rows
+    what, scope = _what(result), conditions(result, tables)
+    table = [_table_row(row) for row in rows]
+    citations = [cite(row, None, row.name) for row in rows]
+    if not rows:
+        return Answer(text=render("empty_set", what=what, conditions=scope), route="table", table=[], computed_values=["0"])
+    if result.plan.op == "count":
+        text = render("count", count=len(rows), what=what, conditions=scope)
+        text += "\n" + "\n".join(f"- {short_where(r)}: {r.name}" for r in rows[:MAX_LISTED])
+    else:
+        items = "\n".join(f"- {short_where(r)}: {r.name}" + (f" — {r.facts['verdict']}" if r.facts.get("verdict") else "")
+                          for r in rows)
+        text = render("list", count=len(rows), what=what, conditions=scope, items=items)
+    return Answer(text=text, citations=citations, route="table", table=table, computed_values=[str(len(rows))])
+
+
+def _rank(result: Result, tables: CorpusTables) -> Answer:
+    plan = result.plan
+    measure = plan.measure or "estimate"
+    scope = conditions(result, tables)
+    if not result.ranked:
+        return Answer(text=render("no_rank", scope=scope, measure=label(measure)), route="none", abstained=True)
+    order = "thấp nhất" if plan.order == "asc" else "cao nhất"
+    limit = plan.limit or 1
+    head = result.ranked[:limit]
+    texts = []
+    for item in head:
+        row = tables.rows[item.id]
+        value = ValueCell(raw=item.raw, value=item.value, unit=item.unit, as_of=item.as_of, scope=item.scope, column=item.column,
+                          role=measure)
+        texts.append(render("rank", top=f"{row.name} ({short_where(row)})", measure=label(measure), order=order, scope=scope,
+                            value=shown(value) + _qualifier(value)))
+        if item.quote:
+            texts[-1] += f" Báo cáo ghi: “{item.quote}”."
+    items = "\n".join(f"{r.rank}. {r.name} ({short_where(tables.rows[r.id])}): "
+                      f"{shown(ValueCell(raw=r.raw, value=r.value, unit=r.unit))}" for r in result.ranked)
+    text = "\n".join(texts) + "\n" + render("rank_list", measure=label(measure), items=items)
+    table = [_table_row(tables.rows[r.id], **{label(measure).capitalize(): shown(ValueCell(raw=r.raw, value=r.value, unit=r.unit))})
+             for r in result.ranked]
+    citations = [cite(tables.rows[r.id], r.column, r.quote or r.raw) for r in result.ranked]
+    return Answer(text=text, citations=citations, route="table", table=table)
+
+
+def _total(result: Result, tables: CorpusTables) -> Answer:
+    total = result.total
+    plan = result.plan
+    measure = label(plan.measure)
+    scope = conditions(result, tables)
+    if total is None or (total.printed is None and total.computed is None):
+        return Answer(text=render("no_rank", scope=scope, measure=measure), route="none", abstained=True)
+    if total.printed is not None and total.total_row:
+        row = tables.rows[total.total_row]
+        text = render("total_printed", measure=measure, scope=scope, total=row.name or row.row, value=shown(total.printed))
+        return Answer(text=text, citations=[cite(row, total.printed.column, total.printed.raw)], route="table")
+    computed = total.computed
+    assert computed is not None
+    missing = render("total_missing", count=len(total.missing), measure=measure) if total.missing else ""
+    value = f"{computed.text} {computed.unit or ''}".strip()
+    text = render("total_computed", measure=measure, count=len(total.ids), scope=scope, value=value, missing=missing)
+    rows = [tables.rows[i] for i in total.ids]
+    text += "\n" + "\n".join(f"- {r.name} ({short_where(r)}): {r.facts[plan.measure]['raw']}" for r in rows)
+    citations = [cite(r, r.facts[plan.measure].get("column"), r.facts[plan.measure].get("quote") or r.facts[plan.measure]["raw"]) for r in rows]
+    return Answer(text=text, citations=citations, route="table", computed_values=[computed.text])
+
+
+def _legend(result: Result, tables: CorpusTables) -> Answer:
+    plan = result.plan
+    marker = plan.filters.marker or ""
+    if not result.markers:
+        if plan.filters.annexes:
+            text = " ".join(render("no_legend", annex=a, report=plan.report, marker=marker) for a in plan.filters.annexes)
+        else:
+            text = render("no_legend_any", report=plan.report, marker=marker)
+        return Answer(text=text, route="none", abstained=True)
+    pieces, citations = [], []
+    for found in result.markers:
+        pieces.append(render("legend", annex=found.annex, report=found.report, marker=found.marker, meaning=found.meaning, count=found.count))
+        citations.append(Citation(row_id=f"{found.report}:{found.annex}:Ghi chú", report=found.report, annex=found.annex,
+                                  row="Ghi chú", annex_title=found.annex_title, column="Ghi chú", quote=f"({found.marker}) {found.meaning}"))
+    return Answer(text="\n".join(pieces), citations=citations, route="table", computed_values=[str(f.count) for f in result.markers])
+
+
+def _overview(result: Result, tables: CorpusTables) -> Answer:
+    plan = result.plan
+    rows = [r for r in result.rows if r.kind not in ("group", "total")]
+    if not rows:
+        return Answer(text=render("no_answer"), route="none", abstained=True)
+    scope = conditions(result, tables)
+    verdicts: dict[str, int] = {}
+    for row in rows:
+        if row.facts.get("verdict"):
+            verdicts[row.facts["verdict"]] = verdicts.get(row.facts["verdict"], 0) + 1
+    verdict_text = ("; " + ", ".join(f"{v}: {n}" for v, n in verdicts.items())) if verdicts else ""
+    lines = [render("overview_head", scope=scope[0].upper() + scope[1:], count=len(rows), verdicts=verdict_text)]
+    citations = []
+    for row in rows[:25]:
+        values = []
+        facts = row.facts
+        for role in ("estimate", "actual", "target", "disbursement_rate", "disbursed"):
+            fact = facts.get(role)
+            if isinstance(fact, dict) and fact.get("raw"):
+                value = ValueCell(**{k: fact.get(k) for k in ("column", "raw", "value", "unit", "quote")}, role=role)
+                values.append(f"{_column_label(value)} {shown(value, facts.get('unit'))}")
+                citations.append(cite(row, fact.get("column"), fact.get("quote") or fact["raw"]))
+        if facts.get("verdict"):
+            values.append(facts["verdict"])
+        elif row.marker_meaning:
+            values.append(row.marker_meaning)
+        lines.append(render("overview_item", row=f"{row.name} ({short_where(row)})", values="; ".join(values) or "xem chi tiết"))
+        if not any(c.row_id == row.id for c in citations):
+            citations.append(cite(row, None, row.name))
+    table = [_table_row(row) for row in rows]
+    return Answer(text="\n".join(lines), citations=_dedupe(citations), route="table", table=table,
+                  computed_values=[str(len(rows)), *map(str, verdicts.values())])
+
+
+def _clarify(result: Result, tables: CorpusTables) -> Answer:
+    plan = result.plan
+    options = plan.options
+    if plan.missing == "rank_measure":
+        text = render("clarify_rank", options="; ".join(o.label for o in options) + "?")
+    else:
+        text = render("clarify", options="\n".join(f"{i}. {o.label}" for i, o in enumerate(options, 1)))
+    return Answer(text=text, route="clarify", clarify=options, abstained=True)
+
+
+def _none(result: Result, tables: CorpusTables) -> Answer:
+    plan = result.plan
+    words = [w for w in plan.unmatched if re.search(r"\w", w)]
+    if plan.missing == "condition" and words:
+        text = render("no_answer_condition", words=" ".join(words))
+    elif words and len(words) <= 6:
+        text = render("no_answer_words", words=" ".join(words))
+    else:
+        text = render("no_answer")
+    suggestions = [cite(tables.rows[o.row_id], None, tables.rows[o.row_id].name) for o in plan.options if o.row_id in tables.rows]
+    return Answer(text=text, route="none", abstained=True, suggestions=suggestions)

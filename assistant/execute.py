@@ -1,0 +1,100 @@
+"""Plan → result, only through the fixed table tools of :mod:`structured.tools` (the one implementation).
+
+Example::
+
+    result = execute(Plan(op="count", filters=RowFilter(report="320/BC-UBND", annexes=["III"], marker="*")), tables)
+    result.count.count == 12
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.plan import Plan
+from ingestion.models import Row
+from structured.models import Comparison, CountResult, MarkerExplanation, RankedRow, RowLookup, TotalResult
+from structured.tables import CorpusTables
+from structured.tools import compare_row, count_rows, explain_marker, filter_rows, lookup_row, rank_rows, total_of
+
+
+@dataclass
+class Result:
+    plan: Plan
+    rows: list[Row] = field(default_factory=list)
+    lookups: list[RowLookup] = field(default_factory=list)
+    comparisons: list[Comparison] = field(default_factory=list)
+    count: CountResult | None = None
+    ranked: list[RankedRow] = field(default_factory=list)
+    total: TotalResult | None = None
+    markers: list[MarkerExplanation] = field(default_factory=list)
+    missing: str | None = None  # why the report cannot answer: measure, period, empty, legend
+
+
+def execute(plan: Plan, tables: CorpusTables) -> Result:
+    result = Result(plan=plan)
+    op = plan.op
+    if op in ("lookup", "compare"):
+        rows = [tables.rows[t] for t in plan.targets if t in tables.rows]
+        result.rows = rows
+        for row in rows:
+            if op == "compare":
+                against = ["target", "previous"] if plan.against == "both" else [plan.against or "target"]
+                for side in against:
+                    comparison = compare_row(tables, row.id, side)
+                    if comparison.estimate is None or comparison.reference is None:
+                        if comparison.report_verdict or _parent_verdict(tables, row):
+                            result.comparisons.append(comparison)
+                        elif not result.comparisons:
+                            result.missing = "compare"
+                        continue
+                    result.comparisons.append(comparison)
+                if result.comparisons:
+                    result.missing = None
+            else:
+                measure = None if row.kind == "indicator" and plan.measure in ("status", "verdict") else plan.measure
+                lookup = lookup_row(tables, row.id, measure, plan.period, plan.words)
+                result.lookups.append(lookup)
+                if lookup.missing:
+                    result.missing = lookup.missing
+                elif row.kind == "indicator" and plan.measure in (None, "estimate", "actual") and plan.period in (None, row.facts.get("year")):
+                    comparison = compare_row(tables, row.id, "target")
+                    if comparison.reference is not None or comparison.report_verdict:
+                        result.comparisons.append(comparison)
+    elif op in ("count", "list"):
+        result.count = count_rows(tables, plan.filters)
+        result.rows = [tables.rows[i] for i in result.count.ids]
+    elif op == "rank":
+        result.ranked = rank_rows(tables, plan.filters, plan.measure or "estimate", plan.order or "desc", limit=None)
+        result.rows = [tables.rows[r.id] for r in result.ranked]
+        if not result.ranked:
+            result.missing = "measure"
+    elif op == "total":
+        result.total = total_of(tables, plan.filters, plan.measure or "capital_plan")
+        result.rows = [tables.rows[i] for i in result.total.ids if i in tables.rows]
+        if result.total.printed is None and result.total.computed is None:
+            result.missing = "measure"
+    elif op == "legend":
+        annexes = plan.filters.annexes or _annexes_with_marker(tables, plan.report, plan.filters.marker or "")
+        for annex in annexes:
+            found = explain_marker(tables, plan.report, annex, plan.filters.marker or "")
+            if found is not None:
+                result.markers.append(found)
+        if not result.markers:
+            result.missing = "legend"
+    elif op == "overview":
+        result.rows = filter_rows(tables, plan.filters.model_copy(update={"include_groups": False}))
+        if not result.rows:
+            result.missing = "empty"
+    return result
+
+
+def _parent_verdict(tables: CorpusTables, row: Row) -> str | None:
+    """A sub-line without its own verdict is judged with its parent indicator ("Đạt NQ" of indicator 14)."""
+    parent = tables.rows.get(tables.parent_id(row) or "")
+    return parent.facts.get("verdict") if parent is not None and not row.facts.get("verdict") else None
+
+
+def _annexes_with_marker(tables: CorpusTables, report: str | None, marker: str) -> list[str]:
+    numbers = tables.resolve_report(report)
+    number = numbers[0] if numbers else None
+    return [a.annex for info in tables.catalogue if info.number == number for a in info.annexes if marker in a.legend]

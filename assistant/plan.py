@@ -1,0 +1,70 @@
+"""The vocabulary between understanding and execution: a typed :class:`Plan`, and the dialogue state.
+
+A plan says what to do (``op``), on which rows (``targets``) or which set (``filters``), what is asked of
+them (``measure``: a column role or fact), for which period and report. Plans are executed only through
+the fixed table tools in ``structured/``; nothing in a plan is code.
+
+Example::
+
+    Plan(op="count", filters=Filters(report="320/BC-UBND", annexes=["III"], marker="*", kind="project"))
+    Plan(op="lookup", targets=["320/BC-UBND:III:20"], measure="disbursed")
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from structured.models import RowFilter
+
+Op = Literal["lookup", "compare", "list", "count", "rank", "total", "legend", "overview", "clarify", "none"]
+
+
+Filters = RowFilter  # a plan's set conditions are the table tools' own filter (one type)
+
+
+class ClarifyOption(BaseModel):
+    """One reading offered back to the user: a label, and the question that asks it unambiguously."""
+
+    label: str
+    question: str
+    row_id: str | None = None
+
+
+class Plan(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    op: Op
+    targets: list[str] = Field(default_factory=list, description="Row ids the question is about")
+    filters: Filters = Field(default_factory=Filters)
+    measure: str | None = Field(default=None, description="What is asked: a measure of the lexicon")
+    against: Literal["target", "previous", "both"] | None = None
+    order: Literal["asc", "desc"] | None = None
+    limit: int | None = None
+    period: int | None = Field(default=None, description="The year asked for, if any")
+    report: str | None = None
+    yes_no: bool = False
+    unmatched: list[str] = Field(default_factory=list, description="Words of the question nothing accounted for")
+    words: list[str] = Field(default_factory=list, description="Informative words the row's name does not hold "
+                             "(they pick the status sentences to quote)")
+    missing: str | None = Field(default=None, description="Why the report cannot answer (for the refusal)")
+    options: list[ClarifyOption] = Field(default_factory=list)
+    confidence: float = 1.0
+    reason: str = Field(default="", description="How the plan was reached (shown under 'Chi tiết')")
+    source: Literal["rules", "llm"] = "rules"
+
+
+class DialogueState(BaseModel):
+    """What the conversation is about after an answer; the next turn starts from it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    focus: list[str] = Field(default_factory=list, description="Row ids the last answer was about")
+    op: str | None = None
+    measure: str | None = None
+    filters: Filters | None = Field(default=None, description="The last set's conditions (for 'trong đó …')")
+    set_ids: list[str] = Field(default_factory=list, description="Row ids of the last list/count")
+    period: int | None = None
+    report: str | None = None
+    against: Literal["target", "previous", "both"] | None = None

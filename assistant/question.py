@@ -1,0 +1,367 @@
+"""A question as words: cleaned, abbreviations expanded, every word tagged by what accounts for it.
+
+Each word keeps how it was typed: a word typed with diacritics only matches that spelling (the
+accent-folding collision guard: "chậm" is not "chăm", "nó" is not "No"), a word typed without them
+matches any spelling the corpus or the lexicon has, and an unknown word is repaired to a known one
+(a one-letter typo, a tone mark typed on the wrong vowel) when exactly one repair is close.
+
+Tags come from the general lexicon (operations, measures, kinds, periods, dialogue words, politeness,
+function words) and from the loaded corpus (annexes, markers and their legends, agencies, verdicts):
+the longest phrase covering a word wins, never the first entry of a list. Words no tag accounts for
+are what must name a row.
+
+Example::
+
+    q = prepare("Cho tôi hỏi tỷ lệ giải ngân của DT 917?", layer)
+    [(w.text, w.tag) for w in q.words]
+    # [('cho', 'polite'), ('tôi', 'polite'), ('hỏi', 'polite'), ('tỷ', 'measure'), …, ('917', None)]
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+from ingestion.cleaning import nfc
+from retrieval.abbreviations import readings
+from structured.agency import agencies_mentioned
+from structured.lexicon import PhraseHit, PhraseIndex, find_phrases, fold, lexicon, tokens
+from structured.semantic import SemanticLayer
+
+_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
+_YEAR_RE = re.compile(r"^(?:19|20)\d{2}$")
+_NUMBER_RE = re.compile(r"^\d+(?:[.,]\d+)*$")
+_MARKER_RE = re.compile(r"\(\s*(\*{1,5})\s*\)|(?<![\w*])(\*{1,5})(?![\w*])")
+_MARKER_WORDS_RE = re.compile(r"\b(1|2|3|4|mot|hai|ba|bon)\s*(?:dau\s*)?(?:sao|\*)")
+_ANNEX_RE = re.compile(r"\b(?:phu luc|pl|bieu)\s*(?:so\s*)?((?:[ivx]+|\d+)\b(?:\s*(?:,|va|hoac|-)\s*(?:phu luc\s*|pl\s*)?(?:[ivx]+|\d+)\b)*)")
+_REPORT_WORD_RE = re.compile(r"\b(?:bao cao|bc)(?: so)?\s+(\d{1,4})\b")
+_ANNEX_ROW_RE = re.compile(r"^(?:pl\s*)?([ivx]+|\d)\s+(\d+\.\d+(?:\.\d+)*)\b")
+_GROUP_RE = re.compile(r"\bnhom\s+(\d+|[ivx]+|[a-z])\b")
+_ROW_REF_RE = re.compile(r"\b(?:muc|stt|so thu tu|dong|hang)\s*(?:so\s*)?(\d+(?:\.\d+)*|[ivx]+\.\d+(?:\.\d+)*)\b")
+_TOP_RE = re.compile(r"\btop\s*(\d{1,2})\b|\b(\d{1,2})\s+(?:du an|nhiem vu|chi tieu|cong trinh)\s+(?:co|dat)?\b")
+MAX_REPAIR_DISTANCE = 1  # a typo repair changes at most one letter (more would repair correct words into others)
+MIN_REPAIR_LENGTH = 3  # shorter words have too many one-letter neighbours to repair safely
+
+
+@dataclass
+class Word:
+    """One word of the question (after abbreviation expansion)."""
+
+    text: str  # as typed, lower case, NFC ("chậm", "917")
+    folded: str
+    accented: bool
+    forms: frozenset[str] = frozenset()  # folded spellings it may stand for after repair / spelling variants
+    tag: str | None = None  # what accounts for it: op, measure, kind, period, dialogue, polite, function, …
+    key: str | None = None  # the tag's value, e.g. 'rank_asc', 'disbursement_rate'
+    repaired: str | None = None  # the known word an unknown one was repaired to
+
+
+@dataclass
+class Question:
+    """A prepared question: words with tags, and the slots read off it."""
+
+    original: str
+    text: str  # cleaned (HTML tags removed) and abbreviations expanded
+    words: list[Word]
+    hits: list[tuple[str, PhraseHit]] = field(default_factory=list)  # (section, hit)
+    annexes: list[str] = field(default_factory=list)
+    marker: str | None = None
+    years: list[int] = field(default_factory=list)
+    reports: list[str] = field(default_factory=list)
+    row_ref: str | None = None
+    agencies: list[str] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)  # numbers that must name the row ("917", "500")
+    top: int | None = None
+    group_ref: str | None = None
+    listing: bool = False
+    stripped_html: bool = False
+
+    @property
+    def folded(self) -> list[str]:
+        return [w.folded for w in self.words]
+
+    def keys(self, section: str) -> list[str]:
+        """The keys of the tags of one lexicon section, in question order: ``keys("operations")``."""
+        return [hit.key for name, hit in self.hits if name == section]
+
+    def has(self, section: str, *keys: str) -> bool:
+        return any(name == section and (not keys or hit.key in keys) for name, hit in self.hits)
+
+    def free(self) -> list[Word]:
+        """Words no tag accounts for: they must name a row."""
+        return [w for w in self.words if w.tag is None]
+
+    def content(self) -> list[Word]:
+        """Words that may name a row: untagged ones plus measure, kind and field words (a row's name may
+        contain them: "Kế hoạch phát triển …" is a task, not the plan figure)."""
+        return [w for w in self.words if w.tag in (None, "measure", "kind", "frame", "unit")]
+
+
+def clean(text: str, limit: int) -> tuple[str, bool, bool]:
+    """NFC, HTML tags and control characters removed, whitespace collapsed, cut to ``limit`` characters.
+
+    Returns (text, was_cut, had_html). Example: ``clean("<b>GRDP</b> 2024?", 2000)[0] == "GRDP 2024?"``.
+    """
+    text = nfc(text or "")
+    had_html = bool(_TAG_RE.search(text))
+    text = _TAG_RE.sub(" ", text)
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = " ".join(text.split())
+    if len(text) > limit:
+        return text[:limit].rsplit(" ", 1)[0], True, had_html
+    return text, False, had_html
+
+
+@lru_cache(maxsize=1)
+def _indexes() -> dict[str, PhraseIndex]:
+    lex = lexicon()
+    indexes = {
+        name: lex.phrase_index(name)
+        for name in ("operations", "measures", "kinds", "periods", "dialogue", "politeness", "verdict_questions",
+                     "fields", "frame_words", "function_words", "units")
+    }
+    synonyms = PhraseIndex()
+    for phrase in lex.phrases("synonyms"):
+        synonyms.add(phrase, phrase)  # the phrase as people say it; its expansions are added when linking
+    indexes["synonyms"] = synonyms
+    return indexes
+
+
+@lru_cache(maxsize=1)
+def _spelling() -> dict[str, set[str]]:
+    classes: dict[str, set[str]] = {}
+    for variant, main in lexicon().section("spelling").items():
+        group = {fold(variant), fold(main)}
+        for word in group:
+            classes.setdefault(word, set()).update(group)
+    return classes
+
+
+def _repair(words: list[Word], layer: SemanticLayer) -> None:
+    """Spelling variants, and for an unknown word its one close known neighbour ("bằg" → "bằng",
+    "nhiu" → "nhiêu"): among several one-letter neighbours, the one that forms a known word pair with
+    the word before or after it. A word typed with a tone the corpus never prints ("Nốc") matches by
+    its letters alone."""
+    for i, word in enumerate(words):
+        forms = {word.folded} | _spelling().get(word.folded, set())
+        if word.accented and word.text not in layer.forms.get(word.folded, ()):
+            word.accented = False
+        if not layer.known(word.folded) and len(word.folded) >= MIN_REPAIR_LENGTH and not any(ch.isdigit() for ch in word.folded):
+            close = [k for k in _neighbours(word.folded, layer) if Levenshtein.distance(k, word.folded) <= MAX_REPAIR_DISTANCE]
+            if len(close) > 1:
+                before = words[i - 1].folded if i > 0 else None
+                after = words[i + 1].folded if i + 1 < len(words) else None
+                close = [k for k in close if (before, k) in layer.bigrams or (k, after) in layer.bigrams]
+            if len(close) == 1:
+                word.repaired = close[0]
+                forms.add(close[0])
+        word.forms = frozenset(forms)
+
+
+def _neighbours(folded: str, layer: SemanticLayer) -> list[str]:
+    """Known words of similar length sharing the first or the last letter (cheap pre-filter)."""
+    return [k for k in layer.vocabulary_by_length(len(folded)) if k[:1] == folded[:1] or k[-1:] == folded[-1:]]
+
+
+def prepare(text: str, layer: SemanticLayer, reading: str | None = None) -> Question:
+    """Tag the words of one reading of ``text`` (abbreviations expanded)."""
+    expanded = reading if reading is not None else readings(text)[0]
+    written = tokens(expanded)
+    words = []
+    for token in written:
+        folded = fold(token)
+        words.append(Word(token, folded, token != folded))
+    _repair(words, layer)
+    q = Question(original=text, text=expanded, words=words)
+    _tag(q, layer)
+    return q
+
+
+def _mark(q: Question, start: int, end: int, tag: str, key: str | None = None, *, force: bool = False) -> None:
+    for word in q.words[start:end]:
+        if word.tag is None or force:
+            word.tag, word.key = tag, key
+
+
+def _tag(q: Question, layer: SemanticLayer) -> None:
+    folded_text = " ".join(q.folded)
+    written = [w.text for w in q.words]
+    folded = [w.repaired or w.folded for w in q.words]
+    # Slots read with patterns: annex, marker, report, group, row reference, years, "top N".
+    _tag_reports(q, layer)
+    for match in _ANNEX_RE.finditer(folded_text):
+        for token in re.findall(r"[ivx]+|\d+", match.group(1)):
+            if token.upper() not in q.annexes:
+                q.annexes.append(token.upper())
+    _mark_pattern(q, _ANNEX_RE, "annex")
+    if match := _ANNEX_ROW_RE.search(folded_text):  # "V 9.1", "PL3 mục 20" said tersely
+        q.annexes = q.annexes or [match.group(1).upper()]
+        q.row_ref = match.group(2)
+        _mark_pattern(q, _ANNEX_ROW_RE, "row_ref")
+    if match := _MARKER_RE.search(q.text):
+        q.marker = match.group(1) or match.group(2)
+    elif match := _MARKER_WORDS_RE.search(folded_text):
+        q.marker = "*" * {"1": 1, "2": 2, "3": 3, "4": 4, "mot": 1, "hai": 2, "ba": 3, "bon": 4}[match.group(1)]
+        _mark_pattern(q, _MARKER_WORDS_RE, "marker")
+    if match := _GROUP_RE.search(folded_text):
+        q.group_ref = match.group(1).upper()
+        _mark_pattern(q, _GROUP_RE, "group")
+    if not q.row_ref and (match := _ROW_REF_RE.search(folded_text)):
+        q.row_ref = match.group(1).upper() if re.match(r"[ivx]", match.group(1)) else match.group(1)
+        _mark_pattern(q, _ROW_REF_RE, "row_ref")
+    if match := _TOP_RE.search(folded_text):
+        q.top = int(match.group(1) or match.group(2))
+    for word in q.words:
+        if _YEAR_RE.match(word.text) and word.tag is None:
+            q.years.append(int(word.text))
+            word.tag = "year"
+    # Lexicon phrases (longest first across all sections, so no section's order decides).
+    candidates: list[tuple[str, PhraseHit]] = []
+    for section, index in _indexes().items():
+        for hit in find_phrases(folded, index, overlapping=True, written=written):
+            candidates.append((section, hit))
+    # Corpus phrases: marker meanings ("đang triển khai thi công") and column headers as printed.
+    for hit in find_phrases(folded, layer.legend_index, overlapping=True, written=written):
+        if hit.size >= 3:
+            candidates.append(("legend", hit))
+    for hit in find_phrases(folded, layer.header_index, overlapping=True, written=written):
+        if hit.size >= 2:
+            candidates.append(("header", hit))
+    taken: set[int] = {i for i, w in enumerate(q.words) if w.tag is not None}
+    accepted: set[tuple[int, int]] = set()
+    for section, hit in sorted(candidates, key=lambda c: (-c[1].size, c[1].start, _SECTION_RANK.get(c[0], 99))):
+        span = set(range(hit.start, hit.end))
+        widening = section in ("synonyms", "fields")
+        if (hit.start, hit.end) in accepted and not widening:
+            q.hits.append((section, hit))  # the same words read two ways ("tình hình": status, overview)
+            continue
+        if span & taken and not widening:
+            continue
+        q.hits.append((section, hit))
+        if widening:
+            continue  # they widen what names a row; the words still have to be accounted for
+        accepted.add((hit.start, hit.end))
+        taken |= span
+        _mark(q, hit.start, hit.end, _SECTION_TAG[section], hit.key)
+    _absorb_verdict_suffixes(q)
+    _compact_synonyms(q, written)
+    _exclusions(q)
+    q.hits.sort(key=lambda h: h[1].start)
+    # Agencies named in the question ("Sở GTVT", "so khcn"), or a class of them ("các Bộ").
+    q.agencies = agencies_mentioned(q.text, layer.agency_names)
+    for word in q.words:
+        if word.tag is None and word.text.isdigit() and not _YEAR_RE.match(word.text):
+            q.numbers.append(word.text)
+        elif word.tag is None and _NUMBER_RE.match(word.text) and "." in word.text:
+            q.numbers.append(word.text)
+    q.listing = _asks_list(q)
+
+
+def _tag_reports(q: Question, layer: SemanticLayer) -> None:
+    """A loaded report's number in the question ("45/BC-UBND", "báo cáo 45", "báo cáo số 320")."""
+    folded = q.folded
+    for report in layer.reports:
+        number = fold(report.number).replace("/", " ").replace("-", " ").split()
+        for start in range(len(folded) - len(number) + 1):
+            if folded[start : start + len(number)] == number:
+                q.reports.append(report.number)
+                for word in q.words[start : start + len(number)]:
+                    word.tag = "report"
+    for match in _REPORT_WORD_RE.finditer(" ".join(folded)):
+        for number in layer.reports_named(match.group(1)):
+            if number not in q.reports and layer.reports_named(match.group(1)) != [r.number for r in layer.reports]:
+                q.reports.append(number)
+        _mark_pattern(q, _REPORT_WORD_RE, "report")
+    q.reports = list(dict.fromkeys(q.reports))
+
+
+def _exclusions(q: Question) -> None:
+    """Verdict words after "không tính", "trừ": classes to leave out, not to count."""
+    words = [tuple(fold(t) for t in tokens(p)) for p in lexicon().section("exclusion")]
+    for section, hit in list(q.hits):
+        if section != "verdict_questions":
+            continue
+        window = q.folded[max(0, hit.start - 6) : hit.start]
+        text = " ".join(window)
+        if any(" ".join(w) in text for w in words):
+            q.hits.remove((section, hit))
+            q.hits.append(("verdict_excluded", hit))
+
+
+def _asks_list(q: Question) -> bool:
+    """A set is asked for: "liệt kê", "danh sách", or a kind noun with "các"/"những" before or "nào" after."""
+    if q.has("operations", "list"):
+        return True
+    before = lexicon().words("list_before_kind")
+    after = lexicon().words("list_after_kind")
+    for section, hit in q.hits:
+        if section != "kinds":
+            continue
+        prev = q.folded[hit.start - 1] if hit.start > 0 else ""
+        prev2 = " ".join(q.folded[max(0, hit.start - 2) : hit.start])
+        nxt = q.folded[hit.end] if hit.end < len(q.folded) else ""
+        if prev in before or prev2 in before or nxt in after:
+            return True
+    return False
+
+
+_SECTION_TAG = {
+    "operations": "op",
+    "measures": "measure",
+    "kinds": "kind",
+    "periods": "period",
+    "dialogue": "dialogue",
+    "politeness": "polite",
+    "verdict_questions": "verdict",
+    "frame_words": "frame",
+    "function_words": "function",
+    "legend": "legend",
+    "header": "measure",
+    "units": "unit",
+}
+# On equally long phrases at the same place: the more specific section wins.
+_SECTION_RANK = {"legend": 0, "verdict_questions": 1, "measures": 2, "header": 3, "operations": 4, "periods": 5,
+                 "dialogue": 6, "kinds": 7, "units": 8, "politeness": 9, "frame_words": 10, "function_words": 11}
+
+
+def _absorb_verdict_suffixes(q: Question) -> None:
+    """ "không đạt NQ", "chưa đạt kế hoạch": the reference after a verdict word belongs to the verdict."""
+    suffixes = sorted((tuple(fold(t) for t in tokens(p)) for p in lexicon().section("verdict_suffixes")), key=len, reverse=True)
+    for section, hit in list(q.hits):
+        if section != "verdict_questions":
+            continue
+        for suffix in suffixes:
+            end = hit.end + len(suffix)
+            if tuple(q.folded[hit.end : end]) == suffix and all(w.tag in (None, "measure", "kind", "frame") for w in q.words[hit.end : end]):
+                _mark(q, hit.end, end, "verdict", hit.key, force=True)
+                break
+
+
+def _compact_synonyms(q: Question, written: list[str]) -> None:
+    """Synonym phrases may have a year or a function word inside ("kinh tế 2024 tăng"): look again
+    with those words left out."""
+    keep = [i for i, w in enumerate(q.words) if w.tag not in ("year", "function", "polite")]
+    if len(keep) == len(q.words):
+        return
+    folded = [q.words[i].repaired or q.words[i].folded for i in keep]
+    for hit in find_phrases(folded, _indexes()["synonyms"], written=[written[i] for i in keep]):
+        start, end = keep[hit.start], keep[hit.end - 1] + 1
+        if not any(h.key == hit.key for name, h in q.hits if name == "synonyms"):
+            q.hits.append(("synonyms", PhraseHit(hit.key, hit.phrase, start, end)))
+
+
+def _mark_pattern(q: Question, pattern: re.Pattern[str], tag: str) -> None:
+    """Tag the words a regex over the folded question matched."""
+    offsets, position = [], 0
+    for word in q.words:
+        offsets.append(position)
+        position += len(word.folded) + 1
+    text = " ".join(q.folded)
+    for match in pattern.finditer(text):
+        for i, start in enumerate(offsets):
+            if match.start() <= start < match.end():
+                q.words[i].tag = tag

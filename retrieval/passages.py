@@ -1,0 +1,68 @@
+"""The sentences of a row's status text that answer a question's words (quoted as evidence).
+
+A status paragraph often holds the answer to a detail question ("giá trị nghiệm thu thanh toán",
+"diện tích thu hồi", "giai đoạn 2 khởi công khi nào"): the sentences are scored by the question's words
+they contain (diacritics folded, rarer words weigh more, adjacent pairs count extra), and the best are
+quoted whole.
+
+Example::
+
+    best_sentences(["Đã bàn giao mặt bằng khoảng 92,8%. Giá trị nghiệm thu thanh toán 232,272 tỷ đồng."],
+                   ["nghiem", "thu", "thanh", "toan"], need_number=True)[0]
+    # 'Giá trị nghiệm thu thanh toán 232,272 tỷ đồng'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from structured.lexicon import fold, fold_tokens
+
+_SPLIT_RE = re.compile(r"(?<=[.;!?])\s+(?=[-–+•]?\s*[A-ZĐÀ-Ỹ0-9“\"(])|\n+|\s+-\s+(?=[A-ZĐÀ-Ỹ])")
+_NUMBER_RE = re.compile(r"\d")
+_DATE_RE = re.compile(r"\d{1,2}/\d{1,4}|\b(?:19|20)\d{2}\b|quý|tháng|năm", re.IGNORECASE)
+MIN_SCORE = 1.5  # below this a sentence shares too little with the question to be quoted
+MAX_SENTENCE_CHARS = 600
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences (and list items) of a status text, stripped of bullets."""
+    out = []
+    for piece in _SPLIT_RE.split(text or ""):
+        piece = piece.strip(" -–•;\n")
+        if len(piece) > 3:
+            out.append(piece[:MAX_SENTENCE_CHARS])
+    return out
+
+
+def best_sentences(
+    texts: Iterable[str],
+    words: list[str],
+    *,
+    need_number: bool = False,
+    need_date: bool = False,
+    weights: dict[str, float] | None = None,
+    k: int = 2,
+) -> list[str]:
+    """The ``k`` sentences of ``texts`` that share the most with ``words`` (folded), best first."""
+    wanted = [w for w in (fold(w) for w in words) if w]
+    if not wanted:
+        return []
+    weights = weights or {}
+    scored = []
+    for text in texts:
+        for order, sentence in enumerate(sentences(text)):
+            tokens = fold_tokens(sentence)
+            present = set(tokens)
+            score = sum(weights.get(w, 1.0) for w in set(wanted) if w in present)
+            pairs = set(zip(tokens, tokens[1:], strict=False))
+            score += 0.5 * sum(1 for a, b in zip(wanted, wanted[1:], strict=False) if (a, b) in pairs)
+            if need_number and not _NUMBER_RE.search(sentence):
+                continue
+            if need_date and not _DATE_RE.search(sentence):
+                continue
+            if score >= MIN_SCORE:
+                scored.append((score, -order, sentence))
+    scored.sort(reverse=True)
+    return [sentence for _, _, sentence in scored[:k]]

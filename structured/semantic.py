@@ -1,0 +1,244 @@
+"""The semantic layer: what the loaded reports contain, in the words people use to ask about it.
+
+Built once per corpus from the rows and annexes (nothing here knows one report): the reports and their
+years, each annex's kind, column roles and legend, the row entities and the words of their names
+(an inverted index, so candidate rows are found without scanning every row), the agencies, the verdict
+vocabulary actually printed, and the general lexicon (``structured/lexicon.yaml``) folded for matching.
+
+Example::
+
+    layer = SemanticLayer.build(rows, annexes)
+    layer.newest_report().number == "320/BC-UBND"
+    layer.rows_named_by(["thu", "vien"])          # ids of rows whose name has these words
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ingestion.models import Annex, Row
+from structured.agency import agencies_in, agency_key
+from structured.lexicon import PhraseIndex, fold, fold_tokens, lexicon, tokens
+
+_ACRONYM_RE = re.compile(r"\(([A-ZĐ][A-ZĐa-z&\-]{1,10})\)")
+
+
+@dataclass
+class ReportView:
+    """One loaded report. ``year``: the year its tables report on (from their headers), else its date's year."""
+
+    number: str
+    date: str | None
+    issuer: str | None
+    year: int | None
+    annexes: list[Annex]
+
+    def annex(self, numeral: str) -> Annex | None:
+        return next((a for a in self.annexes if a.annex == numeral), None)
+
+
+@dataclass
+class SemanticLayer:
+    rows: dict[str, Row]
+    annexes: dict[tuple[str, str], Annex]
+    reports: list[ReportView]  # newest first
+    name_index: dict[str, set[str]] = field(default_factory=dict)  # folded word → row ids (name, group title)
+    text_index: dict[str, set[str]] = field(default_factory=dict)  # folded word → row ids (any cell)
+    idf: dict[str, float] = field(default_factory=dict)
+    forms: dict[str, set[str]] = field(default_factory=dict)  # folded word → accented spellings seen
+    agency_names: list[str] = field(default_factory=list)
+    name_words: dict[str, list[str]] = field(default_factory=dict)  # row id → folded name words
+    acronyms: dict[str, set[str]] = field(default_factory=dict)  # folded acronym → row ids defining it
+    bigrams: set[tuple[str, str]] = field(default_factory=set)  # adjacent folded words of the corpus and the lexicon
+
+    # -- building ---------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, rows: Iterable[Row], annexes: Iterable[Annex] = ()) -> SemanticLayer:
+        by_id = {row.id: row for row in rows}
+        annex_map = {(a.report, a.annex): a for a in annexes}
+        for row in by_id.values():  # annex records may be missing (rows from an older rows.jsonl)
+            annex_map.setdefault(
+                (row.report, row.annex),
+                Annex(report=row.report, report_date=row.report_date, issuer=row.issuer, annex=row.annex,
+                      title=row.annex_title, kind=row.kind if row.kind in ("indicator", "project", "task") else "task",
+                      columns=list(row.cells), roles=dict(row.roles)),
+            )
+        layer = cls(rows=by_id, annexes=annex_map, reports=_reports(by_id.values(), annex_map))
+        layer._index()
+        return layer
+
+    def _index(self) -> None:
+        name_index: dict[str, set[str]] = defaultdict(set)
+        text_index: dict[str, set[str]] = defaultdict(set)
+        forms: dict[str, set[str]] = defaultdict(set)
+        df: Counter[str] = Counter()
+        parents = {row.id: self.rows.get(f"{row.report}:{row.annex}:{row.parent}") for row in self.rows.values()}
+        for row in self.rows.values():
+            parent = parents[row.id]
+            name_text = " ".join(filter(None, [row.name, row.group_title, parent.name if parent and row.kind == "indicator" else ""]))
+            words = fold_tokens(name_text)
+            self.name_words[row.id] = fold_tokens(row.name)
+            for word in set(words):
+                name_index[word].add(row.id)
+            all_words = set(words)
+            for text in (*row.cells.values(), *(v for sub in row.extra_values for v in sub.values())):
+                folded_tokens = []
+                for token in tokens(text):
+                    folded = fold(token)
+                    folded_tokens.append(folded)
+                    all_words.add(folded)
+                    forms[folded].add(token)
+                self.bigrams.update(zip(folded_tokens, folded_tokens[1:], strict=False))
+            for token in tokens(name_text):
+                forms[fold(token)].add(token)
+            for word in all_words:
+                text_index[word].add(row.id)
+            df.update(all_words)
+            for acronym in _ACRONYM_RE.findall(row.name):
+                self.acronyms.setdefault(fold(acronym), set()).add(row.id)
+        n = max(len(self.rows), 1)
+        self.idf = {word: math.log(1 + n / count) for word, count in df.items()}
+        lex = lexicon()
+        for section in ("measures", "operations", "kinds", "periods", "dialogue", "politeness", "verdict_questions",
+                        "function_words", "frame_words", "fields"):
+            for phrases in lex.phrases(section).values():
+                for phrase in phrases:
+                    written = tokens(phrase)
+                    for token in written:
+                        forms[fold(token)].add(token)
+                    folded_phrase = [fold(t) for t in written]
+                    self.bigrams.update(zip(folded_phrase, folded_phrase[1:], strict=False))
+        for expansions in lex.abbreviations.values():
+            for expansion in expansions:
+                for token in tokens(expansion):
+                    forms[fold(token)].add(token)
+        self.name_index, self.text_index, self.forms = dict(name_index), dict(text_index), dict(forms)
+        spellings: dict[str, Counter[str]] = {}
+        for row in self.rows.values():
+            for header, value in row.cells.items():
+                if row.roles.get(header) == "lead":
+                    for name in agencies_in(value):
+                        spellings.setdefault(agency_key(name), Counter())[name] += 1
+        self.agency_names = sorted((c.most_common(1)[0][0] for c in spellings.values()), key=agency_key)
+
+    # -- reports ------------------------------------------------------------------------------
+
+    def newest_report(self) -> ReportView | None:
+        return self.reports[0] if self.reports else None
+
+    def report(self, number: str) -> ReportView | None:
+        return next((r for r in self.reports if r.number == number), None)
+
+    def reports_named(self, reference: str) -> list[str]:
+        """Report numbers a question names: ``"320"``, ``"320/BC-UBND"``, ``"báo cáo 45"``."""
+        key = fold(reference).replace(" ", "")
+        exact = [r.number for r in self.reports if fold(r.number).replace(" ", "") == key]
+        return exact or [r.number for r in self.reports if fold(r.number).split("/")[0] == key.split("/")[0]]
+
+    def reports_covering(self, year: int) -> list[str]:
+        """Reports whose tables report on ``year`` (or whose date falls in it), newest first."""
+        return [r.number for r in self.reports if r.year == year or (r.date or "").startswith(str(year))]
+
+    # -- vocabulary ---------------------------------------------------------------------------
+
+    def weight(self, folded_word: str) -> float:
+        """How much a word identifies a row: idf over rows; unknown words weigh most."""
+        return self.idf.get(folded_word, self.max_idf)
+
+    @cached_property
+    def max_idf(self) -> float:
+        return math.log(1 + max(len(self.rows), 1))
+
+    def known(self, folded_word: str) -> bool:
+        return folded_word in self.forms
+
+    def vocabulary_by_length(self, length: int) -> list[str]:
+        """Known folded words of ``length`` ± 1 letters (candidates for a one-letter typo repair)."""
+        return [w for n in (length - 1, length, length + 1) for w in self._by_length.get(n, ())]
+
+    @cached_property
+    def _by_length(self) -> dict[int, list[str]]:
+        by_length: dict[int, list[str]] = defaultdict(list)
+        for word in self.forms:
+            if word.isalpha():
+                by_length[len(word)].append(word)
+        return dict(by_length)
+
+    def rows_named_by(self, folded_words: Iterable[str]) -> set[str]:
+        """Ids of rows whose name (or group title, or parent indicator's name) has any of the words."""
+        found: set[str] = set()
+        for word in folded_words:
+            found |= self.name_index.get(word, set())
+        return found
+
+    def rows_mentioning(self, folded_words: Iterable[str]) -> set[str]:
+        found: set[str] = set()
+        for word in folded_words:
+            found |= self.text_index.get(word, set())
+        return found
+
+    @cached_property
+    def legend_index(self) -> PhraseIndex:
+        """Marker meanings of every annex, keyed ``report|annex|marker``: 'đang triển khai thi công'."""
+        index = PhraseIndex()
+        for (report, numeral), annex in self.annexes.items():
+            for marker, meaning in annex.legend.items():
+                index.add(f"{report}|{numeral}|{marker}", meaning)
+        return index
+
+    @cached_property
+    def group_rows(self) -> list[Row]:
+        return [row for row in self.rows.values() if row.kind == "group"]
+
+    @cached_property
+    def header_index(self) -> PhraseIndex:
+        """Column headers of the corpus → their role: a question may name a column as printed."""
+        index = PhraseIndex()
+        for annex in self.annexes.values():
+            for header, role in annex.roles.items():
+                if role not in ("number", "name"):
+                    leaf = re.split(r"\s+[–—]\s+", header)[-1]
+                    index.add(role, re.sub(r"\(.*?\)", " ", leaf))
+        return index
+
+    def annex_kind(self, report: str, numeral: str) -> str | None:
+        annex = self.annexes.get((report, numeral))
+        return annex.kind if annex else None
+
+
+def _reports(rows: Iterable[Row], annexes: dict[tuple[str, str], Annex]) -> list[ReportView]:
+    first: dict[str, Row] = {}
+    for row in rows:
+        first.setdefault(row.report, row)
+    views = []
+    for number, row in first.items():
+        report_annexes = sorted((a for (r, _), a in annexes.items() if r == number), key=lambda a: _annex_order(a.annex))
+        years = [a.year for a in report_annexes if a.year]
+        year = Counter(years).most_common(1)[0][0] if years else (int(row.report_date[:4]) if row.report_date else None)
+        views.append(ReportView(number, row.report_date, row.issuer, year, report_annexes))
+    return sorted(views, key=lambda v: (v.date or "", v.number), reverse=True)
+
+
+_ROMANS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
+
+
+def _annex_order(numeral: str) -> tuple[int, str]:
+    if numeral in _ROMANS:
+        return _ROMANS.index(numeral) + 1, numeral
+    return (int(numeral), numeral) if numeral.isdigit() else (99, numeral)
+
+
+def annex_matches(numeral: str, asked: str) -> bool:
+    """``"III"`` answers to ``"3"`` and ``"iii"``; ``"2"`` to ``"II"``."""
+    asked = asked.strip().upper()
+    if numeral.upper() == asked:
+        return True
+    value = _annex_order(numeral)[0]
+    other = _annex_order(asked)[0]
+    return value != 99 and value == other
