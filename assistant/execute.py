@@ -51,7 +51,9 @@ def execute(plan: Plan, tables: CorpusTables) -> Result:
                 if result.comparisons:
                     result.missing = None
             else:
-                measure = None if row.kind == "indicator" and plan.measure in ("status", "verdict") else plan.measure
+                measure = plan.measure
+                if (row.kind == "indicator" and measure in ("status", "verdict")) or (row.kind != "indicator" and measure == "marker"):
+                    measure = None  # an indicator's "how is it going" is its values; a task's status holds its marker
                 lookup = lookup_row(tables, row.id, measure, plan.period, plan.words)
                 result.lookups.append(lookup)
                 if lookup.missing:

@@ -151,7 +151,7 @@ def link(
         if w.tag in ("measure", "kind", "frame", "op", "unit") or (w.tag == "function" and not w.accented)
     ]
     if not free_idx and soft_as_free:  # a turn made only of cue words ("còn tổng chi?"): they are what names the row
-        free_idx, soft_idx = [i for i in soft_idx if q.words[i].tag != "function"], [i for i in soft_idx if q.words[i].tag == "function"]
+        free_idx, soft_idx = soft_idx, []
     weights = {i: layer.weight(q.words[i].repaired or q.words[i].folded) for i in free_idx + soft_idx}
     total = sum(weights[i] for i in free_idx) or 0.0
     extra = extra_words or []

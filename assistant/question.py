@@ -153,13 +153,30 @@ def _repair(words: list[Word], layer: SemanticLayer) -> None:
         if not layer.known(word.folded) and len(word.folded) >= MIN_REPAIR_LENGTH and not any(ch.isdigit() for ch in word.folded):
             close = [k for k in _neighbours(word.folded, layer) if Levenshtein.distance(k, word.folded) <= MAX_REPAIR_DISTANCE]
             if len(close) > 1:
-                before = words[i - 1].folded if i > 0 else None
-                after = words[i + 1].folded if i + 1 < len(words) else None
-                close = [k for k in close if (before, k) in layer.bigrams or (k, after) in layer.bigrams]
+                close = _best_in_context(close, words, i, layer)
             if len(close) == 1:
                 word.repaired = close[0]
                 forms.add(close[0])
         word.forms = frozenset(forms)
+
+
+def _best_in_context(close: list[str], words: list[Word], i: int, layer: SemanticLayer) -> list[str]:
+    """Of several one-letter repairs, the one that forms a known word pair with a neighbour; a tone the
+    user typed ("bằg") must be one the repair can carry ("bằng", not "báo"); then the most frequent pair."""
+    before = words[i - 1].folded if i > 0 else None
+    after = words[i + 1].folded if i + 1 < len(words) else None
+
+    def pairs(k: str) -> int:
+        return layer.bigrams.get((before, k), 0) + layer.bigrams.get((k, after), 0)
+
+    close = [k for k in close if pairs(k)]
+    typed_marks = {ch for ch in words[i].text if fold(ch) != ch}
+    if typed_marks:
+        carrying = [k for k in close if any(typed_marks <= set(form) for form in layer.forms.get(k, ()))]
+        close = carrying or close
+    if len(close) > 1:
+        close = sorted(close, key=pairs, reverse=True)[:1]
+    return close
 
 
 def _neighbours(folded: str, layer: SemanticLayer) -> list[str]:
@@ -169,12 +186,16 @@ def _neighbours(folded: str, layer: SemanticLayer) -> list[str]:
 
 def prepare(text: str, layer: SemanticLayer, reading: str | None = None) -> Question:
     """Tag the words of one reading of ``text`` (abbreviations expanded)."""
-    expanded = reading if reading is not None else readings(text)[0]
+    expanded = _respell(reading if reading is not None else readings(text)[0])
     written = tokens(expanded)
     words = []
     for token in written:
         folded = fold(token)
         words.append(Word(token, folded, token != folded))
+    letters = [w for w in words if w.text.isalpha()]
+    if letters and sum(w.accented for w in letters) * 2 >= len(letters):
+        for word in letters:  # typed with diacritics: a word without them was meant without them ("chi" ≠ "chỉ")
+            word.accented = True
     _repair(words, layer)
     q = Question(original=text, text=expanded, words=words)
     _tag(q, layer)
@@ -187,9 +208,16 @@ def _mark(q: Question, start: int, end: int, tag: str, key: str | None = None, *
             word.tag, word.key = tag, key
 
 
+def _respell(text: str) -> str:
+    """Common misspellings of whole phrases ("tập chung" → "tập trung"), from the lexicon."""
+    for wrong, right in lexicon().section("spelling_phrases").items():
+        text = re.sub(rf"(?i)\b{re.escape(wrong)}\b", right, text)
+    return text
+
+
 def _tag(q: Question, layer: SemanticLayer) -> None:
     folded_text = " ".join(q.folded)
-    written = [w.text for w in q.words]
+    written: list[str | None] = [None if w.repaired or not w.accented else w.text for w in q.words]
     folded = [w.repaired or w.folded for w in q.words]
     # Slots read with patterns: annex, marker, report, group, row reference, years, "top N".
     _tag_reports(q, layer)
@@ -249,7 +277,14 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
         _mark(q, hit.start, hit.end, _SECTION_TAG[section], hit.key)
     _absorb_verdict_suffixes(q)
     _compact_synonyms(q, written)
+    _compact_headers(q, layer, written)
     _exclusions(q)
+    _verbs_not_verdicts(q)
+    for section, hit in q.hits:  # a field's words ("dân số") stay one name, not a function word inside it
+        if section == "fields" and hit.size > 1:
+            for word in q.words[hit.start : hit.end]:
+                if word.tag == "function":
+                    word.tag, word.key = None, None
     q.hits.sort(key=lambda h: h[1].start)
     # Agencies named in the question ("Sở GTVT", "so khcn"), or a class of them ("các Bộ").
     q.agencies = agencies_mentioned(q.text, layer.agency_names)
@@ -279,6 +314,31 @@ def _tag_reports(q: Question, layer: SemanticLayer) -> None:
     q.reports = list(dict.fromkeys(q.reports))
 
 
+def _compact_headers(q: Question, layer: SemanticLayer, written: list[str | None]) -> None:
+    """A column header named without its year ("Ước TH 2024/so NQ" for "Ước TH năm 2024/so NQ")."""
+    keep = [i for i, w in enumerate(q.words) if not (_YEAR_RE.match(w.text) or w.folded == "nam")]
+    if len(keep) == len(q.words):
+        return
+    folded = [q.words[i].repaired or q.words[i].folded for i in keep]
+    for hit in find_phrases(folded, layer.header_index, written=[written[i] for i in keep]):
+        start, end = keep[hit.start], keep[hit.end - 1] + 1
+        if hit.size >= 2 and all(w.tag in (None, "measure", "year", "function", "frame", "op") for w in q.words[start:end]):
+            q.hits.append(("measures", PhraseHit(hit.key, hit.phrase, start, end)))
+            _mark(q, start, end, "measure", hit.key, force=True)
+
+
+def _verbs_not_verdicts(q: Question) -> None:
+    """ "đạt tỷ lệ", "đạt 50%": "đạt" is the verb "reach", not the verdict "đạt"."""
+    for section, hit in list(q.hits):
+        if section != "verdict_questions" or hit.end >= len(q.words):
+            continue
+        following = q.words[hit.end]
+        if following.tag == "measure" or any(ch.isdigit() for ch in following.text):
+            q.hits.remove((section, hit))
+            for word in q.words[hit.start : hit.end]:
+                word.tag, word.key = "function", None
+
+
 def _exclusions(q: Question) -> None:
     """Verdict words after "không tính", "trừ": classes to leave out, not to count."""
     words = [tuple(fold(t) for t in tokens(p)) for p in lexicon().section("exclusion")]
@@ -296,15 +356,21 @@ def _asks_list(q: Question) -> bool:
     """A set is asked for: "liệt kê", "danh sách", or a kind noun with "các"/"những" before or "nào" after."""
     if q.has("operations", "list"):
         return True
-    before = lexicon().words("list_before_kind")
-    after = lexicon().words("list_after_kind")
+    before = {tuple(tokens(p)) for p in lexicon().phrases("list_before_kind")["list_before_kind"]}
+    after = {tuple(tokens(p)) for p in lexicon().phrases("list_after_kind")["list_after_kind"]}
+
+    def said(words: list[Word], phrases: set[tuple[str, ...]]) -> bool:
+        return any(
+            len(words) == len(p) and all(w.text == t or (not w.accented and w.folded == fold(t)) for w, t in zip(words, p, strict=True))
+            for p in phrases
+        )
+
     for section, hit in q.hits:
-        if section != "kinds":
+        if section != "kinds" or hit.key == "part":
             continue
-        prev = q.folded[hit.start - 1] if hit.start > 0 else ""
-        prev2 = " ".join(q.folded[max(0, hit.start - 2) : hit.start])
-        nxt = q.folded[hit.end] if hit.end < len(q.folded) else ""
-        if prev in before or prev2 in before or nxt in after:
+        if said(q.words[max(0, hit.start - 1) : hit.start], before) or said(q.words[max(0, hit.start - 2) : hit.start], before):
+            return True
+        if said(q.words[hit.end : hit.end + 1], after):
             return True
     return False
 
@@ -324,7 +390,7 @@ _SECTION_TAG = {
     "units": "unit",
 }
 # On equally long phrases at the same place: the more specific section wins.
-_SECTION_RANK = {"legend": 0, "verdict_questions": 1, "measures": 2, "header": 3, "operations": 4, "periods": 5,
+_SECTION_RANK = {"verdict_questions": 1, "measures": 2, "legend": 3, "header": 3, "operations": 4, "periods": 5,
                  "dialogue": 6, "kinds": 7, "units": 8, "politeness": 9, "frame_words": 10, "function_words": 11}
 
 
@@ -341,7 +407,7 @@ def _absorb_verdict_suffixes(q: Question) -> None:
                 break
 
 
-def _compact_synonyms(q: Question, written: list[str]) -> None:
+def _compact_synonyms(q: Question, written: list[str | None]) -> None:
     """Synonym phrases may have a year or a function word inside ("kinh tế 2024 tăng"): look again
     with those words left out."""
     keep = [i for i, w in enumerate(q.words) if w.tag not in ("year", "function", "polite")]

@@ -93,7 +93,7 @@ def _annexes(q: Question, report: str | None, layer: SemanticLayer) -> list[str]
 
 def _measure(q: Question, dropped: set[int] = frozenset()) -> str | None:
     """The measure asked: the most specific one of the question; "tỷ lệ" with a money measure its rate."""
-    found = [hit.key for section, hit in q.hits if section == "measures" and not set(range(hit.start, hit.end)) & dropped]
+    found = [hit.key for section, hit in q.hits if section == "measures" and not set(range(hit.start, hit.end)) <= dropped]
     rate = "rate" in found
     found = [m for m in found if m != "rate"]
     if "coordinating" in found and "lead" in found:
@@ -141,7 +141,7 @@ def _period(q: Question, report: str | None, layer: SemanticLayer) -> int | None
 def _marker_from_legend(q: Question, report: str, annexes: list[str]) -> tuple[str | None, list[str]]:
     """Words of an annex legend in the question ("đang triển khai thi công") → that annex's marker."""
     for section, hit in q.hits:
-        if section != "legend":
+        if section != "legend" or q.words[hit.start].tag != "legend":
             continue
         rep, annex, marker = hit.key.split("|")
         if rep == report and (not annexes or annex in annexes):
@@ -189,7 +189,8 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
 
     # A set: list, count, rank, total (before the legend: "các nhiệm vụ (***) là gì" lists rows).
     collection = _collection_op(q, ops, refine, agency)
-    links, features = _links(q, layer, ctx, reports, soft_as_free=what_about)
+    links, features = _links(q, layer, ctx, reports, soft_as_free=what_about,
+                             extra=state.focus if not what_about else [])
     best = links[0] if links else None
     p_best = confidence(features) if features else 0.0
     answer_at, clarify_at = cutoffs()
@@ -198,8 +199,8 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
 
     if collection:
         plan = _collection_plan(q, collection, state if refine else None, layer, reports, links, p_best, agency, measure)
-        if plan is not None:
-            return plan
+        if plan is not None and not (plan.op == "none" and best is not None and p_best >= answer_at):
+            return plan  # a set condition not understood, unless the words name a row ("bao nhiêu dự án CNTT … của đề án X")
 
     # Legend: "(***) nghĩa là gì?", "ký hiệu 2 sao trong PL II?"
     if q.marker and ("legend" in ops or not q.free()):
@@ -217,6 +218,11 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
         followup = _followup_plan(q, state, links, p_best, measure, period, ops, layer, pronoun)
         if followup is not None:
             return followup
+
+    # Two rows joined by "và" ("tỷ lệ giải ngân của ĐT 917 và ĐT 918").
+    pair = _split_entities(q, layer, ctx, reports, best)
+    if pair is not None:
+        return _row_plan(q, [lk.row.id for lk in pair], measure, period, ops, layer, answer_at, "hai dòng nối bằng 'và'")
 
     # Rows named by the turn itself.
     if best is not None and p_best >= answer_at and best.numbers_ok:
@@ -251,20 +257,23 @@ def _cue_positions(q: Question) -> set[int]:
 # Linking
 
 
-def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], soft_as_free: bool = False
-           ) -> tuple[list[Link], LinkFeatures | None]:
+def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], soft_as_free: bool = False,
+           extra: list[str] | None = None) -> tuple[list[Link], LinkFeatures | None]:
     words = [w for w in q.content() if w.tag != "op"]
+    if soft_as_free and not q.free():
+        words = [w for w in q.words if w.tag in ("op", "function", "measure", "kind", "frame", "unit")]
     if not words and not q.row_ref:
         return [], None
     hits: dict[str, int] = {}
     if ctx.search is not None and words:
         try:
-            query = " ".join(w.text for w in q.words if w.tag not in ("polite", "op", "dialogue", "function", "report", "year"))
+            query = " ".join(w.text for w in q.words if w.tag not in ("polite", "dialogue", "report", "year")
+                             and (w.tag not in ("op", "function") or w in words))
             hits = ctx.search(query, SEARCH_K, reports)
         except Exception as exc:  # retrieval unavailable: the inverted index still gives candidates
             ctx.notes.append(str(exc))
     scope = set(reports)
-    candidates = candidate_ids(q, layer, hits, scope)
+    candidates = candidate_ids(q, layer, hits, scope) + [i for i in extra or [] if i in layer.rows]
     if q.row_ref:
         report = reports[0] if reports else None
         refs = [row.id for row in layer.rows.values() if row.report == report
@@ -300,6 +309,34 @@ def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], 
     if row_ref_hit and (q.row_ref in best.row.row_numbers or best.row.row == q.row_ref):
         features = LinkFeatures(1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 1.0)
     return links, features
+
+
+def _split_entities(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], best: Link | None) -> list[Link] | None:
+    """Two rows named on either side of "và" / "," when no single row explains the turn's words."""
+    free = [i for i, w in enumerate(q.words) if w.tag is None]
+    if not free or (best is not None and set(free) <= best.covered):
+        return None
+    answer_at, _ = cutoffs()
+    for cut, word in enumerate(q.words):
+        if word.folded not in ("va", "voi") or not any(i < cut for i in free) or not any(i > cut for i in free):
+            continue
+        sides = []
+        for keep in (lambda i: i < cut, lambda i: i > cut):
+            side = Question(q.original, q.text, [_masked(w, not keep(i)) for i, w in enumerate(q.words)], list(q.hits),
+                            numbers=[n for n in q.numbers if any(keep(i) and w.text == n for i, w in enumerate(q.words))])
+            links, features = _links(side, layer, ctx, reports)
+            if not links or features is None or confidence(features) < answer_at or not links[0].numbers_ok:
+                break
+            sides.append(links[0])
+        if len(sides) == 2 and sides[0].row.id != sides[1].row.id:
+            return sides
+    return None
+
+
+def _masked(word, hide: bool):  # noqa: ANN001, ANN202
+    from dataclasses import replace
+
+    return replace(word, tag="masked") if hide and word.tag is None else word
 
 
 def _prefer_definitions(q: Question, links: list[Link], layer: SemanticLayer) -> list[Link]:
@@ -425,7 +462,7 @@ def _row_plan(
     if "compare_target" in compares or (q.keys("verdict_questions") and row.kind == "indicator"):
         against = "target"
     if "compare_prev" in compares:
-        against = "both" if against == "target" else "previous"
+        against = "both" if against == "target" or measure == "target" else "previous"
     yes_no = bool(re.search(r"\b(khong|chua|ko|k)\s*[?.!]*$", " ".join(q.folded))) or "compare_target" in compares
     if measure in ("vs_target_pct", "vs_prev_pct") and against is None:
         against = None
@@ -444,16 +481,16 @@ def _row_plan(
 
 
 def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None) -> str | None:
-    kinds = q.keys("kinds")
+    kinds = q.keys("kinds") or (["any"] if _kind_near(q, 0, len(q.words)) else [])
     set_words = bool(kinds or q.marker or q.keys("verdict_questions") or agency or q.annexes or refine
                      or q.has("legend") or q.group_ref)
     if "rank_desc" in ops or "rank_asc" in ops:
         return "rank"
     if "count" in ops and set_words:
-        count_at = next(h.start for s, h in q.hits if s == "operations" and h.key == "count")
-        measure_after = any(s == "measures" and h.start >= count_at and h.key not in GENERIC_MEASURES
-                            and q.words[h.start].tag == "measure" for s, h in q.hits)
-        if not measure_after and (kinds or q.marker or q.keys("verdict_questions") or agency or refine or q.group_ref):
+        count_hit = next(h for s, h in q.hits if s == "operations" and h.key == "count")
+        # "bao nhiêu dự án", "mấy nhiệm vụ": a kind noun right after the count word; "bao nhiêu tiền" asks a value.
+        kind_after = _kind_near(q, count_hit.end)
+        if kind_after or (refine and not q.free()) or (q.group_ref and not q.free()):
             return "count"
     if "total" in ops and _measure(q) in NUMERIC_MEASURES and (kinds or q.annexes or refine):
         return "total"
@@ -464,6 +501,17 @@ def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None
     if (q.marker or q.keys("verdict_questions")) and kinds and not q.free():
         return "list"
     return None
+
+
+def _kind_near(q: Question, start: int, reach: int = 3) -> bool:
+    """A kind noun ("dự án", "nhiệm vụ", "chỉ tiêu") among the words from ``start`` on, whatever tag the
+    words got ("dự án đang triển khai thi công" may have been read as a legend phrase)."""
+    kinds = {tuple(fold(t) for t in p.split()) for key, phrases in lexicon().phrases("kinds").items() if key != "part" for p in phrases}
+    for begin in range(start, min(start + reach, len(q.words))):
+        for kind in kinds:
+            if tuple(q.folded[begin : begin + len(kind)]) == kind:
+                return True
+    return False
 
 
 def _collection_plan(
@@ -494,13 +542,13 @@ def _collection_plan(
     # What is left of the question names the set: a group, the parent of some sub-lines, or words every
     # row's name holds.
     topic = [w for w in q.free() if w.tag is None]
-    group = _group_named(q, topic, layer, report, annexes)
+    parent = _parent_named(q, topic, links, layer, report) if topic and op in ("rank", "list", "count") else None
+    group = None if parent is not None else _group_named(q, topic, layer, report, annexes)
     if group is not None:
         flt.group = group.id
         flt.annexes = flt.annexes or [group.annex]
         group_words = set(layer.name_words.get(group.id, []))
         topic = [w for w in topic if (w.repaired or w.folded) not in group_words]
-    parent = _parent_named(q, topic, links, layer, report) if topic and op in ("rank", "list", "count") else None
     if parent is not None:
         flt.parent = parent.id
         flt.kind = None

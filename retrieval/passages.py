@@ -42,10 +42,14 @@ def best_sentences(
     *,
     need_number: bool = False,
     need_date: bool = False,
+    need_percent: bool = False,
+    required: list[str] | None = None,
     weights: dict[str, float] | None = None,
     k: int = 2,
 ) -> list[str]:
-    """The ``k`` sentences of ``texts`` that share the most with ``words`` (folded), best first."""
+    """The ``k`` sentences of ``texts`` that share the most with ``words`` (folded), best first.
+    ``required``: phrases of which a sentence must contain one (the fact asked: "giải ngân")."""
+    phrases = [f" {fold(p)} " for p in required or [] if fold(p)]
     wanted = [w for w in (fold(w) for w in words) if w]
     if not wanted:
         return []
@@ -61,6 +65,10 @@ def best_sentences(
             if need_number and not _NUMBER_RE.search(sentence):
                 continue
             if need_date and not _DATE_RE.search(sentence):
+                continue
+            if need_percent and "%" not in sentence:
+                continue
+            if phrases and not any(p in f" {' '.join(tokens)} " for p in phrases):
                 continue
             if score >= MIN_SCORE:
                 scored.append((score, -order, sentence))

@@ -75,12 +75,12 @@ class PhraseIndex:
         self.accented.setdefault(words, set()).add(written)
         self.longest = max(self.longest, len(words))
 
-    def spelled(self, folded: tuple[str, ...], written: list[str]) -> bool:
+    def spelled(self, folded: tuple[str, ...], written: list[str | None]) -> bool:
         """Whether ``written`` (as the user typed, lower case) may be this phrase: a word typed with
         diacritics must carry the phrase's own diacritics ("chăm" is not "chậm"); a word typed without
-        diacritics may be any of them."""
+        diacritics (``None``, or a word equal to its folding) may be any of them."""
         for variant in self.accented.get(folded, ()):
-            if all(w == fold(w) or w == v for w, v in zip(written, variant, strict=True)):
+            if all(w is None or w == v for w, v in zip(written, variant, strict=True)):
                 return True
         return False
 

@@ -22,9 +22,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ingestion.models import Annex, Row
+from retrieval.abbreviations import expand_abbreviations
 from structured.agency import agencies_in, agency_key
 from structured.lexicon import PhraseIndex, fold, fold_tokens, lexicon, tokens
 
+LEGEND_SPAN_WORDS = 25  # words of a legend meaning searched for phrases a question may quote
+LEGEND_MIN_SPAN = 4  # shorter runs ("kế hoạch vốn") are ordinary words, not a quote of the legend
+_YEARLESS_RE = re.compile(r"\b(?:năm\s+)?(?:19|20)\d{2}\b", re.IGNORECASE)
 _ACRONYM_RE = re.compile(r"\(([A-ZĐ][A-ZĐa-z&\-]{1,10})\)")
 
 
@@ -54,7 +58,7 @@ class SemanticLayer:
     agency_names: list[str] = field(default_factory=list)
     name_words: dict[str, list[str]] = field(default_factory=dict)  # row id → folded name words
     acronyms: dict[str, set[str]] = field(default_factory=dict)  # folded acronym → row ids defining it
-    bigrams: set[tuple[str, str]] = field(default_factory=set)  # adjacent folded words of the corpus and the lexicon
+    bigrams: Counter[tuple[str, str]] = field(default_factory=Counter)  # adjacent folded words (corpus and lexicon)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -185,11 +189,22 @@ class SemanticLayer:
 
     @cached_property
     def legend_index(self) -> PhraseIndex:
-        """Marker meanings of every annex, keyed ``report|annex|marker``: 'đang triển khai thi công'."""
+        """Marker meanings of every annex, keyed ``report|annex|marker``, and every run of three or more of
+        their words that only one marker of the annex has ("đang lập hồ sơ đề xuất chủ trương")."""
         index = PhraseIndex()
         for (report, numeral), annex in self.annexes.items():
+            spans: dict[tuple[str, ...], set[str]] = defaultdict(set)
+            written: dict[tuple[str, ...], str] = {}
             for marker, meaning in annex.legend.items():
-                index.add(f"{report}|{numeral}|{marker}", meaning)
+                words = tokens(meaning)[:LEGEND_SPAN_WORDS]
+                for size in range(min(LEGEND_MIN_SPAN, len(words)), len(words) + 1):
+                    for start in range(len(words) - size + 1):
+                        span = tuple(fold(w) for w in words[start : start + size])
+                        spans[span].add(marker)
+                        written[span] = " ".join(words[start : start + size])
+            for span, markers in spans.items():
+                if len(markers) == 1:
+                    index.add(f"{report}|{numeral}|{next(iter(markers))}", written[span])
         return index
 
     @cached_property
@@ -204,7 +219,10 @@ class SemanticLayer:
             for header, role in annex.roles.items():
                 if role not in ("number", "name"):
                     leaf = re.split(r"\s+[–—]\s+", header)[-1]
-                    index.add(role, re.sub(r"\(.*?\)", " ", leaf))
+                    leaf = re.sub(r"\(.*?\)", " ", leaf)
+                    for variant in {leaf, expand_abbreviations(leaf)}:
+                        index.add(role, variant)
+                        index.add(role, _YEARLESS_RE.sub(" ", variant))  # named without its year
         return index
 
     def annex_kind(self, report: str, numeral: str) -> str | None:

@@ -191,14 +191,16 @@ def _passages(row: Row, measure: str | None, words: list[str], have_values: bool
     texts = role_texts(row, "status") + role_texts(row, "note")
     if not texts:
         return []
-    measure_words = [w for phrase in lexicon().phrases("measures").get(measure or "", []) for w in fold(phrase).split()]
+    measure_phrases = lexicon().phrases("measures").get(measure or "", [])
     numeric = measure in NUMERIC_MEASURES
     if numeric and not have_values:
-        found = best_sentences(texts, [*measure_words, *words], need_number=True, k=1)
+        rate = measure in ("disbursement_rate", "site_clearance", "vs_target_pct", "vs_prev_pct")
+        asked = [w for phrase in measure_phrases for w in fold(phrase).split()]
+        found = best_sentences(texts, [*asked, *words], need_number=True, need_percent=rate, required=measure_phrases, k=1)
     elif measure in TIME_ROLES + ("time",) and words:
         found = best_sentences(texts, words, need_date=True, k=2)
     elif words and (measure in _PASSAGE_MEASURES or not have_values):
-        found = best_sentences(texts, words, need_number=measure == "estimate", k=2)
+        found = best_sentences(texts, words, need_number=measure == "estimate", k=3 if len(words) > 4 else 2)
     else:
         found = []
     return [ValueCell(column=column, role="status", raw=sentence, quote=sentence, text=True) for sentence in found]
