@@ -232,6 +232,10 @@ def _status_text(row: Row, lookup: RowLookup) -> tuple[str, list[Citation]]:
             cites.append(cite(row, fact.get("column"), fact.get("quote") or fact.get("raw")))
     if numbers:
         lines.append("Số liệu chính: " + "; ".join(numbers) + ".")
+    lead = [v for h, v in row.cells.items() if row.roles.get(h) == "lead" and v]
+    if lead:
+        lines.append(f"{label('lead').capitalize()}: {lead[0]}.")
+        cites.append(cite(row, next(h for h, r in row.roles.items() if r == "lead"), lead[0]))
     if row.marker:
         lines.append(f"Tình trạng ({row.marker}): {row.marker_meaning or 'không có chú giải'}.")
     if facts.get("verdict"):
@@ -386,13 +390,15 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
     citations = [cite(row, None, row.name) for row in rows]
     if not rows:
         return Answer(text=render("empty_set", what=what, conditions=scope), route="table", table=[], computed_values=["0"])
+    def item(r: Row) -> str:
+        extra = r.facts.get("verdict") or next((v for h, v in r.cells.items() if r.roles.get(h) == "lead" and v), "")
+        return f"- {short_where(r)}: {r.name}" + (f" — {extra}" if extra else "")
+
     if result.plan.op == "count":
         text = render("count", count=len(rows), what=what, conditions=scope)
-        text += "\n" + "\n".join(f"- {short_where(r)}: {r.name}" for r in rows[:MAX_LISTED])
+        text += "\n" + "\n".join(item(r) for r in rows[:MAX_LISTED])
     else:
-        items = "\n".join(f"- {short_where(r)}: {r.name}" + (f" — {r.facts['verdict']}" if r.facts.get("verdict") else "")
-                          for r in rows)
-        text = render("list", count=len(rows), what=what, conditions=scope, items=items)
+        text = render("list", count=len(rows), what=what, conditions=scope, items="\n".join(item(r) for r in rows))
     return Answer(text=text, citations=citations, route="table", table=table, computed_values=[str(len(rows))])
 
 

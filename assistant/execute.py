@@ -55,6 +55,8 @@ def execute(plan: Plan, tables: CorpusTables) -> Result:
                 if (row.kind == "indicator" and measure in ("status", "verdict")) or (row.kind != "indicator" and measure == "marker"):
                     measure = None  # an indicator's "how is it going" is its values; a task's status holds its marker
                 lookup = lookup_row(tables, row.id, measure, plan.period, plan.words)
+                if lookup.missing and (len(rows) > 1 and row is not rows[0]):
+                    continue  # a second row that does not state it: answer from the rows that do
                 result.lookups.append(lookup)
                 if lookup.missing:
                     result.missing = lookup.missing

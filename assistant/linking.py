@@ -27,7 +27,7 @@ from structured.lexicon import fold, fold_tokens, tokens
 from structured.semantic import SemanticLayer
 
 # Where a word of the question is found in a row, and what that is worth (× the word's idf weight).
-FIELD_WEIGHTS = {"name": 1.0, "context": 0.6, "lead": 0.5, "cells": 0.3}
+FIELD_WEIGHTS = {"name": 1.0, "parent": 0.9, "context": 0.6, "lead": 0.5, "cells": 0.3}
 PAIR_WEIGHT = 0.5  # an adjacent pair of question words adjacent in the name: evidence beyond the words
 TYPO_CREDIT = 0.7  # a word matched only with one letter changed counts this much
 RETRIEVAL_BONUS = 1.0  # × 1/(rank+2): the retriever's opinion breaks ties, never decides alone
@@ -43,8 +43,10 @@ class RowWords:
 
     name: list[str]  # accented tokens of the row's own name
     name_folded: list[str]
-    context: set[str]  # group title, parent indicator name (folded)
+    context: set[str]  # group title (folded)
     context_written: set[str]
+    parent: set[str]  # the parent indicator's name: a sub-line is "<parent> — <own name>"
+    parent_written: set[str]
     lead: set[str]
     cells: set[str]
     cells_written: set[str]
@@ -66,16 +68,20 @@ class Link:
 
 
 @lru_cache(maxsize=200_000)
-def _row_words_cached(key: str, name: str, context: str, lead: str, cells: str, label: str) -> RowWords:
+def _row_words_cached(key: str, name: str, context: str, parent: str, lead: str, cells: str, label: str) -> RowWords:
     name_tokens = tokens(name)
     context_tokens = tokens(context)
+    parent_tokens = tokens(parent)
     cell_tokens = tokens(cells)
-    numbers = {t for t in name_tokens if any(ch.isdigit() for ch in t)} | {label} | set(label.split("."))
+    numbers = {t for t in name_tokens + cell_tokens if any(ch.isdigit() for ch in t)} | {label} | set(label.split("."))
+    numbers |= {part for t in numbers for part in t.replace("/", ".").split(".") if part}
     return RowWords(
         name=name_tokens,
         name_folded=[fold(t) for t in name_tokens],
         context={fold(t) for t in context_tokens},
         context_written=set(context_tokens),
+        parent={fold(t) for t in parent_tokens},
+        parent_written=set(parent_tokens),
         lead={fold(t) for t in tokens(lead)},
         cells={fold(t) for t in cell_tokens},
         cells_written=set(cell_tokens),
@@ -85,10 +91,10 @@ def _row_words_cached(key: str, name: str, context: str, lead: str, cells: str, 
 
 def row_words(row: Row, layer: SemanticLayer) -> RowWords:
     parent = layer.rows.get(f"{row.report}:{row.annex}:{row.parent}") if row.parent else None
-    context = " ".join(filter(None, [row.group_title, parent.name if parent is not None else ""]))
     lead = " ".join(v for h, v in row.cells.items() if row.roles.get(h) == "lead")
     cells = " ".join([*row.cells.values(), *(v for sub in row.extra_values for v in sub.values())])
-    return _row_words_cached(row.id + row.content_hash, row.name, context, lead, cells, row.row)
+    return _row_words_cached(row.id + row.content_hash, row.name, row.group_title or "",
+                             parent.name if parent is not None else "", lead, cells, row.row)
 
 
 def _matches(word: Word, written: list[str] | set[str], folded: list[str] | set[str]) -> float:
@@ -178,10 +184,11 @@ def link(
                 if position is not None:
                     matched_positions[i] = position
                 continue
-            in_context = _matches(word, rw.context_written, rw.context)
+            in_parent = _matches(word, rw.parent_written, rw.parent)
+            in_context = in_parent or _matches(word, rw.context_written, rw.context)
             if in_context:
                 weight = weights[i] * in_context
-                score += FIELD_WEIGHTS["context"] * weight
+                score += FIELD_WEIGHTS["parent" if in_parent else "context"] * weight
                 covered.add(i)
                 if i in free_idx:
                     name_hit += weight
@@ -208,7 +215,7 @@ def link(
         score += PAIR_WEIGHT * pair_hit
         name_weight = sum(layer.weight(w) for w in set(rw.name_folded)) or 1.0
         specificity = min(1.0, sum(weights[i] for i in covered if i in matched_positions) / name_weight)
-        numbers_ok = all(n in rw.numbers or n in rw.name for n in q.numbers)
+        numbers_ok = all(n in rw.numbers for n in q.numbers)
         score += SPECIFICITY_WEIGHT * specificity
         score -= UNCOVERED_PENALTY * sum(weights[i] for i in free_idx if i not in covered)
         if hits and row_id in hits:

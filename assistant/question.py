@@ -122,7 +122,7 @@ def _indexes() -> dict[str, PhraseIndex]:
     indexes = {
         name: lex.phrase_index(name)
         for name in ("operations", "measures", "kinds", "periods", "dialogue", "politeness", "verdict_questions",
-                     "fields", "frame_words", "function_words", "units")
+                     "fields", "frame_words", "function_words", "units", "exclusion")
     }
     synonyms = PhraseIndex()
     for phrase in lex.phrases("synonyms"):
@@ -247,9 +247,13 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
         if _YEAR_RE.match(word.text) and word.tag is None:
             q.years.append(int(word.text))
             word.tag = "year"
+    for hit in find_phrases(folded, _indexes()["exclusion"], written=written):
+        _mark(q, hit.start, hit.end, "exclusion", "exclusion")
     # Lexicon phrases (longest first across all sections, so no section's order decides).
     candidates: list[tuple[str, PhraseHit]] = []
     for section, index in _indexes().items():
+        if section == "exclusion":
+            continue
         for hit in find_phrases(folded, index, overlapping=True, written=written):
             candidates.append((section, hit))
     # Corpus phrases: marker meanings ("đang triển khai thi công") and column headers as printed.
@@ -280,6 +284,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     _compact_headers(q, layer, written)
     _exclusions(q)
     _verbs_not_verdicts(q)
+    _pronouns_typed_plainly(q)
     for section, hit in q.hits:  # a field's words ("dân số") stay one name, not a function word inside it
         if section == "fields" and hit.size > 1:
             for word in q.words[hit.start : hit.end]:
@@ -316,7 +321,7 @@ def _tag_reports(q: Question, layer: SemanticLayer) -> None:
 
 def _compact_headers(q: Question, layer: SemanticLayer, written: list[str | None]) -> None:
     """A column header named without its year ("Ước TH 2024/so NQ" for "Ước TH năm 2024/so NQ")."""
-    keep = [i for i, w in enumerate(q.words) if not (_YEAR_RE.match(w.text) or w.folded == "nam")]
+    keep = [i for i, w in enumerate(q.words) if not (_YEAR_RE.match(w.text) or w.folded in ("nam", "voi"))]
     if len(keep) == len(q.words):
         return
     folded = [q.words[i].repaired or q.words[i].folded for i in keep]
@@ -337,6 +342,26 @@ def _verbs_not_verdicts(q: Question) -> None:
             q.hits.remove((section, hit))
             for word in q.words[hit.start : hit.end]:
                 word.tag, word.key = "function", None
+
+
+def _pronouns_typed_plainly(q: Question) -> None:
+    """ "du an do so gtvt chu tri": typed without diacritics, "do" is "do" (by), not "đó" (that), when a
+    name or an agency follows; a pronoun ends a phrase ("dự án đó giải ngân bao nhiêu?")."""
+    for section, hit in list(q.hits):
+        if section != "dialogue" or hit.key != "pronouns":
+            continue
+        last = q.words[hit.end - 1]
+        following = q.words[hit.end] if hit.end < len(q.words) else None
+        if not last.accented and following is not None and following.tag in (None, "kind", "frame"):
+            q.hits.remove((section, hit))
+            for word in q.words[hit.start : hit.end]:
+                if word.tag == "dialogue":
+                    word.tag, word.key = None, None
+            span = q.folded[hit.start : hit.end]
+            for kind in find_phrases(span, _indexes()["kinds"]):  # the kind noun it started with is a kind again
+                moved = PhraseHit(kind.key, kind.phrase, hit.start + kind.start, hit.start + kind.end)
+                q.hits.append(("kinds", moved))
+                _mark(q, moved.start, moved.end, "kind", kind.key, force=True)
 
 
 def _exclusions(q: Question) -> None:

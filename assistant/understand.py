@@ -35,7 +35,7 @@ from assistant.question import Question, prepare
 from ingestion.models import Row
 from retrieval.abbreviations import readings
 from structured.agency import agency_key
-from structured.lexicon import fold, lexicon
+from structured.lexicon import fold, lexicon, tokens
 from structured.semantic import SemanticLayer, annex_matches
 
 Search = Callable[[str, int, list[str]], dict[str, int]]  # (text, k, reports) → {row id: rank}
@@ -224,11 +224,14 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     if pair is not None:
         return _row_plan(q, [lk.row.id for lk in pair], measure, period, ops, layer, answer_at, "hai dòng nối bằng 'và'")
 
-    # Rows named by the turn itself.
+    # Rows named by the turn itself ("còn X thì sao?" keeps the previous question).
     if best is not None and p_best >= answer_at and best.numbers_ok:
         targets = _targets(q, links, layer, ops)
         if len(targets) == 1 and len(links) > 1 and _ambiguous_number(q, links, measure):
             return _clarify(q, links[:2], p_best)
+        if what_about and state.focus and measure is None:
+            return _row_plan(q, targets, state.measure, period or state.period, ops or _ops_of(state), layer, p_best,
+                             "còn X: câu hỏi trước, dòng mới")
         return _row_plan(q, targets, measure, period, ops, layer, p_best, "dòng được nêu trong câu hỏi")
 
     # "còn X thì sao?": the previous question about a new row.
@@ -318,7 +321,7 @@ def _split_entities(q: Question, layer: SemanticLayer, ctx: Context, reports: li
         return None
     answer_at, _ = cutoffs()
     for cut, word in enumerate(q.words):
-        if word.folded not in ("va", "voi") or not any(i < cut for i in free) or not any(i > cut for i in free):
+        if word.folded != "va" or not any(i < cut for i in free) or not any(i > cut for i in free):
             continue
         sides = []
         for keep in (lambda i: i < cut, lambda i: i > cut):
@@ -396,13 +399,14 @@ def _targets(q: Question, links: list[Link], layer: SemanticLayer, ops: list[str
     twins = [lk for lk in links if fold(lk.row.name) == fold(best.row.name) and lk.score >= 0.9 * best.score]
     twins.sort(key=lambda lk: order.get(lk.row.report, 99))
     targets = [twins[0].row.id]
-    several = "cross_annex" in ops or len(q.annexes) > 1
+    several = "cross_annex" in ops or "compare_rows" in ops or len(q.annexes) > 1
     if several or best.row.kind in ("task", "project"):
         per_annex: dict[str, Link] = {}
         for lk in links[1:6]:
             if lk.row.report != best.row.report or lk.row.annex == best.row.annex or lk.row.annex in per_annex:
                 continue
-            if lk.score >= MULTI_ROW_SHARE * best.score and (several or _close(best, lk)) and lk.numbers_ok:
+            strong = lk.score >= MULTI_ROW_SHARE * best.score or (several and lk.name_cov >= best.name_cov - 0.05)
+            if strong and (several or _close(best, lk)) and lk.numbers_ok:
                 per_annex[lk.row.annex] = lk
         targets += [lk.row.id for lk in per_annex.values()]
     return targets
@@ -596,10 +600,18 @@ def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, an
     for row in layer.group_rows:
         if row.report != report or (annexes and row.annex not in annexes):
             continue
-        words = set(layer.name_words.get(row.id, []))
-        if all((w.repaired or w.folded) in words for w in topic) and len(words) > best_size:
-            best, best_size = row, len(words)
+        written = set(tokens(row.name))
+        folded = {fold(t) for t in written}
+        if all(_word_in(w, written, folded) for w in topic) and len(folded) > best_size:
+            best, best_size = row, len(folded)
     return best
+
+
+def _word_in(word, written: set[str], folded: set[str]) -> bool:  # noqa: ANN001
+    """A question word in a set of words, respecting the diacritics it was typed with."""
+    if word.repaired:
+        return word.repaired in folded
+    return word.text in written if word.accented else bool(word.forms & folded)
 
 
 def _parent_named(q: Question, topic: list, links: list[Link], layer: SemanticLayer, report: str) -> Row | None:

@@ -21,6 +21,7 @@ from structured.lexicon import fold, fold_tokens
 
 _SPLIT_RE = re.compile(r"(?<=[.;!?])\s+(?=[-–+•]?\s*[A-ZĐÀ-Ỹ0-9“\"(])|\n+|\s+-\s+(?=[A-ZĐÀ-Ỹ])")
 _NUMBER_RE = re.compile(r"\d")
+_MONEY_RE = re.compile(r"\d[\d.,]*\s*(?:tỷ|triệu|nghìn|ngàn)\b", re.IGNORECASE)
 _DATE_RE = re.compile(r"\d{1,2}/\d{1,4}|\b(?:19|20)\d{2}\b|quý|tháng|năm", re.IGNORECASE)
 MIN_SCORE = 1.5  # below this a sentence shares too little with the question to be quoted
 MAX_SENTENCE_CHARS = 600
@@ -43,6 +44,7 @@ def best_sentences(
     need_number: bool = False,
     need_date: bool = False,
     need_percent: bool = False,
+    need_money: bool = False,
     required: list[str] | None = None,
     weights: dict[str, float] | None = None,
     k: int = 2,
@@ -67,6 +69,8 @@ def best_sentences(
             if need_date and not _DATE_RE.search(sentence):
                 continue
             if need_percent and "%" not in sentence:
+                continue
+            if need_money and not _MONEY_RE.search(sentence):
                 continue
             if phrases and not any(p in f" {' '.join(tokens)} " for p in phrases):
                 continue

@@ -28,7 +28,7 @@ from structured.lexicon import PhraseIndex, fold, fold_tokens, lexicon, tokens
 
 LEGEND_SPAN_WORDS = 25  # words of a legend meaning searched for phrases a question may quote
 LEGEND_MIN_SPAN = 4  # shorter runs ("kế hoạch vốn") are ordinary words, not a quote of the legend
-_YEARLESS_RE = re.compile(r"\b(?:năm\s+)?(?:19|20)\d{2}\b", re.IGNORECASE)
+_YEARLESS_RE = re.compile(r"(?<!so )(?<!so năm )\b(?:năm\s+)?(?:19|20)\d{2}\b", re.IGNORECASE)
 _ACRONYM_RE = re.compile(r"\(([A-ZĐ][A-ZĐa-z&\-]{1,10})\)")
 
 

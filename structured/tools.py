@@ -192,13 +192,15 @@ def _passages(row: Row, measure: str | None, words: list[str], have_values: bool
     if not texts:
         return []
     measure_phrases = lexicon().phrases("measures").get(measure or "", [])
-    numeric = measure in NUMERIC_MEASURES
+    numeric = measure in NUMERIC_MEASURES and measure not in ("estimate", "actual")  # a fact a status may state
     if numeric and not have_values:
-        rate = measure in ("disbursement_rate", "site_clearance", "vs_target_pct", "vs_prev_pct")
+        rate = measure in ("disbursement_rate", "vs_target_pct", "vs_prev_pct")
         asked = [w for phrase in measure_phrases for w in fold(phrase).split()]
-        found = best_sentences(texts, [*asked, *words], need_number=True, need_percent=rate, required=measure_phrases, k=1)
-    elif measure in TIME_ROLES + ("time",) and words:
-        found = best_sentences(texts, words, need_date=True, k=2)
+        found = best_sentences(texts, [*asked, *words], need_number=True, need_percent=rate,
+                               need_money=measure in MONEY_ROLES, required=measure_phrases, k=1)
+    elif measure in TIME_ROLES + ("time",):
+        time_words = [w for phrase in lexicon().section("time_words").get(measure, []) for w in fold(phrase).split()]
+        found = best_sentences(texts, [*words, *time_words], need_date=True, k=2)
     elif words and (measure in _PASSAGE_MEASURES or not have_values):
         found = best_sentences(texts, words, need_number=measure == "estimate", k=3 if len(words) > 4 else 2)
     else:
