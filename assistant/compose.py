@@ -15,11 +15,13 @@ from assistant.execute import Result
 from assistant.types import Answer, Citation
 from ingestion.models import Row
 from prompts import render
+from retrieval.passages import sentences
 from structured.models import Comparison, RowLookup, ValueCell
 from structured.tables import CorpusTables
 
 MAX_LISTED = 60  # rows named in a count answer's sentence (the table always has them all)
 MAX_STATUS_CHARS = 1500  # status text quoted in a status answer before it is cut
+OVERVIEW_STATUS_CHARS = 300  # status quoted per row in an overview
 
 
 def compose(result: Result, tables: CorpusTables) -> Answer:
@@ -145,6 +147,8 @@ def _lookup_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[str
         return _indicator_text(row, lookup, tables)
     if measure in (None, "status", "note", "verdict") and row.kind != "total":
         return _status_text(row, lookup)
+    if measure in _DISBURSEMENT and row.kind != "total":
+        lookup = lookup.model_copy(update={"values": _with_related(row, lookup.values)})
     cites = [cite(row, v.column, v.quote or v.raw) for v in lookup.values]
     passages = [p for p in lookup.passages if p.raw not in {v.raw for v in lookup.values}]
     quoted = "".join(f" Báo cáo ghi: “{p.raw}”." for p in passages)
@@ -168,6 +172,20 @@ def _lookup_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[str
     return " ".join(parts) + quoted, cites
 
 
+_DISBURSEMENT = ("disbursed", "disbursement_rate", "capital_plan")
+
+
+def _with_related(row: Row, values: list[ValueCell]) -> list[ValueCell]:
+    """A disbursement is read with its plan and its rate: the three facts together, the asked one first."""
+    out = list(values)
+    for key in _DISBURSEMENT:
+        fact = row.facts.get(key)
+        if isinstance(fact, dict) and fact.get("raw") and all(v.role != key for v in out):
+            out.append(ValueCell(**{k: fact.get(k) for k in ("column", "raw", "value", "unit", "year", "as_of", "scope", "quote")},
+                                 role=key))
+    return out
+
+
 def _qualifier(value: ValueCell) -> str:
     parts = []
     if value.scope == "cumulative" and value.role == "disbursed":
@@ -179,7 +197,7 @@ def _qualifier(value: ValueCell) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-_INDICATOR_ORDER = ("estimate", "actual", "target", "actual_prev", "vs_target_pct", "vs_prev_pct")
+_INDICATOR_ORDER = ("estimate", "actual", "target", "vs_target_pct")  # the previous year only when asked
 
 
 def _indicator_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[str, list[Citation]]:
@@ -494,6 +512,12 @@ def _overview(result: Result, tables: CorpusTables) -> Answer:
             values.append(facts["verdict"])
         elif row.marker_meaning:
             values.append(row.marker_meaning)
+        if row.kind in ("task", "project"):
+            status = next((v for h, v in row.cells.items() if row.roles.get(h) == "status" and v), "")
+            if status:
+                first = sentences(status)[:2]
+                values.append("“" + " ".join(first)[:OVERVIEW_STATUS_CHARS] + "”")
+                citations.append(cite(row, next(h for h, r in row.roles.items() if r == "status"), " ".join(first)))
         lines.append(render("overview_item", row=f"{row.name} ({short_where(row)})", values="; ".join(values) or "xem chi tiết"))
         if not any(c.row_id == row.id for c in citations):
             citations.append(cite(row, None, row.name))

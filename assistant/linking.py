@@ -23,6 +23,7 @@ from rapidfuzz.distance import Levenshtein
 
 from assistant.question import Question, Word
 from ingestion.models import Row
+from retrieval.abbreviations import expand_abbreviations
 from structured.lexicon import fold, fold_tokens, tokens
 from structured.semantic import SemanticLayer
 
@@ -70,6 +71,9 @@ class Link:
 @lru_cache(maxsize=200_000)
 def _row_words_cached(key: str, name: str, context: str, parent: str, lead: str, cells: str, label: str) -> RowWords:
     name_tokens = tokens(name)
+    expanded = expand_abbreviations(name)
+    if expanded != name:  # "Đường ĐT.845" also answers to "Đường tỉnh 845"
+        name_tokens = name_tokens + ["|"] + tokens(expanded)
     context_tokens = tokens(context)
     parent_tokens = tokens(parent)
     cell_tokens = tokens(cells)

@@ -51,6 +51,7 @@ class Plan(BaseModel):
     missing: str | None = Field(default=None, description="Why the report cannot answer (for the refusal)")
     options: list[ClarifyOption] = Field(default_factory=list)
     confidence: float = 1.0
+    features: dict[str, float | str] | None = Field(default=None, description="The link features the confidence came from")
     reason: str = Field(default="", description="How the plan was reached (shown under 'Chi tiết')")
     source: Literal["rules", "llm"] = "rules"
 

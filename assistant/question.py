@@ -27,6 +27,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from ingestion.cleaning import nfc
+from ingestion.numbers import parse_vn_number
 from retrieval.abbreviations import readings
 from structured.agency import agencies_mentioned
 from structured.lexicon import PhraseHit, PhraseIndex, find_phrases, fold, lexicon, tokens
@@ -44,6 +45,7 @@ _GROUP_RE = re.compile(r"\bnhom\s+(\d+|[ivx]+|[a-z])\b")
 _ROW_REF_RE = re.compile(r"\b(?:muc|stt|so thu tu|dong|hang)\s*(?:so\s*)?(\d+(?:\.\d+)*|[ivx]+\.\d+(?:\.\d+)*)\b")
 _TOP_RE = re.compile(r"\btop\s*(\d{1,2})\b|\b(\d{1,2})\s+(?:du an|nhiem vu|chi tieu|cong trinh)\s+(?:co|dat)?\b")
 MAX_REPAIR_DISTANCE = 1  # a typo repair changes at most one letter (more would repair correct words into others)
+MAX_ANNEX_TITLE_WORDS = 8  # words after "phụ lục" read as its title
 MIN_REPAIR_LENGTH = 3  # shorter words have too many one-letter neighbours to repair safely
 
 
@@ -77,6 +79,9 @@ class Question:
     numbers: list[str] = field(default_factory=list)  # numbers that must name the row ("917", "500")
     top: int | None = None
     group_ref: str | None = None
+    annex_words: list[int] = field(default_factory=list)  # words naming an annex by its title ("phụ lục vốn đầu tư công")
+    conditions: list[tuple[str, float, str, int]] = field(default_factory=list)  # (op, value, text, position)
+    sub_items: bool | None = None  # True: "kể cả tiểu mục"; False: "không tính tiểu dự án"
     listing: bool = False
     stripped_html: bool = False
 
@@ -122,7 +127,9 @@ def _indexes() -> dict[str, PhraseIndex]:
     indexes = {
         name: lex.phrase_index(name)
         for name in ("operations", "measures", "kinds", "periods", "dialogue", "politeness", "verdict_questions",
-                     "fields", "frame_words", "function_words", "units", "exclusion")
+                     "fields", "frame_words", "function_words", "units", "exclusion", "comparisons", "sub_items",
+                     "inclusion")
+        if name in lex.raw
     }
     synonyms = PhraseIndex()
     for phrase in lex.phrases("synonyms"):
@@ -249,10 +256,12 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
             word.tag = "year"
     for hit in find_phrases(folded, _indexes()["exclusion"], written=written):
         _mark(q, hit.start, hit.end, "exclusion", "exclusion")
+    _number_conditions(q, folded, written)
+    _sub_items(q, folded, written)
     # Lexicon phrases (longest first across all sections, so no section's order decides).
     candidates: list[tuple[str, PhraseHit]] = []
     for section, index in _indexes().items():
-        if section == "exclusion":
+        if section in ("exclusion", "comparisons", "sub_items", "inclusion"):
             continue
         for hit in find_phrases(folded, index, overlapping=True, written=written):
             candidates.append((section, hit))
@@ -285,6 +294,8 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     _exclusions(q)
     _verbs_not_verdicts(q)
     _pronouns_typed_plainly(q)
+    _units_after_numbers(q)
+    _annex_by_title(q)
     for section, hit in q.hits:  # a field's words ("dân số") stay one name, not a function word inside it
         if section == "fields" and hit.size > 1:
             for word in q.words[hit.start : hit.end]:
@@ -342,6 +353,71 @@ def _verbs_not_verdicts(q: Question) -> None:
             q.hits.remove((section, hit))
             for word in q.words[hit.start : hit.end]:
                 word.tag, word.key = "function", None
+
+
+def _number_conditions(q: Question, folded: list[str], written: list[str | None]) -> None:
+    """ "dưới 50%", "từ 100 tỷ trở lên": a comparison word followed by a number (not a year)."""
+    for hit in find_phrases(folded, _indexes()["comparisons"], written=written):
+        if hit.end >= len(q.words) or q.words[hit.start].tag is not None:
+            continue
+        number = q.words[hit.end]
+        value = parse_vn_number(number.text)
+        if value is None or _YEAR_RE.match(number.text):
+            continue
+        end = hit.end + 1
+        unit = q.words[end].folded if end < len(q.words) else ""
+        if unit in ("ty", "trieu", "%", "phan", "ha", "km"):
+            if unit == "trieu":
+                value /= 1000  # money is compared in tỷ đồng
+            end += 2 if unit == "phan" else 1
+        op = hit.key
+        if end + 1 < len(q.words) and q.folded[end : end + 2] == ["tro", "len"]:
+            op, end = ">=", end + 2
+        elif end + 1 < len(q.words) and q.folded[end : end + 2] == ["tro", "xuong"]:
+            op, end = "<=", end + 2
+        text = " ".join(w.text for w in q.words[hit.start : end])
+        q.conditions.append((op, value, text, hit.start))
+        _mark(q, hit.start, end, "condition", op, force=True)
+
+
+def _sub_items(q: Question, folded: list[str], written: list[str | None]) -> None:
+    """ "không tính tiểu dự án" (leave sub-items out) / "kể cả tiểu mục a, b" (count them)."""
+    for hit in find_phrases(folded, _indexes()["sub_items"], written=written):
+        start = None
+        for section, value in (("exclusion", False), ("inclusion", True)):
+            for cue in find_phrases(folded[max(0, hit.start - 4) : hit.start], _indexes()[section]):
+                start, q.sub_items = max(0, hit.start - 4) + cue.start, value
+        if start is None:
+            continue
+        for i in range(start, hit.end):
+            q.words[i].tag, q.words[i].key = "sub_items", None
+        for i in range(hit.end, min(hit.end + 4, len(q.words))):  # "tiểu mục a, b"
+            if len(q.words[i].folded) == 1 and q.words[i].tag is None:
+                q.words[i].tag = "sub_items"
+
+
+def _annex_by_title(q: Question) -> None:
+    """ "phụ lục vốn đầu tư công", "phụ lục chỉ tiêu KT-XH": an annex named by words of its title."""
+    for i, word in enumerate(q.words[:-1]):
+        if word.folded != "phu" or q.words[i + 1].folded != "luc" or q.annexes:
+            continue
+        for j in range(i + 2, min(i + 2 + MAX_ANNEX_TITLE_WORDS, len(q.words))):
+            if q.words[j].tag not in (None, "kind", "frame", "measure", "unit"):
+                break
+            q.annex_words.append(j)
+        for j in (i, i + 1, *q.annex_words):
+            q.words[j].tag = "annex"
+
+
+def _units_after_numbers(q: Question) -> None:
+    """A unit word only says what a number is measured in right after a number or "bao nhiêu"/"mấy":
+    elsewhere it is an ordinary word ("chỉ tiêu xã hội" is not "xã")."""
+    for i, word in enumerate(q.words):
+        if word.tag != "unit":
+            continue
+        before = q.words[i - 1] if i > 0 else None
+        if before is None or not (any(ch.isdigit() for ch in before.text) or before.tag in ("measure", "op", "unit")):
+            word.tag, word.key = None, None
 
 
 def _pronouns_typed_plainly(q: Question) -> None:

@@ -26,16 +26,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from assistant.confidence import CLOSE_MARGIN, LinkFeatures, confidence, cutoffs
 from assistant.linking import Link, candidate_ids, link, synonym_words
 from assistant.plan import ClarifyOption, DialogueState, Filters, Plan
+from structured.models import NumberCondition
 from assistant.question import Question, prepare
 from ingestion.models import Row
 from retrieval.abbreviations import readings
 from structured.agency import agency_key
-from structured.lexicon import fold, lexicon, tokens
+from structured.lexicon import fold, fold_tokens, lexicon, tokens
 from structured.semantic import SemanticLayer, annex_matches
 
 Search = Callable[[str, int, list[str]], dict[str, int]]  # (text, k, reports) → {row id: rank}
@@ -45,6 +46,7 @@ GENERIC_MEASURES = ("estimate", "status", "time", "actual", "verdict", "rate")
 NUMERIC_MEASURES = frozenset(lexicon().section("numeric_measures"))
 SALIENT_WEIGHT = 2.0  # an unaccounted word weighing this much (idf) or more is a condition we did not understand
 SEARCH_K = 20  # candidate rows asked of the retriever
+GROUP_TITLE_COVER = 0.5  # a group is named when the question holds half its title's weight ("chỉ tiêu xã hội")
 MULTI_ROW_SHARE = 0.75  # rows scoring this share of the best are named too when several annexes are asked
 FOLLOWUP_COVERAGE = 0.9  # the previous row explains this share of a turn's words: the turn is about it
 
@@ -54,12 +56,18 @@ class Context:
     layer: SemanticLayer
     search: Search | None = None
     notes: list[str] = field(default_factory=list)
+    features: dict[str, float] | None = None  # of the best link of the last plan (for fitting the confidence)
 
 
 def understand(text: str, state: DialogueState | None, ctx: Context) -> Plan:
     """The best plan over the readings of the question (an ambiguous abbreviation gives several)."""
     state = state or DialogueState()
-    plans = [_plan(prepare(text, ctx.layer, reading), state, ctx) for reading in readings(text)]
+    plans = []
+    for reading in readings(text):
+        ctx.features = None
+        plan = _plan(prepare(text, ctx.layer, reading), state, ctx)
+        plan.features = ctx.features
+        plans.append(plan)
     return max(plans, key=lambda p: (p.op not in ("none", "clarify"), p.confidence))
 
 
@@ -78,7 +86,7 @@ def _reports(q: Question, state: DialogueState, layer: SemanticLayer) -> list[st
     for year in q.years:
         covering = layer.reports_covering(year)
         if covering and len(every) > 1:
-            return covering + [r for r in every if r not in covering]
+            return covering  # "năm 2025": the reports that report on 2025 (the newest first)
     if state.report and state.report in every:
         return [state.report] + [r for r in every if r != state.report]
     return every
@@ -86,16 +94,37 @@ def _reports(q: Question, state: DialogueState, layer: SemanticLayer) -> list[st
 
 def _annexes(q: Question, report: str | None, layer: SemanticLayer) -> list[str]:
     view = layer.report(report) if report else None
-    if view is None or not q.annexes:
+    if view is None:
+        return []
+    if q.annex_words:
+        titled = annex_by_title([q.words[i] for i in q.annex_words], view, layer)
+        return [titled] if titled else []
+    if not q.annexes:
         return []
     return [a.annex for a in view.annexes if any(annex_matches(a.annex, asked) for asked in q.annexes)]
+
+
+ANNEX_TITLE_COVER = 0.6  # share of the words' weight an annex title must hold to be the annex they name
+
+
+def annex_by_title(words: list, view, layer: SemanticLayer) -> str | None:  # noqa: ANN001
+    """The annex of a report whose title holds the given words best (None when none holds most of them)."""
+    wanted = [w for w in words if w.folded not in ("cac", "nhung")]
+    total = sum(layer.weight(w.repaired or w.folded) for w in wanted) or 1.0
+    best, best_cover = None, 0.0
+    for annex in view.annexes:
+        title = set(fold_tokens(annex.title))
+        cover = sum(layer.weight(w.repaired or w.folded) for w in wanted if (w.repaired or w.folded) in title) / total
+        if cover > best_cover:
+            best, best_cover = annex.annex, cover
+    return best if best_cover >= ANNEX_TITLE_COVER else None
 
 
 def _measure(q: Question, dropped: set[int] = frozenset()) -> str | None:
     """The measure asked: the most specific one of the question; "tỷ lệ" with a money measure its rate."""
     found = [hit.key for section, hit in q.hits if section == "measures" and not set(range(hit.start, hit.end)) <= dropped]
     rate = "rate" in found
-    found = [m for m in found if m != "rate"]
+    found = [m for m in found if m not in ("rate", "lower_is_better")]
     if "coordinating" in found and "lead" in found:
         found.remove("lead")
     specific = [m for m in found if m not in GENERIC_MEASURES]
@@ -193,6 +222,7 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
                              extra=state.focus if not what_about else [])
     best = links[0] if links else None
     p_best = confidence(features) if features else 0.0
+    ctx.features = {**asdict(features), "best_row": best.row.id} if features and best else None  # type: ignore[dict-item]
     answer_at, clarify_at = cutoffs()
     dropped = best.in_name & _cue_positions(q) if best is not None and p_best >= clarify_at else set()
     measure = _measure(q, dropped)
@@ -201,6 +231,14 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
         plan = _collection_plan(q, collection, state if refine else None, layer, reports, links, p_best, agency, measure)
         if plan is not None and not (plan.op == "none" and best is not None and p_best >= answer_at):
             return plan  # a set condition not understood, unless the words name a row ("bao nhiêu dự án CNTT … của đề án X")
+
+    # A group's figure: "lĩnh vực giao thông giải ngân được bao nhiêu?" → the group's printed subtotal.
+    if measure in NUMERIC_MEASURES and primary is not None and (q.free() or q.group_ref):
+        group = _group_named(q, q.free(), layer, primary, _annexes(q, primary, layer))
+        if group is not None and any(r.kind == "total" and r.facts.get("total_of") == group.row and r.annex == group.annex
+                                     for r in layer.rows.values() if r.report == primary):
+            return Plan(op="total", filters=Filters(report=primary, annexes=[group.annex], group=group.id), measure=measure,
+                        report=primary, confidence=0.9, reason="số liệu của một nhóm: dòng cộng của nhóm")
 
     # Legend: "(***) nghĩa là gì?", "ký hiệu 2 sao trong PL II?"
     if q.marker and ("legend" in ops or not q.free()):
@@ -354,6 +392,10 @@ def _prefer_definitions(q: Question, links: list[Link], layer: SemanticLayer) ->
     return sorted(links, key=lambda lk: (not lk.numbers_ok, -lk.score))
 
 
+def _defines(q: Question, link: Link, layer: SemanticLayer) -> bool:
+    return any(link.row.id in layer.acronyms.get(w.folded, ()) for w in q.words)
+
+
 def _unmatched_weight(q: Question, best: Link, layer: SemanticLayer) -> float:
     """Share of the free words' weight that the best row does not explain, counting only salient words."""
     free = [(i, w) for i, w in enumerate(q.words) if w.tag is None]
@@ -378,8 +420,23 @@ def _close(a: Link, b: Link) -> bool:
 def _related(a: Row, b: Row) -> bool:
     """The same row of two reports, or a row and its parent / sub-line."""
     if a.report != b.report:
-        return fold(a.name) == fold(b.name)
+        return same_entity(a, b)
     return a.annex == b.annex and (a.parent == b.row or b.parent == a.row)
+
+
+SAME_ENTITY_OVERLAP = 0.6  # share of name words two rows of two reports must share to be one entity
+
+
+def same_entity(a: Row, b: Row) -> bool:
+    """Two rows naming the same thing (in two reports): "GRDP bình quân đầu người (Giá HH)" and
+    "GRDP bình quân đầu người (giá hiện hành)" — the words outside brackets mostly shared."""
+    if a.id == b.id:
+        return True
+    words_a = set(fold_tokens(re.sub(r"\(.*?\)", " ", a.name)))
+    words_b = set(fold_tokens(re.sub(r"\(.*?\)", " ", b.name)))
+    if not words_a or not words_b:
+        return False
+    return len(words_a & words_b) / len(words_a | words_b) >= SAME_ENTITY_OVERLAP
 
 
 def _ambiguous_number(q: Question, links: list[Link], measure: str | None) -> bool:
@@ -396,7 +453,7 @@ def _targets(q: Question, links: list[Link], layer: SemanticLayer, ops: list[str
     several annexes, every annex's best row that scores close to the best."""
     best = links[0]
     order = {r.number: i for i, r in enumerate(layer.reports)}
-    twins = [lk for lk in links if fold(lk.row.name) == fold(best.row.name) and lk.score >= 0.9 * best.score]
+    twins = [lk for lk in links if same_entity(lk.row, best.row) and lk.score >= 0.9 * best.score]
     twins.sort(key=lambda lk: order.get(lk.row.report, 99))
     targets = [twins[0].row.id]
     several = "cross_annex" in ops or "compare_rows" in ops or len(q.annexes) > 1
@@ -487,7 +544,7 @@ def _row_plan(
 def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None) -> str | None:
     kinds = q.keys("kinds") or (["any"] if _kind_near(q, 0, len(q.words)) else [])
     set_words = bool(kinds or q.marker or q.keys("verdict_questions") or agency or q.annexes or refine
-                     or q.has("legend") or q.group_ref)
+                     or q.has("legend") or q.group_ref or q.conditions or q.has("measures", "lower_is_better"))
     if "rank_desc" in ops or "rank_asc" in ops:
         return "rank"
     if "count" in ops and set_words:
@@ -496,6 +553,8 @@ def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None
         kind_after = _kind_near(q, count_hit.end)
         if kind_after or (refine and not q.free()) or (q.group_ref and not q.free()):
             return "count"
+    if q.conditions and kinds and "count" not in ops:
+        return "list"
     if "total" in ops and _measure(q) in NUMERIC_MEASURES and (kinds or q.annexes or refine):
         return "total"
     if q.listing and set_words:
@@ -540,7 +599,12 @@ def _collection_plan(
         measure = state.measure
     flt = Filters(report=report, annexes=annexes, kind=kind, marker=marker, verdicts=verdicts, agency=agency,
                   group=base.group, field=base.field, ids=base.ids if state is not None else None, period=base.period,
-                  words=list(base.words) if state is not None else [])
+                  words=list(base.words) if state is not None else [], where=list(base.where),
+                  lower_is_better=True if q.has("measures", "lower_is_better") else base.lower_is_better,
+                  top_level=q.sub_items is False or base.top_level)
+    for op_word, value, text, _ in q.conditions:
+        target = measure if measure in NUMERIC_MEASURES else "estimate"
+        flt.where.append(NumberCondition(measure=target, op=op_word, value=value, text=text))
     if state is not None and state.set_ids and flt.ids is None:
         flt.ids = list(state.set_ids)
     # What is left of the question names the set: a group, the parent of some sub-lines, or words every
@@ -559,6 +623,17 @@ def _collection_plan(
         topic = [w for w in topic if w.folded not in set(layer.name_words.get(parent.id, []))]
         if parent.group_title:
             topic = [w for w in topic if w.folded not in set(fold(parent.group_title).split())]
+    field_name = _field_of(q, topic)
+    if field_name and flt.group is None:
+        flt.field = field_name
+        topic = []
+    if topic and not flt.annexes:  # "các nhiệm vụ phòng chống sạt lở, hạn mặn": the annex titled so
+        view = layer.report(report)
+        titled = annex_by_title(topic, view, layer) if view else None
+        if titled is not None:
+            flt.annexes = [titled]
+            title = set(fold_tokens(view.annex(titled).title))
+            topic = [w for w in topic if (w.repaired or w.folded) not in title]
     if topic:
         named = _rows_named_by_topic(topic, layer, flt)
         if named is None:
@@ -573,8 +648,12 @@ def _collection_plan(
         speed = {"cham nhat", "nhanh nhat", "thap nhat", "cao nhat"}
         if any(h.phrase in speed for s, h in q.hits if s == "operations"):
             measure = "disbursement_rate"  # "giải ngân chậm nhất" is about the rate, not the amount
-    if flt.kind == "indicator" and op in ("count", "list", "overview") and not flt.ids and flt.parent is None:
+    if flt.kind == "indicator" and op in ("count", "list", "overview") and not flt.ids and flt.parent is None and q.sub_items is not True:
         flt.top_level = True
+    if flt.verdicts and not _has_verdicts(layer, flt):  # no verdict column: the legend may say it ("chậm tiến độ")
+        marker, annexes_with = _marker_for_verdict(q, layer, report, flt.annexes)
+        if marker is not None:
+            flt.marker, flt.annexes, flt.verdicts = marker, annexes_with, []
     order = "asc" if "rank_asc" in q.keys("operations") else "desc"
     if op == "rank":
         if measure is None or measure not in NUMERIC_MEASURES:
@@ -588,6 +667,38 @@ def _collection_plan(
                 limit=q.top, report=report, confidence=max(p_best, 0.9), reason="tập hợp theo điều kiện")
 
 
+def _field_of(q: Question, topic: list) -> str | None:
+    """The lexicon field whose words are all the topic words ("giao thông", "giáo dục")."""
+    for section, hit in q.hits:
+        if section != "fields":
+            continue
+        words = {t for p in lexicon().phrases("fields")[hit.key] for t in fold(p).split()}
+        if topic and all((w.repaired or w.folded) in words for w in topic):
+            return hit.key
+    return None
+
+
+def _has_verdicts(layer: SemanticLayer, flt: Filters) -> bool:
+    return any(
+        r.report == flt.report and (not flt.annexes or r.annex in flt.annexes) and r.facts.get("verdict_class")
+        for r in layer.rows.values()
+    )
+
+
+def _marker_for_verdict(q: Question, layer: SemanticLayer, report: str, annexes: list[str]) -> tuple[str | None, list[str]]:
+    """The words of a verdict ("chậm tiến độ") in an annex legend, when the annex has no verdict column."""
+    words = [q.folded[h.start : h.end] for s, h in q.hits if s == "verdict_questions"]
+    view = layer.report(report)
+    for annex in view.annexes if view else []:
+        if annexes and annex.annex not in annexes:
+            continue
+        for marker, meaning in annex.legend.items():
+            text = f" {' '.join(fold_tokens(meaning))} "
+            if any(len(w) >= 2 and f" {' '.join(w)} " in text for w in words):
+                return marker, [annex.annex]
+    return None, annexes
+
+
 def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, annexes: list[str]) -> Row | None:
     """A group heading: "nhóm 5", or the group whose title holds every topic word ("các chỉ tiêu xã hội")."""
     if q.group_ref:
@@ -596,14 +707,21 @@ def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, an
                 return row
     if not topic:
         return None
-    best, best_size = None, 0
+    generic = {fold(t) for key in ("kinds", "frame_words") for p in lexicon().phrases(key).get(key, []) for t in p.split()}
+    generic |= {fold(t) for phrases in lexicon().phrases("kinds").values() for p in phrases for t in p.split()}
+    best, best_cover = None, 0.0
     for row in layer.group_rows:
         if row.report != report or (annexes and row.annex not in annexes):
             continue
         written = set(tokens(row.name))
         folded = {fold(t) for t in written}
-        if all(_word_in(w, written, folded) for w in topic) and len(folded) > best_size:
-            best, best_size = row, len(folded)
+        if not all(_word_in(w, written, folded) for w in topic):
+            continue
+        content = [t for t in folded if t not in generic and not t.isdigit()]
+        named = {(w.repaired or w.folded) for w in topic}
+        cover = sum(layer.weight(t) for t in content if t in named) / (sum(layer.weight(t) for t in content) or 1.0)
+        if cover >= GROUP_TITLE_COVER and cover > best_cover:
+            best, best_cover = row, cover
     return best
 
 
@@ -659,22 +777,29 @@ def _overview_plan(
     asks = "overview" in ops or q.has("measures", "status") or (measure is None and q.has("operations", "overview"))
     if not asks or report is None:
         return None
+    if best is not None and p_best >= cutoffs()[0] and (best.specificity >= 0.5 or _defines(q, best, layer)):
+        return None  # a row is named ("tăng trưởng GRDP … thế nào"), not a whole field
     annexes = _annexes(q, report, layer)
     group = _group_named(q, q.free(), layer, report, annexes) if q.free() or q.group_ref else None
     if group is not None:
         return Plan(op="overview", filters=Filters(report=report, annexes=[group.annex], group=group.id), report=report,
                     confidence=0.9, reason="tổng quan một nhóm")
-    field_name = next((h.key for s, h in q.hits if s == "fields"), None)
+    field_name = _field_of(q, q.free()) if q.free() else None
     if field_name:
-        field_words = {t for p in lexicon().phrases("fields")[field_name] for t in fold(p).split()}
-        outside = [w for w in q.free() if w.folded not in field_words]
-        if not outside:
-            return Plan(op="overview", filters=Filters(report=report, annexes=annexes, field=field_name), report=report,
-                        confidence=0.85, reason="tổng quan một lĩnh vực")
+        kind = _kind(q)
+        if kind is None and any(r.report == report and r.kind == "indicator" and _in_field(r, field_name) for r in layer.rows.values()):
+            kind = "indicator"  # how a field is doing: its indicators first
+        return Plan(op="overview", filters=Filters(report=report, annexes=annexes, field=field_name, kind=kind), report=report,
+                    confidence=0.85, reason="tổng quan một lĩnh vực")
     if annexes and not q.free():
         return Plan(op="overview", filters=Filters(report=report, annexes=annexes), report=report, confidence=0.9,
                     reason="tổng quan một phụ lục")
     return None
+
+
+def _in_field(row: Row, field_name: str) -> bool:
+    text = f" {fold(row.name)} {fold(row.group_title)} "
+    return any(f" {fold(p)} " in text for p in lexicon().phrases("fields")[field_name])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -37,8 +37,21 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_QUESTIONS = ROOT / "eval" / "questions.jsonl"
 DEFAULT_OUT = ROOT / "eval" / "out"
 RAW_DIR = ROOT / "data" / "raw"
-# Reports that exist only as test fixtures, added to the default corpus when questions mention them.
-FIXTURE_REPORTS = {"45/BC-UBND": ROOT / "tests" / "data" / "bao-cao-45-BC-UBND-2025-phu-luc.txt"}
+FIXTURE_DIR = ROOT / "tests" / "data"
+_REPORT_NUMBER_RE = re.compile(r"Kèm\s+theo\s+\w+(?:\s+\w+)?\s+số\s+(\d+[\w./&\-Đđ]*)", re.IGNORECASE)
+
+
+def fixture_reports() -> dict[str, Path]:
+    """Reports that exist only as test fixtures (``tests/data/*.txt``), by report number: added to the
+    default corpus when questions mention them."""
+    found: dict[str, Path] = {}
+    for path in sorted(FIXTURE_DIR.glob("*.txt")):
+        if match := _REPORT_NUMBER_RE.search(path.read_text(encoding="utf-8", errors="replace")):
+            found.setdefault(match.group(1).rstrip(".,;"), path)
+    return found
+
+
+FIXTURE_REPORTS = fixture_reports()
 KHONG_DAU = "khong dau"
 CO_DAU = "có dấu"
 

@@ -28,7 +28,7 @@ TARGET_REFERENCES = ("nq", "kh", "ke hoach", "nghi quyet", "chi tieu", "muc tieu
 PREVIOUS_REFERENCES = ("cung ky", "ck", "nam truoc", "cung ky nam truoc")
 VALUE_ROLES = ("actual_prev", "actual", "target", "estimate")
 #: Roles whose cells are amounts of money (ranked and summed in tỷ đồng).
-MONEY_ROLES = ("total_investment", "capital_plan", "disbursed", "disbursed_cumulative")
+MONEY_ROLES = ("total_investment", "capital_plan", "disbursed", "disbursed_cumulative", "funding")
 NUMERIC_ROLES = (*VALUE_ROLES, "vs_target_pct", "vs_prev_pct", *MONEY_ROLES, "disbursement_rate", "site_clearance")
 
 

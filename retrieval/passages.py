@@ -74,7 +74,7 @@ def best_sentences(
                 continue
             if phrases and not any(p in f" {' '.join(tokens)} " for p in phrases):
                 continue
-            if score >= MIN_SCORE:
+            if score >= min(MIN_SCORE, float(len(set(wanted)))):
                 scored.append((score, -order, sentence))
     scored.sort(reverse=True)
     return [sentence for _, _, sentence in scored[:k]]

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.yaml")
-_TOKEN_RE = re.compile(r"\w+(?:[.,/]\d+)*|%")
+_TOKEN_RE = re.compile(r"\d+(?:[.,/]\d+)*|[^\W\d_]+|%")
 _MARKS_RE = re.compile(r"[\u0300-\u036f]+")
 
 

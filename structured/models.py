@@ -17,6 +17,17 @@ RowKindFilter = Literal["indicator", "task", "project"]
 VerdictClass = Literal["exceeded", "met", "basically_met", "not_met", "in_progress", "late"]
 
 
+class NumberCondition(BaseModel):
+    """``measure op value``: ``NumberCondition(measure="disbursement_rate", op="<", value=50)`` (money in tỷ đồng)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    measure: str
+    op: Literal["<", "<=", ">", ">="]
+    value: float
+    text: str = Field(default="", description="The condition as the question said it, e.g. 'dưới 50%'")
+
+
 class RowFilter(BaseModel):
     """Conditions on rows; every field is optional and all given ones must hold.
 
@@ -43,7 +54,9 @@ class RowFilter(BaseModel):
     parent: str | None = Field(default=None, description="Parent row id or number (sub-items of that row)")
     ids: list[str] | None = Field(default=None, description="Only these rows (an earlier answer's set, a topic)")
     has: str | None = Field(default=None, description="Only rows stating this measure as a number, e.g. 'disbursement_rate'")
-    top_level: bool = Field(default=False, description="Leave out sub-lines of indicators")
+    top_level: bool = Field(default=False, description="Leave out sub-items (rows under another item)")
+    lower_is_better: bool | None = Field(default=None, description="Only indicators the report says are better lower")
+    where: list[NumberCondition] = Field(default_factory=list, description="Number conditions, e.g. rate < 50")
     include_groups: bool = Field(default=False, description="Include group heading and total rows")
     words: list[str] = Field(default_factory=list, description="Topic words the set was restricted by (for display)")
 

@@ -327,8 +327,14 @@ def _mask(tables: CorpusTables, flt: RowFilter) -> np.ndarray:
         values = col(flt.has)
         mask &= np.array([v is not None and not (isinstance(v, float) and np.isnan(v)) for v in values], dtype=bool)
     if flt.top_level:
-        kinds, parents = col("kind"), col("parent")
-        mask &= np.array([not (k == "indicator" and p) for k, p in zip(kinds, parents, strict=True)], dtype=bool)
+        mask &= np.array([not p for p in col("parent")], dtype=bool)
+    if flt.lower_is_better is not None:
+        mask &= np.array([bool(v) == flt.lower_is_better for v in col("lower_is_better")], dtype=bool)
+    for condition in flt.where:
+        values = np.array([np.nan if v is None else v for v in col(condition.measure)], dtype=float)
+        with np.errstate(invalid="ignore"):
+            mask &= {"<": values < condition.value, "<=": values <= condition.value,
+                     ">": values > condition.value, ">=": values >= condition.value}[condition.op]
     return mask
 
 
@@ -439,15 +445,18 @@ def _ranked(row: Row, by: str, rank: int, sort_value: float) -> RankedRow:
 def total_of(tables: CorpusTables, flt: RowFilter, by: str) -> TotalResult:
     """The total of a measure over a set. When the set is a whole annex (or one group of it) and the report
     prints a total row there, its printed cell is the answer; otherwise the stated values are summed
-    (computed, money in tỷ đồng) and the rows without the measure listed."""
+    (computed, money in tỷ đồng; a sub-item is not added again when its parent is) and the rows without
+    the measure listed."""
     ids = filter_ids(tables, flt)
     conditions = flt.model_dump(exclude={"report", "annexes", "group", "kind", "words", "include_groups", "top_level"},
                                 exclude_defaults=True)
-    if not conditions and flt.annexes:
+    if not conditions:
         total = _printed_total(tables, flt, by)
         if total is not None:
             row = tables.rows[total]
             return TotalResult(measure=by, printed=_value_cell(row.facts[by], by), total_row=total, ids=ids)
+    inside = set(ids)
+    ids = [i for i in ids if tables.parent_id(tables.rows[i]) not in inside]  # sub-items are in their parent
     values = [(i, fact_number(tables.rows[i], by)) for i in ids]
     stated = [(i, v) for i, v in values if v is not None]
     missing = [i for i, v in values if v is None]
@@ -462,17 +471,21 @@ def total_of(tables: CorpusTables, flt: RowFilter, by: str) -> TotalResult:
 
 
 def _printed_total(tables: CorpusTables, flt: RowFilter, by: str) -> str | None:
-    """The total row of the annex (or of the group) that prints ``by``."""
+    """The total row printing ``by`` for the set: the group's subtotal, else the annex's total (the only annex
+    with one, when the question names no annex)."""
     report = (tables.resolve_report(flt.report) or [None])[0]
     annexes = [normalize_annex(a) for a in flt.annexes]
     group_label = tables.rows[flt.group].row if flt.group and flt.group in tables.rows else None
-    for row in tables.rows.values():
-        if row.kind != "total" or row.report != report or row.annex not in annexes or by not in row.facts:
-            continue
-        if group_label is None and row.facts.get("total_of") is None:
-            return row.id
-        if group_label is not None and row.facts.get("total_of") == group_label:
-            return row.id
+    candidates = [
+        row for row in tables.rows.values()
+        if row.kind == "total" and row.report == report and by in row.facts and (not annexes or row.annex in annexes)
+    ]
+    if group_label is not None:
+        group_annex = tables.rows[flt.group].annex
+        return next((r.id for r in candidates if r.annex == group_annex and r.facts.get("total_of") == group_label), None)
+    annex_totals = [r for r in candidates if r.facts.get("total_of") is None]
+    if len({r.annex for r in annex_totals}) == 1:
+        return annex_totals[0].id
     return None
 
 
