@@ -33,7 +33,7 @@ PAIR_WEIGHT = 0.5  # an adjacent pair of question words adjacent in the name: ev
 TYPO_CREDIT = 0.7  # a word matched only with one letter changed counts this much
 RETRIEVAL_BONUS = 1.0  # × 1/(rank+2): the retriever's opinion breaks ties, never decides alone
 SPECIFICITY_WEIGHT = 2.0  # a row whose name the question names almost whole ("chỉ số PAPI") beats a longer one
-UNCOVERED_PENALTY = 0.5  # × weight of each free word the row does not hold: the sub-line that names it wins
+UNCOVERED_PENALTY = 1.0  # × weight of each free word the row does not hold: the sub-line that names it wins
 MAX_CANDIDATES = 60  # rows scored per question (retriever hits + rare-word name matches)
 RARE_WORD_ROWS = 40  # a word naming more rows than this is not used to gather candidates
 
@@ -52,6 +52,8 @@ class RowWords:
     cells: set[str]
     cells_written: set[str]
     numbers: set[str]  # numbers of the name and the row label
+    sequence: list[str] = field(default_factory=list)  # parent's name then the row's own (where pairs are adjacent)
+    sequence_folded: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -86,6 +88,8 @@ def _row_words_cached(key: str, name: str, context: str, parent: str, lead: str,
         context_written=set(context_tokens),
         parent={fold(t) for t in parent_tokens},
         parent_written=set(parent_tokens),
+        sequence=parent_tokens + name_tokens,
+        sequence_folded=[fold(t) for t in parent_tokens + name_tokens],
         lead={fold(t) for t in tokens(lead)},
         cells={fold(t) for t in cell_tokens},
         cells_written=set(cell_tokens),
@@ -171,9 +175,10 @@ def link(
         rw = row_words(row, layer)
         score = 0.0
         covered: set[int] = set()
-        name_hit = 0.0
-        row_hit = 0.0
         matched_positions: dict[int, int] = {}
+        group_only: set[int] = set()
+        name_part: dict[int, float] = {}
+        row_part: dict[int, float] = {}
         for i in free_idx + soft_idx:
             word = q.words[i]
             in_name = _matches(word, rw.name, rw.name_folded)
@@ -182,21 +187,23 @@ def link(
                 score += FIELD_WEIGHTS["name"] * weight
                 covered.add(i)
                 if i in free_idx:
-                    name_hit += weight
-                    row_hit += weight
+                    name_part[i] = row_part[i] = weight
                 position = _position(word, rw)
                 if position is not None:
                     matched_positions[i] = position
                 continue
             in_parent = _matches(word, rw.parent_written, rw.parent)
+            if in_parent and (position := _position(word, rw)) is not None:
+                matched_positions[i] = position
             in_context = in_parent or _matches(word, rw.context_written, rw.context)
+            if in_context and not in_parent:
+                group_only.add(i)
             if in_context:
                 weight = weights[i] * in_context
                 score += FIELD_WEIGHTS["parent" if in_parent else "context"] * weight
                 covered.add(i)
                 if i in free_idx:
-                    name_hit += weight
-                    row_hit += weight
+                    name_part[i] = row_part[i] = weight
                 continue
             in_lead = _matches(word, set(), rw.lead) if not word.accented else (1.0 if word.folded in rw.lead else 0.0)
             in_cells = _matches(word, rw.cells_written, rw.cells)
@@ -205,7 +212,10 @@ def link(
                 score += (FIELD_WEIGHTS["lead"] if in_lead else FIELD_WEIGHTS["cells"]) * weight
                 if i in free_idx:
                     covered.add(i)
-                    row_hit += weight
+                    row_part[i] = weight
+        _keep_phrases_whole(q, free_idx, matched_positions, group_only, covered, weights, rw)
+        name_hit = sum(v for i, v in name_part.items() if i in covered)
+        row_hit = sum(v for i, v in row_part.items() if i in covered)
         for word in extra:  # synonym expansions: evidence for the row, never required
             if _matches(word, rw.name, rw.name_folded) or word.folded in rw.context:
                 score += FIELD_WEIGHTS["name"] * layer.weight(word.folded)
@@ -244,8 +254,21 @@ def link(
     return links
 
 
+def _keep_phrases_whole(
+    q: Question, free_idx: list[int], in_name: dict[int, int], group_only: set[int], covered: set[int],
+    weights: dict[int, float], rw: RowWords,
+) -> None:
+    """A phrase of the question is not split between the row's name and its group title: in "bảo hiểm xã
+    hội", "xã hội" found only in the group "Chỉ tiêu xã hội" next to "bảo hiểm" found in the name is not
+    explained (the row is about "bảo hiểm y tế")."""
+    for i in sorted(group_only):
+        neighbours = [j for j in (i - 1, i + 1) if j in in_name and j in free_idx]
+        if neighbours:
+            covered.discard(i)
+
+
 def _position(word: Word, rw: RowWords) -> int | None:
-    for i, (written, folded) in enumerate(zip(rw.name, rw.name_folded, strict=True)):
+    for i, (written, folded) in enumerate(zip(rw.sequence, rw.sequence_folded, strict=True)):
         if (word.accented and written == word.text) or (not word.accented and folded in word.forms):
             return i
         if word.repaired and folded == word.repaired:

@@ -45,6 +45,7 @@ _GROUP_RE = re.compile(r"\bnhom\s+(\d+|[ivx]+|[a-z])\b")
 _ROW_REF_RE = re.compile(r"\b(?:muc|stt|so thu tu|dong|hang)\s*(?:so\s*)?(\d+(?:\.\d+)*|[ivx]+\.\d+(?:\.\d+)*)\b")
 _TOP_RE = re.compile(r"\btop\s*(\d{1,2})\b|\b(\d{1,2})\s+(?:du an|nhiem vu|chi tieu|cong trinh)\s+(?:co|dat)?\b")
 MAX_REPAIR_DISTANCE = 1  # a typo repair changes at most one letter (more would repair correct words into others)
+COMPOUND_MIN_COUNT = 2  # a word pair seen this often in the corpus is one word ("hợp nhất")
 MAX_ANNEX_TITLE_WORDS = 8  # words after "phụ lục" read as its title
 MIN_REPAIR_LENGTH = 3  # shorter words have too many one-letter neighbours to repair safely
 
@@ -296,6 +297,8 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     _pronouns_typed_plainly(q)
     _units_after_numbers(q)
     _annex_by_title(q)
+    _compounds_of_function_words(q, layer)
+    _what_about_starts_turn(q)
     for section, hit in q.hits:  # a field's words ("dân số") stay one name, not a function word inside it
         if section == "fields" and hit.size > 1:
             for word in q.words[hit.start : hit.end]:
@@ -396,13 +399,36 @@ def _sub_items(q: Question, folded: list[str], written: list[str | None]) -> Non
                 q.words[i].tag = "sub_items"
 
 
+def _compounds_of_function_words(q: Question, layer: SemanticLayer) -> None:
+    """A function word that forms a word of the corpus with its free neighbour is part of that word:
+    "nhất" in "hợp nhất", "số" in "dân số" are not "nhất" / "số"."""
+    for i, word in enumerate(q.words):
+        if word.tag != "function":
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(q.words) and q.words[j].tag is None:
+                pair = (q.words[min(i, j)].folded, q.words[max(i, j)].folded)
+                if layer.bigrams.get(pair, 0) >= COMPOUND_MIN_COUNT:
+                    word.tag, word.key = None, None
+                    break
+
+
+def _what_about_starts_turn(q: Question) -> None:
+    """ "còn X thì sao?" opens a turn; "còn" later in a question means "remains" ("còn bao nhiêu")."""
+    for section, hit in list(q.hits):
+        if section == "dialogue" and hit.key == "what_about" and hit.start > 1:
+            q.hits.remove((section, hit))
+            for word in q.words[hit.start : hit.end]:
+                word.tag, word.key = "function", None
+
+
 def _annex_by_title(q: Question) -> None:
     """ "phụ lục vốn đầu tư công", "phụ lục chỉ tiêu KT-XH": an annex named by words of its title."""
     for i, word in enumerate(q.words[:-1]):
         if word.folded != "phu" or q.words[i + 1].folded != "luc" or q.annexes:
             continue
         for j in range(i + 2, min(i + 2 + MAX_ANNEX_TITLE_WORDS, len(q.words))):
-            if q.words[j].tag not in (None, "kind", "frame", "measure", "unit"):
+            if q.words[j].tag not in (None, "kind", "frame", "measure", "unit", "legend"):
                 break
             q.annex_words.append(j)
         for j in (i, i + 1, *q.annex_words):

@@ -610,8 +610,11 @@ def _collection_plan(
     # What is left of the question names the set: a group, the parent of some sub-lines, or words every
     # row's name holds.
     topic = [w for w in q.free() if w.tag is None]
-    parent = _parent_named(q, topic, links, layer, report) if topic and op in ("rank", "list", "count") else None
+    parts_asked = q.has("kinds", "part")
+    parent = _parent_named(q, topic, links, layer, report) if topic and parts_asked and op in ("rank", "list", "count") else None
     group = None if parent is not None else _group_named(q, topic, layer, report, annexes)
+    if parent is None and group is None and topic and op in ("rank", "list", "count"):
+        parent = _parent_named(q, topic, links, layer, report)
     if group is not None:
         flt.group = group.id
         flt.annexes = flt.annexes or [group.annex]
@@ -737,9 +740,12 @@ def _parent_named(q: Question, topic: list, links: list[Link], layer: SemanticLa
     if not q.has("kinds", "part") and not q.keys("kinds"):
         return None
     topic_idx = {i for i, w in enumerate(q.words) if w in topic}
+    parts_asked = q.has("kinds", "part")
     for lk in links[:5]:
         row = lk.row
-        if row.report == report and row.children and topic_idx & lk.in_name and lk.name_cov >= 0.5:
+        if row.report != report or not row.children or not topic_idx & lk.in_name or lk.name_cov < 0.5:
+            continue
+        if parts_asked or (lk.pair_cov >= 0.5 and lk.specificity >= 0.5):
             return row
     return None
 
