@@ -409,8 +409,9 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
     if not rows:
         return Answer(text=render("empty_set", what=what, conditions=scope), route="table", table=[], computed_values=["0"])
     def item(r: Row) -> str:
+        values = _key_values(r)
         extra = r.facts.get("verdict") or next((v for h, v in r.cells.items() if r.roles.get(h) == "lead" and v), "")
-        return f"- {short_where(r)}: {r.name}" + (f" — {extra}" if extra else "")
+        return f"- {short_where(r)}: {r.name}" + (f" ({values})" if values else "") + (f" — {extra}" if extra else "")
 
     if result.plan.op == "count":
         text = render("count", count=len(rows), what=what, conditions=scope)
@@ -418,6 +419,18 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
     else:
         text = render("list", count=len(rows), what=what, conditions=scope, items="\n".join(item(r) for r in rows))
     return Answer(text=text, citations=citations, route="table", table=table, computed_values=[str(len(rows))])
+
+
+def _key_values(row: Row) -> str:
+    """A row's main printed numbers for a list line: "Ước thực hiện 97,90%; Kế hoạch 97,33%"."""
+    parts = []
+    for role in ("estimate", "actual", "target", "disbursement_rate"):
+        fact = row.facts.get(role)
+        if isinstance(fact, dict) and fact.get("raw"):
+            value = ValueCell(raw=fact["raw"], unit=fact.get("unit") or row.facts.get("unit"), text=bool(fact.get("text")))
+            leaf = (fact.get("column") or label(role)).split(" – ")[-1]
+            parts.append(f"{leaf} {shown(value)}")
+    return "; ".join(parts)
 
 
 def _rank(result: Result, tables: CorpusTables) -> Answer:
@@ -457,7 +470,11 @@ def _total(result: Result, tables: CorpusTables) -> Answer:
     if total.printed is not None and total.total_row:
         row = tables.rows[total.total_row]
         text = render("total_printed", measure=measure, scope=scope, total=row.name or row.row, value=shown(total.printed))
-        return Answer(text=text, citations=[cite(row, total.printed.column, total.printed.raw)], route="table")
+        related = [v for v in _with_related(row, [total.printed])[1:]] if plan.measure in _DISBURSEMENT else []
+        if related:
+            text += " (" + "; ".join(f"{_column_label(v)}: {shown(v)}" for v in related) + ")"
+        citations = [cite(row, v.column, v.raw) for v in [total.printed, *related]]
+        return Answer(text=text, citations=citations, route="table")
     computed = total.computed
     assert computed is not None
     missing = render("total_missing", count=len(total.missing), measure=measure) if total.missing else ""

@@ -245,7 +245,7 @@ def link(
                 pair_cov=pair_hit / pair_total if pair_total else 1.0,
                 specificity=specificity,
                 covered=covered,
-                in_name=set(matched_positions) | {i for i in covered if _matches(q.words[i], rw.name, rw.name_folded)},
+                in_name={i for i in covered if _matches(q.words[i], rw.name, rw.name_folded)},
                 numbers_ok=numbers_ok,
                 rank=hits.get(row_id) if hits else None,
             )

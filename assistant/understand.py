@@ -46,6 +46,8 @@ GENERIC_MEASURES = ("estimate", "status", "time", "actual", "verdict", "rate")
 NUMERIC_MEASURES = frozenset(lexicon().section("numeric_measures"))
 SALIENT_WEIGHT = 2.0  # an unaccounted word weighing this much (idf) or more is a condition we did not understand
 SEARCH_K = 20  # candidate rows asked of the retriever
+INFORMATIVE_WEIGHT = 0.5  # words rarer than this (idf) pick status sentences; commoner ones say nothing
+SET_CONFIDENCE = 0.9  # a set described by understood conditions (every word accounted for)
 GROUP_TITLE_COVER = 0.5  # a group is named when the question holds half its title's weight ("chỉ tiêu xã hội")
 MULTI_ROW_SHARE = 0.75  # rows scoring this share of the best are named too when several annexes are asked
 FOLLOWUP_COVERAGE = 0.9  # the previous row explains this share of a turn's words: the turn is about it
@@ -229,7 +231,8 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
 
     if collection:
         plan = _collection_plan(q, collection, state if refine else None, layer, reports, links, p_best, agency, measure)
-        if plan is not None and not (plan.op == "none" and best is not None and p_best >= answer_at):
+        words_name_a_row = best is not None and best.numbers_ok and (p_best >= answer_at or best.row_cov >= FOLLOWUP_COVERAGE)
+        if plan is not None and not (plan.op == "none" and words_name_a_row):
             return plan  # a set condition not understood, unless the words name a row ("bao nhiêu dự án CNTT … của đề án X")
 
     # A group's figure: "lĩnh vực giao thông giải ngân được bao nhiêu?" → the group's printed subtotal.
@@ -667,7 +670,7 @@ def _collection_plan(
                             options=_rank_options(q, flt, layer), missing="rank_measure")
         flt.has = measure
     return Plan(op=op, filters=flt, measure=measure, order=order if op == "rank" else None,
-                limit=q.top, report=report, confidence=max(p_best, 0.9), reason="tập hợp theo điều kiện")
+                limit=q.top, report=report, confidence=SET_CONFIDENCE, reason="tập hợp theo điều kiện")
 
 
 def _field_of(q: Question, topic: list) -> str | None:

@@ -29,7 +29,8 @@ from structured.lexicon import PhraseIndex, fold, fold_tokens, lexicon, tokens
 LEGEND_SPAN_WORDS = 25  # words of a legend meaning searched for phrases a question may quote
 LEGEND_MIN_SPAN = 4  # shorter runs ("kế hoạch vốn") are ordinary words, not a quote of the legend
 _YEARLESS_RE = re.compile(r"(?<!so )(?<!so năm )\b(?:năm\s+)?(?:19|20)\d{2}\b", re.IGNORECASE)
-_ACRONYM_RE = re.compile(r"\(([A-ZĐ][A-ZĐa-z&\-]{1,10})\)")
+_BRACKETS_RE = re.compile(r"\(([^()]*)\)")
+_ACRONYM_RE = re.compile(r"(?<![\w&])([A-ZĐ][A-ZĐ&\-]{1,9})(?![\w&])")  # "GRDP" in "(GRDP, giá so sánh 2010)"
 
 
 @dataclass
@@ -104,8 +105,9 @@ class SemanticLayer:
             for word in all_words:
                 text_index[word].add(row.id)
             df.update(all_words)
-            for acronym in _ACRONYM_RE.findall(row.name):
-                self.acronyms.setdefault(fold(acronym), set()).add(row.id)
+            for inside in _BRACKETS_RE.findall(row.name):
+                for acronym in _ACRONYM_RE.findall(inside):
+                    self.acronyms.setdefault(fold(acronym), set()).add(row.id)
         n = max(len(self.rows), 1)
         self.idf = {word: math.log(1 + n / count) for word, count in df.items()}
         lex = lexicon()
