@@ -19,6 +19,8 @@ def _payload(reply: Answer) -> dict:
         "route": reply.route,
         "abstained": reply.abstained,
         "latency_ms": reply.latency_ms,
+        # a clarifying reply: each reading, and the question that asks it (send it back to get the answer)
+        "clarify": [{"label": o.label, "question": o.question} for o in reply.clarify],
     }
 
 

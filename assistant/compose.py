@@ -197,7 +197,7 @@ def _qualifier(value: ValueCell) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-_INDICATOR_ORDER = ("estimate", "actual", "target", "vs_target_pct")  # the previous year only when asked
+_INDICATOR_ORDER = ("estimate", "actual", "target", "vs_target_pct", "vs_prev_pct")  # last year's value only when asked
 
 
 def _indicator_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[str, list[Citation]]:
@@ -289,9 +289,7 @@ def _missing(result: Result, tables: CorpusTables) -> Answer:
     if row is None:
         return Answer(text=render("no_answer"), route="none", abstained=True)
     if result.missing == "period":
-        years = sorted({str(v.get("year")) for k, v in row.facts.items() if isinstance(v, dict) and v.get("year")})
-        text = render("no_period", years=", ".join(f"năm {y}" for y in years) or "khác", row=_plain_name(row), where=where(row),
-                      period=plan.period)
+        text = render("no_period", row=_plain_name(row))  # no figure at all: the row is offered to open
     elif result.missing == "compare":
         text = render("no_compare", row=_plain_name(row), where=where(row),
                       reference="năm trước" if plan.against == "previous" else "kế hoạch / Nghị quyết")
@@ -397,7 +395,10 @@ def conditions(result: Result, tables: CorpusTables) -> str:
 
 
 def _what(result: Result) -> str:
-    return render(f"kind:{result.plan.filters.kind or 'any'}")
+    """The noun of a set: the kind asked, else the one kind every row of the answer has ("dự án")."""
+    kinds = {row.kind for row in result.rows}
+    kind = result.plan.filters.kind or (kinds.pop() if len(kinds) == 1 else "any")
+    return render(f"kind:{kind if kind in ('indicator', 'project', 'task') else 'any'}")
 
 
 def _collection(result: Result, tables: CorpusTables) -> Answer:
@@ -486,6 +487,14 @@ def _total(result: Result, tables: CorpusTables) -> Answer:
     return Answer(text=text, citations=citations, route="table", computed_values=[computed.text])
 
 
+def vn_date(iso: str | None) -> str:
+    """``"2024-11-15"`` → ``"15/11/2024"``."""
+    if not iso:
+        return ""
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"
+
+
 def _legend(result: Result, tables: CorpusTables) -> Answer:
     plan = result.plan
     marker = plan.filters.marker or ""
@@ -496,15 +505,15 @@ def _legend(result: Result, tables: CorpusTables) -> Answer:
             text = render("no_legend_any", report=plan.report, marker=marker)
         return Answer(text=text, route="none", abstained=True)
     pieces, citations = [], []
+    dates = {info.number: vn_date(info.date) for info in tables.catalogue}
     for found in result.markers:
         pieces.append(render("legend", annex=found.annex, report=found.report, marker=found.marker, meaning=found.meaning, count=found.count))
         citations.append(Citation(row_id=f"{found.report}:{found.annex}:Ghi chú", report=found.report, annex=found.annex,
-                                  row="Ghi chú", annex_title=found.annex_title, column="Ghi chú", quote=f"({found.marker}) {found.meaning}"))
+                                  row="Ghi chú", annex_title=found.annex_title, column="Ghi chú", quote=f"Báo cáo số {found.report} ngày {dates.get(found.report, '')}, Ghi chú: ({found.marker}) {found.meaning}"))
     return Answer(text="\n".join(pieces), citations=citations, route="table", computed_values=[str(f.count) for f in result.markers])
 
 
 def _overview(result: Result, tables: CorpusTables) -> Answer:
-    plan = result.plan
     rows = [r for r in result.rows if r.kind not in ("group", "total")]
     if not rows:
         return Answer(text=render("no_answer"), route="none", abstained=True)
@@ -550,12 +559,15 @@ def _clarify(result: Result, tables: CorpusTables) -> Answer:
         text = render("clarify_rank", options="; ".join(o.label for o in options) + "?")
     else:
         text = render("clarify", options="\n".join(f"{i}. {o.label}" for i, o in enumerate(options, 1)))
-    return Answer(text=text, route="clarify", clarify=options, abstained=True)
+    offered = [tables.rows[o.row_id] for o in options if o.row_id in tables.rows]
+    return Answer(text=text, route="clarify", clarify=options, abstained=True,
+                  suggestions=[cite(row, None, row.name) for row in offered])
 
 
 def _none(result: Result, tables: CorpusTables) -> Answer:
     plan = result.plan
-    words = [w for w in plan.unmatched if re.search(r"\w", w)]
+    # echoed words only, never the question's numbers: a refusal states no figure at all
+    words = [w for w in plan.unmatched if re.search(r"[^\W\d_]", w) and not re.search(r"\d", w)]
     if plan.missing == "condition" and words:
         text = render("no_answer_condition", words=" ".join(words))
     elif words and len(words) <= 6:

@@ -11,10 +11,11 @@ An LLM, when configured, may propose a plan too (validated like any other) and m
 from __future__ import annotations
 
 import logging
+import re
 import time
 from typing import Any
 
-from assistant.compose import compose
+from assistant.compose import compose, vn_date
 from assistant.engine import Engine, get_engine
 from assistant.execute import Result, execute
 from assistant.plan import DialogueState, Plan
@@ -68,6 +69,9 @@ def _clean_history(history: Any) -> list[dict]:
     return [t for t in history if isinstance(t, dict) and isinstance(t.get("content"), str)]
 
 
+_PICK_RE = re.compile(r"^\s*(?:so|cai|y|phuong an|lua chon|chon)?\s*(?:thu\s*)?(\d)\s*\.?\s*$")
+
+
 def _answer(question: str, history: list[dict], engine: Engine, filters: dict) -> Answer:
     history = _clean_history(history)
     filters = filters if isinstance(filters, dict) else {}
@@ -86,6 +90,9 @@ def _answer(question: str, history: list[dict], engine: Engine, filters: dict) -
     if any(cue in folded for cue in _INJECTION):
         notices.append(render("injection"))
     state = dialogue_state(history, engine, filters)
+    if state.options and (pick := _PICK_RE.match(folded)) and 1 <= int(pick.group(1)) <= len(state.options):
+        text = state.options[int(pick.group(1)) - 1]  # "2" after a clarifying reply: that reading
+    state = state.model_copy(update={"options": []})
     plan, result, reply = respond(text, state, engine, filters)
     if INDEX_UNAVAILABLE_NOTICE in engine.notices:
         notices.append(INDEX_UNAVAILABLE_NOTICE)
@@ -96,7 +103,7 @@ def _answer(question: str, history: list[dict], engine: Engine, filters: dict) -
         if len(cited) == 1:
             report = engine.layer.report(next(iter(cited)))
             if report is not None:
-                reply.text += " " + render("report_note", report=report.number, date=_vn_date(report.date))
+                reply.text += " " + render("report_note", report=report.number, date=vn_date(report.date))
     return reply
 
 
@@ -115,14 +122,13 @@ def respond(text: str, state: DialogueState, engine: Engine, filters: dict | Non
 
 
 def _search_of(engine: Engine):  # noqa: ANN202
-    def search(text: str, k: int, reports: list[str]) -> dict[str, int]:
-        if engine.index_error is not None and engine.settings.chroma_mode == "server":
-            return {}
-        try:
+    def search(text: str, k: int, reports: list[str]) -> dict[str, int] | None:
+        """Row id → rank; ``None`` when retrieval is unavailable (the semantic layer's index still gives candidates)."""
+        try:  # the retriever itself remembers a down server and retries only after a pause
             return engine.search(text, k, reports)
-        except Exception as exc:  # retrieval broken: the semantic layer's index still gives candidates
+        except Exception as exc:
             log.info("retrieval unavailable: %s", exc)
-            return {}
+            return None
 
     return search
 
@@ -137,7 +143,9 @@ def _scoped(state: DialogueState, filters: dict, engine: Engine) -> DialogueStat
 
 def next_state(state: DialogueState, plan: Plan, result: Result) -> DialogueState:
     """The conversation after this turn: what it was about, so the next turn can refer to it."""
-    if plan.op in ("none", "clarify", "legend"):
+    if plan.op == "clarify":
+        return state.model_copy(update={"options": [o.question for o in plan.options]})
+    if plan.op in ("none", "legend"):
         return state
     if plan.op in ("lookup", "compare"):
         return DialogueState(focus=plan.targets, op=plan.op, measure=plan.measure, period=plan.period,
@@ -164,10 +172,3 @@ def dialogue_state(history: list[dict], engine: Engine, filters: dict | None = N
         plan, result, _ = respond(text, state, engine, filters)
         state = next_state(state, plan, result)
     return state
-
-
-def _vn_date(iso: str | None) -> str:
-    if not iso:
-        return ""
-    year, month, day = iso.split("-")
-    return f"{day}/{month}/{year}"

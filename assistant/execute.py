@@ -14,7 +14,15 @@ from assistant.plan import Plan
 from ingestion.models import Row
 from structured.models import Comparison, CountResult, MarkerExplanation, RankedRow, RowLookup, TotalResult
 from structured.tables import CorpusTables
-from structured.tools import compare_row, count_rows, explain_marker, filter_rows, lookup_row, rank_rows, total_of
+from structured.tools import (
+    compare_row,
+    count_rows,
+    explain_marker,
+    filter_rows,
+    lookup_row,
+    rank_rows,
+    total_of,
+)
 
 
 @dataclass

@@ -69,3 +69,4 @@ class DialogueState(BaseModel):
     period: int | None = None
     report: str | None = None
     against: Literal["target", "previous", "both"] | None = None
+    options: list[str] = Field(default_factory=list, description="The questions a clarifying reply offered ('1', '2' picks one)")

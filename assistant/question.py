@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -47,6 +48,8 @@ _TOP_RE = re.compile(r"\btop\s*(\d{1,2})\b|\b(\d{1,2})\s+(?:du an|nhiem vu|chi t
 MAX_REPAIR_DISTANCE = 1  # a typo repair changes at most one letter (more would repair correct words into others)
 COMPOUND_MIN_COUNT = 2  # a word pair seen this often in the corpus is one word ("hợp nhất")
 MAX_ANNEX_TITLE_WORDS = 8  # words after "phụ lục" read as its title
+LEGEND_MIN_RUN = 3  # words of a loose legend quote; two ("thi công") are ordinary words of status texts
+LEGEND_MAX_SKIP = 3  # legend words a loose quote may leave out ("đã [được tổ chức] thực hiện")
 MIN_REPAIR_LENGTH = 3  # shorter words have too many one-letter neighbours to repair safely
 
 
@@ -223,6 +226,40 @@ def _respell(text: str) -> str:
     return text
 
 
+_LOOSE_LEGEND_TAGS = (None, "function", "frame", "year")
+_LEGEND_RUN_TAGS = (*_LOOSE_LEGEND_TAGS, "measure")  # a run may be a measure phrase, read both ways
+
+
+def _legend_runs(q: Question, folded: list[str], layer: SemanticLayer) -> list[PhraseHit]:
+    """Marker meanings said loosely: a run of question words found in order in one legend line, skipping
+    a few of its words ("đang thi công" ⊂ "đang triển khai thi công"). A run that two markers of the
+    same annex both contain says nothing about which one, so it is dropped."""
+    function = set(lexicon().phrases("function_words")["function_words"])
+    kind_words = {t for phrases in lexicon().phrases("kinds").values() for p in phrases for t in fold(p).split()}
+    found: dict[tuple[str, int, int], list[str]] = defaultdict(list)
+    for key, written in layer.legend_words:
+        words = [fold(w) for w in written]
+        for start in range(len(folded)):
+            if folded[start] in kind_words:
+                continue  # "nhiệm vụ đã thực hiện": the kind noun stays a kind noun
+            end, skipped, at, used = start, 0, -1, []
+            while end < len(folded) and q.words[end].tag in _LEGEND_RUN_TAGS and folded[end] in words[at + 1 :]:
+                following = words.index(folded[end], at + 1)
+                skipped += following - at - 1 if at >= 0 else 0
+                if skipped > LEGEND_MAX_SKIP:
+                    break
+                at, end = following, end + 1
+                used.append(written[following])
+            # content: a legend word matched that is neither a function word nor a kind noun, read with the
+            # legend's own diacritics ("thi công" typed "thi cong" is not "thì")
+            content = [w for w in used if w not in function and fold(w) not in kind_words]
+            ordinary = f" {' '.join(folded[start:end])} " in layer.names_text  # "vốn đầu tư" names rows
+            if end - start >= LEGEND_MIN_RUN and content and not ordinary:
+                found[(key.rsplit("|", 1)[0], start, end)].append(key)
+    return [PhraseHit(keys[0], " ".join(folded[start:end]), start, end)
+            for (_, start, end), keys in found.items() if len(keys) == 1]
+
+
 def _tag(q: Question, layer: SemanticLayer) -> None:
     folded_text = " ".join(q.folded)
     written: list[str | None] = [None if w.repaired or not w.accented else w.text for w in q.words]
@@ -289,6 +326,17 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
         accepted.add((hit.start, hit.end))
         taken |= span
         _mark(q, hit.start, hit.end, _SECTION_TAG[section], hit.key)
+    # Marker meanings said loosely, after every lexicon phrase: they only take words nothing else named.
+    measure_spans = {(h.start, h.end) for s, h in q.hits if s == "measures"}
+    for hit in sorted(_legend_runs(q, folded, layer), key=lambda h: -h.size):
+        if (hit.start, hit.end) in measure_spans:
+            q.hits.append(("legend", hit))  # "đã thực hiện": a measure, or the marker where no row states it
+        elif all(w.tag in _LOOSE_LEGEND_TAGS for w in q.words[hit.start : hit.end]):
+            q.hits.append(("legend", hit))
+            for word in q.words[hit.start : hit.end]:
+                if word.tag == "year":  # a year inside a marker meaning ("sau năm 2024-2025") is part of it
+                    q.years.remove(int(word.text))
+            _mark(q, hit.start, hit.end, "legend", hit.key, force=True)
     _absorb_verdict_suffixes(q)
     _compact_synonyms(q, written)
     _compact_headers(q, layer, written)
@@ -330,6 +378,14 @@ def _tag_reports(q: Question, layer: SemanticLayer) -> None:
             if number not in q.reports and layer.reports_named(match.group(1)) != [r.number for r in layer.reports]:
                 q.reports.append(number)
         _mark_pattern(q, _REPORT_WORD_RE, "report")
+    if not q.reports and len(layer.reports) > 1:  # "GRDP của Cần Thơ": the report about that place
+        for report in layer.reports:
+            size = len(report.place)
+            for start in range(len(folded) - size + 1) if size else ():
+                if tuple(folded[start : start + size]) == report.place:
+                    q.reports.append(report.number)
+                    for word in q.words[start : start + size]:
+                        word.tag = "report"
     q.reports = list(dict.fromkeys(q.reports))
 
 

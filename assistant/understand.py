@@ -31,13 +31,14 @@ from dataclasses import asdict, dataclass, field
 from assistant.confidence import CLOSE_MARGIN, LinkFeatures, confidence, cutoffs
 from assistant.linking import Link, candidate_ids, link, synonym_words
 from assistant.plan import ClarifyOption, DialogueState, Filters, Plan
-from structured.models import NumberCondition
 from assistant.question import Question, prepare
 from ingestion.models import Row
 from retrieval.abbreviations import readings
 from structured.agency import agency_key
 from structured.lexicon import fold, fold_tokens, lexicon, tokens
+from structured.models import NumberCondition
 from structured.semantic import SemanticLayer, annex_matches
+from structured.tools import measure_roles
 
 Search = Callable[[str, int, list[str]], dict[str, int]]  # (text, k, reports) → {row id: rank}
 
@@ -78,19 +79,19 @@ def understand(text: str, state: DialogueState | None, ctx: Context) -> Plan:
 
 
 def _reports(q: Question, state: DialogueState, layer: SemanticLayer) -> list[str]:
-    """Reports a question is about, newest first: named ones, else the newest covering a named year,
-    else the conversation's report first, else all (the newest report that has the row answers)."""
+    """Reports a question is about, newest first: named ones (by number or place), else the conversation's
+    report, else the newest covering a named year, else all (the newest report that has the row answers)."""
     if q.reports:
         return q.reports
     every = [r.number for r in layer.reports]
     if q.has("operations", "cross_report"):
         return every
+    if state.report and state.report in every:
+        return [state.report]  # a conversation stays on its report until another one is named
     for year in q.years:
         covering = layer.reports_covering(year)
         if covering and len(every) > 1:
             return covering  # "năm 2025": the reports that report on 2025 (the newest first)
-    if state.report and state.report in every:
-        return [state.report] + [r for r in every if r != state.report]
     return every
 
 
@@ -169,13 +170,25 @@ def _period(q: Question, report: str | None, layer: SemanticLayer) -> int | None
     return None
 
 
-def _marker_from_legend(q: Question, report: str, annexes: list[str]) -> tuple[str | None, list[str]]:
+def _annex_states(layer: SemanticLayer, report: str, annex: str, measure: str) -> bool:
+    """Whether some row of the annex states the measure (a column or a fact of its status text)."""
+    roles = set(measure_roles(measure))
+    return any(r.report == report and r.annex == annex and (roles & set(r.roles.values()) or roles & set(r.facts))
+               for r in layer.rows.values())
+
+
+def _marker_from_legend(q: Question, layer: SemanticLayer, report: str, annexes: list[str]) -> tuple[str | None, list[str]]:
     """Words of an annex legend in the question ("đang triển khai thi công") → that annex's marker."""
+    read_as_measure = {(h.start, h.end): h.key for s, h in q.hits if s == "measures"}
     for section, hit in q.hits:
-        if section != "legend" or q.words[hit.start].tag != "legend":
+        if section != "legend":
             continue
         rep, annex, marker = hit.key.split("|")
-        if rep == report and (not annexes or annex in annexes):
+        if rep != report or (annexes and annex not in annexes):
+            continue
+        # the legend reading, or the same words read as a measure the annex does not have ("đã thực hiện")
+        measure = read_as_measure.get((hit.start, hit.end))
+        if q.words[hit.start].tag == "legend" or (measure and not _annex_states(layer, report, annex, measure)):
             return marker, [annex]
     return None, annexes
 
@@ -308,7 +321,7 @@ def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], 
         words = [w for w in q.words if w.tag in ("op", "function", "measure", "kind", "frame", "unit")]
     if not words and not q.row_ref:
         return [], None
-    hits: dict[str, int] = {}
+    hits: dict[str, int] | None = None
     if ctx.search is not None and words:
         try:
             query = " ".join(w.text for w in q.words if w.tag not in ("polite", "dialogue", "report", "year")
@@ -316,6 +329,8 @@ def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], 
             hits = ctx.search(query, SEARCH_K, reports)
         except Exception as exc:  # retrieval unavailable: the inverted index still gives candidates
             ctx.notes.append(str(exc))
+    retrieval_down = hits is None and ctx.search is not None and bool(words)
+    hits = hits or {}
     scope = set(reports)
     candidates = candidate_ids(q, layer, hits, scope) + [i for i in extra or [] if i in layer.rows]
     if q.row_ref:
@@ -345,10 +360,10 @@ def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], 
         name_cov=best.name_cov,
         row_cov=best.row_cov,
         pair_cov=best.pair_cov,
-        margin=max(0.0, min(1.0, margin)),
+        margin=max(0.0, min(1.0, margin)) * max(best.name_cov, best.pair_cov),  # separation among named rows only
         unmatched=_unmatched_weight(q, best, layer),
         specificity=best.specificity,
-        retrieved=1.0 if best.rank is not None and best.rank < 5 else 0.0,
+        retrieved=1.0 if retrieval_down or (best.rank is not None and best.rank < 5) else 0.0,  # no retriever: no evidence against
     )
     if row_ref_hit and (q.row_ref in best.row.row_numbers or best.row.row == q.row_ref):
         features = LinkFeatures(1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 1.0)
@@ -365,7 +380,7 @@ def _split_entities(q: Question, layer: SemanticLayer, ctx: Context, reports: li
         if word.folded != "va" or not any(i < cut for i in free) or not any(i > cut for i in free):
             continue
         sides = []
-        for keep in (lambda i: i < cut, lambda i: i > cut):
+        for keep in (lambda i, cut=cut: i < cut, lambda i, cut=cut: i > cut):
             side = Question(q.original, q.text, [_masked(w, not keep(i)) for i, w in enumerate(q.words)], list(q.hits),
                             numbers=[n for n in q.numbers if any(keep(i) and w.text == n for i, w in enumerate(q.words))])
             links, features = _links(side, layer, ctx, reports)
@@ -456,7 +471,7 @@ def _targets(q: Question, links: list[Link], layer: SemanticLayer, ops: list[str
     several annexes, every annex's best row that scores close to the best."""
     best = links[0]
     order = {r.number: i for i, r in enumerate(layer.reports)}
-    twins = [lk for lk in links if same_entity(lk.row, best.row) and lk.score >= 0.9 * best.score]
+    twins = [lk for lk in links if lk is best or (same_entity(lk.row, best.row) and lk.score >= best.score - abs(best.score) * 0.1)]
     twins.sort(key=lambda lk: order.get(lk.row.report, 99))
     targets = [twins[0].row.id]
     several = "cross_annex" in ops or "compare_rows" in ops or len(q.annexes) > 1
@@ -591,7 +606,7 @@ def _collection_plan(
     annexes = _annexes(q, report, layer) or base.annexes
     marker = q.marker or base.marker
     if marker is None:
-        marker, annexes = _marker_from_legend(q, report, annexes)
+        marker, annexes = _marker_from_legend(q, layer, report, annexes)
     verdicts, _ = _verdicts(q)
     verdicts = verdicts or base.verdicts
     kind = _kind(q) or base.kind
@@ -754,13 +769,20 @@ def _parent_named(q: Question, topic: list, links: list[Link], layer: SemanticLa
 
 
 def _rows_named_by_topic(topic: list, layer: SemanticLayer, flt: Filters) -> list[str] | None:
-    """Rows of the report whose name (or group title) holds every topic word; None when no row does."""
-    sets = [layer.rows_named_by({w.repaired or w.folded} | set(w.forms)) for w in topic]
-    ids = set.intersection(*sets) if sets else set()
-    ids = {i for i in ids if layer.rows[i].report == flt.report and layer.rows[i].kind not in ("group", "total")}
-    if flt.annexes:
-        ids = {i for i in ids if layer.rows[i].annex in flt.annexes}
-    return sorted(ids, key=lambda i: (layer.rows[i].annex, layer.rows[i].order)) if ids else None
+    """Rows of the asked kind whose name (or group title) holds every topic word, else whose cells do
+    ("dự án nào dùng vốn ODA"); None when no row does."""
+
+    def admissible(ids: set[str]) -> set[str]:
+        rows = (layer.rows[i] for i in ids)
+        return {r.id for r in rows if r.report == flt.report and r.kind not in ("group", "total")
+                and (not flt.annexes or r.annex in flt.annexes) and (flt.kind in (None, "any") or r.kind == flt.kind)}
+
+    for index in (layer.rows_named_by, layer.rows_mentioning):
+        sets = [index({w.repaired or w.folded} | set(w.forms)) for w in topic]
+        ids = admissible(set.intersection(*sets)) if sets else set()
+        if ids:
+            return sorted(ids, key=lambda i: (layer.rows[i].annex, layer.rows[i].order))
+    return None
 
 
 def _rank_options(q: Question, flt: Filters, layer: SemanticLayer) -> list[ClarifyOption]:

@@ -54,7 +54,7 @@ def synonym(text: str) -> str | None:
     """One measure / operation phrase replaced by another of the same meaning from the lexicon."""
     folded = f" {' '.join(tokens(text))} "
     for section in ("measures", "operations"):
-        for key, phrases in lexicon().phrases(section).items():
+        for phrases in lexicon().phrases(section).values():
             for phrase in sorted(phrases, key=len, reverse=True):
                 if len(phrase.split()) < 2 or f" {' '.join(tokens(phrase))} " not in folded:
                     continue

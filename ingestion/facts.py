@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ingestion.columns import MONEY_ROLES, NUMERIC_ROLES, ColumnInfo
 from ingestion.numbers import VN_NUMBER, parse_typed_value, parse_vn_number
 from structured.compare import outcome_vs_target
-from structured.lexicon import find_phrases, fold, fold_tokens, lexicon
+from structured.lexicon import find_phrases, fold_tokens, lexicon
 
 if TYPE_CHECKING:
     from ingestion.models import Row

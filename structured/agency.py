@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from ingestion.cleaning import fold_diacritics, nfc
 
 if TYPE_CHECKING:
-    from structured.tables import CorpusTables
+    from ingestion.models import Row
 
 # Agency abbreviations (longest / most specific first). Matched case-insensitively, with or without
 # diacritics, never inside a longer word or a document code ("59-NQ/TW").
@@ -244,15 +244,18 @@ def agency_matches(query: str, cell: str) -> bool:
     return match_keys(query_keys(query), agency_keys(cell or ""), cell, whole_cell=is_collective(query))
 
 
-def known_agencies(tables: CorpusTables) -> list[str]:
-    """Distinct canonical agency names of every lead cell, sorted (most frequent spelling kept).
+def known_agencies(rows: Iterable[Row]) -> list[str]:
+    """Distinct agency names of every lead cell (by the column's role), sorted; of several spellings
+    the canonical one, else the most frequent.
 
     Example: ``"Sở Giao thông vận tải" in known_agencies(tables)``.
     """
     spellings: dict[str, Counter[str]] = {}
-    for cell in tables.lead_cells():
-        for name in _agencies_in(cell):
-            spellings.setdefault(_strip_city(agency_key(name)), Counter())[name] += 1
+    for row in rows:
+        for header, cell in row.cells.items():
+            if row.roles.get(header) == "lead":
+                for name in _agencies_in(cell):
+                    spellings.setdefault(_strip_city(agency_key(name)), Counter())[name] += 1
     chosen = []
     for counter in spellings.values():
         canonical = [n for n in counter if _CANONICAL.get(agency_key(n)) == n]

@@ -23,12 +23,14 @@ from functools import cached_property
 
 from ingestion.models import Annex, Row
 from retrieval.abbreviations import expand_abbreviations
-from structured.agency import agencies_in, agency_key
+from structured.agency import known_agencies
 from structured.lexicon import PhraseIndex, fold, fold_tokens, lexicon, tokens
 
 LEGEND_SPAN_WORDS = 25  # words of a legend meaning searched for phrases a question may quote
 LEGEND_MIN_SPAN = 4  # shorter runs ("kế hoạch vốn") are ordinary words, not a quote of the legend
 _YEARLESS_RE = re.compile(r"(?<!so )(?<!so năm )\b(?:năm\s+)?(?:19|20)\d{2}\b", re.IGNORECASE)
+PLACE_MIN_MENTIONS = 3  # a place named this often in a report's row names is the place it is about
+_PLACE_RE = re.compile(r"\b(?:tỉnh|thành phố|TP\.?)\s+((?:[A-ZĐÂ][^\s,;.()]*)(?:\s+[A-ZĐÂ][^\s,;.()]*){0,3})")
 _BRACKETS_RE = re.compile(r"\(([^()]*)\)")
 _ACRONYM_RE = re.compile(r"(?<![\w&])([A-ZĐ][A-ZĐ&\-]{1,9})(?![\w&])")  # "GRDP" in "(GRDP, giá so sánh 2010)"
 
@@ -42,6 +44,7 @@ class ReportView:
     issuer: str | None
     year: int | None
     annexes: list[Annex]
+    place: tuple[str, ...] = ()  # folded name of the province / city it is about ("dong", "thap")
 
     def annex(self, numeral: str) -> Annex | None:
         return next((a for a in self.annexes if a.annex == numeral), None)
@@ -125,13 +128,7 @@ class SemanticLayer:
                 for token in tokens(expansion):
                     forms[fold(token)].add(token)
         self.name_index, self.text_index, self.forms = dict(name_index), dict(text_index), dict(forms)
-        spellings: dict[str, Counter[str]] = {}
-        for row in self.rows.values():
-            for header, value in row.cells.items():
-                if row.roles.get(header) == "lead":
-                    for name in agencies_in(value):
-                        spellings.setdefault(agency_key(name), Counter())[name] += 1
-        self.agency_names = sorted((c.most_common(1)[0][0] for c in spellings.values()), key=agency_key)
+        self.agency_names = known_agencies(self.rows.values())
 
     # -- reports ------------------------------------------------------------------------------
 
@@ -210,6 +207,19 @@ class SemanticLayer:
         return index
 
     @cached_property
+    def names_text(self) -> str:
+        """Every row name as folded words, one per line: ``f" {phrase} " in layer.names_text`` says a
+        phrase is an ordinary part of some row's name."""
+        return "\n".join(f" {' '.join(words)} " for words in self.name_words.values())
+
+    @cached_property
+    def legend_words(self) -> list[tuple[str, list[str]]]:
+        """Each marker meaning as words, keyed ``report|annex|marker``: the question may say it loosely
+        ("đang thi công" for "Dự án đang triển khai thi công")."""
+        return [(f"{report}|{numeral}|{marker}", tokens(meaning)[:LEGEND_SPAN_WORDS])
+                for (report, numeral), annex in self.annexes.items() for marker, meaning in annex.legend.items()]
+
+    @cached_property
     def group_rows(self) -> list[Row]:
         return [row for row in self.rows.values() if row.kind == "group"]
 
@@ -234,15 +244,27 @@ class SemanticLayer:
 
 def _reports(rows: Iterable[Row], annexes: dict[tuple[str, str], Annex]) -> list[ReportView]:
     first: dict[str, Row] = {}
+    texts: dict[str, list[str]] = defaultdict(list)
     for row in rows:
         first.setdefault(row.report, row)
+        texts[row.report].append(row.name)
     views = []
     for number, row in first.items():
         report_annexes = sorted((a for (r, _), a in annexes.items() if r == number), key=lambda a: _annex_order(a.annex))
         years = [a.year for a in report_annexes if a.year]
         year = Counter(years).most_common(1)[0][0] if years else (int(row.report_date[:4]) if row.report_date else None)
-        views.append(ReportView(number, row.report_date, row.issuer, year, report_annexes))
+        views.append(ReportView(number, row.report_date, row.issuer, year, report_annexes, _place(row.issuer, texts[number])))
     return sorted(views, key=lambda v: (v.date or "", v.number), reverse=True)
+
+
+def _place(issuer: str | None, texts: list[str]) -> tuple[str, ...]:
+    """The province / city a report is about: named in its issuer ("UBND tỉnh Đồng Tháp"), else the one
+    its rows name most often after "tỉnh" / "thành phố" (at least ``PLACE_MIN_MENTIONS`` times)."""
+    if issuer and (match := _PLACE_RE.search(issuer)):
+        return tuple(fold_tokens(match.group(1)))
+    counts = Counter(m.group(1) for text in texts for m in _PLACE_RE.finditer(text))
+    place, seen = counts.most_common(1)[0] if counts else ("", 0)
+    return tuple(fold_tokens(place)) if seen >= PLACE_MIN_MENTIONS else ()
 
 
 _ROMANS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]

@@ -31,7 +31,7 @@ _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
 def normalize_annex(annex: str) -> str:
-    """``"Phụ lục III"``, ``"phu luc 3"``, ``"iii"`` → ``"III"`` (Arabic numerals are kept: ``"2"``)."""
+    """``"Phụ lục III"``, ``"phu luc iii"`` → ``"III"``; Arabic numerals stay as printed (``"phụ lục 3"`` → ``"3"``)."""
     return fold(annex).upper().replace("PHU LUC", "").strip(" .:")
 
 

@@ -178,6 +178,18 @@ def test_abstained_answer_offers_suggestions_that_ask(app, monkeypatch, engine):
     assert "Đã trả lời câu hỏi gợi ý" in text_of(last_assistant(app))
 
 
+def test_clarifying_reply_offers_buttons_that_answer(app):
+    ask(app, "tỷ lệ tham gia bảo hiểm")
+    reply = last_assistant(app)
+    assert "Bạn muốn hỏi về" in text_of(reply) and "Không có trong báo cáo" not in text_of(reply)
+    buttons = [b for b in reply.button if b.key and b.key.startswith("clar_")]
+    assert len(buttons) >= 2 and "bảo hiểm" in buttons[0].label
+    buttons[0].click().run()
+    assert not app.exception
+    answered = text_of(last_assistant(app))
+    assert answered.startswith("Tỷ lệ tham gia bảo hiểm") and "Ước thực hiện" in answered
+
+
 def test_example_button_and_new_conversation(app):
     app.button(key="example_6").click().run()
     assert not app.exception

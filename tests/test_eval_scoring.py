@@ -289,8 +289,9 @@ def test_fixture_report_only_for_questions_that_name_it():
     )
     short = eval_run.normalize_question({"question": "theo bao cao 45, GRDP 2025?"})
     assert eval_run.corpus_for(seed_q, corpus, explicit=False) == corpus[:1]
-    assert eval_run.corpus_for(named, corpus, explicit=False) == corpus
-    assert eval_run.corpus_for(short, corpus, explicit=False) == corpus
+    with_45 = [corpus[0], eval_run.FIXTURE_REPORTS["45/BC-UBND"]]
+    assert eval_run.corpus_for(named, corpus, explicit=False) == with_45  # only the fixture it names
+    assert eval_run.corpus_for(short, corpus, explicit=False) == with_45
     assert eval_run.corpus_for(seed_q, corpus, explicit=True) == corpus
 
 

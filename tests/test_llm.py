@@ -55,12 +55,12 @@ def test_citation_of_a_row_not_retrieved_is_rejected(engine):
 def test_garbage_and_refusal_fall_back(engine):
     for garbage in ["", "asdf qwer", "KHÔNG CÓ TRONG BÁO CÁO"]:
         reply = with_model(engine, FakeListChatModel(responses=[garbage]))
-        assert "1,105" in reply.text and reply.route == "retrieval"
+        assert "1,105" in reply.text and reply.route == "table"  # the deterministic answer, from the row
 
 
 class SlowModel(FakeListChatModel):
     def invoke(self, *args, **kwargs):
-        time.sleep(3)
+        time.sleep(30)
         return super().invoke(*args, **kwargs)
 
 
@@ -73,7 +73,7 @@ class DownModel(FakeListChatModel):
 def test_slow_or_down_backend_keeps_the_deterministic_answer(engine, model):
     started = time.perf_counter()
     reply = with_model(engine, model)
-    assert time.perf_counter() - started < 2.5
+    assert time.perf_counter() - started < 20  # not waiting for the model (timeout 1 s; generous for shared CI)
     assert "1,105" in reply.text and any("không phản hồi" in n for n in reply.notices)
 
 

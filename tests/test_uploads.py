@@ -167,3 +167,28 @@ def test_failed_indexing_restores_the_previous_state(tmp_path, monkeypatch):
     assert not outcome.ok and "index unreachable" in outcome.message
     monkeypatch.undo()
     assert snapshot(engine) == before
+
+
+MALFORMED_HEAD = (
+    "PHỤ LỤC I\nKẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU\n(Kèm theo Báo cáo số 7/BC-UBND ngày 02/01/2025 của UBND tỉnh Hậu Giang)\n\n"
+    "STT\tChỉ tiêu\tĐVT\tKế hoạch năm 2024\tƯớc thực hiện năm 2024\n1\tTốc độ tăng trưởng kinh tế\t%\t7,0\t6,5\n\n"
+    "PHỤ LỤC II\nDANH MỤC DỰ ÁN\n\n"
+)
+MALFORMED = [
+    # an annex whose table starts with data: no header names its columns
+    ("khong-tieu-de.txt", MALFORMED_HEAD + "1\tĐường tỉnh 925\tSở Xây dựng\t120\t80\n", 11, "tiêu đề cột"),
+    # a row with more cells than the header (cells shifted: values would land under the wrong column)
+    ("lech-cot.txt", MALFORMED_HEAD + "STT\tTên dự án\tChủ đầu tư\tKế hoạch vốn\n1\tĐường tỉnh 925\tSở Xây dựng\t120\t80\t9\n",
+     12, "nhiều hơn tiêu đề"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "line", "expected"), MALFORMED, ids=[m[0] for m in MALFORMED])
+def test_malformed_annex_names_file_and_line_and_changes_nothing(engine, name, text, line, expected):
+    before = snapshot(engine)
+    with pytest.raises(ParseError) as caught:
+        engine.add_report(text.encode("utf-8"), name)
+    assert expected in caught.value.vi and caught.value.line == line, str(caught.value)
+    outcome = handle_upload(engine, text.encode("utf-8"), name)
+    assert not outcome.ok and name in outcome.message and f"dòng {line}" in outcome.message, outcome.message
+    assert snapshot(engine) == before

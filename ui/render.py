@@ -319,7 +319,8 @@ def render_answer(
     on_suggestion: Callable[[str], None] | None = None,
 ) -> None:
     """One assistant answer, inside the caller's ``st.chat_message``."""
-    if answer.abstained:
+    clarify = list(getattr(answer, "clarify", None) or [])
+    if answer.abstained and not clarify:
         st.warning(f"**{NOT_IN_REPORT}.**", icon=":material/search_off:")
     if answer.text:
         st.markdown(md_block(answer.text))
@@ -338,7 +339,10 @@ def render_answer(
         st.markdown(f"**Nguồn ({len(groups)} dòng):**")
         for i, (row_id, citations) in enumerate(groups):
             render_citation_card(st, row_id, citations, by_id, expanded=(i == 0 and len(groups) <= 3))
-    if answer.abstained and answer.suggestions:
+    for i, option in enumerate(clarify[:6]):  # a clarifying reply: one button per reading, asking it
+        st.button(md_escape(option.label), icon=":material/arrow_forward:", key=f"clar_{key}_{i}",
+                  on_click=on_suggestion, args=(option.question,), disabled=on_suggestion is None, width="stretch")
+    if answer.abstained and answer.suggestions and not clarify:
         st.markdown("**Có thể bạn muốn hỏi về các dòng liên quan:**")
         for i, citation in enumerate(answer.suggestions[:6]):
             row = by_id.get(citation.row_id)
