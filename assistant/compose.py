@@ -387,6 +387,12 @@ def conditions(result: Result, tables: CorpusTables) -> str:
         parts.append(f"lĩnh vực {flt.field}")
     if flt.words:
         parts.append("liên quan “" + " ".join(flt.words) + "”")
+    if flt.starts and flt.ends:
+        parts.append(f"thời gian thực hiện {flt.starts} - {flt.ends}")
+    elif flt.ends:
+        parts.append(f"thời gian thực hiện đến năm {flt.ends}")
+    elif flt.starts:
+        parts.append(f"bắt đầu năm {flt.starts}")
     if flt.period:
         parts.append(f"năm {flt.period}")
     if flt.report:

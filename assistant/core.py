@@ -151,7 +151,7 @@ def next_state(state: DialogueState, plan: Plan, result: Result) -> DialogueStat
         return DialogueState(focus=plan.targets, op=plan.op, measure=plan.measure, period=plan.period,
                              report=plan.report, against=plan.against, filters=state.filters, set_ids=state.set_ids)
     ids = [row.id for row in result.rows]
-    return DialogueState(focus=ids[:1] if plan.op == "rank" else [], op=plan.op, measure=plan.measure,
+    return DialogueState(focus=ids[:1] if plan.op == "rank" or len(ids) == 1 else [], op=plan.op, measure=plan.measure,
                          filters=plan.filters, set_ids=ids, period=plan.period, report=plan.report or plan.filters.report)
 
 

@@ -214,6 +214,13 @@ def link(
                     covered.add(i)
                     row_part[i] = weight
         _keep_phrases_whole(q, free_idx, matched_positions, group_only, covered, weights, rw)
+        known = set(rw.name_folded) | rw.context
+        for span, expansion in synonym_spans(q):  # "tăng trưởng kinh tế" is named by a row saying "tăng trưởng GRDP"
+            if expansion and set(expansion) <= known:
+                for i in span:
+                    if i in free_idx and i not in covered:
+                        covered.add(i)
+                        name_part[i] = row_part[i] = weights[i]
         name_hit = sum(v for i, v in name_part.items() if i in covered)
         row_hit = sum(v for i, v in row_part.items() if i in covered)
         for word in extra:  # synonym expansions: evidence for the row, never required
@@ -289,6 +296,15 @@ def synonym_words(q: Question) -> list[Word]:
             for token in tokens(expansion):
                 words.append(Word(token, fold(token), token != fold(token), frozenset({fold(token)})))
     return words
+
+
+def synonym_spans(q: Question) -> list[tuple[range, list[str]]]:
+    """Each lexicon synonym phrase of the question (its word indexes) with each of its expansions, folded."""
+    from structured.lexicon import lexicon
+
+    table = lexicon().phrases("synonyms")
+    return [(range(hit.start, hit.end), fold_tokens(expansion))
+            for section, hit in q.hits if section == "synonyms" for expansion in table.get(hit.key, [])]
 
 
 def question_numbers(text: str) -> list[str]:

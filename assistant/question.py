@@ -44,6 +44,8 @@ _REPORT_WORD_RE = re.compile(r"\b(?:bao cao|bc)(?: so)?\s+(\d{1,4})\b")
 _ANNEX_ROW_RE = re.compile(r"^(?:pl\s*)?([ivx]+|\d)\s+(\d+\.\d+(?:\.\d+)*)\b")
 _GROUP_RE = re.compile(r"\bnhom\s+(\d+|[ivx]+|[a-z])\b")
 _ROW_REF_RE = re.compile(r"\b(?:muc|stt|so thu tu|dong|hang)\s*(?:so\s*)?(\d+(?:\.\d+)*|[ivx]+\.\d+(?:\.\d+)*)\b")
+_SPAN_RE = re.compile(r"\b((?:19|20)\d{2})\s*(?:-|–|den|toi)\s*(?:nam\s+)?((?:19|20)\d{2})\b")
+_UNTIL_RE = re.compile(r"\b(?:keo dai\s+)?(?:den|toi|het)\s+(?:nam\s+)?((?:19|20)\d{2})\b")
 _TOP_RE = re.compile(r"\btop\s*(\d{1,2})\b|\b(\d{1,2})\s+(?:du an|nhiem vu|chi tieu|cong trinh)\s+(?:co|dat)?\b")
 MAX_REPAIR_DISTANCE = 1  # a typo repair changes at most one letter (more would repair correct words into others)
 COMPOUND_MIN_COUNT = 2  # a word pair seen this often in the corpus is one word ("hợp nhất")
@@ -77,6 +79,7 @@ class Question:
     annexes: list[str] = field(default_factory=list)
     marker: str | None = None
     years: list[int] = field(default_factory=list)
+    span: tuple[int | None, int | None] = (None, None)  # "giai đoạn 2021 - 2024" / "kéo dài tới 2030": first, last year
     reports: list[str] = field(default_factory=list)
     row_ref: str | None = None
     agencies: list[str] = field(default_factory=list)
@@ -227,7 +230,7 @@ def _respell(text: str) -> str:
 
 
 _LOOSE_LEGEND_TAGS = (None, "function", "frame", "year")
-_LEGEND_RUN_TAGS = (*_LOOSE_LEGEND_TAGS, "measure")  # a run may be a measure phrase, read both ways
+_LEGEND_RUN_TAGS = (*_LOOSE_LEGEND_TAGS, "measure", "verdict")  # a measure / verdict phrase may be read both ways
 
 
 def _legend_runs(q: Question, folded: list[str], layer: SemanticLayer) -> list[PhraseHit]:
@@ -288,6 +291,11 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
         _mark_pattern(q, _ROW_REF_RE, "row_ref")
     if match := _TOP_RE.search(folded_text):
         q.top = int(match.group(1) or match.group(2))
+    if match := _SPAN_RE.search(fold(q.text)):  # a period, for sets ("dự án thực hiện 2021 - 2024")
+        q.span = (int(match.group(1)), int(match.group(2)))
+    elif (match := _UNTIL_RE.search(folded_text)) and f" {match.group(0)} " not in layer.names_text:
+        q.span = (None, int(match.group(1)))  # not part of a name ("Chương trình … đến năm 2025")
+        _mark_pattern(q, _UNTIL_RE, "frame")
     for word in q.words:
         if _YEAR_RE.match(word.text) and word.tag is None:
             q.years.append(int(word.text))
@@ -327,12 +335,21 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
         taken |= span
         _mark(q, hit.start, hit.end, _SECTION_TAG[section], hit.key)
     # Marker meanings said loosely, after every lexicon phrase: they only take words nothing else named.
-    measure_spans = {(h.start, h.end) for s, h in q.hits if s == "measures"}
+    read_both = [(s, h) for s, h in q.hits if s in ("measures", "verdict_questions")]
+    loose_spans: set[tuple[int, int]] = set()
     for hit in sorted(_legend_runs(q, folded, layer), key=lambda h: -h.size):
-        if (hit.start, hit.end) in measure_spans:
+        if (hit.start, hit.end) in loose_spans:
+            q.hits.append(("legend", hit))  # the same words in another annex's legend: the annex decides
+            continue
+        inside = [(s, h) for s, h in read_both if hit.start <= h.start and h.end <= hit.end]
+        overlapping = [(s, h) for s, h in read_both if h.start < hit.end and hit.start < h.end]
+        if any((h.start, h.end) == (hit.start, hit.end) for _, h in read_both):
             q.hits.append(("legend", hit))  # "đã thực hiện": a measure, or the marker where no row states it
-        elif all(w.tag in _LOOSE_LEGEND_TAGS for w in q.words[hit.start : hit.end]):
+        elif inside == overlapping and all(w.tag in _LEGEND_RUN_TAGS for w in q.words[hit.start : hit.end]):
+            # the longer reading wins ("đang tổ chức thực hiện" over the measure "thực hiện")
+            q.hits = [(s, h) for s, h in q.hits if (s, h) not in inside]
             q.hits.append(("legend", hit))
+            loose_spans.add((hit.start, hit.end))
             for word in q.words[hit.start : hit.end]:
                 if word.tag == "year":  # a year inside a marker meaning ("sau năm 2024-2025") is part of it
                     q.years.remove(int(word.text))

@@ -180,6 +180,7 @@ def _annex_states(layer: SemanticLayer, report: str, annex: str, measure: str) -
 def _marker_from_legend(q: Question, layer: SemanticLayer, report: str, annexes: list[str]) -> tuple[str | None, list[str]]:
     """Words of an annex legend in the question ("đang triển khai thi công") → that annex's marker."""
     read_as_measure = {(h.start, h.end): h.key for s, h in q.hits if s == "measures"}
+    read_as_verdict = {(h.start, h.end) for s, h in q.hits if s == "verdict_questions"}
     for section, hit in q.hits:
         if section != "legend":
             continue
@@ -188,7 +189,8 @@ def _marker_from_legend(q: Question, layer: SemanticLayer, report: str, annexes:
             continue
         # the legend reading, or the same words read as a measure the annex does not have ("đã thực hiện")
         measure = read_as_measure.get((hit.start, hit.end))
-        if q.words[hit.start].tag == "legend" or (measure and not _annex_states(layer, report, annex, measure)):
+        verdict = (hit.start, hit.end) in read_as_verdict and not _has_verdicts(layer, Filters(report=report, annexes=[annex]))
+        if q.words[hit.start].tag == "legend" or verdict or (measure and not _annex_states(layer, report, annex, measure)):
             return marker, [annex]
     return None, annexes
 
@@ -230,6 +232,13 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     agency = _agency_filter(q)
     for name in q.agencies:  # the agency's words are accounted for by the agency
         _consume(q, agency_key(name))
+
+    # "còn X thì sao?" after a set: the same question about the set X names instead.
+    if what_about and state.filters is not None and state.op in SET_OPS and not q.reports:
+        swapped = _swapped_set(q, state, agency)
+        plan = _collection_plan(q, state.op, swapped, layer, reports, [], 0.0, agency, _measure(q, set()) or state.measure)
+        if plan is not None and plan.op != "none":
+            return plan
 
     # A set: list, count, rank, total (before the legend: "các nhiệm vụ (***) là gì" lists rows).
     collection = _collection_op(q, ops, refine, agency)
@@ -304,6 +313,25 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
                 reason="không tìm thấy dòng nào khớp" + (f" ({', '.join(missing)})" if missing else ""),
                 options=[ClarifyOption(label=lk.row.name, question=_ask_about(lk.row), row_id=lk.row.id)
                          for lk in links[:3] if lk.row_cov > 0.3])
+
+
+SET_OPS = ("list", "count", "rank", "total")
+
+
+def _swapped_set(q: Question, state: DialogueState, agency: str | None) -> DialogueState:
+    """The previous set's conditions with those the new turn names replaced: an agency, a marker or
+    legend, a verdict, or (any other words) the group / topic."""
+    base = state.filters.model_copy(deep=True) if state.filters is not None else Filters()
+    if agency:
+        base.agency = None
+    if q.marker or q.has("legend"):
+        base.marker = None
+    if q.keys("verdict_questions"):
+        base.verdicts = []
+    if [w for w in q.free() if w.tag is None] or q.group_ref:
+        base.group = base.parent = base.field = None
+        base.ids, base.words = None, []
+    return state.model_copy(update={"filters": base, "set_ids": [], "focus": []})
 
 
 def _cue_positions(q: Question) -> set[int]:
@@ -620,6 +648,8 @@ def _collection_plan(
                   words=list(base.words) if state is not None else [], where=list(base.where),
                   lower_is_better=True if q.has("measures", "lower_is_better") else base.lower_is_better,
                   top_level=q.sub_items is False or base.top_level)
+    if q.span != (None, None) and not q.has("legend"):
+        flt.starts, flt.ends = q.span
     for op_word, value, text, _ in q.conditions:
         target = measure if measure in NUMERIC_MEASURES else "estimate"
         flt.where.append(NumberCondition(measure=target, op=op_word, value=value, text=text))
@@ -672,9 +702,12 @@ def _collection_plan(
     if flt.kind == "indicator" and op in ("count", "list", "overview") and not flt.ids and flt.parent is None and q.sub_items is not True:
         flt.top_level = True
     if flt.verdicts and not _has_verdicts(layer, flt):  # no verdict column: the legend may say it ("chậm tiến độ")
-        marker, annexes_with = _marker_for_verdict(q, layer, report, flt.annexes)
-        if marker is not None:
-            flt.marker, flt.annexes, flt.verdicts = marker, annexes_with, []
+        if flt.marker:
+            flt.verdicts = []  # "đã thực hiện xong (*)": the words describe the marker asked
+        else:
+            marker, annexes_with = _marker_for_verdict(q, layer, report, flt.annexes)
+            if marker is not None:
+                flt.marker, flt.annexes, flt.verdicts = marker, annexes_with, []
     order = "asc" if "rank_asc" in q.keys("operations") else "desc"
     if op == "rank":
         if measure is None or measure not in NUMERIC_MEASURES:

@@ -87,6 +87,7 @@ class CorpusTables:
     annexes: dict[tuple[str, str], Annex] = field(default_factory=dict)
     lead_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
     period_years: dict[str, frozenset[int]] = field(default_factory=dict)
+    span_years: dict[str, frozenset[int]] = field(default_factory=dict)  # the implementation period, else every time cell
     number_index: dict[tuple[str, str, str], str] = field(default_factory=dict)
     catalogue: list[ReportInfo] = field(default_factory=list)
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
@@ -113,6 +114,9 @@ class CorpusTables:
                 r.id: frozenset().union(*(years_in(t) for role in ("prep_time", "impl_time", "deadline") for t in role_texts(r, role)))
                 for r in ordered
             },
+            span_years={r.id: frozenset().union(*(years_in(t) for t in role_texts(r, "impl_time")))
+                        or frozenset().union(*(years_in(t) for role in ("prep_time", "deadline") for t in role_texts(r, role)))
+                        for r in ordered},
             number_index=number_index,
             catalogue=_catalogue(ordered, annex_map),
             arrays={name: _array(frame[name].tolist()) for name in frame.columns} if records else {},

@@ -388,6 +388,10 @@ def filter_ids(tables: CorpusTables, flt: RowFilter) -> list[str]:
     ids = [ids_[p] for p in positions]
     if flt.period is not None:
         ids = [i for i in ids if flt.period in tables.period_years[i]]
+    if flt.starts is not None:
+        ids = [i for i in ids if tables.span_years[i] and min(tables.span_years[i]) == flt.starts]
+    if flt.ends is not None:
+        ids = [i for i in ids if tables.span_years[i] and max(tables.span_years[i]) == flt.ends]
     return ids
 
 
