@@ -484,7 +484,7 @@ def _total(result: Result, tables: CorpusTables) -> Answer:
         return Answer(text=text, citations=citations, route="table")
     computed = total.computed
     assert computed is not None
-    missing = render("total_missing", count=len(total.missing), measure=measure) if total.missing else ""
+    missing = " " + render("total_missing", count=len(total.missing), measure=measure) if total.missing else ""
     value = f"{computed.text} {computed.unit or ''}".strip()
     text = render("total_computed", measure=measure, count=len(total.ids), scope=scope, value=value, missing=missing)
     rows = [tables.rows[i] for i in total.ids]

@@ -139,6 +139,12 @@ def candidate_ids(q: Question, layer: SemanticLayer, hits: dict[str, int], scope
                 chosen.append(row_id)
         if len(chosen) >= MAX_CANDIDATES:
             break
+    for _, expansion in synonym_spans(q):  # rows named by a synonym's expansion ("thu hải quan" → "xuất nhập khẩu")
+        named = set.intersection(*(set(layer.name_index.get(t, ())) for t in expansion)) if expansion else set()
+        for row_id in sorted(named):
+            if row_id not in seen and layer.rows[row_id].report in scope:
+                seen.add(row_id)
+                chosen.append(row_id)
     for acronym in (w.folded for w in q.words if w.folded in layer.acronyms):
         for row_id in layer.acronyms[acronym]:
             if row_id not in seen and layer.rows[row_id].report in scope:
@@ -152,7 +158,6 @@ def link(
     layer: SemanticLayer,
     candidates: list[str],
     hits: dict[str, int] | None = None,
-    extra_words: list[Word] | None = None,
     soft_as_free: bool = False,
 ) -> list[Link]:
     """Score ``candidates`` for the question's free words (plus measure/kind words a name may hold)."""
@@ -168,7 +173,6 @@ def link(
         free_idx, soft_idx = soft_idx, []
     weights = {i: layer.weight(q.words[i].repaired or q.words[i].folded) for i in free_idx + soft_idx}
     total = sum(weights[i] for i in free_idx) or 0.0
-    extra = extra_words or []
     links = []
     for row_id in candidates:
         row = layer.rows[row_id]
@@ -216,16 +220,14 @@ def link(
         _keep_phrases_whole(q, free_idx, matched_positions, group_only, covered, weights, rw)
         known = set(rw.name_folded) | rw.context
         for span, expansion in synonym_spans(q):  # "tăng trưởng kinh tế" is named by a row saying "tăng trưởng GRDP"
-            if expansion and set(expansion) <= known:
+            if expansion and set(expansion) <= known:  # the whole expansion, never some of its words
                 for i in span:
                     if i in free_idx and i not in covered:
                         covered.add(i)
                         name_part[i] = row_part[i] = weights[i]
+                        score += FIELD_WEIGHTS["name"] * weights[i]
         name_hit = sum(v for i, v in name_part.items() if i in covered)
         row_hit = sum(v for i, v in row_part.items() if i in covered)
-        for word in extra:  # synonym expansions: evidence for the row, never required
-            if _matches(word, rw.name, rw.name_folded) or word.folded in rw.context:
-                score += FIELD_WEIGHTS["name"] * layer.weight(word.folded)
         pairs = [(a, b) for a, b in zip(free_idx + soft_idx, (free_idx + soft_idx)[1:], strict=False) if b == a + 1]
         pair_total = sum(weights[a] + weights[b] for a, b in pairs) or 0.0
         pair_hit = sum(
@@ -281,21 +283,6 @@ def _position(word: Word, rw: RowWords) -> int | None:
         if word.repaired and folded == word.repaired:
             return i
     return None
-
-
-def synonym_words(q: Question) -> list[Word]:
-    """Words the lexicon's synonyms add for the question ("tăng trưởng kinh tế" → "tăng trưởng GRDP")."""
-    from structured.lexicon import lexicon
-
-    table = lexicon().phrases("synonyms")
-    words: list[Word] = []
-    for section, hit in q.hits:
-        if section != "synonyms":
-            continue
-        for expansion in table.get(hit.key, []):
-            for token in tokens(expansion):
-                words.append(Word(token, fold(token), token != fold(token), frozenset({fold(token)})))
-    return words
 
 
 def synonym_spans(q: Question) -> list[tuple[range, list[str]]]:

@@ -354,6 +354,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
                 if word.tag == "year":  # a year inside a marker meaning ("sau năm 2024-2025") is part of it
                     q.years.remove(int(word.text))
             _mark(q, hit.start, hit.end, "legend", hit.key, force=True)
+    _names_starting_with_cues(q, folded, layer)
     _absorb_verdict_suffixes(q)
     _compact_synonyms(q, written)
     _compact_headers(q, layer, written)
@@ -380,6 +381,22 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     q.listing = _asks_list(q)
 
 
+NAME_PHRASE_WORDS = 3  # a cue followed by this many words found together in a row name is part of that name
+
+
+def _names_starting_with_cues(q: Question, folded: list[str], layer: SemanticLayer) -> None:
+    """"Tổng thu ngân sách …", "Tổng vốn đầu tư …": a total cue that begins a phrase of a row name is part
+    of the name, not an operation."""
+    for section, hit in list(q.hits):
+        if section != "operations" or hit.key != "total":
+            continue
+        phrase = folded[hit.start : hit.end + NAME_PHRASE_WORDS]
+        if len(phrase) == hit.size + NAME_PHRASE_WORDS and f" {' '.join(phrase)} " in layer.names_text:
+            q.hits.remove((section, hit))
+            for word in q.words[hit.start : hit.end]:
+                word.tag, word.key = None, None
+
+
 def _tag_reports(q: Question, layer: SemanticLayer) -> None:
     """A loaded report's number in the question ("45/BC-UBND", "báo cáo 45", "báo cáo số 320")."""
     folded = q.folded
@@ -395,14 +412,15 @@ def _tag_reports(q: Question, layer: SemanticLayer) -> None:
             if number not in q.reports and layer.reports_named(match.group(1)) != [r.number for r in layer.reports]:
                 q.reports.append(number)
         _mark_pattern(q, _REPORT_WORD_RE, "report")
-    if not q.reports and len(layer.reports) > 1:  # "GRDP của Cần Thơ": the report about that place
+    if not q.reports:  # "GRDP của Cần Thơ": the report about that place (with one report, a frame word)
         for report in layer.reports:
             size = len(report.place)
             for start in range(len(folded) - size + 1) if size else ():
                 if tuple(folded[start : start + size]) == report.place:
-                    q.reports.append(report.number)
+                    if len(layer.reports) > 1:
+                        q.reports.append(report.number)
                     for word in q.words[start : start + size]:
-                        word.tag = "report"
+                        word.tag = "report" if len(layer.reports) > 1 else "frame"
     q.reports = list(dict.fromkeys(q.reports))
 
 

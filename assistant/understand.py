@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from assistant.confidence import CLOSE_MARGIN, LinkFeatures, confidence, cutoffs
-from assistant.linking import Link, candidate_ids, link, synonym_words
+from assistant.linking import Link, candidate_ids, link
 from assistant.plan import ClarifyOption, DialogueState, Filters, Plan
 from assistant.question import Question, prepare
 from ingestion.models import Row
@@ -367,7 +367,7 @@ def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], 
                 and (q.row_ref in row.row_numbers or row.row == q.row_ref)
                 and (not q.annexes or any(annex_matches(row.annex, a) for a in q.annexes))]
         candidates = refs + candidates
-    links = link(q, layer, list(dict.fromkeys(candidates)), hits, synonym_words(q), soft_as_free=soft_as_free)
+    links = link(q, layer, list(dict.fromkeys(candidates)), hits, soft_as_free=soft_as_free)
     links = [lk for lk in links if lk.row.kind not in ("total", "group") or q.has("operations", "total")]
     if q.annexes:
         links = [lk for lk in links if any(annex_matches(lk.row.annex, a) for a in q.annexes)] or links
