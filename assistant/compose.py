@@ -156,6 +156,8 @@ def _lookup_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[str
     if lookup.values and all(v.role == "status" for v in lookup.values):
         text = f"{name}: " + " ".join(f"“{v.raw}”" for v in lookup.values) + "."
         return text + quoted, cites
+    if not lookup.values:  # only sentences of the status text answer it
+        return f"{name}:{quoted}", cites
     if all(v.text for v in lookup.values):
         if len({v.role for v in lookup.values}) > 1:
             joined = "; ".join(f"{_column_label(v)}: {v.raw}" for v in lookup.values)
@@ -387,6 +389,8 @@ def conditions(result: Result, tables: CorpusTables) -> str:
         parts.append(f"lĩnh vực {flt.field}")
     if flt.words:
         parts.append("liên quan “" + " ".join(flt.words) + "”")
+    for condition in flt.where:  # as the question said it: "tỷ lệ giải ngân dưới 30% kế hoạch"
+        parts.append(f"{label(condition.measure)} {condition.text}".strip())
     if flt.starts and flt.ends:
         parts.append(f"thời gian thực hiện {flt.starts} - {flt.ends}")
     elif flt.ends:

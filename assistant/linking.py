@@ -167,7 +167,7 @@ def link(
     # word typed without diacritics ("dau" in "binh quan dau nguoi" is not "đâu"). They add evidence.
     soft_idx = [
         i for i, w in enumerate(q.words)
-        if w.tag in ("measure", "kind", "frame", "op", "unit") or (w.tag == "function" and not w.accented)
+        if w.tag in ("measure", "kind", "frame", "op", "unit", "aspect") or (w.tag == "function" and not w.accented)
     ]
     if not free_idx and soft_as_free:  # a turn made only of cue words ("còn tổng chi?"): they are what names the row
         free_idx, soft_idx = soft_idx, []

@@ -87,7 +87,7 @@ class Question:
     top: int | None = None
     group_ref: str | None = None
     annex_words: list[int] = field(default_factory=list)  # words naming an annex by its title ("phụ lục vốn đầu tư công")
-    conditions: list[tuple[str, float, str, int]] = field(default_factory=list)  # (op, value, text, position)
+    conditions: list[tuple[str, float, str, bool]] = field(default_factory=list)  # (op, value, text, a percentage)
     sub_items: bool | None = None  # True: "kể cả tiểu mục"; False: "không tính tiểu dự án"
     listing: bool = False
     stripped_html: bool = False
@@ -355,6 +355,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
                     q.years.remove(int(word.text))
             _mark(q, hit.start, hit.end, "legend", hit.key, force=True)
     _names_starting_with_cues(q, folded, layer)
+    _asked_nouns(q)
     _absorb_verdict_suffixes(q)
     _compact_synonyms(q, written)
     _compact_headers(q, layer, written)
@@ -379,6 +380,22 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
         elif word.tag is None and _NUMBER_RE.match(word.text) and "." in word.text:
             q.numbers.append(word.text)
     q.listing = _asks_list(q)
+
+
+ASKED_NOUN_WORDS = 2  # "bao nhiêu thành viên": the words after the question word say what is counted
+
+
+def _asked_nouns(q: Question) -> None:
+    """"bao nhiêu tiền", "mấy hệ thống", "bao nhiêu thành viên": what a number is of. Those words are
+    looked for in the row's text (to quote the sentence), not required in its name."""
+    for i, word in enumerate(q.words):
+        asks = word.folded == "may" or (word.folded == "nhieu" and i > 0 and q.words[i - 1].folded == "bao")
+        if not asks or word.tag not in ("measure", "op"):
+            continue
+        for j in range(i + 1, min(i + 1 + ASKED_NOUN_WORDS, len(q.words))):
+            if q.words[j].tag is not None or _YEAR_RE.match(q.words[j].text):
+                break
+            q.words[j].tag = "aspect"
 
 
 NAME_PHRASE_WORDS = 3  # a cue followed by this many words found together in a row name is part of that name
@@ -449,6 +466,10 @@ def _verbs_not_verdicts(q: Question) -> None:
                 word.tag, word.key = "function", None
 
 
+_PERCENT_REFERENCES = [p.split() for p in ("so voi ke hoach von", "so voi ke hoach", "so voi nghi quyet", "so ke hoach", "so voi kh",
+                                          "ke hoach von", "ke hoach", "kh von", "kh", "nghi quyet", "nq", "so voi nq")]
+
+
 def _number_conditions(q: Question, folded: list[str], written: list[str | None]) -> None:
     """ "dưới 50%", "từ 100 tỷ trở lên": a comparison word followed by a number (not a year)."""
     for hit in find_phrases(folded, _indexes()["comparisons"], written=written):
@@ -464,13 +485,19 @@ def _number_conditions(q: Question, folded: list[str], written: list[str | None]
             if unit == "trieu":
                 value /= 1000  # money is compared in tỷ đồng
             end += 2 if unit == "phan" else 1
+        percent = unit in ("%", "phan")
         op = hit.key
+        if percent:  # "dưới 30% kế hoạch", "trên 50% so với NQ": the reference belongs to the condition
+            for reference in _PERCENT_REFERENCES:
+                if q.folded[end : end + len(reference)] == reference:
+                    end += len(reference)
+                    break
         if end + 1 < len(q.words) and q.folded[end : end + 2] == ["tro", "len"]:
             op, end = ">=", end + 2
         elif end + 1 < len(q.words) and q.folded[end : end + 2] == ["tro", "xuong"]:
             op, end = "<=", end + 2
         text = " ".join(w.text for w in q.words[hit.start : end])
-        q.conditions.append((op, value, text, hit.start))
+        q.conditions.append((op, value, text, percent))
         _mark(q, hit.start, end, "condition", op, force=True)
 
 

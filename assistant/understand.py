@@ -107,6 +107,8 @@ def _annexes(q: Question, report: str | None, layer: SemanticLayer) -> list[str]
     return [a.annex for a in view.annexes if any(annex_matches(a.annex, asked) for asked in q.annexes)]
 
 
+UNMATCHED_GATE = 0.25  # this share of the question's salient weight unexplained by the row: a near miss, not an answer
+MARGIN_SCALE = 5.0  # a best score below this is weak evidence: its lead over the runner-up counts proportionally less
 ANNEX_TITLE_COVER = 0.6  # share of the words' weight an annex title must hold to be the annex they name
 
 
@@ -246,8 +248,10 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
                              extra=state.focus if not what_about else [])
     best = links[0] if links else None
     p_best = confidence(features) if features else 0.0
-    ctx.features = {**asdict(features), "best_row": best.row.id} if features and best else None  # type: ignore[dict-item]
     answer_at, clarify_at = cutoffs()
+    if features is not None and features.unmatched >= UNMATCHED_GATE:
+        p_best = min(p_best, answer_at - 0.01)  # a salient word nothing explains ("tính ra USD"): never answer from the row
+    ctx.features = {**asdict(features), "best_row": best.row.id} if features and best else None  # type: ignore[dict-item]
     dropped = best.in_name & _cue_positions(q) if best is not None and p_best >= clarify_at else set()
     measure = _measure(q, dropped)
 
@@ -383,12 +387,12 @@ def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], 
         return [], None
     best = links[0]
     second = next((lk for lk in links[1:] if not _related(best.row, lk.row)), None)
-    margin = (best.score - second.score) / best.score if second and best.score > 0 else 1.0
+    margin = (best.score - second.score) / max(best.score, MARGIN_SCALE) if second and best.score > 0 else float(best.score > 0)
     features = LinkFeatures(
         name_cov=best.name_cov,
         row_cov=best.row_cov,
         pair_cov=best.pair_cov,
-        margin=max(0.0, min(1.0, margin)) * max(best.name_cov, best.pair_cov),  # separation among named rows only
+        margin=max(0.0, min(1.0, margin)),
         unmatched=_unmatched_weight(q, best, layer),
         specificity=best.specificity,
         retrieved=1.0 if retrieval_down or (best.rank is not None and best.rank < 5) else 0.0,  # no retriever: no evidence against
@@ -650,8 +654,10 @@ def _collection_plan(
                   top_level=q.sub_items is False or base.top_level)
     if q.span != (None, None) and not q.has("legend"):
         flt.starts, flt.ends = q.span
-    for op_word, value, text, _ in q.conditions:
+    for op_word, value, text, percent in q.conditions:
         target = measure if measure in NUMERIC_MEASURES else "estimate"
+        if percent:  # "giải ngân dưới 30%": the rate of the money asked
+            target = lexicon().section("rate_of").get(target, target)
         flt.where.append(NumberCondition(measure=target, op=op_word, value=value, text=text))
     if state is not None and state.set_ids and flt.ids is None:
         flt.ids = list(state.set_ids)
