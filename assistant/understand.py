@@ -227,7 +227,8 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     reports = _reports(q, state, layer)
     primary = reports[0] if reports else None
     ops = q.keys("operations")
-    refine = q.has("dialogue", "refine") and state.filters is not None
+    # "trong đó …", "cái nào …", or a bare "liệt kê" after a set: the previous set, refined
+    refine = (q.has("dialogue", "refine") or ("list" in q.keys("operations") and not q.free())) and state.filters is not None
     pronoun = q.has("dialogue", "pronouns")
     what_about = q.has("dialogue", "what_about")
     period = _period(q, primary, layer)
@@ -276,12 +277,14 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
                     reason="ký hiệu + hỏi nghĩa")
 
     # Overview of a field, a group or an annex: "giáo dục năm nay thế nào?", "tình hình Phụ lục III?"
-    overview = _overview_plan(q, ops, measure, layer, primary, best, p_best)
+    talked_about = best is not None and best.row.id in state.focus and p_best >= answer_at  # the row of the conversation
+    overview = None if talked_about else _overview_plan(q, ops, measure, layer, primary, best, p_best)
     if overview is not None:
         return overview
 
     # The dialogue first when the turn's words fit the row being talked about ("giai đoạn 2 khởi công khi nào").
-    if state.focus and not what_about and not q.reports:
+    only_period = what_about and not any(w.tag in (None, "measure", "kind", "op", "unit", "aspect") for w in q.words)
+    if state.focus and (not what_about or only_period) and not q.reports:  # "còn năm 2023?": same row, new year
         followup = _followup_plan(q, state, links, p_best, measure, period, ops, layer, pronoun)
         if followup is not None:
             return followup
@@ -601,7 +604,7 @@ def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None
         count_hit = next(h for s, h in q.hits if s == "operations" and h.key == "count")
         # "bao nhiêu dự án", "mấy nhiệm vụ": a kind noun right after the count word; "bao nhiêu tiền" asks a value.
         kind_after = _kind_near(q, count_hit.end)
-        if kind_after or (refine and not q.free()) or (q.group_ref and not q.free()):
+        if kind_after or refine or (q.group_ref and not q.free()):
             return "count"
     if q.conditions and kinds and "count" not in ops:
         return "list"
@@ -609,7 +612,7 @@ def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None
         return "total"
     if q.listing and set_words:
         return "list"
-    if refine and not ops:
+    if refine and (not ops or "list" in ops):
         return "list"
     if (q.marker or q.keys("verdict_questions")) and kinds and not q.free():
         return "list"
@@ -896,7 +899,8 @@ def _followup_plan(
     if links and p_best >= answer_at and not pronoun and not fits and links[0].row.id != row.id and free:
         return None
     ops = ops or (_ops_of(state) if period is not None else [])
-    asked = measure or (state.measure if period is not None else None)
+    # a new year keeps the question, except a target (given for the report's year only): that year's value
+    asked = measure or (state.measure if period is not None and state.measure not in ("target", "vs_target_pct") else None)
     return _row_plan(q, focus, asked, period, ops, layer, max(p_best, answer_at), "câu hỏi nối tiếp: " + row.name)
 
 
