@@ -108,6 +108,8 @@ def _annexes(q: Question, report: str | None, layer: SemanticLayer) -> list[str]
 
 
 UNMATCHED_GATE = 0.25  # this share of the question's salient weight unexplained by the row: a near miss, not an answer
+CLARIFY_PAIRS = 0.5  # each reading offered must hold the question's word pairs, not scattered words ("dân … số")
+ENTITY_TIE = 0.7  # a second project / task holding every word and scoring this close to the best is a second reading
 MARGIN_SCALE = 5.0  # a best score below this is weak evidence: its lead over the runner-up counts proportionally less
 ANNEX_TITLE_COVER = 0.6  # share of the words' weight an annex title must hold to be the annex they name
 
@@ -309,10 +311,10 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
         return _row_plan(q, [best.row.id], measure or state.measure, period or state.period,
                          ops or _ops_of(state), layer, p_best, "còn X: câu hỏi trước, dòng mới")
 
-    # Two close readings: ask.
-    if best is not None and len(links) > 1 and best.numbers_ok and p_best >= clarify_at:
-        second = links[1]
-        if _close(best, second) and not _related(best.row, second.row) and best.row.kind == "indicator" == second.row.kind:
+    # Two readings, neither sure enough: ask rather than refuse.
+    second = next((lk for lk in links[1:] if not _related(best.row, lk.row)), None) if best is not None else None
+    if best is not None and second is not None and best.numbers_ok and p_best >= clarify_at and best.row.kind == second.row.kind:
+        if _close(best, second) and min(best.pair_cov, second.pair_cov) >= CLARIFY_PAIRS:
             return _clarify(q, [best, second], p_best)
 
     missing = _unmatched(q, best)
@@ -391,6 +393,8 @@ def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], 
     best = links[0]
     second = next((lk for lk in links[1:] if not _related(best.row, lk.row)), None)
     margin = (best.score - second.score) / max(best.score, MARGIN_SCALE) if second and best.score > 0 else float(best.score > 0)
+    if _defines(q, best, layer) and best.name_cov >= 1.0 and not (second and _defines(q, second, layer)):
+        margin = 1.0  # "GRDP" names the row that defines the acronym; the others only use it
     features = LinkFeatures(
         name_cov=best.name_cov,
         row_cov=best.row_cov,
@@ -493,12 +497,18 @@ def same_entity(a: Row, b: Row) -> bool:
 
 
 def _ambiguous_number(q: Question, links: list[Link], measure: str | None) -> bool:
-    """Two indicators the question names equally well (its words are all in both names): ask which."""
+    """Two rows of one kind the question names equally well (its words are all in both names, nothing
+    tells them apart): ask which. Indicators must also score close; two projects or tasks whose names both
+    hold every word ("đường vành đai phía Tây", "kè chống sạt lở") are two readings whatever their length."""
     best, second = links[0], links[1]
-    if best.row.kind != "indicator" or second.row.kind != "indicator" or _related(best.row, second.row):
+    if best.row.kind != second.row.kind or best.row.kind not in ("indicator", "task", "project") or _related(best.row, second.row):
         return False
+    if best.row.report != second.row.report:
+        return False  # the same entity in two reports: the newest report answers
     free = {i for i, w in enumerate(q.words) if w.tag is None}
-    return bool(free) and free <= best.in_name and free <= second.in_name and _close(best, second)
+    if not free or not (free <= best.in_name and free <= second.in_name):
+        return False
+    return _close(best, second) if best.row.kind == "indicator" else second.score >= ENTITY_TIE * best.score
 
 
 def _targets(q: Question, links: list[Link], layer: SemanticLayer, ops: list[str]) -> list[str]:

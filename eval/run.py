@@ -187,7 +187,7 @@ def run_one(
     clarified = bool(getattr(reply, "clarify", None))
     score = scoring.score_answer(
         question, reply.text, bool(reply.abstained), citations, by_id, computed, reports, question["context"],
-        clarified=clarified,
+        clarified=clarified, offered=[_dump(c) for c in getattr(reply, "suggestions", None) or []] if clarified else [],
     )
     record.update(
         text=reply.text,

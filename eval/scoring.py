@@ -380,10 +380,12 @@ def score_answer(
     history_texts: Sequence[str] = (),
     retrieved: bool = False,
     clarified: bool = False,
+    offered: Sequence[Any] = (),
 ) -> Score:
     """Score one answer strictly: a missing ``must_include``, a present ``must_not_include``, a wrong stated
     count or a wrong cited row makes it wrong. ``rows_by_id=None`` skips the unsupported-number check.
 
+    ``offered``: rows a clarifying reply offers (they support the numbers of its options, nothing else).
     ``retrieved=True`` scores a retrieval-only baseline generously: every must_include anywhere in
     the retrieved text (no headline rule for ``rank``, no label stripping for ``count``, no row check).
     Outcomes: ``correct``, ``answered_wrongly`` (an answer that is wrong, or an answer where the report has
@@ -433,7 +435,8 @@ def score_answer(
     precision, recall = citation_pr(citations, question.get("sources") or [])
     unsupported = None
     if rows_by_id is not None:
-        unsupported = unsupported_numbers(text, citations, rows_by_id, computed_values, echo, report_ids).numbers
+        # rows a clarifying reply offers are shown with it: their names support the numbers of the options
+        unsupported = unsupported_numbers(text, [*citations, *offered], rows_by_id, computed_values, echo, report_ids).numbers
     return Score(ok, abst_ok, missing, stated, precision, recall, unsupported, reason, outcome)
 
 
