@@ -52,6 +52,9 @@ COMPOUND_MIN_COUNT = 2  # a word pair seen this often in the corpus is one word 
 MAX_ANNEX_TITLE_WORDS = 8  # words after "phụ lục" read as its title
 LEGEND_MIN_RUN = 3  # words of a loose legend quote; two ("thi công") are ordinary words of status texts
 LEGEND_MAX_SKIP = 3  # legend words a loose quote may leave out ("đã [được tổ chức] thực hiện")
+TYPO_RARE_WEIGHT = 3.0  # only a rare word (idf) may be a typo of another one; common words are meant as typed
+TYPO_PAIRS = 2  # a one-letter neighbour forming a pair seen this often replaces a real word whose pairs never occur
+WRONG_TONE_PAIRS = 3  # a pair of letters seen this often with other tones: the typed tone is a typo
 MIN_REPAIR_LENGTH = 3  # shorter words have too many one-letter neighbours to repair safely
 
 
@@ -171,7 +174,49 @@ def _repair(words: list[Word], layer: SemanticLayer) -> None:
             if len(close) == 1:
                 word.repaired = close[0]
                 forms.add(close[0])
+        elif (len(word.folded) >= MIN_REPAIR_LENGTH + 1 and word.text.isalpha() and word.folded not in _lexicon_words()
+              and layer.weight(word.folded) >= TYPO_RARE_WEIGHT and not _pairs_known(words, i, word.folded, layer)):
+            # a typo that makes another real word ("hải quang"): neither neighbour pair exists, while a
+            # one-letter neighbour forms a frequent pair ("hải quan")
+            close = [k for k in _neighbours(word.folded, layer)
+                     if k != word.folded and Levenshtein.distance(k, word.folded) <= MAX_REPAIR_DISTANCE
+                     and _pairs_known(words, i, k, layer, TYPO_PAIRS)]
+            if len(close) == 1:
+                word.repaired = close[0]
+                forms.add(close[0])
         word.forms = frozenset(forms)
+    _wrong_tones(words, layer)
+
+
+@lru_cache(maxsize=1)
+def _lexicon_words() -> frozenset[str]:
+    """Every folded word of the lexicon's phrases (question vocabulary is never "repaired")."""
+    lex = lexicon()
+    return frozenset(fold(t) for name in lex.raw for phrases in lex.phrases(name).values() if isinstance(phrases, list)
+                     for p in phrases for t in tokens(p))
+
+
+def _pairs_known(words: list[Word], i: int, folded: str, layer: SemanticLayer, at_least: int = 1) -> bool:
+    """Whether ``folded`` at position ``i`` forms a corpus word pair with a neighbour (seen ``at_least`` times)."""
+    before = words[i - 1].folded if i > 0 else None
+    after = words[i + 1].folded if i + 1 < len(words) else None
+    return max(layer.bigrams.get((before, folded), 0), layer.bigrams.get((folded, after), 0)) >= at_least
+
+
+def _wrong_tones(words: list[Word], layer: SemanticLayer) -> None:
+    """A tone typed wrong on a real word ("lao đông" for "lao động"): the pair as written never occurs,
+    while the same letters with another tone are a frequent pair. The word then matches by its letters."""
+    for i, word in enumerate(words):
+        if not word.accented or not word.text.isalpha():
+            continue
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(words) or not words[j].accented:
+                continue
+            a, b = (words[j], word) if j < i else (word, words[j])
+            written = (a.text.lower(), b.text.lower())
+            if written not in layer.written_bigrams and layer.bigrams.get((a.folded, b.folded), 0) >= WRONG_TONE_PAIRS:
+                word.accented = False
+                break
 
 
 def _best_in_context(close: list[str], words: list[Word], i: int, layer: SemanticLayer) -> list[str]:
@@ -496,7 +541,7 @@ def _number_conditions(q: Question, folded: list[str], written: list[str | None]
             op, end = ">=", end + 2
         elif end + 1 < len(q.words) and q.folded[end : end + 2] == ["tro", "xuong"]:
             op, end = "<=", end + 2
-        text = " ".join(w.text for w in q.words[hit.start : end])
+        text = " ".join(w.text for w in q.words[hit.start : end]).replace(" %", "%")
         q.conditions.append((op, value, text, percent))
         _mark(q, hit.start, end, "condition", op, force=True)
 

@@ -857,7 +857,9 @@ def _rank_options(q: Question, flt: Filters, layer: SemanticLayer) -> list[Clari
 def _overview_plan(
     q: Question, ops: list[str], measure: str | None, layer: SemanticLayer, report: str | None, best: Link | None, p_best: float
 ) -> Plan | None:
-    asks = "overview" in ops or q.has("measures", "status") or (measure is None and q.has("operations", "overview"))
+    # "chỉ tiêu môi trường có đạt không?": a group's verdicts, when no row is named
+    group_verdicts = "compare_target" in ops and bool(q.free()) and p_best < cutoffs()[0]
+    asks = "overview" in ops or q.has("measures", "status") or (measure is None and q.has("operations", "overview")) or group_verdicts
     if not asks or report is None:
         return None
     if best is not None and p_best >= cutoffs()[0] and (best.specificity >= 0.5 or _defines(q, best, layer)):
@@ -869,9 +871,7 @@ def _overview_plan(
                     confidence=0.9, reason="tổng quan một nhóm")
     field_name = _field_of(q, q.free()) if q.free() else None
     if field_name:
-        kind = _kind(q)
-        if kind is None and any(r.report == report and r.kind == "indicator" and _in_field(r, field_name) for r in layer.rows.values()):
-            kind = "indicator"  # how a field is doing: its indicators first
+        kind = _kind(q)  # every kind of row of the field unless one is asked (indicators are listed first)
         return Plan(op="overview", filters=Filters(report=report, annexes=annexes, field=field_name, kind=kind), report=report,
                     confidence=0.85, reason="tổng quan một lĩnh vực")
     if annexes and not q.free():

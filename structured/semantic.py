@@ -63,6 +63,7 @@ class SemanticLayer:
     name_words: dict[str, list[str]] = field(default_factory=dict)  # row id → folded name words
     acronyms: dict[str, set[str]] = field(default_factory=dict)  # folded acronym → row ids defining it
     bigrams: Counter[tuple[str, str]] = field(default_factory=Counter)  # adjacent folded words (corpus and lexicon)
+    written_bigrams: set[tuple[str, str]] = field(default_factory=set)  # the same pairs as written (lower case)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -97,12 +98,14 @@ class SemanticLayer:
             all_words = set(words)
             for text in (*row.cells.values(), *(v for sub in row.extra_values for v in sub.values())):
                 folded_tokens = []
-                for token in tokens(text):
+                written_tokens = tokens(text)
+                for token in written_tokens:
                     folded = fold(token)
                     folded_tokens.append(folded)
                     all_words.add(folded)
                     forms[folded].add(token)
                 self.bigrams.update(zip(folded_tokens, folded_tokens[1:], strict=False))
+                self.written_bigrams.update(zip(written_tokens, written_tokens[1:], strict=False))
             for token in tokens(name_text):
                 forms[fold(token)].add(token)
             for word in all_words:
@@ -123,6 +126,7 @@ class SemanticLayer:
                         forms[fold(token)].add(token)
                     folded_phrase = [fold(t) for t in written]
                     self.bigrams.update(zip(folded_phrase, folded_phrase[1:], strict=False))
+                    self.written_bigrams.update(zip(written, written[1:], strict=False))
         for expansions in lex.abbreviations.values():
             for expansion in expansions:
                 for token in tokens(expansion):
