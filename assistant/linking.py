@@ -33,6 +33,7 @@ PAIR_WEIGHT = 0.5  # an adjacent pair of question words adjacent in the name: ev
 TYPO_CREDIT = 0.7  # a word matched only with one letter changed counts this much
 RETRIEVAL_BONUS = 1.0  # × 1/(rank+2): the retriever's opinion breaks ties, never decides alone
 SPECIFICITY_WEIGHT = 2.0  # a row whose name the question names almost whole ("chỉ số PAPI") beats a longer one
+BORROWED_PENALTY = 0.5  # × weight of a word taken from the parent while another row's own name holds it
 UNCOVERED_PENALTY = 1.0  # × weight of each free word the row does not hold: the sub-line that names it wins
 MAX_CANDIDATES = 60  # rows scored per question (retriever hits + rare-word name matches)
 RARE_WORD_ROWS = 40  # a word naming more rows than this is not used to gather candidates
@@ -259,8 +260,18 @@ def link(
                 rank=hits.get(row_id) if hits else None,
             )
         )
+    _own_names_first(links, free_idx, weights)
     links.sort(key=lambda lk: (not lk.numbers_ok, -lk.score, lk.row.order))
     return links
+
+
+def _own_names_first(links: list[Link], free_idx: list[int], weights: dict[int, float]) -> None:
+    """A word a row explains only through its parent or group ("thu" of "Thu - chi ngân sách" for "Tổng chi
+    ngân sách") counts against it when another candidate's own name holds the word ("Tổng thu ngân sách")."""
+    in_some_name = {i for lk in links for i in lk.in_name}
+    for lk in links:
+        borrowed = [i for i in free_idx if i in lk.covered and i not in lk.in_name and i in in_some_name]
+        lk.score -= BORROWED_PENALTY * sum(weights[i] for i in borrowed)
 
 
 def _keep_phrases_whole(

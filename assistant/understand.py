@@ -109,6 +109,8 @@ def _annexes(q: Question, report: str | None, layer: SemanticLayer) -> list[str]
 
 UNMATCHED_GATE = 0.25  # this share of the question's salient weight unexplained by the row: a near miss, not an answer
 CLARIFY_PAIRS = 0.5  # each reading offered must hold the question's word pairs, not scattered words ("dân … số")
+TIED_SCORE = 0.98  # two link scores this close are a tie
+PAIR_EDGE = 0.2  # a reading keeping this much more of the question's word pairs (or of its own name) is the one meant
 ENTITY_TIE = 0.7  # a second project / task holding every word and scoring this close to the best is a second reading
 MARGIN_SCALE = 5.0  # a best score below this is weak evidence: its lead over the runner-up counts proportionally less
 ANNEX_TITLE_COVER = 0.6  # share of the words' weight an annex title must hold to be the annex they name
@@ -132,8 +134,8 @@ def _measure(q: Question, dropped: set[int] = frozenset()) -> str | None:
     found = [hit.key for section, hit in q.hits if section == "measures" and not set(range(hit.start, hit.end)) <= dropped]
     rate = "rate" in found
     found = [m for m in found if m not in ("rate", "lower_is_better")]
-    if "coordinating" in found and "lead" in found:
-        found.remove("lead")
+    if "coordinating" in found and "lead" in found:  # "sở nào chủ trì, phối hợp với ai?": both columns
+        found = ["agencies"] + [m for m in found if m not in ("lead", "coordinating")]
     specific = [m for m in found if m not in GENERIC_MEASURES]
     measure = (specific or found or [None])[0]
     if rate:
@@ -390,6 +392,8 @@ def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], 
     links = _prefer_definitions(q, links, layer)
     if not links:
         return [], None
+    if len(links) > 1 and links[1].score >= TIED_SCORE * links[0].score and links[1].specificity - links[0].specificity > PAIR_EDGE:
+        links[0], links[1] = links[1], links[0]  # tied scores: the row whose name the question says almost whole
     best = links[0]
     second = next((lk for lk in links[1:] if not _related(best.row, lk.row)), None)
     margin = (best.score - second.score) / max(best.score, MARGIN_SCALE) if second and best.score > 0 else float(best.score > 0)
@@ -508,6 +512,8 @@ def _ambiguous_number(q: Question, links: list[Link], measure: str | None) -> bo
     free = {i for i, w in enumerate(q.words) if w.tag is None}
     if not free or not (free <= best.in_name and free <= second.in_name):
         return False
+    if abs(best.pair_cov - second.pair_cov) > PAIR_EDGE or abs(best.specificity - second.specificity) > PAIR_EDGE:
+        return False  # the question's word pairs follow one name, or it names almost all of one ("đoạn QL91 - QL61C")
     return _close(best, second) if best.row.kind == "indicator" else second.score >= ENTITY_TIE * best.score
 
 

@@ -158,6 +158,8 @@ def lookup_row(
     if measure in TIME_ROLES + ("time",):
         roles = [measure] + [r for r in TIME_ROLES if r != measure] if measure != "time" else list(TIME_ROLES)
         values = [v for role in roles for v in _role_values(row, role)]
+    elif measure == "agencies":  # lead and coordinating together
+        values = [v for role in roles for v in _role_values(row, role)]
     for role in roles if not values else ():
         values = _role_values(row, role)
         if values:
