@@ -175,6 +175,7 @@ def _lookup_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[str
 
 
 _DISBURSEMENT = ("disbursed", "disbursement_rate", "capital_plan")
+RANKED_AGENCIES_SHOWN = 5  # agencies listed under the answer (the rest only make the list long)
 
 
 def _with_related(row: Row, values: list[ValueCell]) -> list[ValueCell]:
@@ -381,7 +382,10 @@ def conditions(result: Result, tables: CorpusTables) -> str:
     if flt.verdicts:
         parts.append("đánh giá " + " / ".join(render(f"verdict:{v}") for v in flt.verdicts))
     if flt.agency:
-        parts.append(f"cơ quan chủ trì {flt.agency}")
+        agency = f"các {flt.agency[:-1]}" if flt.agency.endswith("*") else flt.agency  # "Bộ*": every ministry
+        parts.append(f"cơ quan chủ trì {agency}")
+    if flt.parent and flt.parent in tables.rows:
+        parts.append(f"các mục của {tables.rows[flt.parent].name}")
     if flt.group and flt.group in tables.rows:
         group = tables.rows[flt.group]
         parts.append(f"nhóm {group.row}: {group.name}")
@@ -444,8 +448,34 @@ def _key_values(row: Row) -> str:
     return "; ".join(parts)
 
 
+def _rank_agencies(result: Result, tables: CorpusTables) -> Answer:
+    """"Sở nào chủ trì nhiều nhiệm vụ nhất?": agencies by how many rows of the set they lead (counted)."""
+    plan = result.plan
+    scope = conditions(result, tables)
+    counts = result.agencies
+    if not counts:
+        return Answer(text=render("no_rank", scope=scope, measure=label(plan.measure)), route="none", abstained=True)
+    top = [c for c in counts if c.count == counts[0].count]
+    what = _what(result)
+    text = render("rank_agency", agencies=", ".join(c.agency for c in top), count=top[0].count, what=what, scope=scope,
+                  role=label(plan.measure), order="ít nhất" if plan.order == "asc" else "nhiều nhất")
+    items = "\n".join(f"{i}. {c.agency}: {c.count}" for i, c in enumerate(counts[:RANKED_AGENCIES_SHOWN], 1))
+    text += "\n" + items
+    rows = [tables.rows[i] for c in top for i in c.ids]
+    citations = [cite(row, next((h for h, r in row.roles.items() if r == plan.measure), None), role_text(row, plan.measure))
+                 for row in rows]
+    return Answer(text=text, citations=_dedupe(citations), route="table", table=[_table_row(r) for r in rows],
+                  computed_values=[str(c.count) for c in counts[:RANKED_AGENCIES_SHOWN]])
+
+
+def role_text(row: Row, role: str | None) -> str:
+    return next((row.cells[h] for h, r in row.roles.items() if r == role and row.cells.get(h)), row.name)
+
+
 def _rank(result: Result, tables: CorpusTables) -> Answer:
     plan = result.plan
+    if plan.measure in ("lead", "coordinating"):
+        return _rank_agencies(result, tables)
     measure = plan.measure or "estimate"
     scope = conditions(result, tables)
     if not result.ranked:

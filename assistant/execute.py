@@ -12,10 +12,19 @@ from dataclasses import dataclass, field
 
 from assistant.plan import Plan
 from ingestion.models import Row
-from structured.models import Comparison, CountResult, MarkerExplanation, RankedRow, RowLookup, TotalResult
+from structured.models import (
+    AgencyCount,
+    Comparison,
+    CountResult,
+    MarkerExplanation,
+    RankedRow,
+    RowLookup,
+    TotalResult,
+)
 from structured.tables import CorpusTables
 from structured.tools import (
     compare_row,
+    count_by_agency,
     count_rows,
     explain_marker,
     filter_rows,
@@ -35,6 +44,7 @@ class Result:
     ranked: list[RankedRow] = field(default_factory=list)
     total: TotalResult | None = None
     markers: list[MarkerExplanation] = field(default_factory=list)
+    agencies: list[AgencyCount] = field(default_factory=list)
     missing: str | None = None  # why the report cannot answer: measure, period, empty, legend
 
 
@@ -75,6 +85,13 @@ def execute(plan: Plan, tables: CorpusTables) -> Result:
     elif op in ("count", "list"):
         result.count = count_rows(tables, plan.filters)
         result.rows = [tables.rows[i] for i in result.count.ids]
+    elif op == "rank" and plan.measure in ("lead", "coordinating"):  # "sở nào chủ trì nhiều nhiệm vụ nhất"
+        result.agencies = count_by_agency(tables, plan.filters, plan.measure)
+        if plan.order == "asc":
+            result.agencies.reverse()
+        result.rows = [tables.rows[i] for i in result.agencies[0].ids] if result.agencies else []
+        if not result.agencies:
+            result.missing = "measure"
     elif op == "rank":
         result.ranked = rank_rows(tables, plan.filters, plan.measure or "estimate", plan.order or "desc", limit=None)
         result.rows = [tables.rows[r.id] for r in result.ranked]

@@ -399,6 +399,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
                 if word.tag == "year":  # a year inside a marker meaning ("sau năm 2024-2025") is part of it
                     q.years.remove(int(word.text))
             _mark(q, hit.start, hit.end, "legend", hit.key, force=True)
+    _most_of(q)
     _names_starting_with_cues(q, folded, layer)
     _asked_nouns(q)
     _absorb_verdict_suffixes(q)
@@ -425,6 +426,23 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
         elif word.tag is None and _NUMBER_RE.match(word.text) and "." in word.text:
             q.numbers.append(word.text)
     q.listing = _asks_list(q)
+
+
+MOST_OF_GAP = 3  # "nhiều nhiệm vụ nhất": at most this many words between "nhiều"/"ít" and "nhất"
+
+
+def _most_of(q: Question) -> None:
+    """"nhiều nhiệm vụ nhất" / "ít dự án nhất": a ranking whose words are split by what is counted."""
+    for i, word in enumerate(q.words):
+        if word.folded not in ("nhieu", "it") or word.tag not in (None, "function"):
+            continue
+        for j in range(i + 2, min(i + 2 + MOST_OF_GAP, len(q.words))):
+            if q.words[j].folded == "nhat" and q.words[j].tag in (None, "function"):
+                key = "rank_desc" if word.folded == "nhieu" else "rank_asc"
+                for k in (i, j):
+                    q.words[k].tag, q.words[k].key = "op", key
+                q.hits.append(("operations", PhraseHit(key, word.folded, i, i + 1)))
+                return
 
 
 ASKED_NOUN_WORDS = 2  # "bao nhiêu thành viên": the words after the question word say what is counted

@@ -734,6 +734,9 @@ def _collection_plan(
             if marker is not None:
                 flt.marker, flt.annexes, flt.verdicts = marker, annexes_with, []
     order = "asc" if "rank_asc" in q.keys("operations") else "desc"
+    if op == "rank" and measure in ("lead", "coordinating"):
+        return Plan(op="rank", filters=flt, measure=measure, order=order, report=report, confidence=SET_CONFIDENCE,
+                    reason="xếp hạng cơ quan theo số mục")
     if op == "rank":
         if measure is None or measure not in NUMERIC_MEASURES:
             if flt.parent is not None or flt.kind == "indicator":
@@ -823,6 +826,12 @@ def _parent_named(q: Question, topic: list, links: list[Link], layer: SemanticLa
             continue
         if parts_asked or (lk.pair_cov >= 0.5 and lk.specificity >= 0.5):
             return row
+    if parts_asked and topic:  # the one row with sub-lines whose own name holds every topic word ("tăng trưởng", "cơ cấu")
+        sets = [layer.rows_named_by({w.repaired or w.folded} | set(w.forms)) for w in topic]
+        heads = [layer.rows[i] for i in set.intersection(*sets)
+                 if layer.rows[i].report == report and layer.rows[i].children and layer.rows[i].kind != "group"]
+        if len(heads) == 1:
+            return heads[0]
     return None
 
 

@@ -170,6 +170,14 @@ class TotalResult(BaseModel):
     missing: list[str] = Field(default_factory=list, description="Rows of the set not stating the measure")
 
 
+class AgencyCount(BaseModel):
+    """How many rows of a set one agency leads (or coordinates): ``AgencyCount(agency="Sở Công Thương", count=7, ids=[…])``."""
+
+    agency: str
+    count: int
+    ids: list[str]
+
+
 class MarkerExplanation(BaseModel):
     """A status marker as defined by one annex's own legend, and the rows carrying it."""
 

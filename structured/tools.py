@@ -22,10 +22,11 @@ from ingestion.facts import verdict_class
 from ingestion.models import Row
 from ingestion.numbers import format_vn_number
 from ingestion.tables import fact_number, money_in_ty, role_texts
-from structured.agency import agencies_in, is_collective, match_keys, query_keys
+from structured.agency import agencies_in, agency_key, is_collective, match_keys, query_keys
 from structured.compare import direction_vs_previous, interval_of, outcome_vs_target
 from structured.lexicon import fold, lexicon
 from structured.models import (
+    AgencyCount,
     Comparison,
     ComputedValue,
     CountResult,
@@ -40,7 +41,7 @@ from structured.models import (
 from structured.tables import CorpusTables, normalize_annex, normalize_marker, normalize_number
 
 __all__ = [
-    "Comparison", "CountResult", "MarkerExplanation", "RankedRow", "RowFilter", "RowLookup", "RowSummary",
+    "AgencyCount", "Comparison", "CountResult", "count_by_agency", "MarkerExplanation", "RankedRow", "RowFilter", "RowLookup", "RowSummary",
     "TotalResult", "ValueCell", "as_langchain_tools", "compare_row", "count_rows", "explain_marker", "filter_ids",
     "filter_rows", "find_by_number", "get_row", "lookup_row", "measure_roles", "rank_rows", "resolve_row_id",
     "summarize_row", "total_of",
@@ -446,6 +447,22 @@ def _ranked(row: Row, by: str, rank: int, sort_value: float) -> RankedRow:
         value=float(fact["value"]), unit=unit, sort_value=sort_value, quote=fact.get("quote"), column=fact.get("column"),
         as_of=fact.get("as_of") or (row.facts.get("as_of") if by == "disbursement_rate" else None), scope=fact.get("scope"),
     )
+
+
+def count_by_agency(tables: CorpusTables, flt: RowFilter, role: Literal["lead", "coordinating"] = "lead") -> list[AgencyCount]:
+    """The agencies leading (``role``) the rows of a set, most rows first; a row with two lead agencies
+    counts for both. Example: ``count_by_agency(t, RowFilter(annexes=["V"]))[0].agency == "Sở Công Thương"``."""
+    rows_of: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for row_id in filter_ids(tables, flt):
+        for text in role_texts(tables.rows[row_id], role):
+            for name in agencies_in(text):
+                key = agency_key(name)
+                names.setdefault(key, name)
+                if row_id not in rows_of.setdefault(key, []):
+                    rows_of[key].append(row_id)
+    counted = [AgencyCount(agency=names[k], count=len(ids), ids=ids) for k, ids in rows_of.items()]
+    return sorted(counted, key=lambda c: (-c.count, c.agency))
 
 
 def total_of(tables: CorpusTables, flt: RowFilter, by: str) -> TotalResult:
