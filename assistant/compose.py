@@ -151,7 +151,7 @@ def _lookup_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[str
         lookup = lookup.model_copy(update={"values": _with_related(row, lookup.values)})
     cites = [cite(row, v.column, v.quote or v.raw) for v in lookup.values]
     passages = [p for p in lookup.passages if p.raw not in {v.raw for v in lookup.values}]
-    quoted = "".join(f" Báo cáo ghi: “{p.raw}”." for p in passages)
+    quoted = "".join(f" Báo cáo ghi: “{_unstopped(p.raw)}”." for p in passages)
     cites += [cite(row, p.column, p.raw) for p in passages]
     if lookup.values and all(v.role == "status" for v in lookup.values):
         text = f"{name}: " + " ".join(f"“{v.raw}”" for v in lookup.values) + "."
@@ -168,7 +168,7 @@ def _lookup_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[str
     for value in lookup.values:
         qualifier = _qualifier(value)
         if value.quote:
-            parts.append(render("value_quote", row=name, label=f"{label(value.role or measure)}{qualifier}", value=shown(value), quote=value.quote))
+            parts.append(render("value_quote", row=name, label=f"{label(value.role or measure)}{qualifier}", value=shown(value), quote=_unstopped(value.quote)))
         else:
             parts.append(render("value", row=name, label=f"{_column_label(value)}{qualifier}", value=shown(value)))
     return " ".join(parts) + quoted, cites
@@ -468,6 +468,11 @@ def _rank_agencies(result: Result, tables: CorpusTables) -> Answer:
                   computed_values=[str(c.count) for c in counts[:RANKED_AGENCIES_SHOWN]])
 
 
+def _unstopped(sentence: str | None) -> str:
+    """A quoted sentence without its final stop (the answer adds its own after the closing quote)."""
+    return (sentence or "").rstrip(" .;")
+
+
 def role_text(row: Row, role: str | None) -> str:
     return next((row.cells[h] for h, r in row.roles.items() if r == role and row.cells.get(h)), row.name)
 
@@ -491,7 +496,7 @@ def _rank(result: Result, tables: CorpusTables) -> Answer:
         texts.append(render("rank", top=f"{row.name} ({short_where(row)})", measure=label(measure), order=order, scope=scope,
                             value=shown(value) + _qualifier(value)))
         if item.quote:
-            texts[-1] += f" Báo cáo ghi: “{item.quote}”."
+            texts[-1] += f" Báo cáo ghi: “{_unstopped(item.quote)}”."
     items = "\n".join(f"{r.rank}. {r.name} ({short_where(tables.rows[r.id])}): "
                       f"{shown(ValueCell(raw=r.raw, value=r.value, unit=r.unit))}" for r in result.ranked)
     text = "\n".join(texts) + "\n" + render("rank_list", measure=label(measure), items=items)

@@ -77,6 +77,9 @@ def _row_words_cached(key: str, name: str, context: str, parent: str, lead: str,
     expanded = expand_abbreviations(name)
     if expanded != name:  # "Đường ĐT.845" also answers to "Đường tỉnh 845"
         name_tokens = name_tokens + ["|"] + tokens(expanded)
+    parts = [p for t in name_tokens if re.search(r"\d[/.]\d", t) for p in re.split(r"[/.]", t) if p]
+    if parts:  # "Nghị định số 178/2024/NĐ-CP" answers to "Nghị định 178"
+        name_tokens = name_tokens + ["|"] + parts
     context_tokens = tokens(context)
     parent_tokens = tokens(parent)
     cell_tokens = tokens(cells)

@@ -48,6 +48,8 @@ class Plan(BaseModel):
     unmatched: list[str] = Field(default_factory=list, description="Words of the question nothing accounted for")
     words: list[str] = Field(default_factory=list, description="Informative words the row's name does not hold "
                              "(they pick the status sentences to quote)")
+    name_words: list[str] = Field(default_factory=list, description="Question words the row's name holds (they weigh "
+                                  "less when picking status sentences)")
     missing: str | None = Field(default=None, description="Why the report cannot answer (for the refusal)")
     options: list[ClarifyOption] = Field(default_factory=list)
     confidence: float = 1.0

@@ -274,6 +274,7 @@ def _respell(text: str) -> str:
     return text
 
 
+_SET_OPERATIONS = ("count", "list", "rank_desc", "rank_asc", "total")  # a legend said loosely only names a set
 _LOOSE_LEGEND_TAGS = (None, "function", "frame", "year")
 _LEGEND_RUN_TAGS = (*_LOOSE_LEGEND_TAGS, "measure", "verdict")  # a measure / verdict phrase may be read both ways
 
@@ -382,7 +383,8 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     # Marker meanings said loosely, after every lexicon phrase: they only take words nothing else named.
     read_both = [(s, h) for s, h in q.hits if s in ("measures", "verdict_questions")]
     loose_spans: set[tuple[int, int]] = set()
-    for hit in sorted(_legend_runs(q, folded, layer), key=lambda h: -h.size):
+    asks_set = any(s == "kinds" or (s == "operations" and h.key in _SET_OPERATIONS) for s, h in q.hits)
+    for hit in sorted(_legend_runs(q, folded, layer), key=lambda h: -h.size) if asks_set else ():
         if (hit.start, hit.end) in loose_spans:
             q.hits.append(("legend", hit))  # the same words in another annex's legend: the annex decides
             continue
@@ -492,15 +494,22 @@ def _tag_reports(q: Question, layer: SemanticLayer) -> None:
             if number not in q.reports and layer.reports_named(match.group(1)) != [r.number for r in layer.reports]:
                 q.reports.append(number)
         _mark_pattern(q, _REPORT_WORD_RE, "report")
-    if not q.reports:  # "GRDP của Cần Thơ": the report about that place (with one report, a frame word)
-        for report in layer.reports:
-            size = len(report.place)
-            for start in range(len(folded) - size + 1) if size else ():
-                if tuple(folded[start : start + size]) == report.place:
-                    if len(layer.reports) > 1:
-                        q.reports.append(report.number)
-                    for word in q.words[start : start + size]:
-                        word.tag = "report" if len(layer.reports) > 1 else "frame"
+    # "GRDP của Cần Thơ", "chỉ tiêu của TN": the report about that place, by name or by its initials
+    named = bool(q.reports)
+    abbreviations = {fold(a) for a in lexicon().abbreviations}
+    for report in layer.reports:
+        size = len(report.place)
+        initials = "".join(w[0] for w in report.place) if size > 1 else None
+        for start in range(len(folded) - size + 1) if size else ():
+            whole = tuple(folded[start : start + size]) == report.place
+            short = (initials is not None and q.words[start].text == q.words[start].text.upper() and q.words[start].folded == initials
+                     and initials not in abbreviations)
+            if not (whole or short) or (named and report.number not in q.reports):
+                continue
+            if len(layer.reports) > 1 and report.number not in q.reports:
+                q.reports.append(report.number)
+            for word in q.words[start : start + (size if whole else 1)]:
+                word.tag = "report" if len(layer.reports) > 1 else "frame"
     q.reports = list(dict.fromkeys(q.reports))
 
 

@@ -567,18 +567,21 @@ def _compare_ops(q: Question, ops: list[str], layer: SemanticLayer, row: Row) ->
     return list(dict.fromkeys(found))
 
 
-def _informative(q: Question, layer: SemanticLayer, row: Row) -> list[str]:
-    """Content words of the question that the row's name does not hold: they pick the sentences of its
-    status text to quote ("giá trị nghiệm thu thanh toán", "giai đoạn 2 khởi công")."""
+def _informative(q: Question, layer: SemanticLayer, row: Row) -> tuple[list[str], list[str]]:
+    """Content words of the question that the row's name does not hold (and what a number is of: "bao
+    nhiêu tàu cá"): they pick the sentences of its status text to quote ("giá trị nghiệm thu thanh toán");
+    then the words its name holds, which tell sentences apart too, weighing less."""
     name = set(layer.name_words.get(row.id, []))
-    out = []
+    out, named = [], []
     for w in q.words:
         word = w.repaired or w.folded
-        if w.tag in ("function", "polite", "dialogue", "report", "year", "annex", "row_ref", "op") or word in name:
+        if w.tag in ("function", "polite", "dialogue", "report", "year", "annex", "row_ref", "op"):
             continue
-        if layer.weight(word) >= 1.0 or word.isdigit():
+        if word in name and w.tag != "aspect":
+            named.append(word)
+        elif layer.weight(word) >= 1.0 or word.isdigit():
             out.append(word)
-    return out
+    return out, [w for w in named if w not in out]
 
 
 def _row_plan(
@@ -586,7 +589,7 @@ def _row_plan(
     p: float, reason: str,
 ) -> Plan:
     row = layer.rows[targets[0]]
-    words = _informative(q, layer, row)
+    words, name_words = _informative(q, layer, row)
     compares = _compare_ops(q, ops, layer, row)
     against = None
     if "compare_target" in compares or (q.keys("verdict_questions") and row.kind == "indicator"):
@@ -601,9 +604,9 @@ def _row_plan(
             return Plan(op="lookup", targets=targets, measure="actual_prev", period=period, report=row.report,
                         confidence=p, reason=reason)
         return Plan(op="compare", targets=targets, against=against, measure=measure, period=period,
-                    report=row.report, yes_no=yes_no, confidence=p, reason=reason, words=words)
+                    report=row.report, yes_no=yes_no, confidence=p, reason=reason, words=words, name_words=name_words)
     return Plan(op="lookup", targets=targets, measure=measure, period=period, report=row.report, yes_no=yes_no,
-                confidence=p, reason=reason, words=words)
+                confidence=p, reason=reason, words=words, name_words=name_words)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -182,7 +182,7 @@ def run_one(
         record["correct"] = record["abstention_correct"] = False
         record["reason"] = f"error: {record['error']}"
         return record
-    citations = [_dump(c) for c in reply.citations]
+    citations = [_with_printed(_dump(c), by_id) for c in reply.citations]
     computed = [str(v) for v in (getattr(reply, "computed_values", None) or [])]
     clarified = bool(getattr(reply, "clarify", None))
     score = scoring.score_answer(
@@ -204,6 +204,13 @@ def run_one(
     if not score.correct:
         record["reason"] = _explain(score, question, citations)
     return record
+
+
+def _with_printed(citation: dict[str, Any], by_id: dict[str, Any]) -> dict[str, Any]:
+    """The label as printed next to the unique one ("3" for "B.I.3"): question writers cite what they read."""
+    row = by_id.get(citation.get("row_id")) if by_id else None
+    printed = getattr(row, "printed", None)
+    return {**citation, "printed": printed} if printed and printed != citation.get("row") else citation
 
 
 def _explain(score: scoring.Score, question: dict[str, Any], citations: list[dict[str, Any]]) -> str:

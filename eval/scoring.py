@@ -281,9 +281,14 @@ def citation_matches(citation: Any, source: Mapping[str, Any]) -> bool:
         return False
     if source.get("annex") and _norm_key(source["annex"]) != _norm_key(_get(citation, "annex")):
         return False
-    if source.get("row") is not None and _norm_key(source["row"]) != _norm_key(_get(citation, "row")):
+    if source.get("row") is not None and _norm_key(source["row"]) not in _labels(citation):
         return False
     return True
+
+
+def _labels(citation: Any) -> set[str]:
+    """A cited row's unique label and, when a label restarts under group headings, the label as printed."""
+    return {_norm_key(_get(citation, "row"))} | ({_norm_key(_get(citation, "printed"))} if _get(citation, "printed") else set())
 
 
 def citation_pr(citations: Sequence[Any], sources: Sequence[Mapping[str, Any]]) -> tuple[float, float]:
@@ -357,9 +362,12 @@ def wrong_rows(question: Mapping[str, Any], citations: Sequence[Any]) -> str:
     qtype = question.get("type", "")
     if qtype in ("count", "filter_list") and question.get("count") is not None:
         gold = _source_keys(sources)
-        have = {k for k in _cited_keys(cited)}
-        have_loose = {(a, r) for _, a, r in have}
         gold_loose = {(a, r) for _, a, r in gold}
+        have_loose = set()
+        for c in cited:  # each cited row under the label the gold uses for it (unique or as printed)
+            annex = _norm_key(_get(c, "annex"))
+            labels = sorted(_labels(c), key=lambda label: (annex, label) not in gold_loose)
+            have_loose.add((annex, labels[0]))
         if have_loose != gold_loose:
             extra, lacking = len(have_loose - gold_loose), len(gold_loose - have_loose)
             return f"cited set differs (+{extra} −{lacking})"

@@ -137,11 +137,13 @@ def _role_values(row: Row, role: str) -> list[ValueCell]:
 
 
 TIME_ROLES = ("prep_time", "impl_time", "deadline")
+NAME_WORD_WEIGHT = 0.3  # a question word the row's name holds picks its sentences less than one it does not
 _PASSAGE_MEASURES = ("status", "note", "verdict", "estimate", "actual", "documents", None)
 
 
 def lookup_row(
-    tables: CorpusTables, row_id: str, measure: str | None = None, period: int | None = None, words: list[str] | None = None
+    tables: CorpusTables, row_id: str, measure: str | None = None, period: int | None = None, words: list[str] | None = None,
+    name_words: list[str] | None = None,
 ) -> RowLookup:
     """What a row states for a measure (``None``: its main values). ``period`` picks the column of that
     year ("năm 2023" → the previous year's actual); a year no column of the row covers is ``missing``.
@@ -165,7 +167,7 @@ def lookup_row(
         values = _role_values(row, role)
         if values:
             break
-    passages = _passages(row, measure, words or [], bool(values)) if row.kind in ("task", "project") else []
+    passages = _passages(row, measure, words or [], bool(values), name_words or []) if row.kind in ("task", "project") else []
     if not values and passages and measure not in _PASSAGE_MEASURES:
         values, passages = passages, []
     missing = None if values or passages else "measure"
@@ -184,7 +186,7 @@ def lookup_row(
                      period=period, missing=missing, verdict=facts.get("verdict"), unit=facts.get("unit"))
 
 
-def _passages(row: Row, measure: str | None, words: list[str], have_values: bool) -> list[ValueCell]:
+def _passages(row: Row, measure: str | None, words: list[str], have_values: bool, name_words: list[str] = ()) -> list[ValueCell]:
     """Sentences of the row's status (and note) texts that answer the question's own words; for a fact
     the row states no cell for, the sentences that speak of it ("giải phóng mặt bằng … 5,7ha")."""
     from retrieval.passages import best_sentences
@@ -204,8 +206,10 @@ def _passages(row: Row, measure: str | None, words: list[str], have_values: bool
     elif measure in TIME_ROLES + ("time",):
         time_words = [w for phrase in lexicon().section("time_words").get(measure, []) for w in fold(phrase).split()]
         found = best_sentences(texts, [*words, *time_words], need_date=True, k=2)
-    elif words and (measure in _PASSAGE_MEASURES or not have_values):
-        found = best_sentences(texts, words, need_number=measure == "estimate", k=3 if len(words) > 4 else 2)
+    elif words and (measure in _PASSAGE_MEASURES or not have_values):  # name words alone never pick a sentence
+        named = {w: NAME_WORD_WEIGHT for w in name_words}
+        found = best_sentences(texts, [*words, *name_words], need_number=measure == "estimate", weights=named,
+                               k=3 if len(words) > 4 else 2)
     else:
         found = []
     return [ValueCell(column=column, role="status", raw=sentence, quote=sentence, text=True) for sentence in found]
