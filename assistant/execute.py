@@ -75,6 +75,12 @@ def execute(plan: Plan, tables: CorpusTables) -> Result:
                 lookup = lookup_row(tables, row.id, measure, plan.period, plan.words, plan.name_words)
                 if lookup.missing and (len(rows) > 1 and row is not rows[0]):
                     continue  # a second row that does not state it: answer from the rows that do
+                if lookup.missing and row.kind == "indicator" and len(rows) == 1:
+                    children = [lookup_row(tables, c, measure, plan.period) for c in tables.child_ids(row)]
+                    if children and not any(c.missing for c in children):  # a heading line: its sub-lines answer
+                        result.lookups.extend(children)
+                        result.rows = [tables.rows[c.id] for c in children]
+                        continue
                 result.lookups.append(lookup)
                 if lookup.missing:
                     result.missing = lookup.missing

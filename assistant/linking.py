@@ -33,6 +33,8 @@ PAIR_WEIGHT = 0.5  # an adjacent pair of question words adjacent in the name: ev
 TYPO_CREDIT = 0.7  # a word matched only with one letter changed counts this much
 RETRIEVAL_BONUS = 1.0  # × 1/(rank+2): the retriever's opinion breaks ties, never decides alone
 SPECIFICITY_WEIGHT = 2.0  # a row whose name the question names almost whole ("chỉ số PAPI") beats a longer one
+CHANGE_PENALTY = 2.0  # a row about a change of what the question names, when the question asks no change
+CONTRAST_PENALTY = 10.0  # a row naming the opposite of what the question says ("xuất" for "nhập") drops far behind
 BORROWED_PENALTY = 0.5  # × weight of a word taken from the parent while another row's own name holds it
 UNCOVERED_PENALTY = 1.0  # × weight of each free word the row does not hold: the sub-line that names it wins
 MAX_CANDIDATES = 60  # rows scored per question (retriever hits + rare-word name matches)
@@ -264,8 +266,41 @@ def link(
             )
         )
     _own_names_first(links, free_idx, weights)
+    for lk in links:
+        if contradicts(q, lk.row, layer):
+            lk.score -= CONTRAST_PENALTY
+        if _change_not_asked(q, lk.row, layer):
+            lk.score -= CHANGE_PENALTY
     links.sort(key=lambda lk: (not lk.numbers_ok, -lk.score, lk.row.order))
     return links
+
+
+def _change_not_asked(q: Question, row: Row, layer: SemanticLayer) -> bool:
+    """The row measures a change ("Mức giảm tỷ lệ hộ nghèo") and the question says none of its words."""
+    from structured.lexicon import lexicon
+
+    name = layer.name_words.get(row.id, [])
+    asked = {w.repaired or w.folded for w in q.words}
+    for phrase in lexicon().section("change_of"):
+        words = fold(phrase).split()
+        if name[: len(words)] == words and name[len(words) : len(words) + 1] != ["truong"]:  # "tăng trưởng" is growth
+            return not (set(words) & asked)
+    return False
+
+
+def contradicts(q: Question, row: Row, layer: SemanticLayer) -> bool:
+    """The question says one word of a lexicon contrast and the row's name the other, not the first
+    ("nhập khẩu" against "Kim ngạch xuất khẩu")."""
+    from structured.lexicon import lexicon
+
+    asked = f" {' '.join(w.repaired or w.folded for w in q.words)} "
+    name = f" {' '.join(layer.name_words.get(row.id, []))} "
+    for pair in lexicon().section("contrasts"):
+        a, b = (f" {fold(p)} " for p in pair)
+        for said, other in ((a, b), (b, a)):
+            if said in asked and other in name and said not in name and other not in asked:
+                return True
+    return False
 
 
 def _own_names_first(links: list[Link], free_idx: list[int], weights: dict[int, float]) -> None:

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from assistant.confidence import CLOSE_MARGIN, LinkFeatures, confidence, cutoffs
-from assistant.linking import Link, candidate_ids, link
+from assistant.linking import Link, candidate_ids, contradicts, link
 from assistant.plan import ClarifyOption, DialogueState, Filters, Plan
 from assistant.question import Question, prepare
 from ingestion.models import Row
@@ -109,6 +109,7 @@ def _annexes(q: Question, report: str | None, layer: SemanticLayer) -> list[str]
 
 UNMATCHED_GATE = 0.25  # this share of the question's salient weight unexplained by the row: a near miss, not an answer
 CLARIFY_PAIRS = 0.5  # each reading offered must hold the question's word pairs, not scattered words ("dân … số")
+FAMILY_BONUS = 0.3  # × the best score: a row next to the one being talked about wins a close call
 TIED_SCORE = 0.98  # two link scores this close are a tie
 PAIR_EDGE = 0.2  # a reading keeping this much more of the question's word pairs (or of its own name) is the one meant
 ENTITY_TIE = 0.7  # a second project / task holding every word and scoring this close to the best is a second reading
@@ -250,12 +251,13 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     # A set: list, count, rank, total (before the legend: "các nhiệm vụ (***) là gì" lists rows).
     collection = _collection_op(q, ops, refine, agency)
     links, features = _links(q, layer, ctx, reports, soft_as_free=what_about,
-                             extra=state.focus if not what_about else [])
+                             extra=state.focus if not what_about else [], family=_family(state.focus, layer))
     best = links[0] if links else None
     p_best = confidence(features) if features else 0.0
     answer_at, clarify_at = cutoffs()
-    if features is not None and features.unmatched >= UNMATCHED_GATE:
-        p_best = min(p_best, answer_at - 0.01)  # a salient word nothing explains ("tính ra USD"): never answer from the row
+    if features is not None and (features.unmatched >= UNMATCHED_GATE or (best is not None and contradicts(q, best.row, layer))):
+        # a salient word nothing explains ("tính ra USD"), or the row names the opposite ("xuất" for "nhập")
+        p_best = min(p_best, answer_at - 0.01)
     ctx.features = {**asdict(features), "best_row": best.row.id} if features and best else None  # type: ignore[dict-item]
     dropped = best.in_name & _cue_positions(q) if best is not None and p_best >= clarify_at else set()
     measure = _measure(q, dropped)
@@ -353,8 +355,22 @@ def _cue_positions(q: Question) -> set[int]:
 # Linking
 
 
+def _family(focus: list[str], layer: SemanticLayer) -> set[str]:
+    """The rows around the ones being talked about: their parents, sub-lines and siblings."""
+    family: set[str] = set()
+    for row_id in focus:
+        row = layer.rows.get(row_id)
+        if row is None:
+            continue
+        for other in layer.rows.values():
+            if other.report == row.report and other.annex == row.annex and other.id != row.id and (
+                    other.parent == row.row or row.parent == other.row or (row.parent and other.parent == row.parent)):
+                family.add(other.id)
+    return family
+
+
 def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], soft_as_free: bool = False,
-           extra: list[str] | None = None) -> tuple[list[Link], LinkFeatures | None]:
+           extra: list[str] | None = None, family: set[str] | None = None) -> tuple[list[Link], LinkFeatures | None]:
     words = [w for w in q.content() if w.tag != "op"]
     if soft_as_free and not q.free():
         words = [w for w in q.words if w.tag in ("op", "function", "measure", "kind", "frame", "unit")]
@@ -392,6 +408,12 @@ def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], 
     links = _prefer_definitions(q, links, layer)
     if not links:
         return [], None
+    if family:  # "nông thôn thì sao?" after "khu vực đô thị": the sibling of the row being talked about
+        top = links[0].score
+        for lk in links:
+            if lk.row.id in family:
+                lk.score += FAMILY_BONUS * abs(top)
+        links.sort(key=lambda lk: (not lk.numbers_ok, -lk.score))
     if len(links) > 1 and links[1].score >= TIED_SCORE * links[0].score and links[1].specificity - links[0].specificity > PAIR_EDGE:
         links[0], links[1] = links[1], links[0]  # tied scores: the row whose name the question says almost whole
     best = links[0]
