@@ -302,6 +302,8 @@ def _missing(result: Result, tables: CorpusTables) -> Answer:
 
 
 def _compare(result: Result, tables: CorpusTables) -> Answer:
+    if result.lookups and not result.comparisons:  # a task or project: what its status text says
+        return _lookup(result, tables)
     if result.missing and not result.comparisons:
         return _missing(result, tables)
     texts, citations = [], []

@@ -55,6 +55,9 @@ def execute(plan: Plan, tables: CorpusTables) -> Result:
         rows = [tables.rows[t] for t in plan.targets if t in tables.rows]
         result.rows = rows
         for row in rows:
+            if op == "compare" and row.kind in ("task", "project"):  # a task compares in words: its status text
+                result.lookups.append(lookup_row(tables, row.id, None, plan.period, plan.words, plan.name_words))
+                continue
             if op == "compare":
                 against = ["target", "previous"] if plan.against == "both" else [plan.against or "target"]
                 for side in against:

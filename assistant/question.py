@@ -470,10 +470,14 @@ def _names_starting_with_cues(q: Question, folded: list[str], layer: SemanticLay
     """"Tổng thu ngân sách …", "Tổng vốn đầu tư …": a total cue that begins a phrase of a row name is part
     of the name, not an operation."""
     for section, hit in list(q.hits):
-        if section != "operations" or hit.key != "total":
+        if section != "operations":
             continue
         phrase = folded[hit.start : hit.end + NAME_PHRASE_WORDS]
-        if len(phrase) == hit.size + NAME_PHRASE_WORDS and f" {' '.join(phrase)} " in layer.names_text:
+        starts_name = hit.key == "total" and len(phrase) == hit.size + NAME_PHRASE_WORDS and f" {' '.join(phrase)} " in layer.names_text
+        # a cue typed without diacritics that continues a name ("kinh te ban dem" is not "đếm")
+        plain = not any(w.accented for w in q.words[hit.start : hit.end])
+        continues = plain and hit.start > 0 and f" {' '.join(folded[hit.start - 1 : hit.end])} " in layer.names_text
+        if starts_name or continues:
             q.hits.remove((section, hit))
             for word in q.words[hit.start : hit.end]:
                 word.tag, word.key = None, None

@@ -109,6 +109,7 @@ def _annexes(q: Question, report: str | None, layer: SemanticLayer) -> list[str]
 
 UNMATCHED_GATE = 0.25  # this share of the question's salient weight unexplained by the row: a near miss, not an answer
 CLARIFY_PAIRS = 0.5  # each reading offered must hold the question's word pairs, not scattered words ("dân … số")
+TARGET_BONUS = 0.3  # × the best score: "có đạt không" asks of a row that has something to reach
 FAMILY_BONUS = 0.3  # × the best score: a row next to the one being talked about wins a close call
 TIED_SCORE = 0.98  # two link scores this close are a tie
 PAIR_EDGE = 0.2  # a reading keeping this much more of the question's word pairs (or of its own name) is the one meant
@@ -408,6 +409,11 @@ def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], 
     links = _prefer_definitions(q, links, layer)
     if not links:
         return [], None
+    if q.has("operations", "compare_target"):  # "có đạt không": rows that print a target or a verdict
+        for lk in links:
+            if lk.row.facts.get("target") or lk.row.facts.get("verdict"):
+                lk.score += TARGET_BONUS * abs(links[0].score)
+        links.sort(key=lambda lk: (not lk.numbers_ok, -lk.score))
     if family:  # "nông thôn thì sao?" after "khu vực đô thị": the sibling of the row being talked about
         top = links[0].score
         for lk in links:
@@ -619,8 +625,8 @@ def _row_plan(
     if "compare_prev" in compares:
         against = "both" if against == "target" or measure == "target" else "previous"
     yes_no = bool(re.search(r"\b(khong|chua|ko|k)\s*[?.!]*$", " ".join(q.folded))) or "compare_target" in compares
-    if measure in ("vs_target_pct", "vs_prev_pct") and against is None:
-        against = None
+    if measure == "vs_target_pct" and "vs_target_pct" not in row.facts and row.facts.get("target"):
+        measure, against = None, "target"  # "so với chỉ tiêu bao nhiêu %" of a row printing no %: its comparison
     if against is not None and measure in (None, "estimate", "actual", "target", "actual_prev", "verdict", "status"):
         if period is not None and row.facts.get("prev_year") == period and against == "target":
             return Plan(op="lookup", targets=targets, measure="actual_prev", period=period, report=row.report,
@@ -909,7 +915,7 @@ def _overview_plan(
     if group is not None:
         return Plan(op="overview", filters=Filters(report=report, annexes=[group.annex], group=group.id), report=report,
                     confidence=0.9, reason="tổng quan một nhóm")
-    field_name = _field_of(q, q.free()) if q.free() else None
+    field_name = _field_of(q, q.free()) if q.free() and not (group_verdicts and not q.has("operations", "overview")) else None
     if field_name:
         kind = _kind(q)  # every kind of row of the field unless one is asked (indicators are listed first)
         return Plan(op="overview", filters=Filters(report=report, annexes=annexes, field=field_name, kind=kind), report=report,
