@@ -154,7 +154,7 @@ def _lookup_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[str
     quoted = "".join(f" Báo cáo ghi: “{_unstopped(p.raw)}”." for p in passages)
     cites += [cite(row, p.column, p.raw) for p in passages]
     if lookup.values and all(v.role == "status" for v in lookup.values):
-        text = f"{name}: " + " ".join(f"“{v.raw}”" for v in lookup.values) + "."
+        text = f"{name}: " + " ".join(f"“{_unstopped(v.raw)}”" for v in lookup.values) + "."
         return text + quoted, cites
     if not lookup.values:  # only sentences of the status text answer it
         return f"{name}:{quoted}", cites

@@ -463,6 +463,7 @@ def _asked_nouns(q: Question) -> None:
             q.words[j].tag = "aspect"
 
 
+REPORT_NUMBER_REACH = 4  # "báo cáo Thái Nguyên 412": a report number this many words after "báo cáo"
 NAME_PHRASE_WORDS = 3  # a cue followed by this many words found together in a row name is part of that name
 
 
@@ -483,6 +484,12 @@ def _names_starting_with_cues(q: Question, folded: list[str], layer: SemanticLay
                 word.tag, word.key = None, None
 
 
+def _unmarked(text: str) -> str:
+    """The text without diacritics, case kept: ``_unmarked("TN Đồng") == "TN Dong"``."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+
+
 def _tag_reports(q: Question, layer: SemanticLayer) -> None:
     """A loaded report's number in the question ("45/BC-UBND", "báo cáo 45", "báo cáo số 320")."""
     folded = q.folded
@@ -498,6 +505,14 @@ def _tag_reports(q: Question, layer: SemanticLayer) -> None:
             if number not in q.reports and layer.reports_named(match.group(1)) != [r.number for r in layer.reports]:
                 q.reports.append(number)
         _mark_pattern(q, _REPORT_WORD_RE, "report")
+    for i, word in enumerate(q.words):  # "báo cáo Thái Nguyên 412": the number a few words after "báo cáo"
+        if word.tag is None and word.text.isdigit() and any(
+                w.folded in ("bao", "bc") and (w.folded == "bc" or (k + 1 < len(q.words) and q.words[k + 1].folded == "cao"))
+                for k, w in enumerate(q.words[max(0, i - REPORT_NUMBER_REACH) : i], start=max(0, i - REPORT_NUMBER_REACH))):
+            named_here = [r.number for r in layer.reports if fold(r.number).split("/")[0] == word.folded]
+            if named_here:
+                q.reports.extend(n for n in named_here if n not in q.reports)
+                word.tag = "report"
     # "GRDP của Cần Thơ", "chỉ tiêu của TN": the report about that place, by name or by its initials
     named = bool(q.reports)
     abbreviations = {fold(a) for a in lexicon().abbreviations}
@@ -506,8 +521,8 @@ def _tag_reports(q: Question, layer: SemanticLayer) -> None:
         initials = "".join(w[0] for w in report.place) if size > 1 else None
         for start in range(len(folded) - size + 1) if size else ():
             whole = tuple(folded[start : start + size]) == report.place
-            short = (initials is not None and q.words[start].text == q.words[start].text.upper() and q.words[start].folded == initials
-                     and initials not in abbreviations)
+            short = (initials is not None and q.words[start].folded == initials and initials not in abbreviations
+                     and re.search(rf"(?<!\w){initials.upper()}(?!\w)", _unmarked(q.original)) is not None)  # typed in capitals
             if not (whole or short) or (named and report.number not in q.reports):
                 continue
             if len(layer.reports) > 1 and report.number not in q.reports:

@@ -304,7 +304,7 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     # Rows named by the turn itself ("còn X thì sao?" keeps the previous question).
     if best is not None and p_best >= answer_at and best.numbers_ok:
         targets = _targets(q, links, layer, ops)
-        if len(targets) == 1 and len(links) > 1 and _ambiguous_number(q, links, measure):
+        if len(targets) == 1 and len(links) > 1 and _ambiguous_number(q, links, layer):
             return _clarify(q, links[:2], p_best)
         if what_about and state.focus and measure is None:
             return _row_plan(q, targets, state.measure, period or state.period, ops or _ops_of(state), layer, p_best,
@@ -528,7 +528,7 @@ def same_entity(a: Row, b: Row) -> bool:
     return len(words_a & words_b) / len(words_a | words_b) >= SAME_ENTITY_OVERLAP
 
 
-def _ambiguous_number(q: Question, links: list[Link], measure: str | None) -> bool:
+def _ambiguous_number(q: Question, links: list[Link], layer: SemanticLayer) -> bool:
     """Two rows of one kind the question names equally well (its words are all in both names, nothing
     tells them apart): ask which. Indicators must also score close; two projects or tasks whose names both
     hold every word ("đường vành đai phía Tây", "kè chống sạt lở") are two readings whatever their length."""
@@ -537,6 +537,8 @@ def _ambiguous_number(q: Question, links: list[Link], measure: str | None) -> bo
         return False
     if best.row.report != second.row.report:
         return False  # the same entity in two reports: the newest report answers
+    if _defines(q, best, layer) and not _defines(q, second, layer):
+        return False  # "GRDP" is the row that defines the acronym
     free = {i for i, w in enumerate(q.words) if w.tag is None}
     if not free or not (free <= best.in_name and free <= second.in_name):
         return False
@@ -617,6 +619,8 @@ def _row_plan(
     p: float, reason: str,
 ) -> Plan:
     row = layer.rows[targets[0]]
+    if measure is None and "count" in ops:
+        measure = "estimate"  # "có bao nhiêu hệ thống …" of one row: a number it states
     words, name_words = _informative(q, layer, row)
     compares = _compare_ops(q, ops, layer, row)
     against = None
@@ -765,6 +769,10 @@ def _collection_plan(
             if marker is not None:
                 flt.marker, flt.annexes, flt.verdicts = marker, annexes_with, []
     order = "asc" if "rank_asc" in q.keys("operations") else "desc"
+    if op == "total" and flt.ids is not None and len(flt.ids) == 1 and flt.group is None and flt.parent is None:
+        # "lũy kế giải ngân của dự án X tổng cộng": the figure of that one row
+        return Plan(op="lookup", targets=list(flt.ids), measure=measure, report=report, confidence=SET_CONFIDENCE,
+                    reason="tổng của một dòng: số của chính dòng đó", words=[w.folded for w in topic])
     if op == "rank" and measure in ("lead", "coordinating"):
         return Plan(op="rank", filters=flt, measure=measure, order=order, report=report, confidence=SET_CONFIDENCE,
                     reason="xếp hạng cơ quan theo số mục")

@@ -11,6 +11,7 @@ row ids and the strings exactly as printed; values the tool computed are marked 
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 import numpy as np
@@ -137,6 +138,7 @@ def _role_values(row: Row, role: str) -> list[ValueCell]:
 
 
 TIME_ROLES = ("prep_time", "impl_time", "deadline")
+_YEAR_IN_TEXT_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 NAME_WORD_WEIGHT = 0.3  # a question word the row's name holds picks its sentences less than one it does not
 _PASSAGE_MEASURES = ("status", "note", "verdict", "estimate", "actual", "documents", None)
 
@@ -170,6 +172,10 @@ def lookup_row(
     passages = _passages(row, measure, words or [], bool(values), name_words or []) if row.kind in ("task", "project") else []
     if not values and passages and measure not in _PASSAGE_MEASURES:
         values, passages = passages, []
+    if period is not None and passages:  # a sentence about another year does not answer this one
+        if str(period) not in passages[0].raw and _YEAR_IN_TEXT_RE.search(passages[0].raw):
+            passages = []  # the best evidence speaks of another year ("năm 2023 đạt 86,15%" for 2024)
+        passages = [p for p in passages if str(period) in p.raw or not _YEAR_IN_TEXT_RE.search(p.raw)]
     missing = None if values or passages else "measure"
     if period is not None and row.kind == "indicator" and (measure is None or measure in ("estimate", "actual", "actual_prev", "target")):
         by_year = [
