@@ -85,6 +85,10 @@ def execute(plan: Plan, tables: CorpusTables) -> Result:
                         result.rows = [tables.rows[c.id] for c in children]
                         continue
                 result.lookups.append(lookup)
+                for extra in plan.more_measures:  # "ai chủ trì, hạn khi nào?": every thing asked
+                    more = lookup_row(tables, row.id, extra, plan.period, plan.words, plan.name_words)
+                    if not more.missing:
+                        result.lookups.append(more)
                 if lookup.missing:
                     result.missing = lookup.missing
                 elif row.kind == "indicator" and plan.measure in (None, "estimate", "actual") and plan.period in (None, row.facts.get("year")):

@@ -39,6 +39,7 @@ class Plan(BaseModel):
     targets: list[str] = Field(default_factory=list, description="Row ids the question is about")
     filters: Filters = Field(default_factory=Filters)
     measure: str | None = Field(default=None, description="What is asked: a measure of the lexicon")
+    more_measures: list[str] = Field(default_factory=list, description="Further things asked of the same rows")
     against: Literal["target", "previous", "both"] | None = None
     order: Literal["asc", "desc"] | None = None
     limit: int | None = None

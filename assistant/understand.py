@@ -147,6 +147,14 @@ def _measure(q: Question, dropped: set[int] = frozenset()) -> str | None:
     return measure
 
 
+def _more_measures(q: Question, measure: str | None) -> list[str]:
+    """Other specific things the same question asks ("ai chủ trì, hạn khi nào?": lead, then deadline)."""
+    found = [hit.key for section, hit in q.hits if section == "measures"]
+    return [m for m in dict.fromkeys(found)
+            if m != measure and m not in GENERIC_MEASURES and m not in ("rate", "lower_is_better", "status")
+            and not (measure == "agencies" and m in ("lead", "coordinating"))]
+
+
 def _verdicts(q: Question) -> tuple[list[str], bool]:
     """Verdict classes asked, and whether they are exact ("Đạt NQ (không tính Vượt)")."""
     classes = list(dict.fromkeys(q.keys("verdict_questions")))
@@ -638,7 +646,7 @@ def _row_plan(
         return Plan(op="compare", targets=targets, against=against, measure=measure, period=period,
                     report=row.report, yes_no=yes_no, confidence=p, reason=reason, words=words, name_words=name_words)
     return Plan(op="lookup", targets=targets, measure=measure, period=period, report=row.report, yes_no=yes_no,
-                confidence=p, reason=reason, words=words, name_words=name_words)
+                confidence=p, reason=reason, words=words, name_words=name_words, more_measures=_more_measures(q, measure))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -286,9 +286,20 @@ def citation_matches(citation: Any, source: Mapping[str, Any]) -> bool:
     return True
 
 
+_GROUP_PART_RE = re.compile(r"^(?:[IVXLC]+|[A-Z])\.")
+
+
 def _labels(citation: Any) -> set[str]:
-    """A cited row's unique label and, when a label restarts under group headings, the label as printed."""
-    return {_norm_key(_get(citation, "row"))} | ({_norm_key(_get(citation, "printed"))} if _get(citation, "printed") else set())
+    """A cited row's unique label and, when a label restarts under group headings, the label as printed
+    and without its group qualifiers ("B.I.3" also as "I.3" and "3"; "I.3.2.a" also as "3.2.a")."""
+    label = str(_get(citation, "row") or "")
+    labels = {label}
+    while _GROUP_PART_RE.match(label):
+        label = _GROUP_PART_RE.sub("", label, count=1)
+        labels.add(label)
+    if _get(citation, "printed"):
+        labels.add(str(_get(citation, "printed")))
+    return {_norm_key(x) for x in labels if x}
 
 
 def citation_pr(citations: Sequence[Any], sources: Sequence[Mapping[str, Any]]) -> tuple[float, float]:
