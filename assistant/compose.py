@@ -499,13 +499,12 @@ def _rank(result: Result, tables: CorpusTables) -> Answer:
                             value=shown(value) + _qualifier(value)))
         if item.quote:
             texts[-1] += f" Báo cáo ghi: “{_unstopped(item.quote)}”."
-    items = "\n".join(f"{r.rank}. {r.name} ({short_where(tables.rows[r.id])}): "
-                      f"{shown(ValueCell(raw=r.raw, value=r.value, unit=r.unit))}" for r in result.ranked)
-    text = "\n".join(texts) + "\n" + render("rank_list", measure=label(measure), items=items)
+    # the whole ranking goes to the table under the answer; the text answers what was asked
+    text = "\n".join(texts) + ("\n" + render("rank_more", count=len(result.ranked)) if len(result.ranked) > limit else "")
     table = [_table_row(tables.rows[r.id], **{label(measure).capitalize(): shown(ValueCell(raw=r.raw, value=r.value, unit=r.unit))})
              for r in result.ranked]
     citations = [cite(tables.rows[r.id], r.column, r.quote or r.raw) for r in result.ranked]
-    return Answer(text=text, citations=citations, route="table", table=table)
+    return Answer(text=text, citations=citations, route="table", table=table, computed_values=[str(len(result.ranked))])
 
 
 def _total(result: Result, tables: CorpusTables) -> Answer:
