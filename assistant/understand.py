@@ -764,7 +764,7 @@ def _collection_plan(
     if op == "rank" and measure in ("disbursed", "disbursement_rate", "capital_plan", "total_investment", "site_clearance"):
         flt.kind = None  # a project fact ranks whatever rows state it
     if op == "rank" and measure == "disbursed" and any(k in ("rank_asc", "rank_desc") for k in q.keys("operations")):
-        speed = {"cham nhat", "nhanh nhat", "thap nhat", "cao nhat"}
+        speed = {fold(p) for p in lexicon().section("rate_rankings")}
         if any(h.phrase in speed for s, h in q.hits if s == "operations"):
             measure = "disbursement_rate"  # "giải ngân chậm nhất" is about the rate, not the amount
     if flt.kind == "indicator" and op in ("count", "list", "overview") and not flt.ids and flt.parent is None and q.sub_items is not True:

@@ -89,7 +89,7 @@ _LIST_PREFIX_RE = re.compile(r"^(?:các\s+)?(Sở|Bộ)\s*:\s*(.*)$", re.IGNOREC
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
 _SPACES_RE = re.compile(r"\s+")
 _NON_WORD_RE = re.compile(r"[^\w]+")
-_CITY_SUFFIX_RE = re.compile(r"(?:\s+thanh pho)?(?:\s+can tho)?$")
+_CITY_SUFFIX_RE = re.compile(r"\s+(?:thanh pho|tinh|tp)(?:\s+[a-z]+){0,3}$")  # "… thành phố Huế", "… tỉnh Đồng Tháp"
 # An item made only of these (folded) words is a collective phrase, not one agency.
 _GENERIC_WORDS = frozenset(
     "so ban nganh bo co quan huyen don vi vien truong thanh pho chuc nang uy nhan dan tinh dia phuong "
@@ -119,7 +119,8 @@ def agency_key(text: str) -> str:
 
 
 def _strip_city(key: str) -> str:
-    """``"ban dan toc thanh pho"`` → ``"ban dan toc"`` (the city is implied in a city report)."""
+    """``"ban dan toc thanh pho"`` → ``"ban dan toc"``, ``"so y te tinh dong thap"`` → ``"so y te"`` (the place
+    is implied in a report of that place)."""
     return _CITY_SUFFIX_RE.sub("", key).strip()
 
 

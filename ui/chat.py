@@ -6,6 +6,7 @@ the assistant, ``"answer"`` (the :class:`assistant.types.Answer`), ``"question"`
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -13,16 +14,48 @@ from ui.feedback import append_feedback, feedback_record
 from ui.render import render_answer
 from ui.text import md_block, md_escape
 
-EXAMPLE_QUESTIONS = [
-    "GRDP 2024 có đạt nghị quyết không?",
-    "Thu ngân sách năm 2024 ước thực hiện bao nhiêu?",
-    "Những chỉ tiêu nào chưa đạt nghị quyết?",
-    "Tình hình dự án Thư viện thành phố?",
-    "Các dự án của Sở Giao thông vận tải?",
-    "Phụ lục III có bao nhiêu dự án đang thi công?",
-    "(****) trong Phụ lục III nghĩa là gì?",
-    "du an duong tinh 917 giai ngan bao nhieu",
-]
+MAX_EXAMPLE_NAME_WORDS = 8  # a row name longer than this is cut in an example question
+
+
+def example_questions(layer: Any) -> list[str]:
+    """Example questions built from the newest loaded report (its own rows, agencies and legend), so they
+    fit whatever report is loaded: a target comparison, a value, unmet indicators, a project's status,
+    an agency's projects, a marker count, a marker's meaning and an unaccented question."""
+    from structured.lexicon import fold
+
+    report = layer.newest_report()
+    if report is None:
+        return []
+    rows = [r for r in layer.rows.values() if r.report == report.number]
+
+    def short(name: str) -> str:
+        return re.sub(r"\s*\(.*?\)", "", name).strip()  # "Đường tỉnh 918 (giai đoạn 2)" → "Đường tỉnh 918"
+
+    questions: list[str] = []
+    indicator = next((r for r in rows if r.kind == "indicator" and r.facts.get("target") and r.facts.get("verdict")
+                      and len(r.name.split()) <= MAX_EXAMPLE_NAME_WORDS), None)
+    if indicator is not None:
+        questions.append(f"{short(indicator.name)} năm {report.year} có đạt kế hoạch không?")
+        questions.append(f"{short(indicator.name)} năm {report.year} ước thực hiện bao nhiêu?")
+    if any(r.facts.get("verdict_class") == "not_met" for r in rows):
+        questions.append("Những chỉ tiêu nào chưa đạt?")
+    project = next((r for kind in ("project", "task") for r in rows
+                    if r.kind == kind and len(r.name.split()) <= MAX_EXAMPLE_NAME_WORDS and not r.children), None)
+    if project is not None:
+        questions.append(f"Tình hình {short(project.name)}?")
+    leads = [r.cells[h] for r in rows if r.kind == "project" for h, role in r.roles.items() if role == "lead" and r.cells.get(h)]
+    if leads:
+        questions.append(f"Các dự án do {max(set(leads), key=leads.count)} chủ trì?")
+    annex = max(report.annexes, key=lambda a: len(a.legend), default=None)
+    if annex is not None and annex.legend:
+        first, last = next(iter(annex.legend)), list(annex.legend)[-1]
+        questions.append(f"Phụ lục {annex.annex} có bao nhiêu mục ({first})?")
+        questions.append(f"({last}) trong Phụ lục {annex.annex} nghĩa là gì?")
+    if project is not None:
+        questions.append(fold(f"tình hình {short(project.name)}"))  # typed without diacritics
+    return questions
+
+
 
 MAX_HISTORY_MESSAGES = 12
 ALL = "__all__"
@@ -136,7 +169,7 @@ def render_sidebar(st: Any, engine: Any) -> None:
         )
         st.caption("Bộ lọc áp dụng cho các câu hỏi tiếp theo.")
         st.subheader("Câu hỏi mẫu")
-        for i, question in enumerate(EXAMPLE_QUESTIONS):
+        for i, question in enumerate(example_questions(engine.layer)):
             st.button(
                 md_escape(question),
                 key=f"example_{i}",

@@ -1,0 +1,121 @@
+"""Classes of questions the typed plan must understand on any report (one test per mechanism, with the
+values as printed). Metamorphic pairs (accents, typos, synonyms) must cite the same rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import answer, get_engine
+from settings import Settings
+from tests.conftest import ROOT, SEED_REPORT
+
+R = "320/BC-UBND"
+THAI_NGUYEN = ROOT / "tests" / "data" / "bao-cao-412-BC-SKHDT-2024-thai-nguyen.txt"
+HUE = ROOT / "tests" / "data" / "bao-cao-468-BC-UBND-2025-hue.txt"
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    return get_engine([SEED_REPORT], settings=Settings(embedder="hash", data_dir=tmp_path_factory.mktemp("u")))
+
+
+@pytest.fixture(scope="module")
+def cities(tmp_path_factory):
+    settings = Settings(embedder="hash", data_dir=tmp_path_factory.mktemp("u2"))
+    return get_engine([SEED_REPORT, THAI_NGUYEN, HUE], settings=settings)
+
+
+def ask(engine, question, *turns):
+    history = []
+    for turn in turns:
+        reply = answer(turn, history, engine=engine)
+        history += [{"role": "user", "content": turn}, {"role": "assistant", "content": reply.text, "state": reply.state}]
+    return answer(question, history, engine=engine)
+
+
+def rows(reply) -> list[str]:
+    return list(dict.fromkeys(c.row for c in reply.citations))
+
+
+@pytest.mark.parametrize("question", ["Có bao nhiêu dự án đang thi công?", "co bao nhieu du an dang thi cong",
+                                      "Có bao nhiêu dự án đang triển khai thi công?"])
+def test_a_legend_said_loosely_names_its_marker(engine, question):
+    reply = ask(engine, question)
+    assert reply.text.startswith("Có 12 dự án") and len(rows(reply)) == 12
+    assert all(c.row_id.startswith(f"{R}:III:") for c in reply.citations)
+
+
+def test_verdict_words_in_an_annex_without_verdicts_read_its_legend(engine):
+    reply = ask(engine, "PL II co may nhiem vu dang thuc hien")
+    assert reply.text.startswith("Có 9 nhiệm vụ") and "(**)" in reply.text
+
+
+def test_time_spans_filter_sets(engine):
+    assert rows(ask(engine, "Phụ lục III có bao nhiêu dự án thời gian triển khai 2021 - 2024?")) == ["5", "6", "7", "8", "16"]
+    assert rows(ask(engine, "Dự án nào trong PL III có thời gian triển khai kéo dài tới năm 2030?")) == ["10", "11", "18", "23"]
+
+
+def test_percent_conditions_compare_rates(engine):
+    reply = ask(engine, "nhung du an nao giai ngan von nam 2024 duoi 30% ke hoach")
+    assert rows(reply) == ["1", "5", "20"] and "18,2%" in reply.text
+
+
+def test_agencies_ranked_by_rows_they_lead(engine):
+    reply = ask(engine, "Sở nào chủ trì nhiều nhiệm vụ nhất trong PL V?")
+    assert reply.text.startswith("Sở Công Thương") and "8 nhiệm vụ" in reply.text
+
+
+def test_rank_within_a_parent_names_its_sub_lines(engine):
+    reply = ask(engine, "khu vuc nao tang truong cao nhat nam 2024")
+    assert reply.citations[0].row_id == f"{R}:I:1.3" and "6,78%" in reply.text
+
+
+def test_dialogue_moves(engine):
+    assert ask(engine, "còn nhóm môi trường?", "nhóm chỉ tiêu xã hội có bao nhiêu chỉ tiêu?").text.startswith("Có 3 chỉ tiêu")
+    gtvt = ask(engine, "còn của Sở GTVT?", "PL III có bao nhiêu dự án đang thi công?",
+               "trong đó bao nhiêu dự án do Ban QLDA đầu tư xây dựng TP làm chủ trì?")
+    assert rows(gtvt) == ["3", "5"]
+    listed = ask(engine, "liệt kê giúp", "PL IV Sở VHTTDL chủ trì bao nhiêu nhiệm vụ đã thực hiện?")
+    assert len(rows(listed)) == 6
+    year = ask(engine, "con nam 2023?", "ty le lao dong qua dao tao 2024")
+    assert year.citations[0].row_id == f"{R}:I:10" and "82,50%" in year.text
+    sibling = ask(engine, "nông thôn thì sao, đạt mục tiêu chưa?", "tỷ lệ hộ dân có nước sạch năm 2024", "trong đó khu vực đô thị?")
+    assert sibling.citations[0].row_id == f"{R}:I:15.2" and "95,00" in sibling.text
+
+
+def test_two_things_asked_of_one_row(engine):
+    reply = ask(engine, "Đề án y tế thông minh do sở nào chủ trì, phối hợp với ai?")
+    assert "Sở Y tế" in reply.text and "Bộ Y tế" in reply.text
+
+
+def test_a_fact_of_another_year_is_not_an_answer(engine):
+    assert "86,15%" in ask(engine, "chỉ số PAR INDEX năm 2023 của TP đạt bao nhiêu?").text
+    refused = ask(engine, "PAR INDEX năm 2024 của TP đạt bao nhiêu?")
+    assert refused.abstained and "86,15" not in refused.text
+
+
+def test_typos_synonyms_and_tones_name_the_same_row(engine):
+    for question in ("Thu hải quan năm 2024 so với năm trước thế nào?", "Thu hải quang năm 2024 so với năm trước thế nào?",
+                     "thu hai quan nam 2024 so voi nam truoc the nao"):
+        reply = ask(engine, question)
+        assert reply.citations[0].row_id == f"{R}:I:5.3" and "393,53" in reply.text, question
+    assert ask(engine, "Tăng trưởng kinh tế năm 2024 có đạt nghị quyêt không?").citations[0].row_id == f"{R}:I:1"
+    assert ask(engine, "Tình hình lao đông việc làm năm nay?").citations  # a wrong tone on a real word
+
+
+def test_a_heading_indicator_answers_with_its_sub_lines(engine):
+    reply = ask(engine, "Nông thôn mới năm 2024 ra sao?")
+    assert {"14.1", "14.2"} <= set(rows(reply)) and "kiểu mẫu" in reply.text
+
+
+def test_reports_named_by_place_initials_or_number(cities):
+    reply = ask(cities, "so bac si tren van dan cua TN nam nay so voi chi tieu the nao?")
+    assert {c.report for c in reply.citations} == {"412/BC-SKHĐT"} and "15,6" in reply.text
+    total = ask(cities, "Tổng mức đầu tư của nhóm dự án y tế, giáo dục trong báo cáo Thái Nguyên 412 cộng lại là bao nhiêu?")
+    assert "702.500" in total.text
+
+
+def test_the_opposite_word_is_not_an_answer(cities):
+    reply = ask(cities, "kim ngach nhap khau hang hoa cua hue 2025 bao nhieu")
+    assert reply.abstained and not reply.citations
+    assert "1.518,30" in ask(cities, "kim ngach xuat khau hang hoa cua hue 2025 bao nhieu").text
