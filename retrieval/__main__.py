@@ -4,6 +4,7 @@ Examples::
 
     python -m retrieval index [--rows data/processed/rows.jsonl] [--rebuild]
     python -m retrieval search "thu vien thanh pho" --k 5 --json
+    python -m retrieval search --batch questions.jsonl --k 20 --json   # one JSON line per question
     python -m retrieval remove 320/BC-UBND
 """
 
@@ -43,6 +44,18 @@ def _search(args: argparse.Namespace) -> int:
     rows = load_rows(settings, args.rows)
     retriever = Retriever(rows, settings, progress=True)
     filters = {key: getattr(args, key) for key in ("report", "annex", "kind", "agency", "marker")}
+    if args.batch is not None:  # {"id", "question"} per line → {"id", "hits": [{report, annex, row}, …]} per line
+        for line in args.batch.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            found = retriever.search(str(item.get("question", "")), k=args.k, filters=filters, mode=args.mode)
+            print(json.dumps({"id": item.get("id"), "hits": [{"report": h.report, "annex": h.annex, "row": h.row}
+                                                            for h in found]}, ensure_ascii=False), flush=True)
+        return 0
+    if not args.query:
+        print("Lỗi: cần câu truy vấn hoặc --batch", file=sys.stderr)
+        return 2
     hits = retriever.search(args.query, k=args.k, filters=filters, mode=args.mode)
     if args.json:
         payload = [
@@ -75,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     index.set_defaults(func=_index)
 
     search = sub.add_parser("search", help="search the rows")
-    search.add_argument("query")
+    search.add_argument("query", nargs="?", default=None)
+    search.add_argument("--batch", type=Path, default=None, help="JSONL of {id, question}: one JSON line of hits per question")
     search.add_argument("--k", type=int, default=5)
     search.add_argument("--json", action="store_true", help="print a JSON list of hits")
     search.add_argument("--mode", choices=MODES, default="hybrid+norm")
