@@ -89,8 +89,9 @@ def test_first_page_is_the_chat_with_examples(app):
     assert app.title[0].value == "Hỏi đáp báo cáo"
     labels = [b.label.replace("\\", "") for b in app.sidebar.button]
     assert "Cuộc trò chuyện mới" in labels
-    assert "GRDP 2024 có đạt nghị quyết không?" in labels
-    assert "du an duong tinh 917 giai ngan bao nhieu" in labels
+    # examples come from the loaded report itself: its rows, agencies and legend
+    assert "GRDP bình quân đầu người năm 2024 có đạt kế hoạch không?" in labels
+    assert "(****) trong Phụ lục III nghĩa là gì?" in labels and "tinh hinh duong tinh 918" in labels
     assert [s.label for s in app.sidebar.selectbox] == ["Báo cáo", "Phụ lục"]
 
 
@@ -309,3 +310,15 @@ def test_upload_through_the_page_then_ask_then_remove(app, engine):
     assert not app.exception
     assert not any(row.report == "45/BC-UBND" for row in engine.rows)
     assert list(app.dataframe[0].value["Số hiệu"]) == ["320/BC-UBND"]
+
+
+def test_example_questions_fit_any_loaded_report(tmp_path):
+    from assistant import get_engine
+    from settings import Settings
+    from ui.chat import example_questions
+
+    hue = Path(__file__).resolve().parent / "data" / "bao-cao-468-BC-UBND-2025-hue.txt"
+    engine = get_engine([hue], settings=Settings(embedder="hash", data_dir=tmp_path))
+    questions = example_questions(engine.layer)
+    assert "(***) trong Phụ lục II nghĩa là gì?" in questions and "Những chỉ tiêu nào chưa đạt?" in questions
+    assert not any("Cần Thơ" in q or "918" in q for q in questions)
