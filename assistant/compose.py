@@ -259,6 +259,9 @@ def _status_text(row: Row, lookup: RowLookup) -> tuple[str, list[Citation]]:
         cites.append(cite(row, next(h for h, r in row.roles.items() if r == "lead"), lead[0]))
     if row.marker:
         lines.append(f"Tình trạng ({row.marker}): {row.marker_meaning or 'không có chú giải'}.")
+        if row.marker_meaning:  # the annex's own legend says what the marker means
+            cites.append(Citation(row_id=f"{row.report}:{row.annex}:Ghi chú", report=row.report, annex=row.annex, row="Ghi chú",
+                                  annex_title=row.annex_title, column="Ghi chú", quote=f"({row.marker}) {row.marker_meaning}"))
     if facts.get("verdict"):
         lines.append(render("verdict", verdict=facts["verdict"]))
         cites.append(cite(row, next((h for h, r in row.roles.items() if r == "verdict"), None), facts["verdict"]))

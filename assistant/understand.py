@@ -927,7 +927,15 @@ def _overview_plan(
     if best is not None and p_best >= cutoffs()[0] and (best.specificity >= 0.5 or _defines(q, best, layer)):
         return None  # a row is named ("tăng trưởng GRDP … thế nào"), not a whole field
     annexes = _annexes(q, report, layer)
+    if q.has("kinds", "part") and q.free():  # "tăng trưởng các khu vực kinh tế thế nào": the sub-lines of that row
+        parent = _parent_named(q, q.free(), [], layer, report)
+        if parent is not None:
+            return Plan(op="overview", filters=Filters(report=report, annexes=[parent.annex], parent=parent.id), report=report,
+                        confidence=0.9, reason="tổng quan các mục con của một dòng")
     group = _group_named(q, q.free(), layer, report, annexes) if q.free() or q.group_ref else None
+    if group is None and q.row_ref:  # "nhóm đối ngoại … (mục 8) thế nào": a heading named by its number
+        group = next((r for r in layer.group_rows if r.report == report and r.row == q.row_ref
+                      and (not annexes or r.annex in annexes)), None)
     if group is not None:
         return Plan(op="overview", filters=Filters(report=report, annexes=[group.annex], group=group.id), report=report,
                     confidence=0.9, reason="tổng quan một nhóm")
@@ -936,7 +944,8 @@ def _overview_plan(
         kind = _kind(q)  # every kind of row of the field unless one is asked (indicators are listed first)
         return Plan(op="overview", filters=Filters(report=report, annexes=annexes, field=field_name, kind=kind), report=report,
                     confidence=0.85, reason="tổng quan một lĩnh vực")
-    if annexes and not q.free():
+    title_words = {t for a in annexes for t in fold_tokens(layer.annexes[(report, a)].title)} if annexes else set()
+    if annexes and all((w.repaired or w.folded) in title_words for w in q.free()):  # "tóm tắt PL II (triển khai NQ 59)"
         return Plan(op="overview", filters=Filters(report=report, annexes=annexes), report=report, confidence=0.9,
                     reason="tổng quan một phụ lục")
     return None
