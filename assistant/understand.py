@@ -107,6 +107,7 @@ def _annexes(q: Question, report: str | None, layer: SemanticLayer) -> list[str]
     return [a.annex for a in view.annexes if any(annex_matches(a.annex, asked) for asked in q.annexes)]
 
 
+COMPOUND_MIN_COUNT = 2  # a word pair seen fewer times in the corpus is not one of its compounds
 UNMATCHED_GATE = 0.25  # this share of the question's salient weight unexplained by the row: a near miss, not an answer
 CLARIFY_PAIRS = 0.5  # each reading offered must hold the question's word pairs, not scattered words ("dân … số")
 TARGET_BONUS = 0.3  # × the best score: "có đạt không" asks of a row that has something to reach
@@ -497,12 +498,20 @@ def _unmatched_weight(q: Question, best: Link, layer: SemanticLayer) -> float:
     """Share of the free words' weight that the best row does not explain, counting only salient words."""
     free = [(i, w) for i, w in enumerate(q.words) if w.tag is None]
     total = sum(layer.weight(w.repaired or w.folded) for _, w in free) or 1.0
-    missing = sum(
-        layer.weight(w.repaired or w.folded)
-        for i, w in free
-        if i not in best.covered and layer.weight(w.repaired or w.folded) >= SALIENT_WEIGHT
-    )
-    return missing / total
+    uncovered = {i for i, _ in free if i not in best.covered}
+
+    def salience(i: int, word) -> float:
+        weight = layer.weight(word.repaired or word.folded)
+        # two common syllables the corpus never puts together are one rare word ("thành thị", "chứng chỉ")
+        for j in (i - 1, i + 1):
+            if j in uncovered:
+                pair = (q.words[min(i, j)].folded, q.words[max(i, j)].folded)
+                if layer.bigrams.get(pair, 0) < COMPOUND_MIN_COUNT:
+                    return max(weight, SALIENT_WEIGHT)
+        return weight
+
+    missing = sum(w for w in (salience(i, word) for i, word in free if i in uncovered) if w >= SALIENT_WEIGHT)
+    return min(1.0, missing / total)
 
 
 def _unmatched(q: Question, best: Link | None) -> list[str]:
