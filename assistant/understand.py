@@ -111,7 +111,7 @@ COMPOUND_MIN_COUNT = 2  # a word pair seen fewer times in the corpus is not one 
 UNMATCHED_GATE = 0.25  # this share of the question's salient weight unexplained by the row: a near miss, not an answer
 CLARIFY_PAIRS = 0.5  # each reading offered must hold the question's word pairs, not scattered words ("dân … số")
 TARGET_BONUS = 0.3  # × the best score: "có đạt không" asks of a row that has something to reach
-FAMILY_BONUS = 0.3  # × the best score: a row next to the one being talked about wins a close call
+FAMILY_BONUS = 0.5  # × the best score: a row next to the one being talked about wins a close call
 TIED_SCORE = 0.98  # two link scores this close are a tie
 PAIR_EDGE = 0.2  # a reading keeping this much more of the question's word pairs (or of its own name) is the one meant
 ENTITY_TIE = 0.7  # a second project / task holding every word and scoring this close to the best is a second reading
@@ -260,8 +260,9 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
 
     # A set: list, count, rank, total (before the legend: "các nhiệm vụ (***) là gì" lists rows).
     collection = _collection_op(q, ops, refine, agency)
+    family = _family(state.focus, layer)
     links, features = _links(q, layer, ctx, reports, soft_as_free=what_about,
-                             extra=state.focus if not what_about else [], family=_family(state.focus, layer))
+                             extra=(state.focus if not what_about else []) + sorted(family), family=family)
     best = links[0] if links else None
     p_best = confidence(features) if features else 0.0
     answer_at, clarify_at = cutoffs()
@@ -299,7 +300,8 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
         return overview
 
     # The dialogue first when the turn's words fit the row being talked about ("giai đoạn 2 khởi công khi nào").
-    only_period = what_about and not any(w.tag in (None, "measure", "kind", "op", "unit", "aspect") for w in q.words)
+    only_period = what_about and not any(w.tag in (None, "kind", "aspect") for w in q.words) and (
+        bool(q.years) or q.has("periods"))  # "thế còn năm 2023 thì tỷ lệ là bao nhiêu?"
     if state.focus and (not what_about or only_period) and not q.reports:  # "còn năm 2023?": same row, new year
         followup = _followup_plan(q, state, links, p_best, measure, period, ops, layer, pronoun)
         if followup is not None:
@@ -319,6 +321,11 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
             return _row_plan(q, targets, state.measure, period or state.period, ops or _ops_of(state), layer, p_best,
                              "còn X: câu hỏi trước, dòng mới")
         return _row_plan(q, targets, measure, period, ops, layer, p_best, "dòng được nêu trong câu hỏi")
+
+    # A row next to the one being talked about that names every word of the turn ("giảm được bao nhiêu điểm %?"
+    # after "tỷ lệ hộ nghèo": its sub-line "Mức giảm tỷ lệ hộ nghèo").
+    if best is not None and best.row.id in family and best.name_cov >= 1.0 and p_best >= clarify_at and best.numbers_ok:
+        return _row_plan(q, [best.row.id], measure, period, ops, layer, p_best, "dòng liền kề dòng đang nói tới")
 
     # "còn X thì sao?": the previous question about a new row.
     if state.focus and what_about and best is not None and p_best >= clarify_at and best.numbers_ok:
