@@ -175,7 +175,9 @@ def _lookup_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[str
 
 
 _DISBURSEMENT = ("disbursed", "disbursement_rate", "capital_plan")
-RANKED_AGENCIES_SHOWN = 5  # agencies listed under the answer (the rest only make the list long)
+RANKED_AGENCIES_SHOWN = 5
+OVERVIEW_LIST_ROWS = 25  # a listed set asked "how is it going" is summarised row by row up to this size
+KEY_VALUES_SHOWN = 3  # numbers of one row in a list line (the table under the answer has them all)  # agencies listed under the answer (the rest only make the list long)
 
 
 def _with_related(row: Row, values: list[ValueCell]) -> list[ValueCell]:
@@ -433,6 +435,8 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
         extra = r.facts.get("verdict") or next((v for h, v in r.cells.items() if r.roles.get(h) == "lead" and v), "")
         return f"- {short_where(r)}: {r.name}" + (f" ({values})" if values else "") + (f" — {extra}" if extra else "")
 
+    if result.plan.op == "list" and result.plan.measure == "status" and len(rows) <= OVERVIEW_LIST_ROWS:
+        return _overview(result, tables)  # "các dự án của Sở X tình hình chung?": each row's state, not only its name
     if result.plan.op == "count":
         text = render("count", count=len(rows), what=what, conditions=scope)
         text += "\n" + "\n".join(item(r) for r in rows[:MAX_LISTED])
@@ -444,9 +448,9 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
 def _key_values(row: Row) -> str:
     """A row's main printed numbers for a list line: "Ước thực hiện 97,90%; Kế hoạch 97,33%"."""
     parts = []
-    for role in ("estimate", "actual", "target", "disbursement_rate"):
+    for role in ("estimate", "actual", "target", "total_investment", "disbursement_rate"):
         fact = row.facts.get(role)
-        if isinstance(fact, dict) and fact.get("raw"):
+        if isinstance(fact, dict) and fact.get("raw") and len(parts) < KEY_VALUES_SHOWN:
             value = ValueCell(raw=fact["raw"], unit=fact.get("unit") or row.facts.get("unit"), text=bool(fact.get("text")))
             leaf = (fact.get("column") or label(role)).split(" – ")[-1]
             parts.append(f"{leaf} {shown(value)}")
@@ -577,7 +581,7 @@ def _overview(result: Result, tables: CorpusTables) -> Answer:
     for row in rows[:25]:
         values = []
         facts = row.facts
-        for role in ("estimate", "actual", "target", "disbursement_rate", "disbursed"):
+        for role in ("estimate", "actual", "target", "total_investment", "disbursement_rate", "disbursed"):
             fact = facts.get(role)
             if isinstance(fact, dict) and fact.get("raw"):
                 value = ValueCell(**{k: fact.get(k) for k in ("column", "raw", "value", "unit", "quote")}, role=role)
@@ -587,6 +591,9 @@ def _overview(result: Result, tables: CorpusTables) -> Answer:
             values.append(facts["verdict"])
         elif row.marker_meaning:
             values.append(row.marker_meaning)
+        lead = next((v for h, v in row.cells.items() if row.roles.get(h) == "lead" and v), "")
+        if lead and row.kind in ("task", "project"):
+            values.append(f"chủ trì: {lead}")
         if row.kind in ("task", "project"):
             status = next((v for h, v in row.cells.items() if row.roles.get(h) == "status" and v), "")
             if status:

@@ -793,6 +793,8 @@ def _collection_plan(
             if marker is not None:
                 flt.marker, flt.annexes, flt.verdicts = marker, annexes_with, []
     order = "asc" if "rank_asc" in q.keys("operations") else "desc"
+    if op == "list" and measure is None and (q.has("measures", "status") or q.has("operations", "overview")):
+        measure = "status"  # "các dự án của Sở X tình hình chung?": each row's state
     if op == "total" and flt.ids is not None and len(flt.ids) == 1 and flt.group is None and flt.parent is None:
         # "lũy kế giải ngân của dự án X tổng cộng": the figure of that one row
         return Plan(op="lookup", targets=list(flt.ids), measure=measure, report=report, confidence=SET_CONFIDENCE,
