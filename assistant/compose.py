@@ -212,8 +212,11 @@ def _indicator_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[
     asked = list(lookup.values)
     current_year = lookup.period in (None, row.facts.get("year"))
     others = []
+    asked_pct = {v.role for v in asked} & {"vs_target_pct", "vs_prev_pct"}
     if current_year:
         for role in _INDICATOR_ORDER:
+            if asked_pct and role in ("vs_target_pct", "vs_prev_pct"):
+                continue  # "so với dự toán được mấy %": the other ratio would answer another question
             fact = row.facts.get(role)
             if isinstance(fact, dict) and fact.get("raw") and all(v.role != role for v in asked):
                 others.append(ValueCell(**{k: fact.get(k) for k in ("column", "raw", "value", "low", "high", "comparator", "unit", "year")},
@@ -448,9 +451,11 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
 def _key_values(row: Row) -> str:
     """A row's main printed numbers for a list line: "Ước thực hiện 97,90%; Kế hoạch 97,33%"."""
     parts = []
-    for role in ("estimate", "actual", "target", "total_investment", "disbursement_rate"):
+    roles = ("total_investment", "capital_plan", "disbursed", "disbursement_rate") if row.kind == "total" else (
+        "estimate", "actual", "target", "total_investment", "disbursement_rate")
+    for role in roles:
         fact = row.facts.get(role)
-        if isinstance(fact, dict) and fact.get("raw") and len(parts) < KEY_VALUES_SHOWN:
+        if isinstance(fact, dict) and fact.get("raw") and len(parts) < KEY_VALUES_SHOWN + (row.kind == "total"):
             value = ValueCell(raw=fact["raw"], unit=fact.get("unit") or row.facts.get("unit"), text=bool(fact.get("text")))
             leaf = (fact.get("column") or label(role)).split(" – ")[-1]
             parts.append(f"{leaf} {shown(value)}")
@@ -578,6 +583,12 @@ def _overview(result: Result, tables: CorpusTables) -> Answer:
     verdict_text = ("; " + ", ".join(f"{v}: {n}" for v, n in verdicts.items())) if verdicts else ""
     lines = [render("overview_head", scope=scope[0].upper() + scope[1:], count=len(rows), verdicts=verdict_text)]
     citations = []
+    for total in _totals_of_set(result, tables):  # the printed subtotal of the group (or the annex total) first
+        values = _key_values(total) or "; ".join(f"{_column_label(ValueCell(**{k: f.get(k) for k in ('column', 'raw')}))} {f['raw']}"
+                                                  for f in total.facts.values() if isinstance(f, dict) and f.get("raw"))[:300]
+        if values:
+            lines.append(render("overview_item", row=f"{total.name or total.row} ({short_where(total)})", values=values))
+            citations.append(cite(total, None, values))
     for row in rows[:25]:
         values = []
         facts = row.facts
@@ -606,6 +617,18 @@ def _overview(result: Result, tables: CorpusTables) -> Answer:
     table = [_table_row(row) for row in rows]
     return Answer(text="\n".join(lines), citations=_dedupe(citations), route="table", table=table,
                   computed_values=[str(len(rows)), *map(str, verdicts.values())])
+
+
+def _totals_of_set(result: Result, tables: CorpusTables) -> list[Row]:
+    """The total rows a report prints for the overview's set: the group's subtotal, or the annex total."""
+    flt = result.plan.filters
+    group = tables.rows.get(flt.group or "")
+    totals = [r for r in tables.rows.values() if r.kind == "total" and r.report == flt.report]
+    if group is not None:
+        return [r for r in totals if r.annex == group.annex and (r.group == group.row or r.facts.get("total_of") == group.row)]
+    if flt.annexes and not (flt.field or flt.parent or flt.ids or flt.agency or flt.marker):
+        return [r for r in totals if r.annex in flt.annexes and not r.group]
+    return []
 
 
 def _clarify(result: Result, tables: CorpusTables) -> Answer:
