@@ -36,6 +36,7 @@ from structured.semantic import SemanticLayer
 
 _TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
 _YEAR_RE = re.compile(r"^(?:19|20)\d{2}$")
+_DATE_RE = re.compile(r"^\d{1,2}/(?:\d{1,2}/)?(?:19|20)\d{2}$")
 _NUMBER_RE = re.compile(r"^\d+(?:[.,]\d+)*$")
 _MARKER_RE = re.compile(r"\(\s*(\*{1,5})\s*\)|(?<![\w*])(\*{1,5})(?![\w*])")
 _MARKER_WORDS_RE = re.compile(r"\b(1|2|3|4|mot|hai|ba|bon)\s*(?:dau\s*)?(?:sao|\*)")
@@ -342,6 +343,9 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     elif (match := _UNTIL_RE.search(folded_text)) and f" {match.group(0)} " not in layer.names_text:
         q.span = (None, int(match.group(1)))  # not part of a name ("Chương trình … đến năm 2025")
         _mark_pattern(q, _UNTIL_RE, "frame")
+    for word in q.words:  # "đến 31/10/2025": the date a column is reported at, not a condition on rows
+        if _DATE_RE.match(word.text) and word.tag is None:
+            word.tag = "date"
     for word in q.words:
         if _YEAR_RE.match(word.text) and word.tag is None:
             q.years.append(int(word.text))

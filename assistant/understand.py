@@ -45,10 +45,12 @@ Search = Callable[[str, int, list[str]], dict[str, int]]  # (text, k, reports) �
 # Measures that only say "a value" / "how is it going": any more specific measure of the question wins.
 GENERIC_MEASURES = ("estimate", "status", "time", "actual", "verdict", "rate")
 NUMERIC_MEASURES = frozenset(lexicon().section("numeric_measures"))
+MONEY_MEASURES = frozenset(lexicon().section("money_measures"))
 SALIENT_WEIGHT = 2.0  # an unaccounted word weighing this much (idf) or more is a condition we did not understand
 SEARCH_K = 20  # candidate rows asked of the retriever
 INFORMATIVE_WEIGHT = 0.5  # words rarer than this (idf) pick status sentences; commoner ones say nothing
 SET_CONFIDENCE = 0.9  # a set described by understood conditions (every word accounted for)
+GROUP_TITLE_MIN_COVER = 0.25  # …or a quarter of it, when no other group's title holds the words at all
 GROUP_TITLE_COVER = 0.5  # a group is named when the question holds half its title's weight ("chỉ tiêu xã hội")
 MULTI_ROW_SHARE = 0.75  # rows scoring this share of the best are named too when several annexes are asked
 FOLLOWUP_COVERAGE = 0.9  # the previous row explains this share of a turn's words: the turn is about it
@@ -282,7 +284,7 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     # A group's figure: "lĩnh vực giao thông giải ngân được bao nhiêu?" → the group's printed subtotal.
     if measure in NUMERIC_MEASURES and primary is not None and (q.free() or q.group_ref):
         group = _group_named(q, q.free(), layer, primary, _annexes(q, primary, layer))
-        if group is not None and any(r.kind == "total" and r.facts.get("total_of") == group.row and r.annex == group.annex
+        if group is not None and any(r.kind == "total" and group.row in (r.facts.get("total_of"), r.group) and r.annex == group.annex
                                      for r in layer.rows.values() if r.report == primary):
             return Plan(op="total", filters=Filters(report=primary, annexes=[group.annex], group=group.id), measure=measure,
                         report=primary, confidence=0.9, reason="số liệu của một nhóm: dòng cộng của nhóm")
@@ -685,6 +687,11 @@ def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None
         return "list"
     if "total" in ops and _measure(q) in NUMERIC_MEASURES and (kinds or q.annexes or refine):
         return "total"
+    plural = any(w.folded in ("cac", "nhung") for w in q.words)
+    amount = q.has("measures", "estimate") and _measure(q) in MONEY_MEASURES  # "… giải ngân (được) bao nhiêu"
+    counted = any(s == "operations" and h.key == "count" and _kind_near(q, h.end) for s, h in q.hits)  # "bao nhiêu dự án"
+    if plural and kinds and amount and not counted and "list" not in ops:
+        return "total"  # "lũy kế giải ngân các dự án vốn NSTW là bao nhiêu?": the set's figure
     if q.listing and set_words:
         return "list"
     if refine and (not ops or "list" in ops):
@@ -856,7 +863,7 @@ def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, an
         return None
     generic = {fold(t) for key in ("kinds", "frame_words") for p in lexicon().phrases(key).get(key, []) for t in p.split()}
     generic |= {fold(t) for phrases in lexicon().phrases("kinds").values() for p in phrases for t in p.split()}
-    best, best_cover = None, 0.0
+    best, best_cover, holding = None, 0.0, []  # holding: (row, cover) of the groups whose title holds every word
     for row in layer.group_rows:
         if row.report != report or (annexes and row.annex not in annexes):
             continue
@@ -867,8 +874,11 @@ def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, an
         content = [t for t in folded if t not in generic and not t.isdigit()]
         named = {(w.repaired or w.folded) for w in topic}
         cover = sum(layer.weight(t) for t in content if t in named) / (sum(layer.weight(t) for t in content) or 1.0)
+        holding.append((row, cover))
         if cover >= GROUP_TITLE_COVER and cover > best_cover:
             best, best_cover = row, cover
+    if best is None and len(holding) == 1 and holding[0][1] >= GROUP_TITLE_MIN_COVER:
+        return holding[0][0]  # the only group whose title holds the words ("nhóm dự án vốn ODA")
     return best
 
 
