@@ -15,12 +15,12 @@ from eval import metamorphic
 from eval import run as eval_run
 
 EVAL = Path(__file__).resolve().parents[1] / "eval"
-HELDOUT_FLOORS = {  # file → (correct, no-answer refused): measured 73.1 % / 81 %, 69.3 %, 64.6 %
+HELDOUT_FLOORS = {  # file → (correct, no-answer refused): measured 74.2 % / 84 %, 69.3 %, 65.8 %
     "heldout.jsonl": (0.70, 0.75),
     "fixtures/thai-nguyen-412.heldout.jsonl": (0.62, 0.70),
     "fixtures/hue-468.heldout.jsonl": (0.58, 0.70),
 }
-MIN_INVARIANCE = 0.90  # measured 94.6 % on the development questions
+MIN_INVARIANCE = 0.90  # measured 95.0 % on the development questions
 METAMORPHIC_QUESTIONS = 60  # the first questions of the development set (all types): enough, and quick
 
 
