@@ -14,10 +14,12 @@ from typing import Any
 from assistant.execute import Result
 from assistant.types import Answer, Citation
 from ingestion.models import Row
+from ingestion.tables import role_texts
 from prompts import render
 from retrieval.passages import sentences
 from structured.models import Comparison, RowLookup, ValueCell
 from structured.tables import CorpusTables
+from structured.tools import printed_totals
 
 MAX_LISTED = 60  # rows named in a count answer's sentence (the table always has them all)
 MAX_STATUS_CHARS = 1500  # status text quoted in a status answer before it is cut
@@ -476,7 +478,7 @@ def _rank_agencies(result: Result, tables: CorpusTables) -> Answer:
     items = "\n".join(f"{i}. {c.agency}: {c.count}" for i, c in enumerate(counts[:RANKED_AGENCIES_SHOWN], 1))
     text += "\n" + items
     rows = [tables.rows[i] for c in top for i in c.ids]
-    citations = [cite(row, next((h for h, r in row.roles.items() if r == plan.measure), None), role_text(row, plan.measure))
+    citations = [cite(row, next((h for h, r in row.roles.items() if r == plan.measure), None), (role_texts(row, plan.measure or "") or [row.name])[0])
                  for row in rows]
     return Answer(text=text, citations=_dedupe(citations), route="table", table=[_table_row(r) for r in rows],
                   computed_values=[str(c.count) for c in counts[:RANKED_AGENCIES_SHOWN]])
@@ -485,10 +487,6 @@ def _rank_agencies(result: Result, tables: CorpusTables) -> Answer:
 def _unstopped(sentence: str | None) -> str:
     """A quoted sentence without its final stop (the answer adds its own after the closing quote)."""
     return (sentence or "").rstrip(" .;")
-
-
-def role_text(row: Row, role: str | None) -> str:
-    return next((row.cells[h] for h, r in row.roles.items() if r == role and row.cells.get(h)), row.name)
 
 
 def _rank(result: Result, tables: CorpusTables) -> Answer:
@@ -620,15 +618,11 @@ def _overview(result: Result, tables: CorpusTables) -> Answer:
 
 
 def _totals_of_set(result: Result, tables: CorpusTables) -> list[Row]:
-    """The total rows a report prints for the overview's set: the group's subtotal, or the annex total."""
+    """The total rows the report prints for the overview's set (none for a field, an agency or a topic)."""
     flt = result.plan.filters
-    group = tables.rows.get(flt.group or "")
-    totals = [r for r in tables.rows.values() if r.kind == "total" and r.report == flt.report]
-    if group is not None:
-        return [r for r in totals if r.annex == group.annex and (r.group == group.row or r.facts.get("total_of") == group.row)]
-    if flt.annexes and not (flt.field or flt.parent or flt.ids or flt.agency or flt.marker):
-        return [r for r in totals if r.annex in flt.annexes and not r.group]
-    return []
+    if flt.group is None and (not flt.annexes or flt.field or flt.parent or flt.ids or flt.agency or flt.marker):
+        return []
+    return printed_totals(tables, flt)
 
 
 def _clarify(result: Result, tables: CorpusTables) -> Answer:

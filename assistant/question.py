@@ -285,7 +285,7 @@ def _legend_runs(q: Question, folded: list[str], layer: SemanticLayer) -> list[P
     a few of its words ("đang thi công" ⊂ "đang triển khai thi công"). A run that two markers of the
     same annex both contain says nothing about which one, so it is dropped."""
     function = set(lexicon().phrases("function_words")["function_words"])
-    kind_words = {t for phrases in lexicon().phrases("kinds").values() for p in phrases for t in fold(p).split()}
+    kind_words = _kind_words()
     found: dict[tuple[str, int, int], list[str]] = defaultdict(list)
     for key, written in layer.legend_words:
         words = [fold(w) for w in written]
@@ -561,8 +561,16 @@ def _verbs_not_verdicts(q: Question) -> None:
                 word.tag, word.key = "function", None
 
 
-_PERCENT_REFERENCES = [p.split() for p in ("so voi ke hoach von", "so voi ke hoach", "so voi nghi quyet", "so ke hoach", "so voi kh",
-                                          "ke hoach von", "ke hoach", "kh von", "kh", "nghi quyet", "nq", "so voi nq")]
+@lru_cache(maxsize=1)
+def _percent_references() -> list[list[str]]:
+    """Folded phrases naming what a percentage is of, longest first (lexicon ``percent_references``)."""
+    return sorted((fold(p).split() for p in lexicon().phrases("percent_references")["percent_references"]), key=len, reverse=True)
+
+
+@lru_cache(maxsize=1)
+def _kind_words() -> frozenset[str]:
+    """Every folded word of the lexicon's kind nouns ("dự án", "nhiệm vụ", "khu vực" …)."""
+    return frozenset(t for phrases in lexicon().phrases("kinds").values() for p in phrases for t in fold(p).split())
 
 
 def _number_conditions(q: Question, folded: list[str], written: list[str | None]) -> None:
@@ -583,7 +591,7 @@ def _number_conditions(q: Question, folded: list[str], written: list[str | None]
         percent = unit in ("%", "phan")
         op = hit.key
         if percent:  # "dưới 30% kế hoạch", "trên 50% so với NQ": the reference belongs to the condition
-            for reference in _PERCENT_REFERENCES:
+            for reference in _percent_references():
                 if q.folded[end : end + len(reference)] == reference:
                     end += len(reference)
                     break

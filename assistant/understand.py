@@ -284,7 +284,7 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     # A group's figure: "lĩnh vực giao thông giải ngân được bao nhiêu?" → the group's printed subtotal.
     if measure in NUMERIC_MEASURES and primary is not None and (q.free() or q.group_ref):
         group = _group_named(q, q.free(), layer, primary, _annexes(q, primary, layer))
-        if group is not None and any(r.kind == "total" and group.row in (r.facts.get("total_of"), r.group) and r.annex == group.annex
+        if group is not None and any(r.kind == "total" and r.facts.get("total_of") == group.row and r.annex == group.annex
                                      for r in layer.rows.values() if r.report == primary):
             return Plan(op="total", filters=Filters(report=primary, annexes=[group.annex], group=group.id), measure=measure,
                         report=primary, confidence=0.9, reason="số liệu của một nhóm: dòng cộng của nhóm")
@@ -317,7 +317,7 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     # Rows named by the turn itself ("còn X thì sao?" keeps the previous question).
     if best is not None and p_best >= answer_at and best.numbers_ok:
         targets = _targets(q, links, layer, ops)
-        if len(targets) == 1 and len(links) > 1 and _ambiguous_number(q, links, layer):
+        if len(targets) == 1 and len(links) > 1 and _two_readings(q, links, layer):
             return _clarify(q, links[:2], p_best)
         if what_about and state.focus and measure is None:
             return _row_plan(q, targets, state.measure, period or state.period, ops or _ops_of(state), layer, p_best,
@@ -554,7 +554,7 @@ def same_entity(a: Row, b: Row) -> bool:
     return len(words_a & words_b) / len(words_a | words_b) >= SAME_ENTITY_OVERLAP
 
 
-def _ambiguous_number(q: Question, links: list[Link], layer: SemanticLayer) -> bool:
+def _two_readings(q: Question, links: list[Link], layer: SemanticLayer) -> bool:
     """Two rows of one kind the question names equally well (its words are all in both names, nothing
     tells them apart): ask which. Indicators must also score close; two projects or tasks whose names both
     hold every word ("đường vành đai phía Tây", "kè chống sạt lở") are two readings whatever their length."""

@@ -43,7 +43,7 @@ from structured.tables import CorpusTables, normalize_annex, normalize_marker, n
 
 __all__ = [
     "AgencyCount", "Comparison", "CountResult", "count_by_agency", "MarkerExplanation", "RankedRow", "RowFilter", "RowLookup", "RowSummary",
-    "TotalResult", "ValueCell", "as_langchain_tools", "compare_row", "count_rows", "explain_marker", "filter_ids",
+    "TotalResult", "ValueCell", "as_langchain_tools", "printed_totals", "compare_row", "count_rows", "explain_marker", "filter_ids",
     "filter_rows", "find_by_number", "get_row", "lookup_row", "measure_roles", "rank_rows", "resolve_row_id",
     "summarize_row", "total_of",
 ]  # fmt: skip
@@ -503,23 +503,25 @@ def total_of(tables: CorpusTables, flt: RowFilter, by: str) -> TotalResult:
     return TotalResult(measure=by, computed=computed, ids=[i for i, _ in stated], missing=missing)
 
 
+def printed_totals(tables: CorpusTables, flt: RowFilter) -> list[Row]:
+    """The total rows a report prints for a set: the subtotal of the filter's group, else (for a whole annex)
+    the annex total. Example: the group "II" of an annex → its "Cộng II" row."""
+    report = (tables.resolve_report(flt.report) or [None])[0]
+    totals = [r for r in tables.rows.values() if r.kind == "total" and r.report == report]
+    group = tables.rows.get(flt.group or "")
+    if group is not None:
+        return [r for r in totals if r.annex == group.annex and r.facts.get("total_of") == group.row]
+    annexes = [normalize_annex(a) for a in flt.annexes]
+    return [r for r in totals if r.facts.get("total_of") is None and (not annexes or r.annex in annexes)]
+
+
 def _printed_total(tables: CorpusTables, flt: RowFilter, by: str) -> str | None:
     """The total row printing ``by`` for the set: the group's subtotal, else the annex's total (the only annex
     with one, when the question names no annex)."""
-    report = (tables.resolve_report(flt.report) or [None])[0]
-    annexes = [normalize_annex(a) for a in flt.annexes]
-    group_label = tables.rows[flt.group].row if flt.group and flt.group in tables.rows else None
-    candidates = [
-        row for row in tables.rows.values()
-        if row.kind == "total" and row.report == report and by in row.facts and (not annexes or row.annex in annexes)
-    ]
-    if group_label is not None:
-        group_annex = tables.rows[flt.group].annex
-        return next((r.id for r in candidates if r.annex == group_annex and r.facts.get("total_of") == group_label), None)
-    annex_totals = [r for r in candidates if r.facts.get("total_of") is None]
-    if len({r.annex for r in annex_totals}) == 1:
-        return annex_totals[0].id
-    return None
+    candidates = [r for r in printed_totals(tables, flt) if by in r.facts]
+    if flt.group in tables.rows:
+        return candidates[0].id if candidates else None
+    return candidates[0].id if len({r.annex for r in candidates}) == 1 else None
 
 
 def money_total_ty(value: float, unit: str | None) -> float | None:
