@@ -116,11 +116,11 @@ def execute(plan: Plan, tables: CorpusTables) -> Result:
         if result.total.printed is None and result.total.computed is None:
             result.missing = "measure"
     elif op == "legend":
-        annexes = plan.filters.annexes or _annexes_with_marker(tables, plan.report, plan.filters.marker or "")
-        for annex in annexes:
-            found = explain_marker(tables, plan.report, annex, plan.filters.marker or "")
-            if found is not None:
-                result.markers.append(found)
+        for marker in [plan.filters.marker or "", *plan.more_markers]:
+            for annex in plan.filters.annexes or _annexes_with_marker(tables, plan.report, marker):
+                found = explain_marker(tables, plan.report, annex, marker)
+                if found is not None:
+                    result.markers.append(found)
         if not result.markers:
             result.missing = "legend"
     elif op == "overview":

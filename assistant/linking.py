@@ -165,8 +165,10 @@ def link(
     candidates: list[str],
     hits: dict[str, int] | None = None,
     soft_as_free: bool = False,
+    named: frozenset[str] = frozenset(),
 ) -> list[Link]:
-    """Score ``candidates`` for the question's free words (plus measure/kind words a name may hold)."""
+    """Score ``candidates`` for the question's free words (plus measure/kind words a name may hold); rows in
+    ``named`` (by their number: "mục 8.1") are kept even when no word matches."""
     hits = hits or {}
     free_idx = [i for i, w in enumerate(q.words) if w.tag is None]
     # Words a cue accounts for may still be part of a name ("Kế hoạch phát triển …"); so may a function
@@ -249,7 +251,7 @@ def link(
         score -= UNCOVERED_PENALTY * sum(weights[i] for i in free_idx if i not in covered)
         if hits and row_id in hits:
             score += RETRIEVAL_BONUS / (hits[row_id] + 2)
-        if not covered and not (hits and row_id in hits):
+        if not covered and not (hits and row_id in hits) and row_id not in named:
             continue
         links.append(
             Link(

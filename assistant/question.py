@@ -44,7 +44,8 @@ _ANNEX_RE = re.compile(r"\b(?:phu luc|pl|bieu)\s*(?:so\s*)?((?:[ivx]+|\d+)\b(?:\
 _REPORT_WORD_RE = re.compile(r"\b(?:bao cao|bc)(?: so)?\s+(\d{1,4})\b")
 _ANNEX_ROW_RE = re.compile(r"^(?:pl\s*)?([ivx]+|\d)\s+(\d+\.\d+(?:\.\d+)*)\b")
 _GROUP_RE = re.compile(r"\bnhom\s+(\d+|[ivx]+|[a-z])\b")
-_ROW_REF_RE = re.compile(r"\b(?:muc|stt|so thu tu|dong|hang)\s*(?:so\s*)?(\d+(?:\.\d+)*|[ivx]+\.\d+(?:\.\d+)*)\b")
+_ROW_REF_RE = re.compile(r"\b(?:muc|stt|so thu tu|dong|hang)\s*(?:so\s*)?(\d+(?:\.\d+)*|[ivx]+\.\d+(?:\.\d+)*)\b"
+                         r"|\b(?:cai|nhiem vu|du an|chi tieu|de an)\s+(?:so\s+)?(\d+\.\d+(?:\.\d+)*)\b(?!\s*%)")  # "cái 8.1"
 _SPAN_RE = re.compile(r"\b((?:19|20)\d{2})\s*(?:-|–|den|toi)\s*(?:nam\s+)?((?:19|20)\d{2})\b")
 _UNTIL_RE = re.compile(r"\b(?:keo dai\s+)?(?:den|toi|het)\s+(?:nam\s+)?((?:19|20)\d{2})\b")
 _TOP_RE = re.compile(r"\btop\s*(\d{1,2})\b|\b(\d{1,2})\s+(?:du an|nhiem vu|chi tieu|cong trinh)\s+(?:co|dat)?\b")
@@ -82,6 +83,7 @@ class Question:
     hits: list[tuple[str, PhraseHit]] = field(default_factory=list)  # (section, hit)
     annexes: list[str] = field(default_factory=list)
     marker: str | None = None
+    more_markers: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     span: tuple[int | None, int | None] = (None, None)  # "giai đoạn 2021 - 2024" / "kéo dài tới 2030": first, last year
     reports: list[str] = field(default_factory=list)
@@ -325,16 +327,18 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
         q.annexes = q.annexes or [match.group(1).upper()]
         q.row_ref = match.group(2)
         _mark_pattern(q, _ANNEX_ROW_RE, "row_ref")
-    if match := _MARKER_RE.search(q.text):
-        q.marker = match.group(1) or match.group(2)
-    elif match := _MARKER_WORDS_RE.search(folded_text):
-        q.marker = "*" * {"1": 1, "2": 2, "3": 3, "4": 4, "mot": 1, "hai": 2, "ba": 3, "bon": 4}[match.group(1)]
+    markers = [m.group(1) or m.group(2) for m in _MARKER_RE.finditer(q.text)]
+    if not markers and (spoken := list(_MARKER_WORDS_RE.finditer(folded_text))):
+        markers = ["*" * {"1": 1, "2": 2, "3": 3, "4": 4, "mot": 1, "hai": 2, "ba": 3, "bon": 4}[m.group(1)] for m in spoken]
         _mark_pattern(q, _MARKER_WORDS_RE, "marker")
+    if markers:  # "1 sao với 2 sao khác nhau chỗ nào": the first, and the others asked with it
+        q.marker, q.more_markers = markers[0], list(dict.fromkeys(m for m in markers[1:] if m != markers[0]))
     if match := _GROUP_RE.search(folded_text):
         q.group_ref = match.group(1).upper()
         _mark_pattern(q, _GROUP_RE, "group")
     if not q.row_ref and (match := _ROW_REF_RE.search(folded_text)):
-        q.row_ref = match.group(1).upper() if re.match(r"[ivx]", match.group(1)) else match.group(1)
+        label = match.group(1) or match.group(2)
+        q.row_ref = label.upper() if re.match(r"[ivx]", label) else label
         _mark_pattern(q, _ROW_REF_RE, "row_ref")
     if match := _TOP_RE.search(folded_text):
         q.top = int(match.group(1) or match.group(2))
@@ -378,6 +382,10 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
             continue
         if span & taken and not widening:
             continue
+        if section == "kinds" and hit.size == 1 and hit.end < len(folded) and (
+                f" {folded[hit.start]} {folded[hit.end]} " in layer.names_text
+                or (folded[hit.start], folded[hit.end]) in _topic_pairs()):
+            continue  # a one-word kind noun inside a compound ("việc làm") is not a kind
         q.hits.append((section, hit))
         if widening:
             continue  # they widen what names a row; the words still have to be accounted for
@@ -387,7 +395,8 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     # Marker meanings said loosely, after every lexicon phrase: they only take words nothing else named.
     read_both = [(s, h) for s, h in q.hits if s in ("measures", "verdict_questions")]
     loose_spans: set[tuple[int, int]] = set()
-    asks_set = any(s == "kinds" or (s == "operations" and h.key in _SET_OPERATIONS) for s, h in q.hits)
+    asks_set = any(s == "kinds" or (s == "operations" and h.key in _SET_OPERATIONS) or (s, h.key) == ("dialogue", "refine")
+                   for s, h in q.hits)  # "trong đó cái nào đang thi công" refines a set
     for hit in sorted(_legend_runs(q, folded, layer), key=lambda h: -h.size) if asks_set else ():
         if (hit.start, hit.end) in loose_spans:
             q.hits.append(("legend", hit))  # the same words in another annex's legend: the annex decides
@@ -568,6 +577,18 @@ def _percent_references() -> list[list[str]]:
 
 
 @lru_cache(maxsize=1)
+def _topic_pairs() -> frozenset[tuple[str, str]]:
+    """Word pairs of the lexicon's fields and synonyms ("việc làm"): compounds, whatever their words alone mean."""
+    pairs = set()
+    for section in ("fields", "synonyms"):
+        for key, phrases in lexicon().phrases(section).items():
+            for phrase in (key, *phrases):
+                words = fold(phrase).split()
+                pairs.update(zip(words, words[1:], strict=False))
+    return frozenset(pairs)
+
+
+@lru_cache(maxsize=1)
 def _kind_words() -> frozenset[str]:
     """Every folded word of the lexicon's kind nouns ("dự án", "nhiệm vụ", "khu vực" …)."""
     return frozenset(t for phrases in lexicon().phrases("kinds").values() for p in phrases for t in fold(p).split())
@@ -718,6 +739,8 @@ def _asks_list(q: Question) -> bool:
             continue
         if said(q.words[max(0, hit.start - 1) : hit.start], before) or said(q.words[max(0, hit.start - 2) : hit.start], before):
             return True
+        if said(q.words[hit.start : hit.start + 1], before) or said(q.words[hit.end - 1 : hit.end], after):
+            return True  # a kind phrase that holds its list word ("những việc", "việc gì")
         if said(q.words[hit.end : hit.end + 1], after):
             return True
     return False

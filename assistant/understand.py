@@ -54,6 +54,7 @@ GROUP_TITLE_MIN_COVER = 0.25  # …or a quarter of it, when no other group's tit
 GROUP_TITLE_COVER = 0.5  # a group is named when the question holds half its title's weight ("chỉ tiêu xã hội")
 MULTI_ROW_SHARE = 0.75  # rows scoring this share of the best are named too when several annexes are asked
 FOLLOWUP_COVERAGE = 0.9  # the previous row explains this share of a turn's words: the turn is about it
+CLIPPED_MIN = 2  # a typed word this long missing only its last letter ("chứ" for "chức") is that legend word
 
 
 @dataclass
@@ -254,16 +255,18 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
         _consume(q, agency_key(name))
 
     # "còn X thì sao?" after a set: the same question about the set X names instead.
-    if what_about and state.filters is not None and state.op in SET_OPS and not q.reports:
+    if what_about and state.filters is not None and state.op in SET_OPS and not q.reports and not q.row_ref:
         swapped = _swapped_set(q, state, agency)
         plan = _collection_plan(q, state.op, swapped, layer, reports, [], 0.0, agency, _measure(q, set()) or state.measure)
         if plan is not None and plan.op != "none":
-            return plan
+            return _without_talked_about(q, plan, state)
 
     # A set: list, count, rank, total (before the legend: "các nhiệm vụ (***) là gì" lists rows).
     collection = _collection_op(q, ops, refine, agency)
+    if q.row_ref and not q.annexes and state.report in (None, primary):  # "còn cái 8.1 …": a row of the annex talked about
+        q.annexes = _annexes_talked_about(state, layer)
     family = _family(state.focus, layer)
-    links, features = _links(q, layer, ctx, reports, soft_as_free=what_about,
+    links, features = _links(q, layer, ctx, reports, soft_as_free=what_about and not q.row_ref,
                              extra=(state.focus if not what_about else []) + sorted(family), family=family)
     best = links[0] if links else None
     p_best = confidence(features) if features else 0.0
@@ -277,6 +280,7 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
 
     if collection:
         plan = _collection_plan(q, collection, state if refine else None, layer, reports, links, p_best, agency, measure)
+        plan = _without_talked_about(q, plan, state) if plan is not None and not refine else plan
         words_name_a_row = best is not None and best.numbers_ok and (p_best >= answer_at or best.row_cov >= FOLLOWUP_COVERAGE)
         if plan is not None and not (plan.op == "none" and words_name_a_row):
             return plan  # a set condition not understood, unless the words name a row ("bao nhiêu dự án CNTT … của đề án X")
@@ -293,7 +297,7 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     if q.marker and ("legend" in ops or not q.free()):
         annexes = _annexes(q, primary, layer) if primary else []
         return Plan(op="legend", filters=Filters(report=primary, annexes=annexes, marker=q.marker), report=primary,
-                    reason="ký hiệu + hỏi nghĩa")
+                    more_markers=q.more_markers, reason="ký hiệu + hỏi nghĩa")
 
     # Overview of a field, a group or an annex: "giáo dục năm nay thế nào?", "tình hình Phụ lục III?"
     talked_about = best is not None and best.row.id in state.focus and p_best >= answer_at  # the row of the conversation
@@ -360,10 +364,24 @@ def _swapped_set(q: Question, state: DialogueState, agency: str | None) -> Dialo
         base.marker = None
     if q.keys("verdict_questions"):
         base.verdicts = []
-    if [w for w in q.free() if w.tag is None] or q.group_ref:
+    if [w for w in q.free() if w.tag is None] or q.group_ref or q.has("dialogue", "others"):
         base.group = base.parent = base.field = None
         base.ids, base.words = None, []
     return state.model_copy(update={"filters": base, "set_ids": [], "focus": []})
+
+
+def _annexes_talked_about(state: DialogueState, layer: SemanticLayer) -> list[str]:
+    """The one annex the conversation is in (its set's, else its rows'), or none."""
+    annexes = set(state.filters.annexes) if state.filters is not None and state.filters.annexes else {
+        layer.rows[i].annex for i in state.focus if i in layer.rows}
+    return sorted(annexes) if len(annexes) == 1 else []
+
+
+def _without_talked_about(q: Question, plan: Plan, state: DialogueState) -> Plan:
+    """"còn dự án nào khác …": the set leaves out the rows the conversation was about."""
+    if plan.op in SET_OPS and q.has("dialogue", "others"):
+        plan.filters.exclude_ids = list(state.focus)
+    return plan
 
 
 def _cue_positions(q: Question) -> set[int]:
@@ -407,13 +425,14 @@ def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], 
     hits = hits or {}
     scope = set(reports)
     candidates = candidate_ids(q, layer, hits, scope) + [i for i in extra or [] if i in layer.rows]
+    refs: list[str] = []
     if q.row_ref:
         report = reports[0] if reports else None
         refs = [row.id for row in layer.rows.values() if row.report == report
                 and (q.row_ref in row.row_numbers or row.row == q.row_ref)
                 and (not q.annexes or any(annex_matches(row.annex, a) for a in q.annexes))]
         candidates = refs + candidates
-    links = link(q, layer, list(dict.fromkeys(candidates)), hits, soft_as_free=soft_as_free)
+    links = link(q, layer, list(dict.fromkeys(candidates)), hits, soft_as_free=soft_as_free, named=frozenset(refs))
     links = [lk for lk in links if lk.row.kind not in ("total", "group") or q.has("operations", "total")]
     if q.annexes:
         links = [lk for lk in links if any(annex_matches(lk.row.annex, a) for a in q.annexes)] or links
@@ -672,6 +691,8 @@ def _row_plan(
 
 
 def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None) -> str | None:
+    if q.row_ref and not refine:
+        return None  # "nhiệm vụ 2.1 PL V": one row named by its number
     kinds = q.keys("kinds") or (["any"] if _kind_near(q, 0, len(q.words)) else [])
     set_words = bool(kinds or q.marker or q.keys("verdict_questions") or agency or q.annexes or refine
                      or q.has("legend") or q.group_ref or q.conditions or q.has("measures", "lower_is_better"))
@@ -721,16 +742,18 @@ def _collection_plan(
     if report is None:
         return None
     annexes = _annexes(q, report, layer) or base.annexes
-    marker = q.marker or base.marker
+    marker = q.marker
     if marker is None:
         marker, annexes = _marker_from_legend(q, layer, report, annexes)
+    marker_named = marker is not None  # by this turn (its words may then describe it)
+    marker = marker or base.marker
     verdicts, _ = _verdicts(q)
     verdicts = verdicts or base.verdicts
     kind = _kind(q) or base.kind
     if verdicts and kind is None and op in ("count", "list"):
         kind = "indicator" if any(v in ("met", "not_met", "exceeded", "basically_met") for v in verdicts) else None
     agency = agency or base.agency
-    if measure in GENERIC_MEASURES and state is not None and state.measure:
+    if measure in GENERIC_MEASURES and measure != "status" and state is not None and state.measure:
         measure = state.measure
     flt = Filters(report=report, annexes=annexes, kind=kind, marker=marker, verdicts=verdicts, agency=agency,
                   group=base.group, field=base.field, ids=base.ids if state is not None else None, period=base.period,
@@ -749,6 +772,8 @@ def _collection_plan(
     # What is left of the question names the set: a group, the parent of some sub-lines, or words every
     # row's name holds.
     topic = [w for w in q.free() if w.tag is None]
+    if marker is not None:  # "đang rà soát (3 sao)": words of the marker's own legend describe it, no new condition
+        topic = [w for w in topic if not _in_legend(w, layer, report, flt.annexes, marker)]
     parts_asked = q.has("kinds", "part")
     parent = _parent_named(q, topic, links, layer, report) if topic and parts_asked and op in ("rank", "list", "count") else None
     group = None if parent is not None else _group_named(q, topic, layer, report, annexes)
@@ -793,12 +818,15 @@ def _collection_plan(
     if flt.kind == "indicator" and op in ("count", "list", "overview") and not flt.ids and flt.parent is None and q.sub_items is not True:
         flt.top_level = True
     if flt.verdicts and not _has_verdicts(layer, flt):  # no verdict column: the legend may say it ("chậm tiến độ")
-        if flt.marker:
+        if marker_named:
             flt.verdicts = []  # "đã thực hiện xong (*)": the words describe the marker asked
         else:
             marker, annexes_with = _marker_for_verdict(q, layer, report, flt.annexes)
-            if marker is not None:
-                flt.marker, flt.annexes, flt.verdicts = marker, annexes_with, []
+            if marker is None:  # "mấy việc đã xong" where nothing states a verdict: not understood, not "0"
+                missing = [w.text for w in q.words if w.tag == "verdict"]
+                return Plan(op="none", report=report, unmatched=missing, filters=flt,
+                            reason="điều kiện chưa hiểu: " + " ".join(missing), missing="condition")
+            flt.marker, flt.annexes, flt.verdicts = marker, annexes_with, []
     order = "asc" if "rank_asc" in q.keys("operations") else "desc"
     if op == "list" and measure is None and (q.has("measures", "status") or q.has("operations", "overview")):
         measure = "status"  # "các dự án của Sở X tình hình chung?": each row's state
@@ -821,6 +849,16 @@ def _collection_plan(
                 limit=q.top, report=report, confidence=SET_CONFIDENCE, reason="tập hợp theo điều kiện")
 
 
+def _in_legend(word, layer: SemanticLayer, report: str, annexes: list[str], marker: str) -> bool:  # noqa: ANN001
+    """Whether ``word`` is a word of the marker's legend in the annexes, or a clipped typing of one
+    ("tổ chứ" for "tổ chức")."""
+    view = layer.report(report)
+    meanings = [a.legend.get(marker, "") for a in (view.annexes if view else []) if not annexes or a.annex in annexes]
+    legend = {t for meaning in meanings for t in fold_tokens(meaning)}
+    typed = word.repaired or word.folded
+    return typed in legend or (len(typed) >= CLIPPED_MIN and any(t.startswith(typed) and len(t) - len(typed) == 1 for t in legend))
+
+
 def _field_of(q: Question, topic: list) -> str | None:
     """The lexicon field whose words are all the topic words ("giao thông", "giáo dục")."""
     for section, hit in q.hits:
@@ -834,7 +872,8 @@ def _field_of(q: Question, topic: list) -> str | None:
 
 def _has_verdicts(layer: SemanticLayer, flt: Filters) -> bool:
     return any(
-        r.report == flt.report and (not flt.annexes or r.annex in flt.annexes) and r.facts.get("verdict_class")
+        r.report == flt.report and (not flt.annexes or r.annex in flt.annexes) and (not flt.kind or r.kind == flt.kind)
+        and r.facts.get("verdict_class")
         for r in layer.rows.values()
     )
 

@@ -55,6 +55,7 @@ class RowFilter(BaseModel):
     field: str | None = Field(default=None, description="A field of the lexicon ('giáo dục', 'giao thông')")
     parent: str | None = Field(default=None, description="Parent row id or number (sub-items of that row)")
     ids: list[str] | None = Field(default=None, description="Only these rows (an earlier answer's set, a topic)")
+    exclude_ids: list[str] = Field(default_factory=list, description="Not these rows ('dự án nào khác': the ones talked about)")
     has: str | None = Field(default=None, description="Only rows stating this measure as a number, e.g. 'disbursement_rate'")
     top_level: bool = Field(default=False, description="Leave out sub-items (rows under another item)")
     lower_is_better: bool | None = Field(default=None, description="Only indicators the report says are better lower")

@@ -336,6 +336,8 @@ def _mask(tables: CorpusTables, flt: RowFilter) -> np.ndarray:
         mask &= _parent_mask(tables, flt.parent)
     if flt.ids is not None:
         mask &= np.isin(col("id"), flt.ids)
+    if flt.exclude_ids:
+        mask &= ~np.isin(col("id"), flt.exclude_ids)
     if flt.has:
         values = col(flt.has)
         mask &= np.array([v is not None and not (isinstance(v, float) and np.isnan(v)) for v in values], dtype=bool)

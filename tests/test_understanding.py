@@ -119,3 +119,38 @@ def test_the_opposite_word_is_not_an_answer(cities):
     reply = ask(cities, "kim ngach nhap khau hang hoa cua hue 2025 bao nhieu")
     assert reply.abstained and not reply.citations
     assert "1.518,30" in ask(cities, "kim ngach xuat khau hang hoa cua hue 2025 bao nhieu").text
+
+
+@pytest.mark.parametrize("question", ["PL II có bao nhiêu nhiệm vụ đang tổ chứ thực hiện (2 sao)?",
+                                      "PL II co bao nhieu nhiem vu dang to chuc thuc hien (**)?"])
+def test_words_of_the_named_markers_legend_add_no_condition(engine, question):
+    reply = ask(engine, question)
+    assert reply.text.startswith("Có 9 nhiệm vụ") and len(rows(reply)) == 9
+
+
+def test_legend_words_and_two_markers_on_another_city(cities):
+    reply = ask(cities, "Huế: PL II có bao nhiêu dự án chuyển tiep hoan thanh sau 2025 (2 sao)?")
+    assert reply.text.startswith("Có 4 dự án") and rows(reply) == ["A.2", "I.1", "II.2", "III.1"]
+    both = ask(cities, "Huế: Phụ lục II 1 sao với 3 sao khác nhau thế nào?")
+    assert "(*)" in both.text and "(***)" in both.text and "Dự án khởi công mới năm 2025" in both.text
+    assert {c.row_id for c in both.citations} == {"468/BC-UBND:II:Ghi chú"}
+
+
+def test_refinements_others_and_row_numbers_in_a_conversation(engine, cities):
+    assert rows(ask(engine, "trong đó cái nào đang thi công", "Sở GTVT chủ trì mấy dự án ở PL III")) == ["3", "5"]
+    others = ask(engine, "còn dự án nào khác đang thi công không", "Tiến độ đường tỉnh 918?")
+    assert others.text.startswith("Có 11 dự án") and "7" not in rows(others)
+    by_number = ask(engine, "còn cái 8.1 thì ai chủ trì", "Sở Ngoại vụ chủ trì những nhiệm vụ nào trong PL V?")
+    assert rows(by_number) == ["8.1"] and "Viện Kinh tế - Xã hội" in by_number.text
+    status = ask(engine, "mấy cái đó tiến độ sao", "Sở Ngoại vụ chủ trì những nhiệm vụ nào trong PL V?")
+    assert rows(status) == ["8.2", "8.3", "8.4", "8.5"] and "Đang thực hiện" in status.text
+    swapped = ask(cities, "còn dự án nào khác hoàn thành trong năm 2025?", "Huế: Phụ lục II có những dự án khởi công mới nào?")
+    assert len(rows(swapped)) == 6 and "(*)" in swapped.text and "(***)" not in swapped.text
+
+
+def test_a_verdict_nothing_states_is_not_counted_as_zero(engine):
+    for question in ("PL V có mấy việc đã xong?", "dự án nào chậm tiến độ"):
+        reply = ask(engine, question)
+        assert reply.abstained and not reply.citations and "chưa hiểu" in reply.text, question
+    listed = ask(engine, "Sở Công Thương được giao những việc gì ở PL V?")
+    assert listed.text.startswith("Có 8 nhiệm vụ")
