@@ -405,6 +405,9 @@ def conditions(result: Result, tables: CorpusTables) -> str:
         parts.append(f"lĩnh vực {flt.field}")
     if flt.words:
         parts.append("liên quan “" + " ".join(flt.words) + "”")
+    parts += [f"có ghi {label(m)}" for m in flt.states] + [f"không ghi {label(m)}" for m in flt.lacks]
+    if flt.exclude_ids:
+        parts.append("không kể " + ", ".join(f"mục {tables.rows[i].row}" for i in flt.exclude_ids if i in tables.rows))
     for condition in flt.where:  # as the question said it: "tỷ lệ giải ngân dưới 30% kế hoạch"
         parts.append(f"{label(condition.measure)} {condition.text}".strip())
     if flt.starts and flt.ends:

@@ -35,6 +35,7 @@ RETRIEVAL_BONUS = 1.0  # × 1/(rank+2): the retriever's opinion breaks ties, nev
 SPECIFICITY_WEIGHT = 2.0  # a row whose name the question names almost whole ("chỉ số PAPI") beats a longer one
 CHANGE_PENALTY = 2.0  # a row about a change of what the question names, when the question asks no change
 CONTRAST_PENALTY = 10.0  # a row naming the opposite of what the question says ("xuất" for "nhập") drops far behind
+BOTH_SIDES_PENALTY = 1.0  # a row naming both sides ("Thu - chi …") loses a close call to one naming the side asked
 BORROWED_PENALTY = 0.5  # × weight of a word taken from the parent while another row's own name holds it
 UNCOVERED_PENALTY = 1.0  # × weight of each free word the row does not hold: the sub-line that names it wins
 MAX_CANDIDATES = 60  # rows scored per question (retriever hits + rare-word name matches)
@@ -271,6 +272,8 @@ def link(
     for lk in links:
         if contradicts(q, lk.row, layer):
             lk.score -= CONTRAST_PENALTY
+        elif contradicts(q, lk.row, layer, both_sides=True):
+            lk.score -= BOTH_SIDES_PENALTY
         if _change_not_asked(q, lk.row, layer):
             lk.score -= CHANGE_PENALTY
     links.sort(key=lambda lk: (not lk.numbers_ok, -lk.score, lk.row.order))
@@ -290,9 +293,9 @@ def _change_not_asked(q: Question, row: Row, layer: SemanticLayer) -> bool:
     return False
 
 
-def contradicts(q: Question, row: Row, layer: SemanticLayer) -> bool:
+def contradicts(q: Question, row: Row, layer: SemanticLayer, both_sides: bool = False) -> bool:
     """The question says one word of a lexicon contrast and the row's name the other, not the first
-    ("nhập khẩu" against "Kim ngạch xuất khẩu")."""
+    ("nhập khẩu" against "Kim ngạch xuất khẩu"); with ``both_sides``, the name says both ("Thu - chi")."""
     from structured.lexicon import lexicon
 
     asked = f" {' '.join(w.repaired or w.folded for w in q.words)} "
@@ -300,7 +303,7 @@ def contradicts(q: Question, row: Row, layer: SemanticLayer) -> bool:
     for pair in lexicon().section("contrasts"):
         a, b = (f" {fold(p)} " for p in pair)
         for said, other in ((a, b), (b, a)):
-            if said in asked and other in name and said not in name and other not in asked:
+            if said in asked and other in name and (said in name) == both_sides and other not in asked:
                 return True
     return False
 

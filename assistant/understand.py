@@ -54,6 +54,7 @@ GROUP_TITLE_MIN_COVER = 0.25  # …or a quarter of it, when no other group's tit
 GROUP_TITLE_COVER = 0.5  # a group is named when the question holds half its title's weight ("chỉ tiêu xã hội")
 MULTI_ROW_SHARE = 0.75  # rows scoring this share of the best are named too when several annexes are asked
 FOLLOWUP_COVERAGE = 0.9  # the previous row explains this share of a turn's words: the turn is about it
+PRESENCE_TAGS = ("function", "frame")  # the words of "không ghi", "chưa có" before a measure
 CLIPPED_MIN = 2  # a typed word this long missing only its last letter ("chứ" for "chức") is that legend word
 
 
@@ -762,6 +763,7 @@ def _collection_plan(
                   top_level=q.sub_items is False or base.top_level)
     if q.span != (None, None) and not q.has("legend"):
         flt.starts, flt.ends = q.span
+    flt.states, flt.lacks = _presence(q)
     for op_word, value, text, percent in q.conditions:
         target = measure if measure in NUMERIC_MEASURES else "estimate"
         if percent:  # "giải ngân dưới 30%": the rate of the money asked
@@ -847,6 +849,28 @@ def _collection_plan(
         flt.has = measure
     return Plan(op=op, filters=flt, measure=measure, order=order if op == "rank" else None,
                 limit=q.top, report=report, confidence=SET_CONFIDENCE, reason="tập hợp theo điều kiện")
+
+
+def _presence(q: Question) -> tuple[list[str], list[str]]:
+    """Measures a set question asks rows to state, or not to state, at all: "không ghi đánh giá" →
+    ([], ["verdict"]); "nhiệm vụ có ký hiệu" → (["marker"], [])."""
+    said = {kind: [fold(p).split() for p in phrases] for kind, phrases in lexicon().phrases("field_presence").items()}
+    states: list[str] = []
+    lacks: list[str] = []
+    for start, word in enumerate(q.words):
+        if word.tag != "measure" or (start and q.words[start - 1].tag == "measure" and q.words[start - 1].key == word.key):
+            continue
+        first = start
+        while first > 0 and q.words[first - 1].tag in PRESENCE_TAGS:
+            first -= 1
+        before = q.words[first:start]  # the function / frame words right before the measure
+        folded = [w.folded for w in before]
+        without_frame = [w.folded for w in before if w.tag != "frame"] if before and before[-1].tag == "frame" else folded
+        for kind in ("absent", "present"):  # "không có" before "có"
+            if any(words and seq[-len(words):] == words for words in said.get(kind, []) for seq in (folded, without_frame)):
+                (lacks if kind == "absent" else states).append(word.key)
+                break
+    return states, lacks
 
 
 def _in_legend(word, layer: SemanticLayer, report: str, annexes: list[str], marker: str) -> bool:  # noqa: ANN001

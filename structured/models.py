@@ -56,6 +56,8 @@ class RowFilter(BaseModel):
     parent: str | None = Field(default=None, description="Parent row id or number (sub-items of that row)")
     ids: list[str] | None = Field(default=None, description="Only these rows (an earlier answer's set, a topic)")
     exclude_ids: list[str] = Field(default_factory=list, description="Not these rows ('dự án nào khác': the ones talked about)")
+    states: list[str] = Field(default_factory=list, description="Only rows stating these measures at all, e.g. ['marker']")
+    lacks: list[str] = Field(default_factory=list, description="Only rows stating none of these, e.g. ['verdict']")
     has: str | None = Field(default=None, description="Only rows stating this measure as a number, e.g. 'disbursement_rate'")
     top_level: bool = Field(default=False, description="Leave out sub-items (rows under another item)")
     lower_is_better: bool | None = Field(default=None, description="Only indicators the report says are better lower")

@@ -44,7 +44,7 @@ from structured.tables import CorpusTables, normalize_annex, normalize_marker, n
 __all__ = [
     "AgencyCount", "Comparison", "CountResult", "count_by_agency", "MarkerExplanation", "RankedRow", "RowFilter", "RowLookup", "RowSummary",
     "TotalResult", "ValueCell", "as_langchain_tools", "printed_totals", "compare_row", "count_rows", "explain_marker", "filter_ids",
-    "filter_rows", "find_by_number", "get_row", "lookup_row", "measure_roles", "rank_rows", "resolve_row_id",
+    "filter_rows", "find_by_number", "get_row", "lookup_row", "measure_roles", "rank_rows", "resolve_row_id", "row_states",
     "summarize_row", "total_of",
 ]  # fmt: skip
 
@@ -101,6 +101,17 @@ def _reports_newest_first(tables: CorpusTables, report: str | None) -> list[str]
 
 # ---------------------------------------------------------------------------------------------
 # Values of one row
+
+
+def row_states(row: Row, measure: str) -> bool:
+    """Whether the row states the measure at all: its marker, a filled cell of an answering column, or a
+    fact read from its text. Example: ``row_states(row, "verdict")`` is False for a row whose verdict cell is empty."""
+    roles = set(measure_roles(measure))
+    if "marker" in roles and row.marker:
+        return True
+    if any(row.roles.get(column) in roles and text.strip() for column, text in row.cells.items()):
+        return True
+    return any(row.facts.get(role) not in (None, "", [], {}) for role in roles)
 
 
 def measure_roles(measure: str | None) -> list[str]:
@@ -338,6 +349,8 @@ def _mask(tables: CorpusTables, flt: RowFilter) -> np.ndarray:
         mask &= np.isin(col("id"), flt.ids)
     if flt.exclude_ids:
         mask &= ~np.isin(col("id"), flt.exclude_ids)
+    for measure, wanted in [(m, True) for m in flt.states] + [(m, False) for m in flt.lacks]:
+        mask &= np.fromiter((row_states(tables.rows[i], measure) == wanted for i in col("id")), dtype=bool, count=n)
     if flt.has:
         values = col(flt.has)
         mask &= np.array([v is not None and not (isinstance(v, float) and np.isnan(v)) for v in values], dtype=bool)

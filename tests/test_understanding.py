@@ -154,3 +154,18 @@ def test_a_verdict_nothing_states_is_not_counted_as_zero(engine):
         assert reply.abstained and not reply.citations and "chưa hiểu" in reply.text, question
     listed = ask(engine, "Sở Công Thương được giao những việc gì ở PL V?")
     assert listed.text.startswith("Có 8 nhiệm vụ")
+
+
+def test_a_set_of_rows_stating_or_lacking_a_field(engine, cities):
+    unjudged = ask(engine, "PL I có mấy chỉ tiêu không ghi đánh giá ở cột ghi chú?")
+    assert unjudged.text.startswith("Có 2 chỉ tiêu") and rows(unjudged) == ["3", "16"]
+    marked = ask(engine, "Ban Dân tộc chủ trì bao nhiêu nhiệm vụ có ký hiệu ở PL IV?")
+    assert marked.text.startswith("Có 5 nhiệm vụ") and "8" not in rows(marked)
+    unmarked = ask(cities, "Huế: PL II có bao nhiêu dự án không có ký hiệu?")
+    assert rows(unmarked) == ["I.2.1", "I.2.2"]
+
+
+def test_a_row_naming_both_sides_of_a_contrast_loses_to_the_side_asked(engine):
+    reply = ask(engine, "còn chi ngân sách đạt bao nhiêu % NQ", "tổng thu NSNN năm nay ướt bao nhiêu", "thu nội địa trong đó bao nhiêu")
+    assert reply.citations[0].row_id == f"{R}:I:5.4" and "91,14%" in reply.text
+    assert ask(engine, "thu chi ngân sách có đạt không").citations[0].row_id == f"{R}:I:5"
