@@ -407,7 +407,7 @@ def conditions(result: Result, tables: CorpusTables) -> str:
         parts.append("liên quan “" + " ".join(flt.words) + "”")
     parts += [f"có ghi {label(m)}" for m in flt.states] + [f"không ghi {label(m)}" for m in flt.lacks]
     if flt.exclude_ids:
-        parts.append("không kể " + ", ".join(f"mục {tables.rows[i].row}" for i in flt.exclude_ids if i in tables.rows))
+        parts.append("không kể mục vừa nói tới")
     for condition in flt.where:  # as the question said it: "tỷ lệ giải ngân dưới 30% kế hoạch"
         parts.append(f"{label(condition.measure)} {condition.text}".strip())
     if flt.starts and flt.ends:

@@ -382,9 +382,8 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
             continue
         if span & taken and not widening:
             continue
-        if section == "kinds" and hit.size == 1 and hit.end < len(folded) and (
-                f" {folded[hit.start]} {folded[hit.end]} " in layer.names_text
-                or (folded[hit.start], folded[hit.end]) in _topic_pairs()):
+        if section == "kinds" and hit.size == 1 and hit.end < len(folded) and \
+                (folded[hit.start], folded[hit.end]) in _topic_pairs():
             continue  # a one-word kind noun inside a compound ("việc làm") is not a kind
         q.hits.append((section, hit))
         if widening:

@@ -763,7 +763,8 @@ def _collection_plan(
                   top_level=q.sub_items is False or base.top_level)
     if q.span != (None, None) and not q.has("legend"):
         flt.starts, flt.ends = q.span
-    flt.states, flt.lacks = _presence(q)
+    if op in ("count", "list"):
+        flt.states, flt.lacks = _presence(q)
     for op_word, value, text, percent in q.conditions:
         target = measure if measure in NUMERIC_MEASURES else "estimate"
         if percent:  # "giải ngân dưới 30%": the rate of the money asked
@@ -860,6 +861,8 @@ def _presence(q: Question) -> tuple[list[str], list[str]]:
     for start, word in enumerate(q.words):
         if word.tag != "measure" or (start and q.words[start - 1].tag == "measure" and q.words[start - 1].key == word.key):
             continue
+        if word.key not in lexicon().section("measure_roles"):
+            continue  # "tỷ lệ" alone says no field
         first = start
         while first > 0 and q.words[first - 1].tag in PRESENCE_TAGS:
             first -= 1
