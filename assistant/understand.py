@@ -325,7 +325,7 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
         if len(targets) == 1 and len(links) > 1 and _two_readings(q, links, layer):
             return _clarify(q, links[:2], p_best)
         if what_about and state.focus and measure is None:
-            return _row_plan(q, targets, state.measure, period or state.period, ops or _ops_of(state), layer, p_best,
+            return _row_plan(q, targets, _carried(state), period or state.period, ops or _ops_of(state), layer, p_best,
                              "còn X: câu hỏi trước, dòng mới")
         return _row_plan(q, targets, measure, period, ops, layer, p_best, "dòng được nêu trong câu hỏi")
 
@@ -336,7 +336,7 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
 
     # "còn X thì sao?": the previous question about a new row.
     if state.focus and what_about and best is not None and p_best >= clarify_at and best.numbers_ok:
-        return _row_plan(q, [best.row.id], measure or state.measure, period or state.period,
+        return _row_plan(q, [best.row.id], measure or _carried(state), period or state.period,
                          ops or _ops_of(state), layer, p_best, "còn X: câu hỏi trước, dòng mới")
 
     # Two readings, neither sure enough: ask rather than refuse.
@@ -369,6 +369,12 @@ def _swapped_set(q: Question, state: DialogueState, agency: str | None) -> Dialo
         base.group = base.parent = base.field = None
         base.ids, base.words = None, []
     return state.model_copy(update={"filters": base, "set_ids": [], "focus": []})
+
+
+def _carried(state: DialogueState) -> str | None:
+    """The measure "còn X thì sao?" asks again of a new row: a number asked before ("tỷ lệ giải ngân"); after
+    a narrower question ("ai chủ trì?", "vốn từ đâu?") the new row's whole picture, which holds it too."""
+    return state.measure if state.measure in lexicon().section("carried_measures") else None
 
 
 def _annexes_talked_about(state: DialogueState, layer: SemanticLayer) -> list[str]:

@@ -114,7 +114,8 @@ _DISBURSED_RE = re.compile(
     re.IGNORECASE,
 )
 _SITE_CLEARANCE_RE = re.compile(
-    rf"(?:bàn giao mặt bằng|giải phóng mặt bằng|GPMB)[^.;%]{{0,40}}?(?:khoảng|đạt|được)?\s*{_PERCENT}",
+    rf"(?:bàn giao mặt bằng|giải phóng mặt bằng|GPMB)[^.;%]{{0,40}}?(?:khoảng|đạt|được)?\s*{_PERCENT}"
+    rf"|bàn giao\s[^.;%]{{0,30}}?\(\s*đạt\s*{_PERCENT.replace('pct', 'pct2')}",  # "đã bàn giao 71,5 ha (đạt 73,9%)"
     re.IGNORECASE,
 )
 _TOTAL_INVESTMENT_RE = re.compile(
@@ -162,7 +163,7 @@ def status_facts(status: str, all_text: str) -> dict[str, Any]:
         if chosen.group("pct"):
             facts["disbursement_rate"] = _number_fact(chosen.group("pct"), None, fact["quote"]) | {"unit": "%"}
     if match := _SITE_CLEARANCE_RE.search(status):
-        facts["site_clearance"] = _number_fact(match.group("pct"), None, _sentence_around(status, match.start(), match.end())) | {"unit": "%"}
+        facts["site_clearance"] = _number_fact(match.group("pct") or match.group("pct2"), None, _sentence_around(status, match.start(), match.end())) | {"unit": "%"}
     if match := _TOTAL_INVESTMENT_RE.search(status):
         facts["total_investment"] = _number_fact(match.group("amount"), match.group("unit"), _sentence_around(status, match.start(), match.end()))
     if as_of := (facts.get("disbursed") or {}).get("as_of"):

@@ -235,9 +235,11 @@ def _passages(row: Row, measure: str | None, words: list[str], have_values: bool
 def _main_roles(row: Row) -> list[str]:
     if row.kind == "indicator":
         return ["estimate", "actual"]
+    stated = [r for r in ("total_investment", "capital_plan", "disbursed", "disbursement_rate", "funding")
+              if r in row.facts or r in row.roles.values()]
     if row.kind == "total":
-        return [r for r in ("total_investment", "capital_plan", "disbursed", "disbursement_rate", "funding") if r in row.facts or r in row.roles.values()]
-    return ["status", "note", "verdict"]
+        return stated
+    return ["status", "note", "verdict", *stated]  # a sub-line with figures and no text ("b) Vốn sự nghiệp")
 
 
 def compare_row(tables: CorpusTables, row_id: str, against: Literal["target", "previous"] = "target") -> Comparison:

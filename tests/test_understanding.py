@@ -169,3 +169,19 @@ def test_a_row_naming_both_sides_of_a_contrast_loses_to_the_side_asked(engine):
     reply = ask(engine, "còn chi ngân sách đạt bao nhiêu % NQ", "tổng thu NSNN năm nay ướt bao nhiêu", "thu nội địa trong đó bao nhiêu")
     assert reply.citations[0].row_id == f"{R}:I:5.4" and "91,14%" in reply.text
     assert ask(engine, "thu chi ngân sách có đạt không").citations[0].row_id == f"{R}:I:5"
+
+
+def test_what_about_a_new_row_after_a_narrow_question_gives_its_whole_picture(engine):
+    reply = ask(engine, "còn bệnh viện huyết học truyền máu thì sao", "Bệnh viên Ung Bướu 500 giường sao rồi?", "von tu dau vay")
+    assert rows(reply)[0] == "15" and reply.text.startswith("Tình hình")
+    rate = ask(engine, "còn ĐT 918 thì sao?", "Tỷ lệ giải ngâng dự án đường tỉnh 917 năm nay được bao nhiêu?")
+    assert rows(rate)[0] == "7" and "37,6%" in rate.text  # a number asked before is asked again
+
+
+def test_sub_lines_with_figures_only_and_clearance_in_status_text(cities):
+    reply = ask(cities, "trong đó vốn sự nghiệp thì sao?", "Chương trình MTQG nông thôn mới của Huế năm 2025 giải ngân bao nhiêu?")
+    assert rows(reply) == ["1.b"] and "13.220" in reply.text and "50,55%" in reply.text
+    cleared = ask(cities, "Khu công nghiệp Phong Điền phân khu B mở rộng ở Huế GPMB được bao nhiêu rồi?")
+    assert "73,9%" in cleared.text
+    rest = ask(cities, "phần còn lại vướng gì?", "Khu công nghiệp Phong Điền phân khu B mở rộng ở Huế GPMB được bao nhiêu rồi?")
+    assert rows(rest)[0] == "6" and "rừng" in rest.text
