@@ -52,6 +52,7 @@ _TOP_RE = re.compile(r"\btop\s*(\d{1,2})\b|\b(\d{1,2})\s+(?:du an|nhiem vu|chi t
 MAX_REPAIR_DISTANCE = 1  # a typo repair changes at most one letter (more would repair correct words into others)
 COMPOUND_MIN_COUNT = 2  # a word pair seen this often in the corpus is one word ("hợp nhất")
 MAX_ANNEX_TITLE_WORDS = 8  # words after "phụ lục" read as its title
+ISSUER_REACH = 3  # words between a report's number and its issuer ("BC 412 của Sở KH&ĐT")
 LEGEND_MIN_RUN = 3  # words of a loose legend quote; two ("thi công") are ordinary words of status texts
 LEGEND_MAX_SKIP = 3  # legend words a loose quote may leave out ("đã [được tổ chức] thực hiện")
 TYPO_RARE_WEIGHT = 3.0  # only a rare word (idf) may be a typo of another one; common words are meant as typed
@@ -425,6 +426,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     _units_after_numbers(q)
     _annex_by_title(q)
     _compounds_of_function_words(q, layer)
+    _capital_letters_are_names(q)
     _what_about_starts_turn(q)
     for section, hit in q.hits:  # a field's words ("dân số") stay one name, not a function word inside it
         if section == "fields" and hit.size > 1:
@@ -531,7 +533,7 @@ def _tag_reports(q: Question, layer: SemanticLayer) -> None:
     for report in layer.reports:
         size = len(report.place)
         initials = "".join(w[0] for w in report.place) if size > 1 else None
-        for start in range(len(folded) - size + 1) if size else ():
+        for start in range(len(folded)) if size else ():  # the initials may be the last word
             whole = tuple(folded[start : start + size]) == report.place
             short = (initials is not None and q.words[start].folded == initials and initials not in abbreviations
                      and re.search(rf"(?<!\w){initials.upper()}(?!\w)", _unmarked(q.original)) is not None)  # typed in capitals
@@ -542,6 +544,22 @@ def _tag_reports(q: Question, layer: SemanticLayer) -> None:
             for word in q.words[start : start + (size if whole else 1)]:
                 word.tag = "report" if len(layer.reports) > 1 else "frame"
     q.reports = list(dict.fromkeys(q.reports))
+    _issuers_beside_reports(q, layer)
+
+
+def _issuers_beside_reports(q: Question, layer: SemanticLayer) -> None:
+    """ "BC 412 của Sở KH&ĐT Thái Nguyên": the issuing body, said next to the report's number or place, names
+    that report too (alone it is an agency like any other)."""
+    for report in layer.reports:
+        body = fold(re.split(r"\s+(?:tỉnh|thành phố|huyện|quận)\b", report.issuer or "", maxsplit=1, flags=re.IGNORECASE)[0]).split()
+        for start in range(len(q.folded) - len(body) + 1) if len(body) > 1 else ():
+            end = start + len(body)
+            if q.folded[start:end] != body:
+                continue
+            nearby = q.words[max(0, start - ISSUER_REACH) : start] + q.words[end : end + 1]
+            if any(w.tag == "report" for w in nearby):
+                for word in q.words[start:end]:
+                    word.tag = "frame"
 
 
 def _compact_headers(q: Question, layer: SemanticLayer, written: list[str | None]) -> None:
@@ -652,6 +670,13 @@ def _compounds_of_function_words(q: Question, layer: SemanticLayer) -> None:
                 if layer.bigrams.get(pair, 0) >= COMPOUND_MIN_COUNT:
                     word.tag, word.key = None, None
                     break
+
+
+def _capital_letters_are_names(q: Question) -> None:
+    """A single letter typed as a capital ("Bệnh viện A", "phân khu B") is part of a name, not the particle "a"."""
+    for word in q.words:
+        if word.tag == "function" and len(word.text) == 1 and re.search(rf"(?<!\w){word.text.upper()}(?!\w)", q.original):
+            word.tag, word.key = None, None
 
 
 def _what_about_starts_turn(q: Question) -> None:

@@ -44,6 +44,7 @@ Search = Callable[[str, int, list[str]], dict[str, int]]  # (text, k, reports) �
 
 # Measures that only say "a value" / "how is it going": any more specific measure of the question wins.
 GENERIC_MEASURES = ("estimate", "status", "time", "actual", "verdict", "rate")
+RATIO_OF = {"vs_target_pct": ("target", "estimate", "actual"), "vs_prev_pct": ("actual_prev", "estimate", "actual")}  # a ratio and its terms
 NUMERIC_MEASURES = frozenset(lexicon().section("numeric_measures"))
 MONEY_MEASURES = frozenset(lexicon().section("money_measures"))
 SALIENT_WEIGHT = 2.0  # an unaccounted word weighing this much (idf) or more is a condition we did not understand
@@ -145,6 +146,10 @@ def _measure(q: Question, dropped: set[int] = frozenset()) -> str | None:
         found = ["agencies"] + [m for m in found if m not in ("lead", "coordinating")]
     specific = [m for m in found if m not in GENERIC_MEASURES]
     measure = (specific or found or [None])[0]
+    ratio = [h.key for s, h in q.hits if s in ("measures", "header") and h.key in RATIO_OF
+             and not set(range(h.start, h.end)) <= dropped]
+    if ratio:  # "tỷ lệ thực hiện so với chỉ tiêu giao": the comparison names the measure, the rest its terms
+        return ratio[0]
     if rate:
         measure = lexicon().section("rate_of").get(measure, measure)
         if measure is None and "compare_target" in q.keys("operations"):
@@ -157,6 +162,7 @@ def _more_measures(q: Question, measure: str | None) -> list[str]:
     found = [hit.key for section, hit in q.hits if section == "measures"]
     return [m for m in dict.fromkeys(found)
             if m != measure and m not in GENERIC_MEASURES and m not in ("rate", "lower_is_better", "status")
+            and m not in RATIO_OF.get(measure or "", ())
             and not (measure == "agencies" and m in ("lead", "coordinating"))]
 
 
@@ -280,7 +286,9 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     measure = _measure(q, dropped)
 
     if collection:
-        plan = _collection_plan(q, collection, state if refine else None, layer, reports, links, p_best, agency, measure)
+        asked = _measure(q)  # a ratio said in full ("so với chỉ tiêu giao") names the set's measure whatever the links
+        plan = _collection_plan(q, collection, state if refine else None, layer, reports, links, p_best, agency,
+                                asked if asked in RATIO_OF else measure)
         plan = _without_talked_about(q, plan, state) if plan is not None and not refine else plan
         words_name_a_row = best is not None and best.numbers_ok and (p_best >= answer_at or best.row_cov >= FOLLOWUP_COVERAGE)
         if plan is not None and not (plan.op == "none" and words_name_a_row):

@@ -185,3 +185,21 @@ def test_sub_lines_with_figures_only_and_clearance_in_status_text(cities):
     assert "73,9%" in cleared.text
     rest = ask(cities, "phần còn lại vướng gì?", "Khu công nghiệp Phong Điền phân khu B mở rộng ở Huế GPMB được bao nhiêu rồi?")
     assert rows(rest)[0] == "6" and "rừng" in rest.text
+
+
+def test_a_ratio_said_in_full_names_the_measure(cities):
+    best = ask(cities, "chi tieu nao cua TN nam 2024 co ty le thuc hien so voi chi tieu giao cao nhat?")
+    assert best.citations[0].row_id == "412/BC-SKHĐT:1:4" and "105,41%" in best.text
+    growth = ask(cities, "Trong các chỉ tiêu KT-XH 2024 của Thái Nguyên, cái nào tăng mạnh nhất so với cùng kỳ?")
+    assert growth.citations[0].row_id == "412/BC-SKHĐT:1:9" and "119,00%" in growth.text
+    share = ask(cities, "so với dự toán được mấy %?", "Tổng thu ngân sách trên địa bàn tỉnh Thái Nguyên năm 2024 ước bao nhiêu?")
+    assert "104,70%" in share.text and "108,24" not in share.text
+
+
+def test_report_named_by_initials_last_or_by_number_and_issuer(cities):
+    count = ask(cities, "co bao nhieu du an khoi cong moi nam 2024 trong danh muc du an trong diem cua TN?")
+    assert count.text.startswith("Có 2 dự án") and rows(count) == ["8", "12"]
+    named = ask(cities, "BC 412 của Sở KH&ĐT Thái Nguyên: dự án Bệnh viện A Thái Nguyên đã giải ngân được bao nhiêu?")
+    assert named.citations[0].row_id == "412/BC-SKHĐT:2:6" and "96.800" in named.text
+    parts = ask(cities, "Thái Nguyên có mấy dự án trọng điểm (không tính hợp phần) giải ngân dưới 50% kế hoạch vốn 2024?")
+    assert parts.text.startswith("Có 5 dự án") and rows(parts) == ["2", "5", "8", "11", "12"]
