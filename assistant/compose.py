@@ -303,6 +303,8 @@ def _missing(result: Result, tables: CorpusTables) -> Answer:
         return Answer(text=render("no_answer"), route="none", abstained=True)
     if result.missing == "period":
         text = render("no_period", row=_plain_name(row))  # no figure at all: the row is offered to open
+    elif result.missing == "percent":
+        text = render("no_measure", measure="tỷ lệ (%)", row=_plain_name(row), where=where(row))
     elif result.missing == "compare":
         text = render("no_compare", row=_plain_name(row), where=where(row),
                       reference="năm trước" if plan.against == "previous" else "kế hoạch / Nghị quyết")

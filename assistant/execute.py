@@ -91,6 +91,8 @@ def execute(plan: Plan, tables: CorpusTables) -> Result:
                         result.lookups.append(more)
                 if lookup.missing:
                     result.missing = lookup.missing
+                elif _percent_not_stated(plan, row, lookup):
+                    result.missing = "percent"  # "đạt bao nhiêu %?" of a task whose text states no percentage
                 elif row.kind == "indicator" and plan.measure in (None, "estimate", "actual") and plan.period in (None, row.facts.get("year")):
                     comparison = compare_row(tables, row.id, "target")
                     if comparison.reference is not None or comparison.report_verdict:
@@ -128,6 +130,15 @@ def execute(plan: Plan, tables: CorpusTables) -> Result:
         if not result.rows:
             result.missing = "empty"
     return result
+
+
+def _percent_not_stated(plan: Plan, row: Row, lookup: RowLookup) -> bool:
+    """A percentage is asked of a task or project (its status text answers) and nothing quoted states one."""
+    asks = "%" in plan.words or "phan tram" in " ".join(plan.words)
+    if not asks or row.kind == "indicator" or plan.measure not in (None, "status"):
+        return False
+    quoted = [v.raw + " " + (v.quote or "") for v in lookup.values] + [p.raw for p in lookup.passages]
+    return not any("%" in text for text in quoted)
 
 
 def _parent_verdict(tables: CorpusTables, row: Row) -> str | None:

@@ -278,6 +278,7 @@ def _respell(text: str) -> str:
     return text
 
 
+_NEGATIONS = {"khong", "chua"}  # folded negation words a loose legend quote may not skip
 _SET_OPERATIONS = ("count", "list", "rank_desc", "rank_asc", "total")  # a legend said loosely only names a set
 _LOOSE_LEGEND_TAGS = (None, "function", "frame", "year")
 _LEGEND_RUN_TAGS = (*_LOOSE_LEGEND_TAGS, "measure", "verdict")  # a measure / verdict phrase may be read both ways
@@ -299,8 +300,8 @@ def _legend_runs(q: Question, folded: list[str], layer: SemanticLayer) -> list[P
             while end < len(folded) and q.words[end].tag in _LEGEND_RUN_TAGS and folded[end] in words[at + 1 :]:
                 following = words.index(folded[end], at + 1)
                 skipped += following - at - 1 if at >= 0 else 0
-                if skipped > LEGEND_MAX_SKIP:
-                    break
+                if skipped > LEGEND_MAX_SKIP or (at >= 0 and set(words[at + 1 : following]) & _NEGATIONS):
+                    break  # a quote that leaves out the legend's "không" says the opposite
                 at, end = following, end + 1
                 used.append(written[following])
             # content: a legend word matched that is neither a function word nor a kind noun, read with the

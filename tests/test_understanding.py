@@ -203,3 +203,13 @@ def test_report_named_by_initials_last_or_by_number_and_issuer(cities):
     assert named.citations[0].row_id == "412/BC-SKHĐT:2:6" and "96.800" in named.text
     parts = ask(cities, "Thái Nguyên có mấy dự án trọng điểm (không tính hợp phần) giải ngân dưới 50% kế hoạch vốn 2024?")
     assert parts.text.startswith("Có 5 dự án") and rows(parts) == ["2", "5", "8", "11", "12"]
+
+
+def test_a_loose_legend_quote_never_skips_its_negation(cities):
+    reply = ask(cities, "nhung chi tieu nao cua hue nam 2025 duoc danh gia vuot ke hoach?")
+    assert reply.text.startswith("Có 9 chỉ tiêu") and "(*)" not in reply.text.split("\n")[0]
+
+
+def test_a_percentage_the_status_text_does_not_state_is_not_answered(cities):
+    reply = ask(cities, "Kết quả chỉ số SIPAS 2025 của Huế đạt bao nhiêu %?")
+    assert reply.abstained and not reply.citations and "tỷ lệ (%)" in reply.text
