@@ -116,6 +116,7 @@ COMPOUND_MIN_COUNT = 2  # a word pair seen fewer times in the corpus is not one 
 UNMATCHED_GATE = 0.25  # this share of the question's salient weight unexplained by the row: a near miss, not an answer
 CLARIFY_PAIRS = 0.5  # each reading offered must hold the question's word pairs, not scattered words ("dân … số")
 TARGET_BONUS = 0.3  # × the best score: "có đạt không" asks of a row that has something to reach
+COMPARED_FACTS = {"compare_target": ("target", "verdict"), "compare_prev": ("actual_prev", "vs_prev_pct")}  # what each compares
 FAMILY_BONUS = 0.5  # × the best score: a row next to the one being talked about wins a close call
 TIED_SCORE = 0.98  # two link scores this close are a tie
 PAIR_EDGE = 0.2  # a reading keeping this much more of the question's word pairs (or of its own name) is the one meant
@@ -148,7 +149,8 @@ def _measure(q: Question, dropped: set[int] = frozenset()) -> str | None:
     measure = (specific or found or [None])[0]
     ratio = [h.key for s, h in q.hits if s in ("measures", "header") and h.key in RATIO_OF
              and not set(range(h.start, h.end)) <= dropped]
-    if ratio:  # "tỷ lệ thực hiện so với chỉ tiêu giao": the comparison names the measure, the rest its terms
+    ranked = any(k in ("rank_desc", "rank_asc") for k in q.keys("operations"))
+    if ratio and (rate or ranked or any(w.text == "%" for w in q.words)):  # "tỷ lệ … so với chỉ tiêu giao", "so với dự toán mấy %"
         return ratio[0]
     if rate:
         measure = lexicon().section("rate_of").get(measure, measure)
@@ -379,6 +381,13 @@ def _swapped_set(q: Question, state: DialogueState, agency: str | None) -> Dialo
     return state.model_copy(update={"filters": base, "set_ids": [], "focus": []})
 
 
+def _prev_is_the_change(q: Question) -> bool:
+    """ "có giảm được như kế hoạch không": "có giảm" names the change the plan asks for, not last year."""
+    prev = [h for s, h in q.hits if s == "operations" and h.key == "compare_prev"]
+    return bool(prev) and q.has("operations", "compare_target") and not any(
+        "so" in h.phrase.split() or "nam" in h.phrase.split() or "ky" in h.phrase.split() for h in prev)
+
+
 def _carried(state: DialogueState) -> str | None:
     """The measure "còn X thì sao?" asks again of a new row: a number asked before ("tỷ lệ giải ngân"); after
     a narrower question ("ai chủ trì?", "vốn từ đâu?") the new row's whole picture, which holds it too."""
@@ -461,10 +470,12 @@ def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], 
     links = _prefer_definitions(q, links, layer)
     if not links:
         return [], None
-    if q.has("operations", "compare_target"):  # "có đạt không": rows that print a target or a verdict
+    compared = [facts for op, facts in COMPARED_FACTS.items() if q.has("operations", op)]
+    if compared:  # "có đạt không", "giảm bao nhiêu so với cùng kỳ": rows that print what is compared
+        top = abs(links[0].score)
         for lk in links:
-            if lk.row.facts.get("target") or lk.row.facts.get("verdict"):
-                lk.score += TARGET_BONUS * abs(links[0].score)
+            if any(lk.row.facts.get(f) for facts in compared for f in facts):
+                lk.score += TARGET_BONUS * top
         links.sort(key=lambda lk: (not lk.numbers_ok, -lk.score))
     if family:  # "nông thôn thì sao?" after "khu vực đô thị": the sibling of the row being talked about
         top = links[0].score
@@ -686,7 +697,7 @@ def _row_plan(
     against = None
     if "compare_target" in compares or (q.keys("verdict_questions") and row.kind == "indicator"):
         against = "target"
-    if "compare_prev" in compares:
+    if "compare_prev" in compares and not _prev_is_the_change(q):
         against = "both" if against == "target" or measure == "target" else "previous"
     yes_no = bool(re.search(r"\b(khong|chua|ko|k)\s*[?.!]*$", " ".join(q.folded))) or "compare_target" in compares
     if measure == "vs_target_pct" and "vs_target_pct" not in row.facts and row.facts.get("target"):

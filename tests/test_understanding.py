@@ -213,3 +213,10 @@ def test_a_loose_legend_quote_never_skips_its_negation(cities):
 def test_a_percentage_the_status_text_does_not_state_is_not_answered(cities):
     reply = ask(cities, "Kết quả chỉ số SIPAS 2025 của Huế đạt bao nhiêu %?")
     assert reply.abstained and not reply.citations and "tỷ lệ (%)" in reply.text
+
+
+def test_a_comparison_asks_of_the_row_printing_what_is_compared(cities):
+    reply = ask(cities, "Số người chết do TNGT ở Thái Nguyên 2024 có giảm được như kế hoạch không?")
+    assert reply.citations[0].row_id == "412/BC-SKHĐT:1:17.1" and "Không đạt" in reply.text and "105" in reply.text
+    verdict = ask(cities, "so bac si tren van dan cua TN nam nay so voi chi tieu the nao?")
+    assert verdict.text.startswith("Chưa đạt") and "15,6" in verdict.text
