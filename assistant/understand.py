@@ -54,6 +54,10 @@ SET_CONFIDENCE = 0.9  # a set described by understood conditions (every word acc
 GROUP_TITLE_MIN_COVER = 0.25  # …or a quarter of it, when no other group's title holds the words at all
 GROUP_TITLE_COVER = 0.5  # a group is named when the question holds half its title's weight ("chỉ tiêu xã hội")
 MULTI_ROW_SHARE = 0.75  # rows scoring this share of the best are named too when several annexes are asked
+CROSS_ANNEX_LINKS = 8  # candidate rows looked at for the other annexes of a cross-annex question
+CROSS_NAMED_SPECIFICITY = 0.5  # …a row whose own name the question says at least half of is named by it
+CROSS_NAMED_COVER = 0.25  # …and that holds a quarter of the question's words
+ASKED_ANNEX_COVER = 0.6  # "PL III và PL V nói gì": the best row of each annex named, when its name holds most words
 FOLLOWUP_COVERAGE = 0.9  # the previous row explains this share of a turn's words: the turn is about it
 PRESENCE_TAGS = ("function", "frame")  # the words of "không ghi", "chưa có" before a measure
 CLIPPED_MIN = 2  # a typed word this long missing only its last letter ("chứ" for "chức") is that legend word
@@ -629,13 +633,24 @@ def _targets(q: Question, links: list[Link], layer: SemanticLayer, ops: list[str
     several = "cross_annex" in ops or "compare_rows" in ops or len(q.annexes) > 1
     if several or best.row.kind in ("task", "project"):
         per_annex: dict[str, Link] = {}
-        for lk in links[1:6]:
-            if lk.row.report != best.row.report or lk.row.annex == best.row.annex or lk.row.annex in per_annex:
+        named: list[Link] = []
+        for lk in links[1:CROSS_ANNEX_LINKS]:
+            if lk.row.report != best.row.report or not lk.numbers_ok:
                 continue
-            strong = lk.score >= MULTI_ROW_SHARE * best.score or (several and lk.name_cov >= best.name_cov - 0.05)
-            if strong and (several or _close(best, lk)) and lk.numbers_ok:
+            if _related(best.row, lk.row):
+                continue  # the best row's parent or sub-line is not another place the question asks about
+            asked_annex = any(annex_matches(lk.row.annex, a) for a in q.annexes) and lk.row.annex != best.row.annex
+            if several and lk.specificity >= CROSS_NAMED_SPECIFICITY and lk.name_cov >= CROSS_NAMED_COVER:
+                named.append(lk)  # "Khu hành chính và TT văn hóa Tây Đô … ở các phụ lục": each row the question names
+                continue
+            if lk.row.annex == best.row.annex or lk.row.annex in per_annex:
+                continue
+            strong = lk.score >= MULTI_ROW_SHARE * best.score or (
+                several and max(lk.name_cov, lk.row_cov) >= max(best.name_cov, best.row_cov) - 0.05) or (
+                asked_annex and lk.name_cov >= ASKED_ANNEX_COVER)
+            if strong and (several or _close(best, lk)):
                 per_annex[lk.row.annex] = lk
-        targets += [lk.row.id for lk in per_annex.values()]
+        targets += [lk.row.id for lk in [*per_annex.values(), *named] if lk.row.id not in targets]
     return targets
 
 

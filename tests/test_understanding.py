@@ -220,3 +220,13 @@ def test_a_comparison_asks_of_the_row_printing_what_is_compared(cities):
     assert reply.citations[0].row_id == "412/BC-SKHĐT:1:17.1" and "Không đạt" in reply.text and "105" in reply.text
     verdict = ask(cities, "so bac si tren van dan cua TN nam nay so voi chi tieu the nao?")
     assert verdict.text.startswith("Chưa đạt") and "15,6" in verdict.text
+
+
+def test_a_cross_annex_question_cites_each_annex_and_each_row_it_names(engine, cities):
+    for question in ("Sàn giao dịch công nghệ được nói ở PL III và PL V thế nào?",
+                     "San giao dich cong nghe duoc nhac o nhung phu luc nao, noi dung gi?"):
+        assert set(rows(ask(engine, question))) == {"24", "5.4"}, question
+    both = ask(engine, "Khu hành chính và TT văn hóa Tây Đô được báo cáo ở các phụ lục thế nào?")
+    assert {c.row_id for c in both.citations} >= {f"{R}:V:6.2", f"{R}:III:17", f"{R}:III:18"}
+    ring = ask(cities, "Đường Vành đai 3 của Huế được nêu ở những phụ lục nào?")
+    assert {c.row_id for c in ring.citations} >= {"468/BC-UBND:IV:1", "468/BC-UBND:II:I.2"}
