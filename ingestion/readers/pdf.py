@@ -1,0 +1,135 @@
+"""PDF reader (a PDF with a text layer, e.g. printed from Word): tables by their ruling lines, text
+lines outside them, top to bottom, page after page, fed to the document builder.
+
+Each page after the first is a page break, so a table continuing on the next page continues the
+same grid and a row cut by the page is merged back by the parser, as for the text layout; a header
+row repeated on each page equals the first page's header and is dropped by the parser. A cell's
+lines are joined with a space, except after a hyphen or slash that ends a word ("7,5-" + "8,0").
+A PDF with no text at all (a scan) or one that needs a password is refused.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber.page import Page
+from pdfplumber.utils.exceptions import PdfminerException
+
+from ingestion.document import DocumentBuilder, ReportDocument
+from ingestion.errors import ParseError
+from ingestion.readers import ASK_DIGITAL, Progress
+
+_GLUED_BREAK_RE = re.compile(r"(?<=\S[-/])\n(?=\S)")  # "7,5-\n8,0": the line broke inside a word
+_TEXT_LINE_TOLERANCE = 3  # points: words whose tops differ by less sit on one printed line
+_MAX_LINE_GAP = 1.0  # a wrapped paragraph's next line starts within one line height of the last
+_SPACE_SHARE = 0.25  # a space is about a quarter of the line height wide
+_SPACE_GAP = 1.0  # points between two glyphs that make a word break when no space glyph is drawn
+_EDGE_TOLERANCE = 1.0  # points: rounding of glyph positions at the right margin
+
+
+def read_pdf(data: bytes, name: str, progress: Progress | None = None) -> ReportDocument:
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise _password_error(name) from exc
+    except (PdfminerException, PDFSyntaxError) as exc:
+        if isinstance(exc.args[0] if exc.args else None, PDFPasswordIncorrect | PDFEncryptionError):
+            raise _password_error(name) from exc
+        raise ParseError(name, None, f"tệp PDF hỏng, không mở được; {ASK_DIGITAL}", "corrupt PDF") from exc
+    with pdf:
+        pages = list(pdf.pages)
+        if not any(page.chars for page in pages):
+            raise ParseError(
+                name, None,
+                f"tệp PDF không có lớp chữ (bản quét/ảnh chụp) nên không đọc được số liệu; {ASK_DIGITAL}",
+                "PDF without a text layer (scan)",
+            )
+        builder = DocumentBuilder(name)
+        line = 0
+        for done, page in enumerate(pages, start=1):
+            if done > 1:
+                builder.gap()
+            line = _read_page(page, builder, line)
+            page.flush_cache()
+            if progress:
+                progress(done, len(pages), "pdf")
+    return builder.document()
+
+
+def _password_error(name: str) -> ParseError:
+    return ParseError(
+        name, None,
+        f"tệp PDF được đặt mật khẩu nên không đọc được; hãy gỡ mật khẩu rồi tải lên lại, hoặc {ASK_DIGITAL}",
+        "password-protected PDF",
+    )
+
+
+def _read_page(page: Page, builder: DocumentBuilder, line: int) -> int:
+    """Feed one page's table rows and text lines in reading order; returns the last line number used."""
+    items: list[tuple[float, int, list[str] | str]] = []
+    boxes = []
+    for table in page.find_tables():
+        for row, cells in zip(table.rows, table.extract(), strict=True):
+            items.append((row.bbox[1], 1, [_cell_text(cell) for cell in cells]))
+        boxes.append(table.bbox)
+    outside = page.filter(lambda obj: not any(_centre_inside(obj, box) for box in boxes)) if boxes else page
+    for top, text in _paragraph_lines(outside, page.width):
+        items.append((top, 0, text))
+    for _, _, item in sorted(items, key=lambda entry: (entry[0], entry[1])):
+        line += 1
+        if isinstance(item, list):
+            builder.row(line, item)
+        else:
+            builder.text(line, item)
+    return line
+
+
+def _paragraph_lines(page: Page, page_width: float) -> list[tuple[float, str]]:
+    """Text lines outside the tables, a line wrapped by the page joined to the one before.
+
+    A line wrapped when the first word of the next line would not have fitted at its end (the text
+    area ends as far from the right edge as the leftmost text starts from the left) and the next
+    line follows at line spacing.
+    """
+    lines = page.extract_text_lines(y_tolerance=_TEXT_LINE_TOLERANCE, return_chars=True)
+    if not lines:
+        return []
+    right_edge = page_width - min(line["x0"] for line in lines)
+    joined: list[tuple[float, str]] = []
+    previous = None
+    for line in lines:
+        if previous is not None and _continues(previous, line, right_edge):
+            joined[-1] = (joined[-1][0], f"{joined[-1][1]} {line['text']}")
+        else:
+            joined.append((line["top"], line["text"]))
+        previous = line
+    return joined
+
+
+def _continues(previous: dict, line: dict, right_edge: float) -> bool:
+    height = previous["bottom"] - previous["top"]
+    if line["top"] - previous["bottom"] > height * _MAX_LINE_GAP or not line["chars"]:
+        return False
+    first_word_end = next((c["x1"] for c, after in zip(line["chars"], line["chars"][1:] + [None], strict=True)
+                           if after is None or after["text"] == " " or after["x0"] - c["x1"] > _SPACE_GAP), line["x1"])
+    first_word = first_word_end - line["chars"][0]["x0"]
+    space = height * _SPACE_SHARE
+    return previous["x1"] + space + first_word > right_edge + _EDGE_TOLERANCE
+
+
+def _centre_inside(obj: dict, box: tuple[float, float, float, float]) -> bool:
+    """A character belongs to a table when its centre does (a line right under a table touches it)."""
+    if "x0" not in obj or "top" not in obj:
+        return False
+    x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _cell_text(text: str | None) -> str:
+    if not text:
+        return ""
+    return " ".join(_GLUED_BREAK_RE.sub("", text.strip()).split())
