@@ -10,6 +10,7 @@ header rows on each page (``tblHeader``). PDF is made from the Word file by Libr
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -233,15 +234,21 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_to_pdf(paths: list[Path], out_dir: Path) -> list[Path]:
-    """Word files → PDF with LibreOffice headless (one run for all; a private profile folder)."""
+def convert_to_pdf(paths: list[Path], out_dir: Path, password: str | None = None) -> list[Path]:
+    """Word files → PDF with LibreOffice headless (one run for all; a private profile folder);
+    with ``password`` the PDF needs it to open."""
     binary = soffice()
     if binary is None:
         raise RuntimeError("LibreOffice (soffice) is not installed: run `make libreoffice`")
     out_dir.mkdir(parents=True, exist_ok=True)
+    target = "pdf"
+    if password:
+        options = {"EncryptFile": {"type": "boolean", "value": "true"},
+                   "DocumentOpenPassword": {"type": "string", "value": password}}
+        target = f"pdf:writer_pdf_Export:{json.dumps(options)}"
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
         subprocess.run(
-            [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+            [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", target,
              "--outdir", str(out_dir), *map(str, paths)],
             check=True, capture_output=True, timeout=SOFFICE_TIMEOUT_S, env={**os.environ, "HOME": profile},
         )

@@ -1,0 +1,161 @@
+"""Word, Excel and PDF readers: the same report in any format parses to the same rows as its .txt.
+
+The files are written by the tests themselves (``tests/report_writers.py``) from the bundled report
+and every fixture report, once per session; PDF comes from the Word file through LibreOffice.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from ingestion.document import read_text_document
+from ingestion.parser import ParseError, ParsedReport, parse_report, parse_report_bytes
+from ingestion.readers import OLE_MAGIC, read_document, sniff_format
+from ingestion.readers.excel import _vn_number
+from tests.conftest import ROOT, SEED_REPORT
+from tests.report_writers import convert_to_pdf, soffice, write_docx, write_xlsx
+
+REPORTS = [SEED_REPORT, *sorted((ROOT / "tests" / "data").glob("*.txt"))]
+FORMATS = ["docx", "xlsx", "xlsx-one-sheet", "pdf"]
+NO_SOFFICE = "LibreOffice (soffice) is not installed: `make libreoffice` installs it (Debian libreoffice-writer-nogui)"
+
+
+def comparable(report: ParsedReport) -> list[dict]:
+    """Everything of every row but where it sits in its file (line numbers and the hash over them)."""
+    return [row.model_dump(exclude={"source_lines", "content_hash"}) for row in report.rows]
+
+
+@pytest.fixture(scope="session")
+def written(tmp_path_factory) -> dict[tuple[str, str], Path]:
+    """(report stem, format) → file, every report in every format, PDF converted in one LibreOffice run."""
+    folder = tmp_path_factory.mktemp("formats")
+    files: dict[tuple[str, str], Path] = {}
+    for report in REPORTS:
+        text = report.read_text(encoding="utf-8")
+        files[report.stem, "docx"] = write_docx(text, folder / f"{report.stem}.docx")
+        files[report.stem, "xlsx"] = write_xlsx(text, folder / f"{report.stem}.xlsx")
+        files[report.stem, "xlsx-one-sheet"] = write_xlsx(text, folder / f"{report.stem}-one-sheet.xlsx", one_sheet=True)
+    if soffice():
+        docx = [files[report.stem, "docx"] for report in REPORTS]
+        for report, pdf in zip(REPORTS, convert_to_pdf(docx, folder / "pdf"), strict=True):
+            files[report.stem, "pdf"] = pdf
+    return files
+
+
+@pytest.fixture(scope="session")
+def from_text() -> dict[str, ParsedReport]:
+    return {report.stem: parse_report(report) for report in REPORTS}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("report", REPORTS, ids=lambda p: p.stem)
+def test_rows_equal_the_text_rows(report, fmt, written, from_text):
+    if (report.stem, fmt) not in written:
+        pytest.skip(NO_SOFFICE)
+    expected = from_text[report.stem]
+    got = parse_report(written[report.stem, fmt])
+    assert [row.id for row in got.rows] == [row.id for row in expected.rows]
+    assert comparable(got) == comparable(expected)
+    assert [a.model_dump(exclude={"source_lines"}) for a in got.annexes] == [
+        a.model_dump(exclude={"source_lines"}) for a in expected.annexes
+    ]
+
+
+def test_the_written_files_really_merge_and_split(written):
+    """The round trip goes through merged header cells, repeated headers and page breaks."""
+    stem = SEED_REPORT.stem
+    xml = zipfile.ZipFile(written[stem, "docx"]).read("word/document.xml").decode()
+    assert "w:gridSpan" in xml and 'w:vMerge w:val="restart"' in xml and "w:tblHeader" in xml
+    assert 'w:type="page"' in xml
+    from openpyxl import load_workbook
+
+    sheets = load_workbook(written[stem, "xlsx"]).worksheets
+    assert len(sheets) == 5 and all(sheet.merged_cells.ranges for sheet in sheets)
+    assert any(sheet.row_breaks.brk for sheet in sheets)
+    assert len(load_workbook(written[stem, "xlsx-one-sheet"]).worksheets) == 1
+
+
+def test_merged_header_cells_read_as_the_text_layout(written):
+    """"Năm 2024" spans two columns and "Chỉ tiêu" two header lines: text in the first cell, the rest empty."""
+    text_grid = read_text_document(SEED_REPORT.read_text(encoding="utf-8")).annexes[0].grid
+    for fmt in ("docx", "xlsx"):
+        grid = read_document(written[SEED_REPORT.stem, fmt].read_bytes(), fmt).annexes[0].grid
+        assert [(line.cells + [""] * 8)[:8] for line in grid[:2]] == [(line.cells + [""] * 8)[:8] for line in text_grid[:2]]
+        assert grid[0].cells[3:5] == ["Năm 2024", ""] and grid[1].cells[:2] == ["", ""]
+        assert [line.page_break for line in grid] == [line.page_break for line in text_grid]
+
+
+def test_format_is_sniffed_from_content_not_name(written, tmp_path):
+    disguised = tmp_path / "bao-cao.txt"
+    disguised.write_bytes(written[SEED_REPORT.stem, "docx"].read_bytes())
+    assert sniff_format(disguised.read_bytes()) == "docx"
+    assert sniff_format(written[SEED_REPORT.stem, "xlsx"].read_bytes()) == "xlsx"
+    assert sniff_format(SEED_REPORT.read_bytes()) == "txt"
+    assert [row.id for row in parse_report(disguised).rows[:2]] == ["320/BC-UBND:I:A", "320/BC-UBND:I:1"]
+    if (SEED_REPORT.stem, "pdf") in written:
+        assert sniff_format(written[SEED_REPORT.stem, "pdf"].read_bytes()) == "pdf"
+
+
+def test_progress_is_reported_per_part(written):
+    seen: list[tuple[int, int, str]] = []
+    parse_report(written[SEED_REPORT.stem, "xlsx"], progress=lambda done, total, what: seen.append((done, total, what)))
+    assert seen[-1] == (5, 5, "xlsx") and len(seen) == 5
+
+
+def _refused(data: bytes, name: str) -> str:
+    with pytest.raises(ParseError) as caught:
+        parse_report_bytes(data, name)
+    return caught.value.vi
+
+
+def test_password_protected_office_file_is_refused():
+    fake = OLE_MAGIC + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 512
+    message = _refused(fake, "bao-cao.docx")
+    assert "mật khẩu" in message and ".docx" in message
+
+
+def test_legacy_word_file_and_other_zip_are_refused():
+    assert ".docx" in _refused(OLE_MAGIC + b"\x00" * 2048, "bao-cao.doc")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.txt", "PHỤ LỤC I")
+    assert "Word" in _refused(buffer.getvalue(), "bao-cao.zip")
+
+
+@pytest.mark.skipif(soffice() is None, reason=NO_SOFFICE)
+def test_password_protected_pdf_is_refused(written, tmp_path):
+    [pdf] = convert_to_pdf([written["bao-cao-45-BC-UBND-2025-phu-luc", "docx"]], tmp_path, password="mk2025")
+    message = _refused(pdf.read_bytes(), pdf.name)
+    assert "mật khẩu" in message and ".docx" in message
+
+
+@pytest.mark.skipif(soffice() is None, reason=NO_SOFFICE)
+def test_scanned_pdf_is_refused(written, tmp_path):
+    """A page of the report as an image in a PDF (what a scanner makes): no text layer."""
+    import pypdfium2
+
+    page = pypdfium2.PdfDocument(written["bao-cao-45-BC-UBND-2025-phu-luc", "pdf"].read_bytes())[0]
+    scan = tmp_path / "scan.pdf"
+    page.render(scale=1).to_pil().convert("RGB").save(scan)
+    message = _refused(scan.read_bytes(), scan.name)
+    assert "không có lớp chữ" in message and ".docx" in message
+
+
+def test_broken_word_file_is_refused_without_rows():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<not xml")
+    assert "hỏng" in _refused(buffer.getvalue(), "bao-cao.docx")
+
+
+@pytest.mark.parametrize(
+    ("value", "number_format", "printed"),
+    [(28527.46, "#,##0.00", "28.527,46"), (5.75, "General", "5,75"), (2024, "General", "2024"),
+     (0.275, "0.0%", "27,5%"), (1250000, "#,##0", "1.250.000")],
+)
+def test_excel_numbers_print_in_vietnamese_format(value, number_format, printed):
+    assert _vn_number(value, number_format) == printed
