@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ingestion.document import read_text_document
-from ingestion.parser import ParseError, ParsedReport, parse_report, parse_report_bytes
+from ingestion.parser import ParsedReport, ParseError, parse_report, parse_report_bytes
 from ingestion.readers import OLE_MAGIC, read_document, sniff_format
 from ingestion.readers.excel import _vn_number
 from tests.conftest import ROOT, SEED_REPORT
@@ -159,3 +159,46 @@ def test_broken_word_file_is_refused_without_rows():
 )
 def test_excel_numbers_print_in_vietnamese_format(value, number_format, printed):
     assert _vn_number(value, number_format) == printed
+
+
+def _engine_with(base: Path, data: bytes, name: str):
+    """A private corpus (the seed report) with one uploaded report."""
+    import shutil
+
+    from assistant.engine import Engine, load_rows
+    from settings import Settings
+    from ui.corpus import handle_upload
+
+    raw = base / "raw"
+    raw.mkdir(parents=True)
+    shutil.copy(SEED_REPORT, raw / SEED_REPORT.name)
+    settings = Settings(embedder="hash", data_dir=base, raw_dir=raw)
+    engine = Engine(settings=settings, rows=load_rows([raw / SEED_REPORT.name]), corpus_files=[raw / SEED_REPORT.name])
+    steps: list[str] = []
+    outcome = handle_upload(engine, data, name, progress=lambda fraction, message: steps.append(message))
+    assert outcome.ok, outcome.message
+    return engine, steps
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx", "pdf"])
+def test_uploaded_file_answers_like_its_text(fmt, written, tmp_path):
+    """Upload the Word/Excel/PDF file of report 45: the chat answers exactly as from the .txt, and the
+    stored file (kept in its own format) gives the same rows after a restart."""
+    from assistant import answer
+    from assistant.engine import default_corpus, load_rows
+
+    stem = "bao-cao-45-BC-UBND-2025-phu-luc"
+    if (stem, fmt) not in written:
+        pytest.skip(NO_SOFFICE)
+    text_engine, _ = _engine_with(tmp_path / "txt", (ROOT / "tests" / "data" / f"{stem}.txt").read_bytes(), f"{stem}.txt")
+    engine, steps = _engine_with(tmp_path / fmt, written[stem, fmt].read_bytes(), f"bao-cao-45.{fmt}")
+    assert any(f"Đang đọc tệp {fmt}" in step for step in steps)
+    question = "Theo báo cáo 45, dự án Thư viện Thành phố đã giải ngân bao nhiêu?"
+    reply, expected = answer(question, engine=engine), answer(question, engine=text_engine)
+    assert "12,5" in reply.text and {c.report for c in reply.citations} == {"45/BC-UBND"}
+    assert reply.text == expected.text
+    stored = default_corpus(engine.settings)
+    assert sorted(path.suffix for path in stored) == sorted([".txt", f".{fmt}"])
+    assert [r.model_dump(exclude={"source_lines", "content_hash"}) for r in load_rows(stored)] == [
+        r.model_dump(exclude={"source_lines", "content_hash"}) for r in text_engine.rows
+    ]

@@ -10,15 +10,21 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 
 from ingestion.document import ReportDocument
 from ingestion.errors import ParseError
 
 Progress = Callable[[int, int, str], None]  # (done, total, what) for long files
-FORMATS = ("txt", "docx", "xlsx", "pdf")
+REPORT_SUFFIXES = (".txt", ".docx", ".xlsx", ".pdf")  # the formats a report can come as
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls and password-protected .docx/.xlsx
 ENCRYPTED_OFFICE_MARK = "EncryptedPackage".encode("utf-16-le")  # stream name of an encrypted Office file
 ASK_DIGITAL = "hãy tải lên tệp Word (.docx), Excel (.xlsx) hoặc PDF xuất trực tiếp từ Word"
+
+
+def report_files(folder: Path) -> list[Path]:
+    """The report files of a folder (every accepted format), sorted by name."""
+    return sorted(path for path in folder.glob("*") if path.suffix.lower() in REPORT_SUFFIXES and path.is_file())
 
 
 def sniff_format(data: bytes) -> str:
@@ -73,5 +79,5 @@ def read_document(data: bytes, name: str, progress: Progress | None = None) -> R
             "legacy .doc/.xls file",
         )
     if kind == "zip":
-        raise ParseError(name, None, f"tệp nén không phải Word hay Excel; {ASK_DIGITAL}", "zip file that is not .docx/.xlsx")
+        raise ParseError(name, None, f"tệp nén ZIP không phải Word hay Excel; {ASK_DIGITAL}", "zip file that is not .docx/.xlsx")
     return None

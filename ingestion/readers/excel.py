@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell, MergedCell
@@ -30,7 +29,7 @@ _DECIMALS_RE = re.compile(r"0[.,](0+)")
 def read_xlsx(data: bytes, name: str, progress: Progress | None = None) -> ReportDocument:
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except Exception as exc:  # any broken package: openpyxl, zipfile and lxml raise many kinds
         raise ParseError(name, None, "tệp Excel hỏng, không mở được; hãy lưu lại tệp .xlsx rồi tải lên", "corrupt .xlsx") from exc
     builder = DocumentBuilder(name)
     sheets = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]

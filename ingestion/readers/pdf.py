@@ -15,9 +15,7 @@ import re
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.page import Page
-from pdfplumber.utils.exceptions import PdfminerException
 
 from ingestion.document import DocumentBuilder, ReportDocument
 from ingestion.errors import ParseError
@@ -36,7 +34,7 @@ def read_pdf(data: bytes, name: str, progress: Progress | None = None) -> Report
         pdf = pdfplumber.open(io.BytesIO(data))
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise _password_error(name) from exc
-    except (PdfminerException, PDFSyntaxError) as exc:
+    except Exception as exc:  # pdfminer raises many kinds on a broken file
         if isinstance(exc.args[0] if exc.args else None, PDFPasswordIncorrect | PDFEncryptionError):
             raise _password_error(name) from exc
         raise ParseError(name, None, f"tệp PDF hỏng, không mở được; {ASK_DIGITAL}", "corrupt PDF") from exc

@@ -10,11 +10,9 @@ row repeated on each page (``tblHeader``) is stored once, so it never reaches th
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Iterator
 
 from docx import Document
-from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 
@@ -28,7 +26,7 @@ _PAGE_BREAK_XPATH = './/w:br[@w:type="page"] | .//w:lastRenderedPageBreak | .//w
 def read_docx(data: bytes, name: str, progress: Progress | None = None) -> ReportDocument:
     try:
         document = Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except Exception as exc:  # any broken package: python-docx, zipfile and lxml raise many kinds
         raise ParseError(name, None, "tệp Word hỏng, không mở được; hãy lưu lại tệp .docx rồi tải lên", "corrupt .docx") from exc
     builder = DocumentBuilder(name)
     blocks = list(_body_blocks(document.element.body))
