@@ -31,6 +31,7 @@ from ingestion.document import annex_heading, read_text_document
 from ingestion.parser import _split_header
 
 PAGE_WIDTH, PAGE_HEIGHT = Mm(420), Mm(558)  # wide and tall (22 in, Word's maximum): a text-file page fits on one
+A4_LANDSCAPE = (Mm(297), Mm(210))  # a real page: long tables run over pages
 FONT_SIZE = Pt(7)  # small enough that no title, legend line or short cell wraps
 SOFFICE_TIMEOUT_S = 300  # converting a few documents takes well under a minute
 
@@ -134,12 +135,16 @@ def _header_blocks(segment: Segment) -> list[tuple[int, int]]:
 # Word
 
 
-def write_docx(text: str, path: Path) -> Path:
-    """The report as a Word file: paragraphs, bordered tables with merged header cells, page breaks."""
+def write_docx(text: str, path: Path, page: tuple[int, int] = (PAGE_WIDTH, PAGE_HEIGHT)) -> Path:
+    """The report as a Word file: paragraphs, bordered tables with merged header cells, page breaks.
+
+    ``page`` is (width, height); the default is large enough that only the report's own page breaks
+    break pages, a real size (A4) lets long tables run over pages with their header rows repeated.
+    """
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    section.page_width, section.page_height = page
     section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Mm(10)
     document.styles["Normal"].font.size = FONT_SIZE
     document.styles["Normal"].paragraph_format.space_after = Pt(0)

@@ -17,7 +17,7 @@ from ingestion.parser import ParsedReport, ParseError, parse_report, parse_repor
 from ingestion.readers import OLE_MAGIC, read_document, sniff_format
 from ingestion.readers.excel import _vn_number
 from tests.conftest import ROOT, SEED_REPORT
-from tests.report_writers import convert_to_pdf, soffice, write_docx, write_xlsx
+from tests.report_writers import A4_LANDSCAPE, convert_to_pdf, soffice, write_docx, write_xlsx
 
 REPORTS = [SEED_REPORT, *sorted((ROOT / "tests" / "data").glob("*.txt"))]
 FORMATS = ["docx", "xlsx", "xlsx-one-sheet", "pdf"]
@@ -34,15 +34,18 @@ def written(tmp_path_factory) -> dict[tuple[str, str], Path]:
     """(report stem, format) → file, every report in every format, PDF converted in one LibreOffice run."""
     folder = tmp_path_factory.mktemp("formats")
     files: dict[tuple[str, str], Path] = {}
+    (folder / "a4").mkdir()
     for report in REPORTS:
         text = report.read_text(encoding="utf-8")
         files[report.stem, "docx"] = write_docx(text, folder / f"{report.stem}.docx")
         files[report.stem, "xlsx"] = write_xlsx(text, folder / f"{report.stem}.xlsx")
         files[report.stem, "xlsx-one-sheet"] = write_xlsx(text, folder / f"{report.stem}-one-sheet.xlsx", one_sheet=True)
+    a4 = write_docx(SEED_REPORT.read_text(encoding="utf-8"), folder / "a4" / f"{SEED_REPORT.stem}.docx", page=A4_LANDSCAPE)
     if soffice():
         docx = [files[report.stem, "docx"] for report in REPORTS]
         for report, pdf in zip(REPORTS, convert_to_pdf(docx, folder / "pdf"), strict=True):
             files[report.stem, "pdf"] = pdf
+        files[SEED_REPORT.stem, "pdf-a4"] = convert_to_pdf([a4], folder / "a4")[0]
     return files
 
 
@@ -63,6 +66,21 @@ def test_rows_equal_the_text_rows(report, fmt, written, from_text):
     assert [a.model_dump(exclude={"source_lines"}) for a in got.annexes] == [
         a.model_dump(exclude={"source_lines"}) for a in expected.annexes
     ]
+
+
+def test_pdf_on_a4_pages_with_repeated_headers_gives_the_same_rows(written, from_text):
+    """On A4 the long tables run over pages: LibreOffice repeats the header rows on each page, cells
+    wrap over several lines and rows land at the top of a page; the rows are still those of the .txt."""
+    import pdfplumber
+
+    if (SEED_REPORT.stem, "pdf-a4") not in written:
+        pytest.skip(NO_SOFFICE)
+    pdf = written[SEED_REPORT.stem, "pdf-a4"]
+    with pdfplumber.open(pdf) as document:
+        firsts = [table.extract()[0] for page in document.pages for table in page.find_tables()[:1]]
+    repeated = [cells for cells in firsts if cells and cells[0] in ("Chỉ tiêu", "Nhiệm vụ", "STT", "TT")]
+    assert len(document.pages) > 40 and len(repeated) > 20  # header rows at the top of many pages
+    assert comparable(parse_report(pdf)) == comparable(from_text[SEED_REPORT.stem])
 
 
 def test_the_written_files_really_merge_and_split(written):

@@ -12,19 +12,22 @@ from __future__ import annotations
 
 import io
 import re
+from bisect import bisect_right
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.page import Page
+from pdfplumber.table import Table
 
 from ingestion.document import DocumentBuilder, ReportDocument
 from ingestion.errors import ParseError
 from ingestion.readers import ASK_DIGITAL, Progress
 
-_GLUED_BREAK_RE = re.compile(r"(?<=\S[-/])\n(?=\S)")  # "7,5-\n8,0": the line broke inside a word
+_GLUED_END_RE = re.compile(r"\w[-/]$")  # a line ending "7,5-" or "quận/" with no space glyph broke inside a word
 _TEXT_LINE_TOLERANCE = 3  # points: words whose tops differ by less sit on one printed line
 _MAX_LINE_GAP = 1.0  # a wrapped paragraph's next line starts within one line height of the last
 _SPACE_SHARE = 0.25  # a space is about a quarter of the line height wide
+_WORD_GAP_SHARE = 0.15  # a gap wider than this share of the font size between glyphs is a space
 _SPACE_GAP = 1.0  # points between two glyphs that make a word break when no space glyph is drawn
 _EDGE_TOLERANCE = 1.0  # points: rounding of glyph positions at the right margin
 
@@ -71,8 +74,8 @@ def _read_page(page: Page, builder: DocumentBuilder, line: int) -> int:
     items: list[tuple[float, int, list[str] | str]] = []
     boxes = []
     for table in page.find_tables():
-        for row, cells in zip(table.rows, table.extract(), strict=True):
-            items.append((row.bbox[1], 1, [_cell_text(cell) for cell in cells]))
+        for row, cells in zip(table.rows, _table_texts(table, page.chars), strict=True):
+            items.append((row.bbox[1], 1, cells))
         boxes.append(table.bbox)
     outside = page.filter(lambda obj: not any(_centre_inside(obj, box) for box in boxes)) if boxes else page
     for top, text in _paragraph_lines(outside, page.width):
@@ -127,7 +130,54 @@ def _centre_inside(obj: dict, box: tuple[float, float, float, float]) -> bool:
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
-def _cell_text(text: str | None) -> str:
-    if not text:
-        return ""
-    return " ".join(_GLUED_BREAK_RE.sub("", text.strip()).split())
+def _table_texts(table: Table, chars: list[dict]) -> list[list[str]]:
+    """The text of every cell of a table, row by row (a cell covered by a merge is empty).
+
+    Each character goes to the cell holding its centre: the cell of its row band or, inside a
+    vertically merged cell, of a row above. One pass over the characters (``Table.extract`` crops
+    the page once per cell, far slower on long documents).
+    """
+    rows = table.rows
+    tops = [row.bbox[1] for row in rows]
+    found: dict[tuple[int, int], list[dict]] = {}
+    x0, top, x1, bottom = table.bbox
+    for char in chars:
+        x, y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+        if char["text"] == " ":
+            x = char["x0"]  # a space hanging at the end of a wrapped line may run past the cell border
+        if not (x0 <= x <= x1 and top <= y <= bottom):
+            continue
+        for r in range(bisect_right(tops, y) - 1, -1, -1):
+            c = next((i for i, box in enumerate(rows[r].cells) if box and box[0] <= x <= box[2] and box[1] <= y <= box[3]), None)
+            if c is not None:
+                found.setdefault((r, c), []).append(char)
+                break
+    return [[_cell_text(found.get((r, c), [])) for c in range(len(row.cells))] for r, row in enumerate(rows)]
+
+
+def _cell_text(chars: list[dict]) -> str:
+    """A cell's characters as one line of text: its printed lines joined by a space, except where a
+    line ends inside a word (on a hyphen or slash with no space glyph after it: "7,5-" + "8,0")."""
+    text = ""
+    for line in _lines(chars):
+        if text and (text.endswith(" ") or not _GLUED_END_RE.search(text)):
+            text += " "
+        previous = None
+        for char in line:
+            size = char["bottom"] - char["top"]
+            if previous is not None and char["x0"] - previous["x1"] > size * _WORD_GAP_SHARE and " " not in (char["text"], previous["text"]):
+                text += " "
+            text += char["text"]
+            previous = char
+    return " ".join(text.split())
+
+
+def _lines(chars: list[dict]) -> list[list[dict]]:
+    """Characters grouped into printed lines (top to bottom), each left to right."""
+    lines: list[list[dict]] = []
+    for char in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        if lines and abs(char["top"] - lines[-1][0]["top"]) <= _TEXT_LINE_TOLERANCE:
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+    return [sorted(line, key=lambda c: c["x0"]) for line in lines]
