@@ -1,7 +1,8 @@
 """The one intermediate every reader produces and the annex parser consumes.
 
-A report file (today the tab-separated text of a PDF extraction; Word, PDF or Excel files go through
-their own reader) becomes a :class:`ReportDocument`: per annex its heading, title lines, the
+A report file (the tab-separated text layout here; Word, PDF or Excel files through their readers in
+:mod:`ingestion.readers`, all feeding one :class:`DocumentBuilder`) becomes a :class:`ReportDocument`:
+per annex its heading, title lines, the
 "(Kèm theo Báo cáo số … ngày …)" line, the table as a grid of cells with page breaks marked, and the
 lines after the table (legend, notes, footnotes). Nothing here interprets a table.
 

@@ -220,3 +220,33 @@ def test_uploaded_file_answers_like_its_text(fmt, written, tmp_path):
     assert [r.model_dump(exclude={"source_lines", "content_hash"}) for r in load_rows(stored)] == [
         r.model_dump(exclude={"source_lines", "content_hash"}) for r in text_engine.rows
     ]
+
+
+def test_command_line_ingests_every_format(written, tmp_path, capsys):
+    from ingestion.__main__ import main
+    from ingestion.store import read_rows
+
+    files = [written["bao-cao-412-BC-SKHDT-2024-thai-nguyen", "docx"],
+             written["bao-cao-468-BC-UBND-2025-hue", "xlsx-one-sheet"]]
+    if ("bao-cao-418-BC-UBND-2025-dong-thap", "pdf") in written:
+        files.append(written["bao-cao-418-BC-UBND-2025-dong-thap", "pdf"])
+    texts = [ROOT / "tests" / "data" / f"{path.name.split('-one-sheet')[0].rsplit('.', 1)[0]}.txt" for path in files]
+    assert main([*map(str, files), "--out", str(tmp_path / "formats")]) == 0
+    assert "412/BC-SKHĐT" in capsys.readouterr().out
+    assert main([*map(str, texts), "--out", str(tmp_path / "txt")]) == 0
+    rows, expected = read_rows(tmp_path / "formats" / "rows.jsonl"), read_rows(tmp_path / "txt" / "rows.jsonl")
+    assert len({row.report for row in rows}) == len(files)
+    assert [r.model_dump(exclude={"source_lines", "content_hash"}) for r in rows] == [
+        r.model_dump(exclude={"source_lines", "content_hash"}) for r in expected
+    ]
+
+
+def test_command_line_refuses_a_scan_with_a_vietnamese_message(tmp_path, capsys):
+    from ingestion.__main__ import main
+
+    scan = tmp_path / "scan.pdf"
+    from PIL import Image
+
+    Image.new("RGB", (200, 280), "white").save(scan)
+    assert main([str(scan), "--out", str(tmp_path / "out")]) == 2
+    assert "không có lớp chữ" in capsys.readouterr().err and not (tmp_path / "out").exists()
