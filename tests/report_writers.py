@@ -20,7 +20,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.shared import Mm, Pt
 from openpyxl import Workbook
@@ -148,17 +148,20 @@ def write_docx(text: str, path: Path, page: tuple[int, int] = (PAGE_WIDTH, PAGE_
     section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Mm(10)
     document.styles["Normal"].font.size = FONT_SIZE
     document.styles["Normal"].paragraph_format.space_after = Pt(0)
-    first_table = True
+    first_table, centred = True, False
     for kind, item in layout(text):
         if kind == "text":
-            document.add_paragraph(str(item))
+            centred = centred or bool(annex_heading(str(item)))
+            paragraph = document.add_paragraph(str(item))
+            if centred:  # heading, title and "Kèm theo" line centred, as printed
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             first_table = True
         elif kind == "break":
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         else:
             assert isinstance(item, Segment)
             _docx_table(document, item, repeat_header=first_table)
-            first_table = False
+            first_table, centred = False, False
     document.save(path)
     return path
 

@@ -19,7 +19,15 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.page import Page
 from pdfplumber.table import Table
 
-from ingestion.document import DocumentBuilder, ReportDocument
+from ingestion.document import (
+    ATTACHED_RE,
+    FOOTNOTE_LINE_RE,
+    LEGEND_START_RE,
+    UNIT_LINE_RE,
+    DocumentBuilder,
+    ReportDocument,
+    annex_heading,
+)
 from ingestion.errors import ParseError
 from ingestion.readers import ASK_DIGITAL, Progress
 
@@ -28,7 +36,7 @@ _TEXT_LINE_TOLERANCE = 3  # points: words whose tops differ by less sit on one p
 _MAX_LINE_GAP = 1.0  # a wrapped paragraph's next line starts within one line height of the last
 _SPACE_SHARE = 0.25  # a space is about a quarter of the line height wide
 _WORD_GAP_SHARE = 0.15  # a gap wider than this share of the font size between glyphs is a space
-_SPACE_GAP = 1.0  # points between two glyphs that make a word break when no space glyph is drawn
+_ITEM_START_RE = re.compile(r"^\s*(?:[-–•+]\s|\(\s*\*)")  # "- …", "(*) …": a list item starts a line
 _EDGE_TOLERANCE = 1.0  # points: rounding of glyph positions at the right margin
 
 
@@ -78,7 +86,8 @@ def _read_page(page: Page, builder: DocumentBuilder, line: int) -> int:
             items.append((row.bbox[1], 1, cells))
         boxes.append(table.bbox)
     outside = page.filter(lambda obj: not any(_centre_inside(obj, box) for box in boxes)) if boxes else page
-    for top, text in _paragraph_lines(outside, page.width):
+    left = min((char["x0"] for char in page.chars), default=0.0)
+    for top, text in _paragraph_lines(outside, left):
         items.append((top, 0, text))
     for _, _, item in sorted(items, key=lambda entry: (entry[0], entry[1])):
         line += 1
@@ -89,21 +98,20 @@ def _read_page(page: Page, builder: DocumentBuilder, line: int) -> int:
     return line
 
 
-def _paragraph_lines(page: Page, page_width: float) -> list[tuple[float, str]]:
+def _paragraph_lines(page: Page, left: float) -> list[tuple[float, str]]:
     """Text lines outside the tables, a line wrapped by the page joined to the one before.
 
     A line wrapped when the first word of the next line would not have fitted at its end (the text
-    area ends as far from the right edge as the leftmost text starts from the left) and the next
-    line follows at line spacing.
+    area ends as far from the right edge as ``left``, the leftmost text of the page, starts from the
+    left), the next line follows at line spacing and does not itself start a heading, a "Kèm theo"
+    or unit line, a legend, a footnote or a list item.
     """
     lines = page.extract_text_lines(y_tolerance=_TEXT_LINE_TOLERANCE, return_chars=True)
-    if not lines:
-        return []
-    right_edge = page_width - min(line["x0"] for line in lines)
+    right_edge = page.width - left
     joined: list[tuple[float, str]] = []
     previous = None
     for line in lines:
-        if previous is not None and _continues(previous, line, right_edge):
+        if previous is not None and not _starts_block(joined[-1][1]) and _wrapped(previous, line, right_edge):
             joined[-1] = (joined[-1][0], f"{joined[-1][1]} {line['text']}")
         else:
             joined.append((line["top"], line["text"]))
@@ -111,15 +119,29 @@ def _paragraph_lines(page: Page, page_width: float) -> list[tuple[float, str]]:
     return joined
 
 
-def _continues(previous: dict, line: dict, right_edge: float) -> bool:
+def _starts_block(text: str) -> bool:
+    """A line that is a unit of its own: the builder reads it by its start."""
+    return bool(annex_heading(text) or UNIT_LINE_RE.match(text))
+
+
+def _wrapped(previous: dict, line: dict, right_edge: float) -> bool:
     height = previous["bottom"] - previous["top"]
     if line["top"] - previous["bottom"] > height * _MAX_LINE_GAP or not line["chars"]:
         return False
-    first_word_end = next((c["x1"] for c, after in zip(line["chars"], line["chars"][1:] + [None], strict=True)
-                           if after is None or after["text"] == " " or after["x0"] - c["x1"] > _SPACE_GAP), line["x1"])
-    first_word = first_word_end - line["chars"][0]["x0"]
-    space = height * _SPACE_SHARE
-    return previous["x1"] + space + first_word > right_edge + _EDGE_TOLERANCE
+    if any(pattern.match(line["text"]) for pattern in (ATTACHED_RE, UNIT_LINE_RE, LEGEND_START_RE, FOOTNOTE_LINE_RE, _ITEM_START_RE)):
+        return False
+    first_word = _first_word_width(line["chars"])
+    return previous["x1"] + height * _SPACE_SHARE + first_word > right_edge + _EDGE_TOLERANCE
+
+
+def _first_word_width(chars: list[dict]) -> float:
+    end = chars[0]["x1"]
+    for char in chars[1:]:
+        size = char["bottom"] - char["top"]
+        if char["text"] == " " or char["x0"] - end > size * _WORD_GAP_SHARE:
+            break
+        end = char["x1"]
+    return end - chars[0]["x0"]
 
 
 def _centre_inside(obj: dict, box: tuple[float, float, float, float]) -> bool:
