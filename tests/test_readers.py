@@ -250,3 +250,19 @@ def test_command_line_refuses_a_scan_with_a_vietnamese_message(tmp_path, capsys)
     Image.new("RGB", (200, 280), "white").save(scan)
     assert main([str(scan), "--out", str(tmp_path / "out")]) == 2
     assert "không có lớp chữ" in capsys.readouterr().err and not (tmp_path / "out").exists()
+
+
+def test_excel_sheet_named_as_its_annex_needs_no_heading_row(written, from_text, tmp_path):
+    """A sheet called "Phụ lục II" whose rows start with the title: the sheet's name is the heading."""
+    from openpyxl import load_workbook
+
+    from ingestion.document import annex_heading
+
+    workbook = load_workbook(written[SEED_REPORT.stem, "xlsx"])
+    for sheet in workbook.worksheets:
+        row = next(cell.row for cell in sheet["A"] if isinstance(cell.value, str) and annex_heading(cell.value))
+        sheet.title = sheet.cell(row=row, column=1).value.strip()
+        sheet.cell(row=row, column=1).value = None
+    path = tmp_path / "sheets-named.xlsx"
+    workbook.save(path)
+    assert comparable(parse_report(path)) == comparable(from_text[SEED_REPORT.stem])
