@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 PORT   ?= 8501
 
-.PHONY: install data run test browser eval bench lint
+.PHONY: install data run test browser libreoffice eval bench lint
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ install: $(STAMP)
 
 ## Parse every report in data/raw and (re)index it; idempotent.
 data: install
-	$(PY) -m ingestion data/raw/*.txt --out data/processed --replace
+	$(PY) -m ingestion $(wildcard data/raw/*.txt data/raw/*.docx data/raw/*.xlsx data/raw/*.pdf) --out data/processed --replace
 	$(PY) -m retrieval index
 
 ## Set everything up and start the chat on the bundled report.
@@ -29,8 +29,13 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
 	  || echo "chromium could not be installed: the browser test will be skipped"
 
+## LibreOffice (Writer, no GUI) to turn the tests' Word files into PDF (those tests skip, saying why, if it is missing).
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui >/dev/null) \
+	  || echo "LibreOffice could not be installed: the PDF reader tests will be skipped"
+
 ## Set everything up and run the tests (what CI runs).
-test: install browser
+test: install browser libreoffice
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 

@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from ingestion.models import Annex, Row
-from ingestion.parser import ParseError, decode_report_bytes, parse_report, parse_report_text
+from ingestion.parser import (
+    ParseError,
+    decode_report_bytes,
+    parse_report,
+    parse_report_bytes,
+    parse_report_text,
+)
+from ingestion.readers import report_files, sniff_format
 from ingestion.store import atomic_write, merge_rows, read_rows, write_rows
 from retrieval.normalize import Vocabulary, build_vocabulary
 from retrieval.store import remove_report as remove_report_chunks
@@ -147,32 +154,14 @@ class Engine:
         if len(data) > self.settings.max_upload_bytes:
             raise ParseError(name, None, "tệp vượt quá giới hạn dung lượng", "file exceeds the size limit")
         notify(0.1, "Đang kiểm tra tệp…")
-        kinds = (  # (magic bytes, Vietnamese description) of formats that are not a plain-text report
-            (b"%PDF", "tệp PDF"),
-            (b"PK\x03\x04", "tệp nén ZIP (hoặc DOCX/XLSX)"),
-            (b"PK\x05\x06", "tệp nén ZIP"),
-            (b"\xd0\xcf\x11\xe0", "tệp Word/Excel cũ (DOC/XLS)"),
-            (b"\x89PNG", "tệp ảnh PNG"),
-            (b"\xff\xd8\xff", "tệp ảnh JPEG"),
-            (b"GIF8", "tệp ảnh GIF"),
-            (b"\x1f\x8b", "tệp nén GZIP"),
-            (b"Rar!", "tệp nén RAR"),
-            (b"7z\xbc\xaf", "tệp nén 7z"),
-            (b"{\\rtf", "tệp RTF"),
-            (b"\x00\x00\xfe\xff", "văn bản mã hóa UTF-32, cần lưu lại dạng UTF-8"),
-            (b"\xff\xfe\x00\x00", "văn bản mã hóa UTF-32, cần lưu lại dạng UTF-8"),
-            (b"\xff\xfe", "văn bản mã hóa UTF-16, cần lưu lại dạng UTF-8"),
-            (b"\xfe\xff", "văn bản mã hóa UTF-16, cần lưu lại dạng UTF-8"),
-        )
-        head = data.lstrip()[:8]
-        for magic, what in kinds:
-            if data.startswith(magic) or head.startswith(magic):
-                raise ParseError(name, None, f"không phải báo cáo dạng văn bản: {what}", "not a plain-text report")
-        if b"\x00" in data:  # UTF-16 without a BOM, or a binary file
-            raise ParseError(name, None, "tệp nhị phân hoặc mã hóa UTF-16, không phải văn bản UTF-8",
-                             "binary or UTF-16 file, not UTF-8 text")
-        text = decode_report_bytes(data, name)
-        report = parse_report_text(text, name)
+        fmt = sniff_format(data)
+        if fmt == "txt":
+            text = _plain_text(data, name)
+            report = parse_report_text(text, name)
+        else:  # Word, Excel, PDF, or a file of theirs that is refused with a clear message
+            report = parse_report_bytes(
+                data, name, lambda done, total, what: notify(0.1 + 0.2 * done / total, f"Đang đọc tệp {what} ({done}/{total})…")
+            )
         if not report.rows:
             raise ParseError(name, None, "không tìm thấy dòng dữ liệu nào trong các phụ lục", "no annex rows found")
         number = report.meta.number
@@ -188,12 +177,13 @@ class Engine:
             stem = Path(name).stem
             safe_stem = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "-" for ch in stem)
             safe_stem = safe_stem.strip("-_")[:80] or "bao-cao"
-            target = (raw_dir / f"{safe_stem}-{digest}.txt").resolve()
+            suffix = "txt" if fmt == "txt" else fmt
+            target = (raw_dir / f"{safe_stem}-{digest}.{suffix}").resolve()
             if target.parent != raw_dir:  # cannot happen with the name above; never write elsewhere
                 raise ParseError(name, None, "tên tệp không hợp lệ", "invalid file name")
             # Older files of the same report (a changed version replaces them, also after a restart).
             old_files = []
-            for path in sorted({*raw_dir.glob("*.txt"), *self.corpus_files}):
+            for path in sorted({*report_files(raw_dir), *self.corpus_files}):
                 if path.resolve() == target or not path.exists() or path.resolve().parent != raw_dir:
                     continue
                 try:
@@ -207,7 +197,7 @@ class Engine:
             rows_before = rows_path.read_bytes() if rows_path.exists() else None
             target_existed = target.exists()
             try:
-                atomic_write(target, text)
+                atomic_write(target, text if fmt == "txt" else data)
                 self.rows = merge_rows(self.rows, [report.rows])
                 self.annexes = [a for a in self.annexes if a.report != number] + report.annexes
                 self.corpus_files = sorted({*(p for p in self.corpus_files if p not in saved), target})
@@ -277,6 +267,31 @@ class Engine:
         return info
 
 
+def _plain_text(data: bytes, name: str) -> str:
+    """The text of a report in the tab-separated layout; other files named by what they are."""
+    kinds = (  # (magic bytes, Vietnamese description) of formats that are not a plain-text report
+        (b"\x89PNG", "tệp ảnh PNG"),
+        (b"\xff\xd8\xff", "tệp ảnh JPEG"),
+        (b"GIF8", "tệp ảnh GIF"),
+        (b"\x1f\x8b", "tệp nén GZIP"),
+        (b"Rar!", "tệp nén RAR"),
+        (b"7z\xbc\xaf", "tệp nén 7z"),
+        (b"{\\rtf", "tệp RTF"),
+        (b"\x00\x00\xfe\xff", "văn bản mã hóa UTF-32, cần lưu lại dạng UTF-8"),
+        (b"\xff\xfe\x00\x00", "văn bản mã hóa UTF-32, cần lưu lại dạng UTF-8"),
+        (b"\xff\xfe", "văn bản mã hóa UTF-16, cần lưu lại dạng UTF-8"),
+        (b"\xfe\xff", "văn bản mã hóa UTF-16, cần lưu lại dạng UTF-8"),
+    )
+    head = data.lstrip()[:8]
+    for magic, what in kinds:
+        if data.startswith(magic) or head.startswith(magic):
+            raise ParseError(name, None, f"không phải tệp báo cáo (.txt, .docx, .xlsx, .pdf): {what}", "not a report file")
+    if b"\x00" in data:  # UTF-16 without a BOM, or a binary file
+        raise ParseError(name, None, "tệp nhị phân hoặc mã hóa UTF-16, không phải văn bản UTF-8",
+                         "binary or UTF-16 file, not UTF-8 text")
+    return decode_report_bytes(data, name)
+
+
 def load_rows(files: list[Path]) -> list[Row]:
     """Parse report files into one merged, deterministic list of rows."""
     return load_corpus(files)[0]
@@ -292,7 +307,7 @@ def load_corpus(files: list[Path]) -> tuple[list[Row], list[Annex]]:
 
 
 def default_corpus(settings: Settings) -> list[Path]:
-    return sorted(settings.raw_dir.glob("*.txt"))
+    return report_files(settings.raw_dir)
 
 
 _ENGINES: dict[tuple, Engine] = {}

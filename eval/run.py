@@ -8,7 +8,7 @@ Usage::
     python -m eval.run --questions other.jsonl --corpus data/raw/a.txt data/raw/b.txt
     python -m eval.run --min-correct 0.95              # exit 1 below 95 % correct
 
-Default corpus: every ``data/raw/*.txt`` plus, when the questions mention a report that only
+Default corpus: every report file in ``data/raw`` (.txt, .docx, .xlsx, .pdf) plus, when the questions mention a report that only
 exists as a test fixture (``45/BC-UBND`` → ``tests/data/bao-cao-45-BC-UBND-2025-phu-luc.txt``),
 that fixture. Outputs in ``--out`` (default ``eval/out``): ``report.md`` (also printed),
 ``results.jsonl`` (one line per question, answer + every score) and ``scores.png``.
@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from eval import scoring
+from ingestion.readers import report_files
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_QUESTIONS = ROOT / "eval" / "questions.jsonl"
@@ -112,8 +113,8 @@ def load_questions(
 
 
 def default_corpus(questions: Sequence[dict[str, Any]]) -> list[Path]:
-    """``data/raw/*.txt`` + the fixture reports the questions mention (see ``FIXTURE_REPORTS``)."""
-    files = sorted(RAW_DIR.glob("*.txt"))
+    """``data/raw`` reports + the fixture reports the questions mention (see ``FIXTURE_REPORTS``)."""
+    files = report_files(RAW_DIR)
     blob = json.dumps(list(questions), ensure_ascii=False)
     for report, path in FIXTURE_REPORTS.items():
         if report in blob and path.exists() and path not in files:
@@ -538,7 +539,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=Path,
         nargs="+",
         default=None,
-        help="report .txt files (default: data/raw/*.txt + mentioned fixture reports)",
+        help="report files, .txt/.docx/.xlsx/.pdf (default: data/raw reports + mentioned fixture reports)",
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default eval/out)")
     parser.add_argument("--baseline", action="store_true", help="also run the naive RAG baseline")

@@ -1,10 +1,12 @@
-"""``python -m ingestion data/raw/<file>... --out <dir>``: parse reports into rows.jsonl + tables."""
+"""``python -m ingestion data/raw/<file>... --out <dir>``: parse reports (.txt, .docx, .xlsx, .pdf, sniffed by
+content) into rows.jsonl + tables; a long file shows its progress part by part (pages, sheets)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 from tqdm import tqdm
@@ -16,7 +18,7 @@ from ingestion.tables import write_annex_tables
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingestion", description="Parse annex reports into rows.jsonl")
-    parser.add_argument("files", nargs="+", type=Path, help="report files (.txt, tab-separated annexes)")
+    parser.add_argument("files", nargs="+", type=Path, help="report files: .docx, .xlsx, .pdf (with a text layer) or .txt (tab-separated annexes)")
     parser.add_argument("--out", type=Path, default=Path("data/processed"), help="output folder")
     parser.add_argument("--replace", action="store_true", help="drop rows of reports not given here")
     args = parser.parse_args(argv)
@@ -24,7 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     parsed = []
     for path in tqdm(args.files, desc="Đọc báo cáo", unit="tệp", disable=len(args.files) < 2):
         try:
-            parsed.append(parse_report(path))
+            with tqdm(desc=path.name, unit="phần", leave=False, disable=None) as bar:
+                parsed.append(parse_report(path, progress=partial(_advance, bar)))
         except ParseError as exc:
             print(f"Lỗi / Error: {exc}", file=sys.stderr)
             return 2
@@ -41,6 +44,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  Phụ lục {numeral}: {kinds} — {title[:70]}")
     print(f"→ {rows_path} ({len(rows)} bản ghi)")
     return 0
+
+
+def _advance(bar: tqdm, done: int, total: int, _what: str) -> None:
+    """Progress of one file: pages of a PDF, blocks of a Word file, sheets of a workbook."""
+    bar.total = total
+    bar.update(done - bar.n)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """The one intermediate every reader produces and the annex parser consumes.
 
-A report file (today the tab-separated text of a PDF extraction; Word, PDF or Excel files go through
-their own reader) becomes a :class:`ReportDocument`: per annex its heading, title lines, the
+A report file (the tab-separated text layout here; Word, PDF or Excel files through their readers in
+:mod:`ingestion.readers`, all feeding one :class:`DocumentBuilder`) becomes a :class:`ReportDocument`:
+per annex its heading, title lines, the
 "(Kèm theo Báo cáo số … ngày …)" line, the table as a grid of cells with page breaks marked, and the
 lines after the table (legend, notes, footnotes). Nothing here interprets a table.
 
@@ -75,42 +76,88 @@ def annex_heading(text: str) -> tuple[str, str] | None:
 
 def read_text_document(text: str, source: str = "<text>") -> ReportDocument:
     """The tab-separated text layout: a tab marks a table line, a blank line a page break."""
+    builder = DocumentBuilder(source)
     lines = nfc(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    annexes: list[AnnexBlock] = []
-    current: AnnexBlock | None = None
-    pending_break = False
-    in_notes = False
     for number, raw in enumerate(lines, start=1):
-        heading = annex_heading(raw) if "\t" not in raw.strip() else None
-        if heading:
-            current = AnnexBlock(numeral=heading[0], heading_line=number)
+        if "\t" not in raw.strip() and annex_heading(raw):
+            builder.text(number, raw)
+        elif "\t" in raw and any(cell.strip() for cell in raw.split("\t")):
+            builder.row(number, raw.split("\t"))
+        elif not raw.strip():
+            builder.gap()
+        else:
+            builder.text(number, raw)
+    return builder.document()
+
+
+class DocumentBuilder:
+    """Builds the annex blocks from reader events, the same for every file format.
+
+    A reader calls :meth:`text` for a line outside any table (title, "Kèm theo …", legend),
+    :meth:`row` for a table row (its cells left to right, a merged cell's text in its first cell and
+    the cells it covers empty) and :meth:`gap` for a page break (the .txt layout's blank line).
+    """
+
+    def __init__(self, source: str):
+        self.source = source
+        self.annexes: list[AnnexBlock] = []
+        self._current: AnnexBlock | None = None
+        self._pending_break = False
+        self._in_notes = False
+
+    def text(self, line: int, text: str) -> None:
+        """A line of text outside the tables: a heading starts an annex; before the table it is title,
+        "Kèm theo …" or unit; after it a note, legend line or footnote."""
+        text = nfc(text)
+        if heading := annex_heading(text):
+            self._current = AnnexBlock(numeral=heading[0], heading_line=line)
             if heading[1]:
-                current.title_lines.append(heading[1])
-            annexes.append(current)
-            pending_break, in_notes = False, False
-            continue
+                self._current.title_lines.append(heading[1])
+            self.annexes.append(self._current)
+            self._pending_break, self._in_notes = False, False
+            return
+        self._body_text(line, text)
+
+    def _body_text(self, line: int, text: str) -> None:
+        current = self._current
+        stripped = text.strip()
         if current is None:
-            continue
-        stripped = raw.strip()
-        if "\t" in raw and not in_notes and any(cell.strip() for cell in raw.split("\t")):
-            current.grid.append(GridLine(number, [cell.strip() for cell in raw.split("\t")], pending_break))
-            pending_break = False
-            continue
+            return
         if not stripped:
-            pending_break = bool(current.grid)
-            continue
+            self.gap()
+            return
         if not current.grid:
             _preamble_line(current, stripped)
-            continue
+            return
         if match := FOOTNOTE_LINE_RE.match(stripped):
-            current.footnotes.append((number, match.group("mark"), match.group("text").strip()))
-            pending_break = True
-            continue
+            current.footnotes.append((line, match.group("mark"), match.group("text").strip()))
+            self._pending_break = True
+            return
         if LEGEND_START_RE.match(stripped):
-            in_notes = True
-        current.notes.append((number, stripped))
-        pending_break = True
-    return ReportDocument(source=source, annexes=annexes)
+            self._in_notes = True
+        current.notes.append((line, stripped))
+        self._pending_break = True
+
+    def row(self, line: int, cells: list[str]) -> None:
+        """A table row; a row after the legend is read as a note line, an empty row is skipped."""
+        if self._current is None:
+            return
+        if self._in_notes:
+            self._body_text(line, nfc("\t".join(cells)))
+            return
+        cells = [nfc(cell).strip() for cell in cells]
+        if not any(cells):
+            return
+        self._current.grid.append(GridLine(line, cells, self._pending_break))
+        self._pending_break = False
+
+    def gap(self) -> None:
+        """A page break (or the .txt layout's blank line): the next table row starts a new page."""
+        if self._current is not None:
+            self._pending_break = bool(self._current.grid)
+
+    def document(self) -> ReportDocument:
+        return ReportDocument(source=self.source, annexes=self.annexes)
 
 
 def _preamble_line(annex: AnnexBlock, text: str) -> None:

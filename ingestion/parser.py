@@ -25,9 +25,11 @@ from pathlib import Path
 from ingestion.cleaning import clean_cell, nfc, split_footnote_marks
 from ingestion.columns import NUMERIC_ROLES, ColumnInfo, column_info
 from ingestion.document import AnnexBlock, GridLine, ReportDocument, read_text_document
+from ingestion.errors import ParseError
 from ingestion.facts import row_facts, verdict_class
 from ingestion.models import Annex, Row, make_row_id
 from ingestion.numbers import parse_typed_value
+from ingestion.readers import Progress, read_document
 from structured.lexicon import find_phrases, fold, fold_tokens, lexicon
 
 ATTACHED_RE = re.compile(
@@ -56,15 +58,6 @@ _BARE_LEGEND_ITEM_RE = re.compile(r"^\s*[-–•+]?\s*(?P<marker>\*{1,5})\s*[:.\
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_HEADER_LINES = 3  # merged headers of the family have one to three lines
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-
-
-class ParseError(ValueError):
-    """A report that cannot be parsed; the message is bilingual and names the file and line."""
-
-    def __init__(self, path: str, line: int | None, vi: str, en: str):
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {vi} / {en}")
-        self.path, self.line, self.vi, self.en = path, line, vi, en
 
 
 @dataclass
@@ -115,8 +108,26 @@ def decode_report_bytes(data: bytes, name: str) -> str:
     return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def parse_report(path: Path) -> ParsedReport:
-    return parse_report_text(read_report_text(path), str(path))
+def parse_report(path: Path, progress: Progress | None = None) -> ParsedReport:
+    """A report file of any accepted format (.txt, .docx, .xlsx, .pdf: sniffed from its bytes)."""
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ParseError(name, None, f"không đọc được tệp ({exc.strerror})", f"cannot read file ({exc})") from exc
+    return parse_report_bytes(data, name, progress)
+
+
+def parse_report_bytes(data: bytes, name: str, progress: Progress | None = None) -> ParsedReport:
+    """The bytes of an uploaded or stored report → rows; nothing is kept if any part fails."""
+    if not data.strip():
+        raise ParseError(name, None, "tệp rỗng", "empty file")
+    if len(data) > MAX_FILE_BYTES:
+        raise ParseError(name, None, "tệp quá lớn", "file too large")
+    document = read_document(data, name, progress)
+    if document is None:
+        return parse_report_text(decode_report_bytes(data, name), name)
+    return parse_document(document)
 
 
 def parse_report_text(text: str, source: str = "<text>") -> ParsedReport:

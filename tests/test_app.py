@@ -267,7 +267,8 @@ def test_management_page_lists_reports_and_system(app):
 @pytest.mark.parametrize(
     ("name", "data", "expected"),
     [
-        ("bao-cao.pdf", b"%PDF-1.4", "chỉ nhận báo cáo dạng văn bản .txt"),
+        ("bao-cao.pdf", b"%PDF-1.4", "tệp PDF hỏng"),
+        ("bao-cao.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "không đúng loại: chỉ nhận báo cáo dạng .docx"),
         ("rong.txt", b"  \n", "rỗng"),
         ("nhi-phan.txt", b"\x00\x01\x02abc" * 10, "tệp nhị phân"),
         ("latin1.txt", "Phụ lục I\nBáo cáo năm".encode("cp1258", errors="replace"), "UTF-8"),

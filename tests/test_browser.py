@@ -77,3 +77,26 @@ def test_overview_page_in_a_real_browser(server):
         finally:
             page.screenshot(path=str(ARTIFACTS / "overview.png"))
             page.close()
+
+
+def test_upload_a_word_report_and_ask_about_it(server, tmp_path):
+    """Last (it changes the server's corpus): the .docx of report 45 uploaded through the page, then asked about."""
+    from tests.report_writers import write_docx
+
+    report = ROOT / "tests" / "data" / "bao-cao-45-BC-UBND-2025-phu-luc.txt"
+    docx = write_docx(report.read_text(encoding="utf-8"), tmp_path / "bao-cao-45.docx")
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 1100}, locale="vi-VN")
+        try:
+            page.goto(f"{server.url}/quan-ly-bao-cao", timeout=120_000)
+            page.get_by_text("Nạp báo cáo mới").wait_for(timeout=120_000)
+            page.locator('input[type="file"]').set_input_files(str(docx))
+            page.get_by_role("button", name="Nạp báo cáo").click(timeout=60_000)
+            page.get_by_text("Đã nạp báo cáo số 45/BC-UBND").wait_for(timeout=180_000)
+            open_chat(page, server.url)
+            ask(page, "Theo báo cáo 45, dự án Thư viện Thành phố đã giải ngân bao nhiêu?", expected_answers=1)
+            reply = page.locator('[data-testid="stChatMessage"]').last.inner_text()
+            assert "12,5" in reply and "45/BC-UBND" in reply
+        finally:
+            page.screenshot(path=str(ARTIFACTS / "upload-docx.png"), full_page=True)
+            page.close()

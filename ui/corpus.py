@@ -1,4 +1,4 @@
-"""Corpus management: upload a report (.txt), list the reports, remove one, show the system info.
+"""Corpus management: upload a report (.txt, .docx, .xlsx, .pdf), list the reports, remove one, show the system info.
 
 :func:`handle_upload` is the whole upload logic (checks, then ``engine.add_report``), kept free of
 Streamlit so that it is tested directly; a rejected file changes nothing.
@@ -16,11 +16,12 @@ from typing import Any
 import pandas as pd
 
 from ingestion.parser import ParseError
+from ingestion.readers import REPORT_SUFFIXES
 from ui.text import md_escape, shorten, vn_date, vn_size
 
 log = logging.getLogger(__name__)
 
-ALLOWED_SUFFIXES = (".txt",)
+ALLOWED_SUFFIXES = REPORT_SUFFIXES
 
 SYSTEM_LABELS = {
     "records": "Số bản ghi (dòng phụ lục)",
@@ -78,7 +79,7 @@ def handle_upload(
     name = display_name(filename)
     limit = int(engine.settings.max_upload_bytes)
     if not name.lower().endswith(ALLOWED_SUFFIXES):
-        return UploadOutcome(False, f"Tệp «{name}» không đúng loại: chỉ nhận báo cáo dạng văn bản .txt.")
+        return UploadOutcome(False, f"Tệp «{name}» không đúng loại: chỉ nhận báo cáo dạng .docx (Word), .xlsx (Excel), .pdf hoặc .txt.")
     if not data or not data.strip():
         return UploadOutcome(False, f"Tệp «{name}» rỗng.")
     if len(data) > limit:
@@ -146,12 +147,13 @@ def render_upload(st: Any, engine: Any) -> None:
     limit = int(engine.settings.max_upload_bytes)
     st.subheader("Nạp báo cáo mới")
     st.caption(
-        f"Tệp văn bản .txt (UTF-8) theo bố cục các phụ lục, tối đa {vn_size(limit)}. "
+        f"Tệp Word (.docx), Excel (.xlsx), PDF có lớp chữ (.pdf) hoặc văn bản .txt (UTF-8) theo bố cục các phụ lục, "
+        f"tối đa {vn_size(limit)}. PDF bản quét (ảnh) và tệp đặt mật khẩu không đọc được. "
         "Báo cáo đã có (cùng số hiệu) sẽ được thay thế; tệp lỗi không làm thay đổi kho."
     )
     uploaded = st.file_uploader(
         "Chọn tệp báo cáo",
-        type=["txt"],
+        type=[suffix.lstrip(".") for suffix in ALLOWED_SUFFIXES],
         key=f"uploader_{state['upload_nonce']}",
         max_upload_size=_upload_limit_mb(limit),
     )
