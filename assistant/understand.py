@@ -34,6 +34,7 @@ from assistant.plan import ClarifyOption, DialogueState, Filters, Plan
 from assistant.question import Question, prepare
 from ingestion.models import Row
 from retrieval.abbreviations import readings
+from retrieval.passages import sentences as passage_sentences
 from structured.agency import agency_key
 from structured.lexicon import fold, fold_tokens, lexicon, tokens
 from structured.models import NumberCondition
@@ -60,6 +61,12 @@ CROSS_NAMED_COVER = 0.25  # …and that holds a quarter of the question's words
 ASKED_ANNEX_COVER = 0.6  # "PL III và PL V nói gì": the best row of each annex named, when its name holds most words
 FOLLOWUP_COVERAGE = 0.9  # the previous row explains this share of a turn's words: the turn is about it
 PRESENCE_TAGS = ("function", "frame")  # the words of "không ghi", "chưa có" before a measure
+PASSAGE_ROWS = 8  # candidate rows whose sentences are read for a number of the noun asked
+PASSAGE_COVER = 0.75  # …the sentence and the row's name hold this share of the question's words
+PASSAGE_SENTENCE_SHARE = 0.3  # …of which the sentence itself holds this share (it is about the thing asked)
+PASSAGE_TIE = 0.05  # …two rows this close: not one answer
+PASSAGE_CONFIDENCE = 0.8  # a quoted sentence stating the asked number answers, shown with the sentence
+MONEY_UNITS = ("trieu", "ty", "nghin")  # "bao nhiêu tiền": an amount in these ("đồng" alone is also "đồng bào")
 CLIPPED_MIN = 2  # a typed word this long missing only its last letter ("chứ" for "chức") is that legend word
 
 
@@ -353,6 +360,14 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
         return _row_plan(q, [best.row.id], measure or _carried(state), period or state.period,
                          ops or _ops_of(state), layer, p_best, "còn X: câu hỏi trước, dòng mới")
 
+    # "Diễn đàn … có bao nhiêu thành viên?": one sentence of a row's text says a number of the thing asked
+    # and holds the question's words.
+    passage = _passage_evidence(q, links, layer)
+    if passage is not None:
+        plan = _row_plan(q, [passage.id], "estimate", period, ops, layer, PASSAGE_CONFIDENCE, "một câu của dòng nêu số được hỏi")
+        plan.words = list(dict.fromkeys([t for unit in _asked_units(q) for t in unit] + plan.words))  # quote that sentence
+        return plan
+
     # Two readings, neither sure enough: ask rather than refuse.
     second = next((lk for lk in links[1:] if not _related(best.row, lk.row)), None) if best is not None else None
     if best is not None and second is not None and best.numbers_ok and p_best >= clarify_at and best.row.kind == second.row.kind:
@@ -390,6 +405,69 @@ def _prev_is_the_change(q: Question) -> bool:
     prev = [h for s, h in q.hits if s == "operations" and h.key == "compare_prev"]
     return bool(prev) and q.has("operations", "compare_target") and not any(
         "so" in h.phrase.split() or "nam" in h.phrase.split() or "ky" in h.phrase.split() for h in prev)
+
+
+def _passage_evidence(q: Question, links: list[Link], layer: SemanticLayer) -> Row | None:
+    """The one row among the candidates whose text has a sentence stating a number of the noun asked
+    ("150.000 thành viên", "540 nền", "mỗi căn 50 triệu đồng") that, with the row's name, holds nearly all
+    the question's words; None when no row or two rows do."""
+    asked = _asked_units(q)
+    if not asked:
+        return None
+    content = [w for w in q.words if w.tag is None]
+    total = sum(layer.weight(w.repaired or w.folded) for w in content) or 1.0
+    found: list[tuple[float, Row]] = []
+    for lk in links[:PASSAGE_ROWS]:
+        name = set(layer.name_words.get(lk.row.id, []))
+        texts = [t for c, t in lk.row.cells.items() if lk.row.roles.get(c) in ("status", "note")]
+        row_said = name | {t for text in texts for t in fold_tokens(text)}
+        best = 0.0
+        for sentence in (s for t in texts for s in passage_sentences(t)):
+            tokens = set(fold_tokens(sentence))
+            if not _states_number_of(fold_tokens(sentence), asked):
+                continue
+            weight = {w.repaired or w.folded: layer.weight(w.repaired or w.folded) for w in content}
+            in_sentence = sum(v for k, v in weight.items() if k in tokens) / total
+            in_row = sum(v for k, v in weight.items() if k in row_said) / total
+            if in_sentence >= PASSAGE_SENTENCE_SHARE:
+                best = max(best, in_row)
+        if best >= PASSAGE_COVER:
+            found.append((best, lk.row))
+    found.sort(key=lambda f: -f[0])
+    if not found or (len(found) > 1 and found[1][0] >= found[0][0] - PASSAGE_TIE):
+        return None
+    return found[0][1]
+
+
+def _asked_units(q: Question) -> list[tuple[str, ...]]:
+    """What "bao nhiêu …" / "mấy …" counts, as folded word runs: ("thanh", "vien"); money ("tiền") as its units."""
+    asked: list[tuple[str, ...]] = []
+    run: list[str] = []
+    for word in [*q.words, None]:
+        if word is not None and word.tag in ("aspect", "unit") and (run or _after_how_many(q, word)):
+            run.append(word.folded)
+            continue
+        if run:
+            asked += [(u,) for u in MONEY_UNITS] if run == ["tien"] else [tuple(run)]
+            run = []
+    return asked
+
+
+def _after_how_many(q: Question, word) -> bool:  # noqa: ANN001
+    i = q.words.index(word)
+    return i > 0 and (q.words[i - 1].folded in ("may",) or (i > 1 and q.words[i - 2].folded == "bao" and q.words[i - 1].folded == "nhieu"))
+
+
+def _states_number_of(tokens: list[str], asked: list[tuple[str, ...]]) -> bool:
+    """A number followed (one word apart at most) by the asked noun: "150.000 thành viên", "50 triệu"."""
+    for i, token in enumerate(tokens):
+        if not token[:1].isdigit():
+            continue
+        for unit in asked:
+            for gap in (1, 2):
+                if tuple(tokens[i + gap : i + gap + len(unit)]) == unit:
+                    return True
+    return False
 
 
 def _carried(state: DialogueState) -> str | None:

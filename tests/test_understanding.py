@@ -230,3 +230,13 @@ def test_a_cross_annex_question_cites_each_annex_and_each_row_it_names(engine, c
     assert {c.row_id for c in both.citations} >= {f"{R}:V:6.2", f"{R}:III:17", f"{R}:III:18"}
     ring = ask(cities, "Đường Vành đai 3 của Huế được nêu ở những phụ lục nào?")
     assert {c.row_id for c in ring.citations} >= {"468/BC-UBND:IV:1", "468/BC-UBND:II:I.2"}
+
+
+def test_a_sentence_stating_a_number_of_the_thing_asked_answers(engine, cities):
+    members = ask(engine, "Diễn đàn khởi nghiệp ĐMST trực tuyến có bao nhiêu thành viên?")
+    assert rows(members) == ["4"] and "150.000 thành viên" in members.text
+    money = ask(engine, "Hỗ trợ xây nhà cho đồng bào DTTS nghèo mỗi căn bao nhiêu tiền?")
+    assert rows(money)[0] == "10" and "50 triệu đồng" in money.text
+    graves = ask(cities, "Đoạn đường ven biển Phú Thuận - Vinh Thanh ở Huế có bao nhiêu ngôi mộ phải di dời?")
+    assert graves.citations[0].row_id == "468/BC-UBND:IV:3" and "1.240 ngôi mộ" in graves.text
+    assert ask(engine, "Dân số Cần Thơ bao nhiêu người?").abstained
