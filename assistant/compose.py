@@ -385,13 +385,15 @@ def _comparison_text(row: Row, c: Comparison, yes_no: bool, tables: CorpusTables
 # Sets
 
 
-def conditions(result: Result, tables: CorpusTables) -> str:
+def conditions(result: Result, tables: CorpusTables, bare: bool = False) -> str:
+    """The set's conditions in words; ``bare`` leaves out the words quoted from the report (the marker's
+    meaning, a group's or parent's name), for an answer that cites nothing."""
     flt = result.plan.filters
     parts = []
     if flt.annexes:
         parts.append("Phụ lục " + ", ".join(flt.annexes))
     if flt.marker:
-        meaning = tables.legend(flt.report or "", flt.annexes[0]).get(flt.marker) if flt.annexes else None
+        meaning = tables.legend(flt.report or "", flt.annexes[0]).get(flt.marker) if flt.annexes and not bare else None
         parts.append(f"ký hiệu ({flt.marker})" + (f": {meaning}" if meaning else ""))
     if flt.verdicts:
         parts.append("đánh giá " + " / ".join(render(f"verdict:{v}") for v in flt.verdicts))
@@ -399,10 +401,10 @@ def conditions(result: Result, tables: CorpusTables) -> str:
         agency = f"các {flt.agency[:-1]}" if flt.agency.endswith("*") else flt.agency  # "Bộ*": every ministry
         parts.append(f"cơ quan chủ trì {agency}")
     if flt.parent and flt.parent in tables.rows:
-        parts.append(f"các mục của {tables.rows[flt.parent].name}")
+        parts.append("các mục con của dòng được hỏi" if bare else f"các mục của {tables.rows[flt.parent].name}")
     if flt.group and flt.group in tables.rows:
         group = tables.rows[flt.group]
-        parts.append(f"nhóm {group.row}: {group.name}")
+        parts.append(f"nhóm {group.row}" if bare else f"nhóm {group.row}: {group.name}")
     if flt.field:
         parts.append(f"lĩnh vực {flt.field}")
     if flt.words:
@@ -425,6 +427,21 @@ def conditions(result: Result, tables: CorpusTables) -> str:
     return ", ".join(parts) or "toàn bộ báo cáo"
 
 
+def scope_citations(result: Result, tables: CorpusTables) -> list[Citation]:
+    """Where the words describing a set come from: its marker's legend line."""
+    flt = result.plan.filters
+    out = []
+    meaning = tables.legend(flt.report or "", flt.annexes[0]).get(flt.marker) if flt.marker and flt.annexes else None
+    if meaning:
+        annex = flt.annexes[0]
+        title = next((r.annex_title for r in tables.rows.values() if r.report == flt.report and r.annex == annex), "")
+        date = next((vn_date(info.date) for info in tables.catalogue if info.number == flt.report), "")
+        out.append(Citation(row_id=f"{flt.report}:{annex}:Ghi chú", report=flt.report or "", annex=annex, row="Ghi chú",
+                            annex_title=title, column="Ghi chú",
+                            quote=f"Báo cáo số {flt.report} ngày {date}, Ghi chú: ({flt.marker}) {meaning}"))
+    return out
+
+
 def _what(result: Result) -> str:
     """The noun of a set: the kind asked, else the one kind every row of the answer has ("dự án")."""
     kinds = {row.kind for row in result.rows}
@@ -437,9 +454,10 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
     rows = result.rows
     what, scope = _what(result), conditions(result, tables)
     table = [_table_row(row) for row in rows]
-    citations = [cite(row, None, row.name) for row in rows]
+    citations = [cite(row, None, row.name) for row in rows] + scope_citations(result, tables)
     if not rows:
-        return Answer(text=render("empty_set", what=what, conditions=scope), route="table", table=[], computed_values=["0"])
+        return Answer(text=render("empty_set", what=what, conditions=scope), route="table", table=[], computed_values=["0"],
+                      citations=scope_citations(result, tables))
     def item(r: Row) -> str:
         values = _key_values(r)
         extra = r.facts.get("verdict") or next((v for h, v in r.cells.items() if r.roles.get(h) == "lead" and v), "")
@@ -475,7 +493,8 @@ def _rank_agencies(result: Result, tables: CorpusTables) -> Answer:
     scope = conditions(result, tables)
     counts = result.agencies
     if not counts:
-        return Answer(text=render("no_rank", scope=scope, measure=label(plan.measure)), route="none", abstained=True)
+        return Answer(text=render("no_rank", scope=conditions(result, tables, bare=True), measure=label(plan.measure)),
+                      route="none", abstained=True)
     top = [c for c in counts if c.count == counts[0].count]
     what = _what(result)
     text = render("rank_agency", agencies=", ".join(c.agency for c in top), count=top[0].count, what=what, scope=scope,
@@ -485,8 +504,8 @@ def _rank_agencies(result: Result, tables: CorpusTables) -> Answer:
     rows = [tables.rows[i] for c in top for i in c.ids]
     citations = [cite(row, next((h for h, r in row.roles.items() if r == plan.measure), None), (role_texts(row, plan.measure or "") or [row.name])[0])
                  for row in rows]
-    return Answer(text=text, citations=_dedupe(citations), route="table", table=[_table_row(r) for r in rows],
-                  computed_values=[str(c.count) for c in counts[:RANKED_AGENCIES_SHOWN]])
+    return Answer(text=text, citations=_dedupe(citations + scope_citations(result, tables)), route="table",
+                  table=[_table_row(r) for r in rows], computed_values=[str(c.count) for c in counts[:RANKED_AGENCIES_SHOWN]])
 
 
 def _unstopped(sentence: str | None) -> str:
@@ -501,7 +520,8 @@ def _rank(result: Result, tables: CorpusTables) -> Answer:
     measure = plan.measure or "estimate"
     scope = conditions(result, tables)
     if not result.ranked:
-        return Answer(text=render("no_rank", scope=scope, measure=label(measure)), route="none", abstained=True)
+        return Answer(text=render("no_rank", scope=conditions(result, tables, bare=True), measure=label(measure)), route="none",
+                      abstained=True)
     order = "thấp nhất" if plan.order == "asc" else "cao nhất"
     limit = plan.limit or 1
     head = result.ranked[:limit]
@@ -518,7 +538,7 @@ def _rank(result: Result, tables: CorpusTables) -> Answer:
     text = "\n".join(texts) + ("\n" + render("rank_more", count=len(result.ranked)) if len(result.ranked) > limit else "")
     table = [_table_row(tables.rows[r.id], **{label(measure).capitalize(): shown(ValueCell(raw=r.raw, value=r.value, unit=r.unit))})
              for r in result.ranked]
-    citations = [cite(tables.rows[r.id], r.column, r.quote or r.raw) for r in result.ranked]
+    citations = [cite(tables.rows[r.id], r.column, r.quote or r.raw) for r in result.ranked] + scope_citations(result, tables)
     return Answer(text=text, citations=citations, route="table", table=table, computed_values=[str(len(result.ranked))])
 
 
@@ -528,14 +548,15 @@ def _total(result: Result, tables: CorpusTables) -> Answer:
     measure = label(plan.measure)
     scope = conditions(result, tables)
     if total is None or (total.printed is None and total.computed is None):
-        return Answer(text=render("no_rank", scope=scope, measure=measure), route="none", abstained=True)
+        return Answer(text=render("no_rank", scope=conditions(result, tables, bare=True), measure=measure), route="none",
+                      abstained=True)
     if total.printed is not None and total.total_row:
         row = tables.rows[total.total_row]
         text = render("total_printed", measure=measure, scope=scope, total=row.name or row.row, value=shown(total.printed))
         related = [v for v in _with_related(row, [total.printed])[1:]] if plan.measure in _DISBURSEMENT else []
         if related:
             text += " (" + "; ".join(f"{_column_label(v)}: {shown(v)}" for v in related) + ")"
-        citations = [cite(row, v.column, v.raw) for v in [total.printed, *related]]
+        citations = [cite(row, v.column, v.raw) for v in [total.printed, *related]] + scope_citations(result, tables)
         return Answer(text=text, citations=citations, route="table")
     computed = total.computed
     assert computed is not None
@@ -544,8 +565,10 @@ def _total(result: Result, tables: CorpusTables) -> Answer:
     text = render("total_computed", measure=measure, count=len(total.ids), scope=scope, value=value, missing=missing)
     rows = [tables.rows[i] for i in total.ids]
     text += "\n" + "\n".join(f"- {r.name} ({short_where(r)}): {r.facts[plan.measure]['raw']}" for r in rows)
-    citations = [cite(r, r.facts[plan.measure].get("column"), r.facts[plan.measure].get("quote") or r.facts[plan.measure]["raw"]) for r in rows]
-    return Answer(text=text, citations=citations, route="table", computed_values=[computed.text])
+    citations = [cite(r, r.facts[plan.measure].get("column"), r.facts[plan.measure].get("quote") or r.facts[plan.measure]["raw"])
+                 for r in rows] + scope_citations(result, tables)
+    return Answer(text=text, citations=citations, route="table",
+                  computed_values=[computed.text, str(len(total.ids)), str(len(total.missing))])
 
 
 def vn_date(iso: str | None) -> str:
@@ -618,8 +641,8 @@ def _overview(result: Result, tables: CorpusTables) -> Answer:
         if not any(c.row_id == row.id for c in citations):
             citations.append(cite(row, None, row.name))
     table = [_table_row(row) for row in rows]
-    return Answer(text="\n".join(lines), citations=_dedupe(citations), route="table", table=table,
-                  computed_values=[str(len(rows)), *map(str, verdicts.values())])
+    return Answer(text="\n".join(lines), citations=_dedupe(citations + scope_citations(result, tables)), route="table",
+                  table=table, computed_values=[str(len(rows)), *map(str, verdicts.values())])
 
 
 def _totals_of_set(result: Result, tables: CorpusTables) -> list[Row]:

@@ -883,7 +883,12 @@ def _collection_plan(
         flt.starts, flt.ends = q.span
     if op in ("count", "list"):
         flt.states, flt.lacks = _presence(q)
+        if flt.marker:
+            flt.states = [m for m in flt.states if m != "marker"]  # "có ký hiệu (*)": the marker says it
+    legend_text = " ".join(fold_tokens(" ".join(_legend_meanings(layer, report, flt.annexes, marker)))) if marker_named else ""
     for op_word, value, text, percent in q.conditions:
+        if legend_text and f" {' '.join(fold_tokens(text))} " in f" {legend_text} ":
+            continue  # "giải ngân vốn sự nghiệp dưới 50% (*)": the marker's own words, not a second condition
         target = measure if measure in NUMERIC_MEASURES else "estimate"
         if percent:  # "giải ngân dưới 30%": the rate of the money asked
             target = lexicon().section("rate_of").get(target, target)
@@ -936,6 +941,9 @@ def _collection_plan(
         speed = {fold(p) for p in lexicon().section("rate_rankings")}
         if any(h.phrase in speed for s, h in q.hits if s == "operations"):
             measure = "disbursement_rate"  # "giải ngân chậm nhất" is about the rate, not the amount
+    if flt.kind not in (None, "any") and not any(r.report == report and r.kind == flt.kind and (not flt.annexes or r.annex in flt.annexes)
+                                                 for r in layer.rows.values()):
+        flt.kind = None  # "chương trình nào … PL V" where the annex lists projects: the noun names its rows
     if flt.kind == "indicator" and op in ("count", "list", "overview") and not flt.ids and flt.parent is None and q.sub_items is not True:
         flt.top_level = True
     if flt.verdicts and not _has_verdicts(layer, flt):  # no verdict column: the legend may say it ("chậm tiến độ")
@@ -994,12 +1002,15 @@ def _presence(q: Question) -> tuple[list[str], list[str]]:
     return states, lacks
 
 
+def _legend_meanings(layer: SemanticLayer, report: str, annexes: list[str], marker: str | None) -> list[str]:
+    view = layer.report(report)
+    return [a.legend.get(marker or "", "") for a in (view.annexes if view else []) if not annexes or a.annex in annexes]
+
+
 def _in_legend(word, layer: SemanticLayer, report: str, annexes: list[str], marker: str) -> bool:  # noqa: ANN001
     """Whether ``word`` is a word of the marker's legend in the annexes, or a clipped typing of one
     ("tổ chứ" for "tổ chức")."""
-    view = layer.report(report)
-    meanings = [a.legend.get(marker, "") for a in (view.annexes if view else []) if not annexes or a.annex in annexes]
-    legend = {t for meaning in meanings for t in fold_tokens(meaning)}
+    legend = {t for meaning in _legend_meanings(layer, report, annexes, marker) for t in fold_tokens(meaning)}
     typed = word.repaired or word.folded
     return typed in legend or (len(typed) >= CLIPPED_MIN and any(t.startswith(typed) and len(t) - len(typed) == 1 for t in legend))
 

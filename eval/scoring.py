@@ -154,7 +154,10 @@ def _strip_doc_ids(text: str, doc_ids: Iterable[str] | None = None) -> str:
 
 
 def _strip_list_markers(text: str) -> str:
-    return LIST_MARKER_RE.sub(r"\1", text)
+    return ANNEX_LABEL_RE.sub(" ", LIST_MARKER_RE.sub(r"\1", text))
+
+
+ANNEX_LABEL_RE = re.compile(r"\b(?:Phụ lục|PL)\s+(?:\d+|[IVXLC]+)(?:\s*,\s*(?:\d+|[IVXLC]+))*\b")  # an annex's label is no figure
 
 
 def _strip_row_labels(text: str, row_numbers: Iterable[str] | None = None) -> str:
@@ -241,7 +244,8 @@ def unsupported_numbers(
     quote (a "Ghi chú" legend citation is checked against its quote only), ``computed_values``
     (numbers computed by code), numbers echoed from the question/history (``echo``). Ignored:
     the printed labels of cited rows ("mục 20", "chỉ tiêu 6.1"), report numbers (``report_ids``
-    plus those of the cited rows, e.g. ``320/BC-UBND``) and line-leading list markers ("2. …").
+    plus those of the cited rows, e.g. ``320/BC-UBND``), annex labels ("Phụ lục 2") and line-leading list
+    markers ("2. …").
     """
     allowed: list[float] = []
     row_numbers: list[str] = []

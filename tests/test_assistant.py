@@ -78,7 +78,8 @@ def test_unaccented_and_abbreviated(engine):
 
 def test_count_list_rank_legend(engine):
     count = ask(engine, "Phụ lục III có bao nhiêu dự án đang triển khai thi công (*)?")
-    assert count.text.startswith("Có 12 dự án") and len(count.citations) == 12 and count.table
+    assert count.text.startswith("Có 12 dự án") and len(count.citations) == 13 and count.table
+    assert count.citations[-1].row == "Ghi chú" and "(*) Dự án đang triển khai thi công" in count.citations[-1].quote
     listing = ask(engine, "Các dự án do Sở Giao thông vận tải chủ trì trong Phụ lục III?")
     assert [c.row for c in listing.citations] == ["3", "4 và 9", "5", "10", "11"]
     rank = ask(engine, "Dự án nào trong Phụ lục III có tỷ lệ giải ngân kế hoạch vốn 2024 thấp nhất?")

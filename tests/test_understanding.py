@@ -34,7 +34,8 @@ def ask(engine, question, *turns):
 
 
 def rows(reply) -> list[str]:
-    return list(dict.fromkeys(c.row for c in reply.citations))
+    """The cited rows (a legend line cited for a marker's meaning is not a row of the answer)."""
+    return list(dict.fromkeys(c.row for c in reply.citations if c.row != "Ghi chú"))
 
 
 @pytest.mark.parametrize("question", ["Có bao nhiêu dự án đang thi công?", "co bao nhieu du an dang thi cong",
@@ -240,3 +241,10 @@ def test_a_sentence_stating_a_number_of_the_thing_asked_answers(engine, cities):
     graves = ask(cities, "Đoạn đường ven biển Phú Thuận - Vinh Thanh ở Huế có bao nhiêu ngôi mộ phải di dời?")
     assert graves.citations[0].row_id == "468/BC-UBND:IV:3" and "1.240 ngôi mộ" in graves.text
     assert ask(engine, "Dân số Cần Thơ bao nhiêu người?").abstained
+
+
+def test_the_kind_noun_names_the_annexs_rows_and_a_legend_is_one_condition(cities):
+    for question in ("Huế: chương trình nào có ký hiệu (*) ở PL V", "Huế: PL V có mấy chương trình giải ngân vốn sự nghiệp dưới 50%?"):
+        reply = ask(cities, question)
+        assert reply.text.startswith("Có 2") and {"2", "3"} <= set(rows(reply)), question
+        assert any(c.row == "Ghi chú" and "dưới 50%" in c.quote for c in reply.citations)  # the words of the answer are cited
