@@ -41,6 +41,7 @@ class Plan(BaseModel):
     measure: str | None = Field(default=None, description="What is asked: a measure of the lexicon")
     more_measures: list[str] = Field(default_factory=list, description="Further things asked of the same rows")
     more_markers: list[str] = Field(default_factory=list, description="Further markers asked of ('1 sao với 2 sao')")
+    units: list[list[str]] = Field(default_factory=list, description="What a number is asked of, folded ('bao nhiêu ha')")
     against: Literal["target", "previous", "both"] | None = None
     order: Literal["asc", "desc"] | None = None
     limit: int | None = None

@@ -35,6 +35,7 @@ from assistant.question import Question, prepare
 from ingestion.models import Row
 from retrieval.abbreviations import readings
 from retrieval.passages import sentences as passage_sentences
+from retrieval.passages import states_number_of
 from structured.agency import agency_key
 from structured.lexicon import fold, fold_tokens, lexicon, tokens
 from structured.models import NumberCondition
@@ -364,9 +365,7 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     # and holds the question's words.
     passage = _passage_evidence(q, links, layer)
     if passage is not None:
-        plan = _row_plan(q, [passage.id], "estimate", period, ops, layer, PASSAGE_CONFIDENCE, "một câu của dòng nêu số được hỏi")
-        plan.words = list(dict.fromkeys([t for unit in _asked_units(q) for t in unit] + plan.words))  # quote that sentence
-        return plan
+        return _row_plan(q, [passage.id], "estimate", period, ops, layer, PASSAGE_CONFIDENCE, "một câu của dòng nêu số được hỏi")
 
     # Two readings, neither sure enough: ask rather than refuse.
     second = next((lk for lk in links[1:] if not _related(best.row, lk.row)), None) if best is not None else None
@@ -424,7 +423,7 @@ def _passage_evidence(q: Question, links: list[Link], layer: SemanticLayer) -> R
         best = 0.0
         for sentence in (s for t in texts for s in passage_sentences(t)):
             tokens = set(fold_tokens(sentence))
-            if not _states_number_of(fold_tokens(sentence), asked):
+            if not states_number_of(fold_tokens(sentence), asked):
                 continue
             weight = {w.repaired or w.folded: layer.weight(w.repaired or w.folded) for w in content}
             in_sentence = sum(v for k, v in weight.items() if k in tokens) / total
@@ -439,7 +438,19 @@ def _passage_evidence(q: Question, links: list[Link], layer: SemanticLayer) -> R
     return found[0][1]
 
 
-def _asked_units(q: Question) -> list[tuple[str, ...]]:
+def _quoting_asked_units(q: Question, plan: Plan) -> Plan:
+    """The words of what a number is asked of ("bao nhiêu hộ") pick the sentence to quote first, whatever
+    the row's name holds ("hộ" is not "hỗ" of "hỗ trợ")."""
+    runs = _asked_units(q, plan.measure)
+    units = [t for unit in runs for t in unit]
+    if units:
+        plan.words = list(dict.fromkeys(units + plan.words))
+        plan.name_words = [w for w in plan.name_words if w not in units]
+        plan.units = [list(unit) for unit in runs]
+    return plan
+
+
+def _asked_units(q: Question, measure: str | None = None) -> list[tuple[str, ...]]:
     """What "bao nhiêu …" / "mấy …" counts, as folded word runs: ("thanh", "vien"); money ("tiền") as its units."""
     asked: list[tuple[str, ...]] = []
     run: list[str] = []
@@ -450,24 +461,14 @@ def _asked_units(q: Question) -> list[tuple[str, ...]]:
         if run:
             asked += [(u,) for u in MONEY_UNITS] if run == ["tien"] else [tuple(run)]
             run = []
+    if not asked and q.has("measures", "rate") and measure in (None, "estimate", "actual"):
+        asked = [("%",)]  # "tỷ lệ … là bao nhiêu" of a task: the percentage its text states
     return asked
 
 
 def _after_how_many(q: Question, word) -> bool:  # noqa: ANN001
     i = q.words.index(word)
     return i > 0 and (q.words[i - 1].folded in ("may",) or (i > 1 and q.words[i - 2].folded == "bao" and q.words[i - 1].folded == "nhieu"))
-
-
-def _states_number_of(tokens: list[str], asked: list[tuple[str, ...]]) -> bool:
-    """A number followed (one word apart at most) by the asked noun: "150.000 thành viên", "50 triệu"."""
-    for i, token in enumerate(tokens):
-        if not token[:1].isdigit():
-            continue
-        for unit in asked:
-            for gap in (1, 2):
-                if tuple(tokens[i + gap : i + gap + len(unit)]) == unit:
-                    return True
-    return False
 
 
 def _carried(state: DialogueState) -> str | None:
@@ -769,8 +770,10 @@ def _informative(q: Question, layer: SemanticLayer, row: Row) -> tuple[list[str]
     out, named = [], []
     for w in q.words:
         word = w.repaired or w.folded
-        if w.tag in ("function", "polite", "dialogue", "report", "year", "annex", "row_ref", "op"):
+        if w.tag in ("function", "polite", "dialogue", "report", "year", "annex", "row_ref", "op", "frame"):
             continue
+        if w.tag == "measure" and w.key == "estimate":
+            continue  # "bao nhiêu", "là": how the number is asked, not what it is about ("bao" of "đảm bảo")
         if word in name and w.tag != "aspect":
             named.append(word)
         elif layer.weight(word) >= 1.0 or word.isdigit():
@@ -801,8 +804,9 @@ def _row_plan(
                         confidence=p, reason=reason)
         return Plan(op="compare", targets=targets, against=against, measure=measure, period=period,
                     report=row.report, yes_no=yes_no, confidence=p, reason=reason, words=words, name_words=name_words)
-    return Plan(op="lookup", targets=targets, measure=measure, period=period, report=row.report, yes_no=yes_no,
-                confidence=p, reason=reason, words=words, name_words=name_words, more_measures=_more_measures(q, measure))
+    return _quoting_asked_units(q, Plan(op="lookup", targets=targets, measure=measure, period=period, report=row.report,
+                                        yes_no=yes_no, confidence=p, reason=reason, words=words, name_words=name_words,
+                                        more_measures=_more_measures(q, measure)))
 
 
 # ---------------------------------------------------------------------------------------------

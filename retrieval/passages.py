@@ -24,6 +24,7 @@ _NUMBER_RE = re.compile(r"\d")
 _MONEY_RE = re.compile(r"\d[\d.,]*\s*(?:tỷ|triệu|nghìn|ngàn)\b", re.IGNORECASE)
 _DATE_RE = re.compile(r"\d{1,2}/\d{1,4}|\b(?:19|20)\d{2}\b|quý|tháng|năm", re.IGNORECASE)
 MIN_SCORE = 1.5  # below this a sentence shares too little with the question to be quoted
+UNIT_MIN_SCORE = 0.5  # …unless it states a number of the very thing asked ("1.200 tàu cá"): then one name word will do
 MAX_SENTENCE_CHARS = 600
 
 
@@ -37,6 +38,16 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+def states_number_of(tokens: list[str], units: list[list[str]]) -> bool:
+    """A number followed (one word apart at most) by a unit: "150.000 thành viên", "18,67 ha", "50 triệu"."""
+    for i, token in enumerate(tokens):
+        if token[:1].isdigit():
+            for unit in units:
+                if any(tokens[i + gap : i + gap + len(unit)] == list(unit) for gap in (1, 2)):
+                    return True
+    return False
+
+
 def best_sentences(
     texts: Iterable[str],
     words: list[str],
@@ -48,9 +59,18 @@ def best_sentences(
     required: list[str] | None = None,
     weights: dict[str, float] | None = None,
     k: int = 2,
+    units: list[list[str]] | None = None,
 ) -> list[str]:
     """The ``k`` sentences of ``texts`` that share the most with ``words`` (folded), best first.
-    ``required``: phrases of which a sentence must contain one (the fact asked: "giải ngân")."""
+    ``required``: phrases of which a sentence must contain one (the fact asked: "giải ngân").
+    ``units``: what a number is asked of ("bao nhiêu ha" → ``[["ha"]]``); when some sentence states a
+    number of one, only such sentences are quoted."""
+    floor = MIN_SCORE
+    if units:
+        texts = list(texts)
+        stating = [s for t in texts for s in sentences(t) if states_number_of(fold_tokens(s), units)]
+        if stating:
+            texts, floor = stating, UNIT_MIN_SCORE
     phrases = [f" {fold(p)} " for p in required or [] if fold(p)]
     wanted = [w for w in (fold(w) for w in words) if w]
     if not wanted:
@@ -63,7 +83,8 @@ def best_sentences(
             present = set(tokens)
             score = sum(weights.get(w, 1.0) for w in set(wanted) if w in present)
             pairs = set(zip(tokens, tokens[1:], strict=False))
-            score += 0.5 * sum(1 for a, b in zip(wanted, wanted[1:], strict=False) if (a, b) in pairs)
+            score += 0.5 * sum(min(weights.get(a, 1.0), weights.get(b, 1.0))
+                               for a, b in set(zip(wanted, wanted[1:], strict=False)) if (a, b) in pairs)
             if need_number and not _NUMBER_RE.search(sentence):
                 continue
             if need_date and not _DATE_RE.search(sentence):
@@ -74,7 +95,7 @@ def best_sentences(
                 continue
             if phrases and not any(p in f" {' '.join(tokens)} " for p in phrases):
                 continue
-            if score >= min(MIN_SCORE, float(len(set(wanted)))):
+            if score >= min(floor, float(len(set(wanted)))):
                 scored.append((score, -order, sentence))
     scored.sort(reverse=True)
     return [sentence for _, _, sentence in scored[:k]]

@@ -151,12 +151,13 @@ def _role_values(row: Row, role: str) -> list[ValueCell]:
 TIME_ROLES = ("prep_time", "impl_time", "deadline")
 _YEAR_IN_TEXT_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 NAME_WORD_WEIGHT = 0.3  # a question word the row's name holds picks its sentences less than one it does not
+MEASURE_WORD_WEIGHT = 0.3  # a word of the measure's lexicon phrases the question did not say picks a sentence less
 _PASSAGE_MEASURES = ("status", "note", "verdict", "estimate", "actual", "documents", None)
 
 
 def lookup_row(
     tables: CorpusTables, row_id: str, measure: str | None = None, period: int | None = None, words: list[str] | None = None,
-    name_words: list[str] | None = None,
+    name_words: list[str] | None = None, units: list[list[str]] | None = None,
 ) -> RowLookup:
     """What a row states for a measure (``None``: its main values). ``period`` picks the column of that
     year ("năm 2023" → the previous year's actual); a year no column of the row covers is ``missing``.
@@ -180,7 +181,7 @@ def lookup_row(
         values = _role_values(row, role)
         if values:
             break
-    passages = _passages(row, measure, words or [], bool(values), name_words or []) if row.kind in ("task", "project") else []
+    passages = _passages(row, measure, words or [], bool(values), name_words or [], units) if row.kind in ("task", "project") else []
     if not values and passages and measure not in _PASSAGE_MEASURES:
         values, passages = passages, []
     if period is not None and passages:  # a sentence about another year does not answer this one
@@ -203,7 +204,8 @@ def lookup_row(
                      period=period, missing=missing, verdict=facts.get("verdict"), unit=facts.get("unit"))
 
 
-def _passages(row: Row, measure: str | None, words: list[str], have_values: bool, name_words: list[str] = ()) -> list[ValueCell]:
+def _passages(row: Row, measure: str | None, words: list[str], have_values: bool, name_words: list[str] = (),
+              units: list[list[str]] | None = None) -> list[ValueCell]:
     """Sentences of the row's status (and note) texts that answer the question's own words; for a fact
     the row states no cell for, the sentences that speak of it ("giải phóng mặt bằng … 5,7ha")."""
     from retrieval.passages import best_sentences
@@ -218,15 +220,16 @@ def _passages(row: Row, measure: str | None, words: list[str], have_values: bool
     if numeric and not have_values:
         rate = measure in ("disbursement_rate", "vs_target_pct", "vs_prev_pct")
         asked = [w for phrase in measure_phrases for w in fold(phrase).split()]
-        found = best_sentences(texts, [*asked, *words], need_number=True, need_percent=rate,
-                               need_money=measure in MONEY_ROLES, required=measure_phrases, k=1)
+        lexicon_only = {w: MEASURE_WORD_WEIGHT for w in asked if w not in words}  # the question's own words decide first
+        found = best_sentences(texts, [*asked, *words], need_number=True, need_percent=rate, weights=lexicon_only,
+                               need_money=measure in MONEY_ROLES, required=measure_phrases, k=1, units=units)
     elif measure in TIME_ROLES + ("time",):
         time_words = [w for phrase in lexicon().section("time_words").get(measure, []) for w in fold(phrase).split()]
         found = best_sentences(texts, [*words, *time_words], need_date=True, k=2)
     elif words and (measure in _PASSAGE_MEASURES or not have_values):  # name words alone never pick a sentence
         named = {w: NAME_WORD_WEIGHT for w in name_words}
         found = best_sentences(texts, [*words, *name_words], need_number=measure == "estimate", weights=named,
-                               k=3 if len(words) > 4 else 2)
+                               k=3 if len(words) > 4 else 2, units=units)
     else:
         found = []
     return [ValueCell(column=column, role="status", raw=sentence, quote=sentence, text=True) for sentence in found]

@@ -248,3 +248,15 @@ def test_the_kind_noun_names_the_annexs_rows_and_a_legend_is_one_condition(citie
         reply = ask(cities, question)
         assert reply.text.startswith("Có 2") and {"2", "3"} <= set(rows(reply)), question
         assert any(c.row == "Ghi chú" and "dưới 50%" in c.quote for c in reply.citations)  # the words of the answer are cited
+
+
+def test_the_sentence_quoted_states_a_number_of_the_thing_asked(engine, cities):
+    area = ask(engine, "dự án này bàn giao mặt bằng được bao nhiêu ha rồi?", "Khu hành chính thành phố do ai chủ trì?")
+    assert rows(area) == ["17"] and "18,67 ha" in area.text and "43,37" not in area.text
+    households = ask(cities, "con bao nhieu ho chua nhan tien?", "Dự án đường liên kết Thái Nguyên - Bắc Giang - Vĩnh Phúc giải ngân tới đâu rồi?",
+                     "trong đó hợp phần bồi thường, tái định cư thì sao?")
+    assert rows(households) == ["1.1"] and "38 hộ chưa nhận tiền" in households.text
+    boats = ask(cities, "khu neo dau tranh tru bao Thuan An o Hue chua duoc bao nhieu tau ca")
+    assert "1.200 tàu cá" in boats.text
+    share = ask(cities, "ty le ho so giai quyet dung han tai TT phuc vu hanh chinh cong hue la bao nhieu")
+    assert "98,61%" in share.text
