@@ -133,9 +133,13 @@ def _lookup(result: Result, tables: CorpusTables) -> Answer:
         return _missing(result, tables)
     texts, citations = [], []
     chart = None
+    several = len({tables.rows[lk.id].report for lk in result.lookups}) > 1
+    dates = {info.number: vn_date(info.date) for info in tables.catalogue}
     for lookup in result.lookups:
         row = tables.rows[lookup.id]
         text, cites = _lookup_text(row, lookup, tables)
+        if several:  # "qua các báo cáo": each line says which report it is from
+            text = f"Báo cáo số {row.report} ngày {dates.get(row.report, '')}: {text}"
         texts.append(text)
         citations += cites
         chart = chart or (chart_of(row) if row.kind == "indicator" else None)

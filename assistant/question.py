@@ -281,7 +281,7 @@ def _respell(text: str) -> str:
 _NEGATIONS = {"khong", "chua"}  # folded negation words a loose legend quote may not skip
 _SET_OPERATIONS = ("count", "list", "rank_desc", "rank_asc", "total")  # a legend said loosely only names a set
 _LOOSE_LEGEND_TAGS = (None, "function", "frame", "year")
-_LEGEND_RUN_TAGS = (*_LOOSE_LEGEND_TAGS, "measure", "verdict")  # a measure / verdict phrase may be read both ways
+_LEGEND_RUN_TAGS = (*_LOOSE_LEGEND_TAGS, "measure", "verdict", "legend")  # a measure / verdict phrase may be read both ways; another legend too
 
 
 def _legend_runs(q: Question, folded: list[str], layer: SemanticLayer) -> list[PhraseHit]:
@@ -399,7 +399,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     asks_set = any(s == "kinds" or (s == "operations" and h.key in _SET_OPERATIONS) or (s, h.key) == ("dialogue", "refine")
                    for s, h in q.hits)  # "trong đó cái nào đang thi công" refines a set
     for hit in sorted(_legend_runs(q, folded, layer), key=lambda h: -h.size) if asks_set else ():
-        if (hit.start, hit.end) in loose_spans:
+        if (hit.start, hit.end) in loose_spans or all(w.tag == "legend" for w in q.words[hit.start : hit.end]):
             q.hits.append(("legend", hit))  # the same words in another annex's legend: the annex decides
             continue
         inside = [(s, h) for s, h in read_both if hit.start <= h.start and h.end <= hit.end]

@@ -112,6 +112,19 @@ def _reports(q: Question, state: DialogueState, layer: SemanticLayer) -> list[st
     return every
 
 
+def _legend_report_first(q: Question, state: DialogueState, reports: list[str]) -> list[str]:
+    """An unnamed question quoting a legend ("dự án đang thi công") that only an older report's annexes
+    print goes to that report, not to the newest one where the words mean nothing."""
+    quoted = set()
+    for section, hit in q.hits:
+        report, annex, marker = hit.key.split("|") if section == "legend" else ("", "", "")
+        if report and (not q.annexes or any(annex_matches(annex, a) for a in q.annexes)) and q.marker in (None, marker):
+            quoted.add(report)  # the annex and marker asked, when the question names them
+    if q.reports or state.report or len(reports) < 2 or not quoted or reports[0] in quoted:
+        return reports
+    return [r for r in reports if r in quoted] + [r for r in reports if r not in quoted]
+
+
 def _annexes(q: Question, report: str | None, layer: SemanticLayer) -> list[str]:
     view = layer.report(report) if report else None
     if view is None:
@@ -263,7 +276,7 @@ def _consume(q: Question, phrase: str) -> None:
 
 def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     layer = ctx.layer
-    reports = _reports(q, state, layer)
+    reports = _legend_report_first(q, state, _reports(q, state, layer))
     primary = reports[0] if reports else None
     ops = q.keys("operations")
     # "trong đó …", "cái nào …", or a bare "liệt kê" after a set: the previous set, refined
@@ -324,7 +337,8 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
 
     # Overview of a field, a group or an annex: "giáo dục năm nay thế nào?", "tình hình Phụ lục III?"
     talked_about = best is not None and best.row.id in state.focus and p_best >= answer_at  # the row of the conversation
-    overview = None if talked_about else _overview_plan(q, ops, measure, layer, primary, best, p_best)
+    across = "cross_report" in ops and best is not None and p_best >= answer_at  # "GRDP qua các báo cáo": that row, per report
+    overview = None if talked_about or across else _overview_plan(q, ops, measure, layer, primary, best, p_best)
     if overview is not None:
         return overview
 
@@ -708,6 +722,8 @@ def _targets(q: Question, links: list[Link], layer: SemanticLayer, ops: list[str
     order = {r.number: i for i, r in enumerate(layer.reports)}
     twins = [lk for lk in links if lk is best or (same_entity(lk.row, best.row) and lk.score >= best.score - abs(best.score) * 0.1)]
     twins.sort(key=lambda lk: order.get(lk.row.report, 99))
+    if "cross_report" in ops and len(twins) > 1:  # "GRDP qua các báo cáo": the row of every report, newest first
+        return [lk.row.id for lk in twins]
     targets = [twins[0].row.id]
     several = "cross_annex" in ops or "compare_rows" in ops or len(q.annexes) > 1
     if several or best.row.kind in ("task", "project"):

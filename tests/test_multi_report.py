@@ -61,3 +61,27 @@ def test_follow_up_stays_on_the_report_of_the_conversation(engine):
                {"role": "assistant", "content": first.text, "state": first.state}]
     reply = answer("còn tổng vốn đầu tư thì sao?", history, engine=engine)
     assert reports_cited(reply) == {"320/BC-UBND"} and "31.500,00" in reply.text
+
+
+SAME_CITY_LATER = ROOT / "tests" / "data" / "bao-cao-45-BC-UBND-2025-phu-luc.txt"  # Cần Thơ again, 20/03/2025
+
+
+@pytest.fixture(scope="module")
+def two_of_one_city(tmp_path_factory):
+    settings = Settings(embedder="hash", data_dir=tmp_path_factory.mktemp("same_city"))
+    return get_engine([SEED_REPORT, SAME_CITY_LATER], settings=settings)
+
+
+@pytest.mark.parametrize("question", ["Tỷ lệ hộ nghèo qua các báo cáo?", "tăng trưởng GRDP so với báo cáo trước"])
+def test_a_question_across_reports_answers_from_each_newest_first(two_of_one_city, question):
+    reply = answer(question, engine=two_of_one_city)
+    lines = reply.text.split("\n")
+    assert lines[0].startswith("Báo cáo số 45/BC-UBND ngày 20/03/2025:") and lines[1].startswith("Báo cáo số 320/BC-UBND")
+    assert reports_cited(reply) == {"45/BC-UBND", "320/BC-UBND"}
+
+
+def test_a_legend_quoted_goes_to_the_report_whose_asked_annex_prints_it(two_of_one_city):
+    old = answer("Phụ lục III có bao nhiêu dự án đang thi công (*)?", engine=two_of_one_city)
+    assert old.text.startswith("Có 12 dự án") and reports_cited(old) == {"320/BC-UBND"}
+    newest = answer("Có bao nhiêu dự án đang thi công?", engine=two_of_one_city)  # the newest report says it too
+    assert reports_cited(newest) == {"45/BC-UBND"} and "(**)" in newest.text
