@@ -1164,13 +1164,15 @@ def _overview_plan(
 ) -> Plan | None:
     # "chỉ tiêu môi trường có đạt không?": a group's verdicts, when no row is named
     group_verdicts = "compare_target" in ops and bool(q.free()) and p_best < cutoffs()[0]
-    asks = "overview" in ops or q.has("measures", "status") or (measure is None and q.has("operations", "overview")) or group_verdicts
+    field_said = _field_said(q)
+    asks = "overview" in ops or q.has("measures", "status") or (measure is None and q.has("operations", "overview")) or group_verdicts \
+        or (field_said and q.has("dialogue", "what_about_tail"))  # "lĩnh vực X thực hiện sao rồi"
     if not asks or report is None:
         return None
-    if best is not None and p_best >= cutoffs()[0] and (best.specificity >= 0.5 or _defines(q, best, layer)):
-        return None  # a row is named ("tăng trưởng GRDP … thế nào"), not a whole field
+    if best is not None and p_best >= cutoffs()[0] and (best.specificity >= 0.5 or _defines(q, best, layer)) and not field_said:
+        return None  # a row is named ("tăng trưởng GRDP … thế nào"), not a whole field ("lĩnh vực du lịch … thế nào")
     annexes = _annexes(q, report, layer)
-    if q.has("kinds", "part") and q.free():  # "tăng trưởng các khu vực kinh tế thế nào": the sub-lines of that row
+    if q.has("kinds", "part") and q.free() and not field_said:  # "tăng trưởng các khu vực kinh tế thế nào": its sub-lines
         parent = _parent_named(q, q.free(), [], layer, report)
         if parent is not None:
             return Plan(op="overview", filters=Filters(report=report, annexes=[parent.annex], parent=parent.id), report=report,
@@ -1187,11 +1189,19 @@ def _overview_plan(
         kind = _kind(q)  # every kind of row of the field unless one is asked (indicators are listed first)
         return Plan(op="overview", filters=Filters(report=report, annexes=annexes, field=field_name, kind=kind), report=report,
                     confidence=0.85, reason="tổng quan một lĩnh vực")
+    if not annexes and q.free() and "overview" in ops and (view := layer.report(report)) is not None:
+        titled = annex_by_title([w for w in q.free() if not w.text.isdigit()], view, layer)  # "17 chỉ tiêu KT-XH"
+        annexes = [titled] if titled else []
     title_words = {t for a in annexes for t in fold_tokens(layer.annexes[(report, a)].title)} if annexes else set()
-    if annexes and all((w.repaired or w.folded) in title_words for w in q.free()):  # "tóm tắt PL II (triển khai NQ 59)"
+    if annexes and all((w.repaired or w.folded) in title_words or w.text.isdigit() for w in q.free()):  # "tóm tắt PL II"
         return Plan(op="overview", filters=Filters(report=report, annexes=annexes), report=report, confidence=0.9,
                     reason="tổng quan một phụ lục")
     return None
+
+
+def _field_said(q: Question) -> bool:
+    """ "lĩnh vực văn hóa - du lịch …": the question calls its words a field, so they name no single row."""
+    return any(w.folded == "linh" for w in q.words) and any(w.folded == "vuc" for w in q.words) and _field_of(q, q.free()) is not None
 
 
 def _in_field(row: Row, field_name: str) -> bool:

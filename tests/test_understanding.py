@@ -260,3 +260,15 @@ def test_the_sentence_quoted_states_a_number_of_the_thing_asked(engine, cities):
     assert "1.200 tàu cá" in boats.text
     share = ask(cities, "ty le ho so giai quyet dung han tai TT phuc vu hanh chinh cong hue la bao nhieu")
     assert "98,61%" in share.text
+
+
+def test_a_field_said_as_such_an_annex_by_its_title_and_a_near_miss(engine, cities):
+    field = ask(engine, "lĩnh vực văn hóa - du lịch trong PL IV thực hiện sao rồi")
+    assert "lĩnh vực văn hóa du lịch" in field.text and {"13.1", "13.2", "13.3", "20"} <= set(rows(field))
+    foreign = ask(engine, "Đối ngoại, hợp tác quốc tế ở PL V tình hình sao?")
+    assert set(rows(foreign)) >= {"8.2", "8.3", "8.4", "8.5"}
+    annex = ask(engine, "lam on tom tat giup tinh hinh thuc hien 17 chi tieu KT-XH nam 2024")
+    assert "Chưa đạt NQ: 3" in annex.text and all(c.annex == "I" for c in annex.citations)
+    assert ask(engine, "Cầu Cần Thơ 2 tiến độ tới đâu rồi?").abstained
+    hue = ask(cities, "Huế: lĩnh vực văn hóa, y tế, giáo dục ở PL II tình hình ra sao?")
+    assert hue.citations and all(c.report == "468/BC-UBND" for c in hue.citations)
