@@ -1190,13 +1190,19 @@ def _overview_plan(
         return Plan(op="overview", filters=Filters(report=report, annexes=annexes, field=field_name, kind=kind), report=report,
                     confidence=0.85, reason="tổng quan một lĩnh vực")
     if not annexes and q.free() and "overview" in ops and (view := layer.report(report)) is not None:
-        titled = annex_by_title([w for w in q.free() if not w.text.isdigit()], view, layer)  # "17 chỉ tiêu KT-XH"
+        titled = annex_by_title([w for w in q.free() if not _counts_items(q, w)], view, layer)  # "17 chỉ tiêu KT-XH"
         annexes = [titled] if titled else []
     title_words = {t for a in annexes for t in fold_tokens(layer.annexes[(report, a)].title)} if annexes else set()
-    if annexes and all((w.repaired or w.folded) in title_words or w.text.isdigit() for w in q.free()):  # "tóm tắt PL II"
+    if annexes and all((w.repaired or w.folded) in title_words or _counts_items(q, w) for w in q.free()):  # "tóm tắt PL II"
         return Plan(op="overview", filters=Filters(report=report, annexes=annexes), report=report, confidence=0.9,
                     reason="tổng quan một phụ lục")
     return None
+
+
+def _counts_items(q: Question, word) -> bool:  # noqa: ANN001
+    """A number right before a kind noun ("17 chỉ tiêu"): how many items, not a condition."""
+    i = q.words.index(word)
+    return word.text.isdigit() and i + 1 < len(q.words) and q.words[i + 1].tag == "kind"
 
 
 def _field_said(q: Question) -> bool:
