@@ -56,6 +56,7 @@ ISSUER_REACH = 3  # words between a report's number and its issuer ("BC 412 củ
 LEGEND_MIN_RUN = 3  # words of a loose legend quote; two ("thi công") are ordinary words of status texts
 LEGEND_MAX_SKIP = 3  # legend words a loose quote may leave out ("đã [được tổ chức] thực hiện")
 TYPO_RARE_WEIGHT = 3.0  # only a rare word (idf) may be a typo of another one; common words are meant as typed
+COMMON_TYPO_PAIRS = 10  # …a common word ("nhân") only when the repaired pair is a staple of the reports ("giải ngân")
 TYPO_PAIRS = 2  # a one-letter neighbour forming a pair seen this often replaces a real word whose pairs never occur
 WRONG_TONE_PAIRS = 3  # a pair of letters seen this often with other tones: the typed tone is a typo
 MIN_REPAIR_LENGTH = 3  # shorter words have too many one-letter neighbours to repair safely
@@ -178,18 +179,31 @@ def _repair(words: list[Word], layer: SemanticLayer) -> None:
             if len(close) == 1:
                 word.repaired = close[0]
                 forms.add(close[0])
-        elif (len(word.folded) >= MIN_REPAIR_LENGTH + 1 and word.text.isalpha() and word.folded not in _lexicon_words()
-              and layer.weight(word.folded) >= TYPO_RARE_WEIGHT and not _pairs_known(words, i, word.folded, layer)):
-            # a typo that makes another real word ("hải quang"): neither neighbour pair exists, while a
-            # one-letter neighbour forms a frequent pair ("hải quan")
+        elif (len(word.folded) >= MIN_REPAIR_LENGTH + 1 and word.text.isalpha() and word.folded not in _asking_words()
+              and not _pairs_known(words, i, word.folded, layer)):
+            # a typo that makes another real word ("hải quang", "giải nhân"): neither neighbour pair exists, while
+            # a one-letter neighbour forms a frequent pair ("hải quan"); a common word needs a very frequent one
+            rare = layer.weight(word.folded) >= TYPO_RARE_WEIGHT and word.folded not in _lexicon_words()
+            needed = TYPO_PAIRS if rare else COMMON_TYPO_PAIRS
             close = [k for k in _neighbours(word.folded, layer)
                      if k != word.folded and Levenshtein.distance(k, word.folded) <= MAX_REPAIR_DISTANCE
-                     and _pairs_known(words, i, k, layer, TYPO_PAIRS)]
+                     and _pairs_known(words, i, k, layer, needed)]
             if len(close) == 1:
                 word.repaired = close[0]
                 forms.add(close[0])
         word.forms = frozenset(forms)
     _wrong_tones(words, layer)
+
+
+@lru_cache(maxsize=1)
+def _asking_words() -> frozenset[str]:
+    """Folded words of how questions are asked (function, frame, politeness, dialogue, operations, periods,
+    comparisons, verdicts): typed as meant, never repaired into a content word ("chưa" is not "chức")."""
+    lex = lexicon()
+    sections = ("function_words", "frame_words", "politeness", "dialogue", "operations", "periods", "comparisons",
+                "verdict_questions")
+    return frozenset(fold(p) for name in sections if name in lex.raw for phrases in lex.phrases(name).values()
+                     for p in phrases if len(tokens(p)) == 1)  # words said alone, not syllables of a phrase
 
 
 @lru_cache(maxsize=1)

@@ -272,3 +272,12 @@ def test_a_field_said_as_such_an_annex_by_its_title_and_a_near_miss(engine, citi
     assert ask(engine, "Cầu Cần Thơ 2 tiến độ tới đâu rồi?").abstained
     hue = ask(cities, "Huế: lĩnh vực văn hóa, y tế, giáo dục ở PL II tình hình ra sao?")
     assert hue.citations and all(c.report == "468/BC-UBND" for c in hue.citations)
+
+
+def test_a_common_word_typed_for_a_staple_pair_and_roads_as_a_field(engine):
+    for question in ("ĐT 917 giải nhân bao nhiêu", "ĐT 917 giải ngân bao nhiêu"):
+        reply = ask(engine, question)
+        assert reply.citations[0].row_id == f"{R}:III:6" and "48,3%" in reply.text, question
+    roads = ask(engine, "trong cac tuyen duong o PL III, tuyen nao ban giao mat bang thap nhat")
+    assert reply.citations and roads.citations[0].row_id == f"{R}:III:5" and "42,28" in roads.text
+    assert ask(engine, "Quy hoạch thành phố Cần Thơ thời kỳ 2021-2030 đã được phê duyệt chưa, theo các phụ lục?").citations
