@@ -48,6 +48,9 @@ class Result:
     missing: str | None = None  # why the report cannot answer: measure, period, empty, legend
 
 
+NUMBER_ASKED = ("estimate", "actual", "actual_prev", "target", "vs_target_pct", "vs_prev_pct")  # a comparison asking a figure
+
+
 def execute(plan: Plan, tables: CorpusTables) -> Result:
     result = Result(plan=plan)
     op = plan.op
@@ -56,7 +59,14 @@ def execute(plan: Plan, tables: CorpusTables) -> Result:
         result.rows = rows
         for row in rows:
             if op == "compare" and row.kind in ("task", "project"):  # a task compares in words: its status text
-                result.lookups.append(lookup_row(tables, row.id, None, plan.period, plan.words, plan.name_words))
+                if plan.measure in NUMBER_ASKED:  # "giảm bao nhiêu so với cùng kỳ": only a sentence stating a number
+                    lookup = lookup_row(tables, row.id, "estimate", plan.period, plan.words, plan.name_words, plan.units)
+                    if lookup.missing:
+                        result.missing = "compare"
+                        continue
+                else:
+                    lookup = lookup_row(tables, row.id, None, plan.period, plan.words, plan.name_words)
+                result.lookups.append(lookup)
                 continue
             if op == "compare":
                 against = ["target", "previous"] if plan.against == "both" else [plan.against or "target"]

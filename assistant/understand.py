@@ -818,6 +818,8 @@ def _row_plan(
         if period is not None and row.facts.get("prev_year") == period and against == "target":
             return Plan(op="lookup", targets=targets, measure="actual_prev", period=period, report=row.report,
                         confidence=p, reason=reason)
+        if measure is None and row.kind in ("task", "project") and _asks_number(q):
+            measure = "estimate"  # "… tăng bao nhiêu so với năm trước" of a task: a figure its text states, or nothing
         return Plan(op="compare", targets=targets, against=against, measure=measure, period=period,
                     report=row.report, yes_no=yes_no, confidence=p, reason=reason, words=words, name_words=name_words)
     return _quoting_asked_units(q, Plan(op="lookup", targets=targets, measure=measure, period=period, report=row.report,
@@ -1197,6 +1199,12 @@ def _overview_plan(
         return Plan(op="overview", filters=Filters(report=report, annexes=annexes), report=report, confidence=0.9,
                     reason="tổng quan một phụ lục")
     return None
+
+
+def _asks_number(q: Question) -> bool:
+    """ "bao nhiêu", "mấy", "%": the question asks for a figure."""
+    folded = q.folded
+    return "%" in folded or "may" in folded or any(a == "bao" and b == "nhieu" for a, b in zip(folded, folded[1:], strict=False))
 
 
 def _counts_items(q: Question, word) -> bool:  # noqa: ANN001

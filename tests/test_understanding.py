@@ -281,3 +281,8 @@ def test_a_common_word_typed_for_a_staple_pair_and_roads_as_a_field(engine):
     roads = ask(engine, "trong cac tuyen duong o PL III, tuyen nao ban giao mat bang thap nhat")
     assert reply.citations and roads.citations[0].row_id == f"{R}:III:5" and "42,28" in roads.text
     assert ask(engine, "Quy hoạch thành phố Cần Thơ thời kỳ 2021-2030 đã được phê duyệt chưa, theo các phụ lục?").citations
+
+
+def test_a_figure_asked_of_a_task_is_a_sentence_stating_one(cities):
+    reply = ask(cities, "Số người bị thương do tai nạn giao thông ở TN năm 2024 giảm bao nhiêu so với cùng kỳ?")
+    assert not reply.text.startswith("Tình hình") and "87 người" in reply.text  # the figure the text states, quoted
