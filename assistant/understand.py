@@ -141,6 +141,7 @@ COMPOUND_MIN_COUNT = 2  # a word pair seen fewer times in the corpus is not one 
 UNMATCHED_GATE = 0.25  # this share of the question's salient weight unexplained by the row: a near miss, not an answer
 CLARIFY_PAIRS = 0.5  # each reading offered must hold the question's word pairs, not scattered words ("dân … số")
 TARGET_BONUS = 0.3  # × the best score: "có đạt không" asks of a row that has something to reach
+COMPARED_COVER_GAP = 0.05  # …only for rows holding (nearly) as much of the question as the best-covering row
 COMPARED_FACTS = {"compare_target": ("target", "verdict"), "compare_prev": ("actual_prev", "vs_prev_pct")}  # what each compares
 FAMILY_BONUS = 0.5  # × the best score: a row next to the one being talked about wins a close call
 TIED_SCORE = 0.98  # two link scores this close are a tie
@@ -569,9 +570,9 @@ def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], 
         return [], None
     compared = [facts for op, facts in COMPARED_FACTS.items() if q.has("operations", op)]
     if compared:  # "có đạt không", "giảm bao nhiêu so với cùng kỳ": rows that print what is compared
-        top = abs(links[0].score)
-        for lk in links:
-            if any(lk.row.facts.get(f) for facts in compared for f in facts):
+        top, cover = abs(links[0].score), max(lk.name_cov for lk in links)
+        for lk in links:  # a tie-breaker between rows that hold the question's words alike, never against a word
+            if any(lk.row.facts.get(f) for facts in compared for f in facts) and lk.name_cov >= cover - COMPARED_COVER_GAP:
                 lk.score += TARGET_BONUS * top
         links.sort(key=lambda lk: (not lk.numbers_ok, -lk.score))
     if family:  # "nông thôn thì sao?" after "khu vực đô thị": the sibling of the row being talked about
