@@ -17,10 +17,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from ingestion.cache import DerivedCache, digest_of
 from ingestion.models import Annex, Row
 from ingestion.parser import ParseError, decode_report_bytes, parse_report, parse_report_text
-from ingestion.store import atomic_write, merge_rows, read_rows, write_rows
-from retrieval.normalize import Vocabulary, build_vocabulary
+from ingestion.store import atomic_write, merge_rows, rows_to_jsonl, sort_rows, write_rows
+from retrieval.normalize import Vocabulary, count_vocabulary, merge_vocabularies
 from retrieval.store import remove_report as remove_report_chunks
 from settings import Settings, get_settings
 
@@ -42,31 +43,42 @@ class Engine:
     notices: list[str] = field(default_factory=list, repr=False)
     #: Why the search index cannot be used right now (``None`` when it can); answers fall back to tables.
     index_error: str | None = field(default=None, repr=False)
+    #: Per report content, its vocabulary counts (see :func:`report_vocabulary`); missing ones are counted.
+    vocab_parts: dict[str, Vocabulary] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._rebuild()
 
     def _rebuild(self) -> None:
         self.by_id: dict[str, Row] = {row.id: row for row in self.rows}
-        for name in ("tables", "layer", "retriever", "vocab"):
+        for name in ("derived", "retriever"):
             self.__dict__.pop(name, None)
 
     @cached_property
+    def derived(self) -> CorpusDerived:
+        """Vocabulary, tables and semantic layer: loaded from the derived cache when the corpus is
+        unchanged, else built (and saved). The loaded rows replace ``self.rows`` so all share one copy."""
+        key = corpus_digest(self.rows, self.annexes)
+        derived = DerivedCache(self.settings.cache_dir).load_or_build(
+            "corpus", key, lambda: CorpusDerived.build(self.rows, self.annexes, self.vocab_parts)
+        )
+        if derived.rows is not self.rows:
+            self.rows = derived.rows
+            self.by_id = {row.id: row for row in self.rows}
+        return derived
+
+    @property
     def vocab(self) -> Vocabulary:
         """The retrieval normaliser's vocabulary (diacritic restoration), from the rows' text."""
-        return build_vocabulary(row.text for row in self.rows)
+        return self.derived.vocab
 
-    @cached_property
+    @property
     def tables(self) -> Any:
-        from structured.tables import CorpusTables
+        return self.derived.tables
 
-        return CorpusTables.from_rows(self.rows, self.annexes)
-
-    @cached_property
+    @property
     def layer(self) -> Any:
-        from structured.semantic import SemanticLayer
-
-        return SemanticLayer.build(self.rows, self.annexes)
+        return self.derived.layer
 
     def search(self, text: str, k: int, reports: list[str]) -> dict[str, int]:
         """Row id → rank of the hybrid retriever's best rows for ``text`` within ``reports``."""
@@ -88,7 +100,7 @@ class Engine:
         An unreachable index is not fatal: it is reported in ``index_error`` / ``system_info()``
         and questions are answered from the tables.
         """
-        _ = self.tables, self.layer, self.vocab
+        _ = self.derived
         try:
             self.retriever.search("khởi động", k=1)
         except Exception as exc:
@@ -101,7 +113,7 @@ class Engine:
         from retrieval.store import INDEX_UNAVAILABLE_NOTICE
 
         try:
-            retriever = get_retriever(self.rows, self.settings)
+            retriever = get_retriever(self.rows, self.settings, vocab=self.vocab)
         except Exception as exc:
             self.index_error = str(exc)
             self._note(INDEX_UNAVAILABLE_NOTICE, add=self.settings.chroma_mode == "server")
@@ -208,6 +220,7 @@ class Engine:
             target_existed = target.exists()
             try:
                 atomic_write(target, text)
+                self.vocab_parts.update([report_vocabulary(report.rows)])
                 self.rows = merge_rows(self.rows, [report.rows])
                 self.annexes = [a for a in self.annexes if a.report != number] + report.annexes
                 self.corpus_files = sorted({*(p for p in self.corpus_files if p not in saved), target})
@@ -277,22 +290,115 @@ class Engine:
         return info
 
 
+@dataclass
+class CorpusDerived:
+    """What answers need beyond the rows, derived from them once per corpus content."""
+
+    rows: list[Row]
+    vocab: Vocabulary
+    tables: Any
+    layer: Any
+
+    @classmethod
+    def build(cls, rows: list[Row], annexes: list[Annex], parts: dict[str, Vocabulary] | None = None) -> CorpusDerived:
+        from structured.semantic import SemanticLayer
+        from structured.tables import CorpusTables
+
+        return cls(rows=rows, vocab=corpus_vocabulary(rows, parts or {}),
+                   tables=CorpusTables.from_rows(rows, annexes), layer=SemanticLayer.build(rows, annexes))
+
+
+def corpus_digest(rows: list[Row], annexes: list[Annex] = ()) -> str:
+    """Digest of the corpus content (row ids and hashes, annex records) and the deriving code."""
+    return digest_of([*(f"{row.id}={row.content_hash or row.compute_hash()}" for row in rows),
+                      *(annex.model_dump_json() for annex in annexes)])
+
+
+def report_vocabulary(rows: list[Row]) -> tuple[str, Vocabulary]:
+    """(content digest, vocabulary counts) of one report's rows, counted in corpus order."""
+    ordered = sort_rows(rows)
+    return corpus_digest(ordered), count_vocabulary(row.text for row in ordered)
+
+
+def corpus_vocabulary(rows: list[Row], parts: dict[str, Vocabulary]) -> Vocabulary:
+    """The vocabulary of ``rows`` as the sum of its reports' counts (reused from ``parts`` when there):
+    the same as counting every row's text, without recounting unchanged reports."""
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        groups.setdefault(row.report, []).append(row)
+    counted = []
+    for group in groups.values():
+        key = corpus_digest(group)
+        counted.append(parts[key] if key in parts else count_vocabulary(row.text for row in group))
+    return merge_vocabularies(counted)
+
+
+@dataclass
+class ParsedFile:
+    """One report file as parsed (cached by the file's bytes)."""
+
+    rows: list[Row]
+    annexes: list[Annex]
+    vocab_key: str
+    vocab: Vocabulary
+
+
+def parse_file(path: Path, cache: DerivedCache | None = None) -> ParsedFile:
+    """Parse one report file, or load it from ``cache`` when its bytes were parsed before."""
+
+    def build() -> ParsedFile:
+        report = parse_report(path)
+        return ParsedFile(report.rows, report.annexes, *report_vocabulary(report.rows))
+
+    if cache is None:
+        return build()
+    return cache.load_or_build("parsed", digest_of([path.read_bytes()]), build, keep=PARSED_KEEP)
+
+
+PARSED_KEEP = 100_000  # parsed files are per report: keep every one a corpus may hold
+
+
 def load_rows(files: list[Path]) -> list[Row]:
     """Parse report files into one merged, deterministic list of rows."""
     return load_corpus(files)[0]
 
 
-def load_corpus(files: list[Path]) -> tuple[list[Row], list[Annex]]:
+def load_corpus(files: list[Path], cache: DerivedCache | None = None) -> tuple[list[Row], list[Annex]]:
     """Parse report files into one merged, deterministic list of rows, and their annex records."""
-    reports = [parse_report(path) for path in files]
-    rows = merge_rows([], [report.rows for report in reports])
+    return _load_corpus(files, cache)[:2]
+
+
+def _load_corpus(
+    files: list[Path], cache: DerivedCache | None = None
+) -> tuple[list[Row], list[Annex], dict[str, Vocabulary]]:
+    parsed = [parse_file(path, cache) for path in files]
+    rows = merge_rows([], [report.rows for report in parsed])
     kept = {row.report for row in rows}
-    annexes = {(a.report, a.annex): a for report in reports for a in report.annexes if a.report in kept}
-    return rows, list(annexes.values())
+    annexes = {(a.report, a.annex): a for report in parsed for a in report.annexes if a.report in kept}
+    return rows, list(annexes.values()), {report.vocab_key: report.vocab for report in parsed}
 
 
 def default_corpus(settings: Settings) -> list[Path]:
     return sorted(settings.raw_dir.glob("*.txt"))
+
+
+def sync_rows_file(rows: list[Row], settings: Settings) -> None:
+    """Make ``rows.jsonl`` hold exactly ``rows`` (what ``python -m retrieval index`` reads), checking a
+    stamp (corpus digest, file size and time) first so an unchanged start neither reads nor writes it."""
+    path = settings.rows_dir / "rows.jsonl"
+    stamp_path = settings.cache_dir / "rows.stamp"
+    digest = corpus_digest(rows)
+
+    def stamp() -> str:
+        info = path.stat()
+        return f"{digest} {path.resolve()} {info.st_size} {info.st_mtime_ns}"
+
+    if path.exists() and stamp_path.exists() and stamp_path.read_text(encoding="utf-8") == stamp():
+        return
+    text = rows_to_jsonl(rows)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        write_rows(rows, path)
+    atomic_write(stamp_path, stamp())
 
 
 _ENGINES: dict[tuple, Engine] = {}
@@ -306,11 +412,11 @@ def get_engine(corpus_files: list[Path] | None = None, settings: Settings | None
     key = (id(settings), tuple(files))
     with _ENGINES_LOCK:
         if key not in _ENGINES:
-            rows_path = settings.rows_dir / "rows.jsonl"
-            rows, annexes = load_corpus(files)
-            if corpus_files is None and (not rows_path.exists() or read_rows(rows_path) != rows):
-                write_rows(rows, rows_path)
-            _ENGINES[key] = Engine(settings=settings, rows=rows, corpus_files=files, annexes=annexes)
+            rows, annexes, parts = _load_corpus(files, DerivedCache(settings.cache_dir))
+            if corpus_files is None:
+                sync_rows_file(rows, settings)
+            _ENGINES[key] = Engine(settings=settings, rows=rows, corpus_files=files, annexes=annexes,
+                                   vocab_parts=parts)
         return _ENGINES[key]
 
 

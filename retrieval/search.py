@@ -9,17 +9,21 @@ Example::
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, ConfigDict, Field
 
+from ingestion.cache import DerivedCache, digest_of
 from ingestion.cleaning import fold_diacritics
 from ingestion.models import Row
+from ingestion.store import atomic_write
 from retrieval.chunks import Chunk, chunks_for_rows
 from retrieval.lexical import LexicalIndex
 from retrieval.normalize import NormalizedQuery, Vocabulary, build_vocabulary, normalize_query, syllables
@@ -31,7 +35,10 @@ from retrieval.store import (
     open_checked_store,
     open_store,
 )
+from retrieval.store import state_path as index_state_path
 from settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
 
 Mode = Literal["bm25", "dense", "hybrid", "hybrid+norm"]
 MODES: tuple[Mode, ...] = ("bm25", "dense", "hybrid", "hybrid+norm")
@@ -41,6 +48,7 @@ LEXICAL_WEIGHT = 1.0
 DENSE_WEIGHT = 1.0
 DENSE_CANDIDATES = 60
 EXACT_DENSE_LIMIT = 50_000
+STALE_VECTORS_S = 24 * 3600  # cached vector matrices of other corpora older than a day are deleted
 SNIPPET_CHARS = 300
 
 
@@ -60,6 +68,11 @@ class Hit(BaseModel):
     kind: str = ""
     lexical: float = Field(default=0.0, description="Best BM25 score of the row's chunks")
     dense: float = Field(default=0.0, description="Best cosine similarity of the row's chunks")
+
+
+def _lexical_index(rows: Sequence[Row]) -> tuple[list[Chunk], LexicalIndex]:
+    chunks = chunks_for_rows(list(rows))
+    return chunks, LexicalIndex(chunks)
 
 
 def vocabulary_for(rows: Sequence[Row]) -> Vocabulary:
@@ -109,28 +122,93 @@ class Retriever:
         store: ChunkStore | None = None,
         sync: bool = True,
         progress: bool = False,
+        vocab: Vocabulary | None = None,
     ) -> None:
         self.settings = settings or get_settings()
         self.rows = {row.id: row for row in rows}
-        self.chunks: list[Chunk] = chunks_for_rows(list(rows))
+        cache = DerivedCache(self.settings.cache_dir)
+        self.corpus_key = digest_of(f"{row.id}={row.content_hash or row.compute_hash()}" for row in rows)
+        self.chunks, self.lexical = cache.load_or_build("lexical", self.corpus_key, lambda: _lexical_index(rows))
         self.chunk_by_id = {chunk.id: chunk for chunk in self.chunks}
-        self.vocab = vocabulary_for(rows)
-        self.lexical = LexicalIndex(self.chunks)
+        self.vocab = vocab or vocabulary_for(rows)
         self.notices: list[str] = []  # for the user, e.g. the index was rebuilt at start-up
+        self.index_stats: IndexStats | None = None
+        self._matrix: np.ndarray | None = None
+        if store is None and sync and self._start_from_cache(embedder):
+            return
         if store is None and sync:
             store, self.notices = open_checked_store(self.settings, (row.report for row in rows), embedder)
         self.store = store or open_store(self.settings, embedder)
         self.embedder = self.store.embedder
         try:
-            self.index_stats: IndexStats | None = index_rows(list(rows), self.store, progress) if sync else None
+            self.index_stats = index_rows(list(rows), self.store, progress) if sync else None
             self._matrix = self._load_vectors() if len(self.chunks) <= EXACT_DENSE_LIMIT else None
+            if sync:
+                self._save_synced()
         except Exception as exc:
             if self.settings.chroma_mode != "server":
                 raise
             where = f"{self.settings.chroma_host}:{self.settings.chroma_port}"
             raise IndexUnavailable(f"Máy chủ Chroma tại {where} lỗi khi đồng bộ chỉ mục ({exc})") from exc
+        self._has_vector = self._matrix.any(axis=1) if self._matrix is not None else None
+        self._init_weights()
+
+    def _init_weights(self) -> None:
         self.rrf_k = RRF_K
         self.weights = {"lexical": LEXICAL_WEIGHT, "dense": DENSE_WEIGHT}
+
+    # -- start without a sync when the last completed sync was of this very corpus (embedded mode) --
+
+    def _synced_paths(self) -> tuple[Path, Path]:
+        """(marker, vectors) files of the last completed sync of this corpus into this Chroma folder."""
+        base = index_state_path(self.settings)
+        return base.with_suffix(".synced"), self.settings.cache_dir / "derived" / f"vectors-{self._sync_key}.npy"
+
+    @property
+    def _sync_key(self) -> str:
+        return digest_of([self.corpus_key, self.store.name, str(len(self.chunks))])
+
+    def _start_from_cache(self, embedder: Embeddings | None) -> bool:
+        """Open the store without re-reading every chunk's metadata: true when the last completed sync
+        was of this corpus, the collection holds exactly its chunks and the vectors are cached."""
+        if self.settings.chroma_mode == "server" or len(self.chunks) > EXACT_DENSE_LIMIT:
+            return False
+        try:
+            self.store = open_store(self.settings, embedder)
+            marker, vectors = self._synced_paths()
+            if not (marker.exists() and vectors.exists() and marker.read_text(encoding="utf-8") == self._sync_key):
+                return False
+            if self.store.count() != len(self.chunks):
+                return False
+            matrix = np.load(vectors, mmap_mode="r")
+        except Exception as exc:  # anything odd: take the checked path, which repairs
+            log.info("cached index state not usable (%s); checking the index", exc)
+            return False
+        if matrix.shape[0] != len(self.chunks):
+            return False
+        self.embedder = self.store.embedder
+        self._matrix = matrix
+        self._has_vector = np.asarray(matrix.any(axis=1))
+        self.index_stats = IndexStats(unchanged=len(self.chunks))
+        self._init_weights()
+        return True
+
+    def _save_synced(self) -> None:
+        """Record that this corpus is fully synced, with its vector matrix, for the next start."""
+        if self.settings.chroma_mode == "server" or self._matrix is None:
+            return
+        marker, vectors = self._synced_paths()
+        try:
+            vectors.parent.mkdir(parents=True, exist_ok=True)
+            for old in vectors.parent.glob("vectors-*.npy"):
+                if old != vectors and time.time() - old.stat().st_mtime > STALE_VECTORS_S:
+                    old.unlink(missing_ok=True)
+            tmp = vectors.with_suffix(".tmp.npy")
+            np.save(tmp, self._matrix)
+            tmp.replace(vectors)
+            atomic_write(marker, self._sync_key)
+        except OSError as exc:  # the next start syncs again; nothing is lost
+            log.warning("index state not saved (%s)", exc)
 
     def info(self) -> dict[str, Any]:
         """What the UI shows about the index. Example: ``{"collection": "rows_hash-…_c1", "chunks": 197, …}``."""
@@ -172,7 +250,7 @@ class Retriever:
             where = _chroma_where(filters, sorted({row.report for row in self.rows.values()}))
             return self.store.query(vector, DENSE_CANDIDATES, where=where)
         sims = self._matrix @ np.asarray(vector, dtype=np.float32)
-        sims = np.where(allowed & self._matrix.any(axis=1), sims, -np.inf)
+        sims = np.where(allowed & self._has_vector, sims, -np.inf)
         top = np.argsort(-sims, kind="stable")[:DENSE_CANDIDATES]
         return [(self.chunks[i].id, float(sims[i])) for i in top if np.isfinite(sims[i])]
 
@@ -216,7 +294,8 @@ class Retriever:
             text = norm.restored
             # The embedder reads cased, punctuated text best: keep it when restoration changed nothing.
             dense_text = norm.expanded if syllables(norm.expanded) == norm.restored.split() else norm.restored
-        allowed = np.array([_matches(c.metadata, filters) for c in self.chunks], dtype=bool)
+        allowed = (np.array([_matches(c.metadata, filters) for c in self.chunks], dtype=bool) if filters
+                   else np.ones(len(self.chunks), dtype=bool))
         lexical = self._lexical(text, allowed) if mode != "dense" else {}
         dense = self._dense(dense_text, filters, allowed) if mode != "bm25" else {}
         if mode == "bm25":
@@ -260,7 +339,7 @@ _RETRIEVERS_LOCK = threading.Lock()
 _MAX_CACHED = 4
 
 
-def get_retriever(rows: Sequence[Row], settings: Settings | None = None) -> Retriever:
+def get_retriever(rows: Sequence[Row], settings: Settings | None = None, vocab: Vocabulary | None = None) -> Retriever:
     """One ``Retriever`` per (rows, settings) per process; new rows build (and sync) a new one.
 
     An unreachable Chroma server is remembered for ``settings.chroma_retry_after_s``: meanwhile
@@ -276,7 +355,7 @@ def get_retriever(rows: Sequence[Row], settings: Settings | None = None) -> Retr
             while len(_RETRIEVERS) >= _MAX_CACHED:
                 _RETRIEVERS.pop(next(iter(_RETRIEVERS)))
             try:
-                _RETRIEVERS[key] = Retriever(rows, settings)
+                _RETRIEVERS[key] = Retriever(rows, settings, vocab=vocab)
             except IndexUnavailable as exc:
                 _FAILURES[key] = (time.monotonic(), exc)
                 raise

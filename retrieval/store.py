@@ -31,6 +31,7 @@ from tqdm import tqdm
 from ingestion.models import Row
 from ingestion.store import atomic_write
 from retrieval.chunks import CHUNKING_VERSION, Chunk, chunks_for_rows
+from retrieval.embedding_cache import EmbeddingCache
 from retrieval.embeddings import embedder_name, get_embedder
 from settings import Settings
 
@@ -111,15 +112,20 @@ class IndexStats:
     updated: int = 0
     deleted: int = 0
     unchanged: int = 0
+    embedded: int = 0  # texts actually run through the embedder (the rest came from the embedding cache)
 
 
 class ChunkStore:
     """One Chroma collection of chunks embedded by one embedder; ids and metadata are ours."""
 
-    def __init__(self, client: ClientAPI, embedder: Embeddings, state_path: Path | None = None) -> None:
+    def __init__(
+        self, client: ClientAPI, embedder: Embeddings, state_path: Path | None = None,
+        cache: EmbeddingCache | None = None,
+    ) -> None:
         self.client = client
         self.embedder = embedder
         self.state_path = state_path
+        self.cache = cache
         self.name = collection_name(embedder_name(embedder))
         self.collection = client.get_or_create_collection(
             self.name, metadata={"hnsw:space": "cosine"}, embedding_function=None
@@ -163,11 +169,18 @@ class ChunkStore:
             state[self.name] = mine
             atomic_write(self.state_path, json.dumps(state, ensure_ascii=False, sort_keys=True, indent=1))
 
-    def upsert(self, chunks: list[Chunk], progress: bool = False) -> None:
+    def upsert(self, chunks: list[Chunk], progress: bool = False) -> int:
+        """Store ``chunks``; returns how many texts were embedded (the others came from the cache)."""
         bar = tqdm(total=len(chunks), desc="Nhúng chunk", unit="chunk", disable=not progress or not chunks)
+        embedded = 0
         for start in range(0, len(chunks), BATCH_SIZE):
             batch = chunks[start : start + BATCH_SIZE]
-            vectors = self.embedder.embed_documents([c.embed_text or c.text for c in batch])
+            texts = [c.embed_text or c.text for c in batch]
+            if self.cache is None:
+                vectors, fresh = self.embedder.embed_documents(texts), len(texts)
+            else:
+                vectors, fresh = self.cache.embed(self.embedder, embedder_name(self.embedder), texts)
+            embedded += fresh
             self.collection.upsert(
                 ids=[c.id for c in batch],
                 embeddings=vectors,
@@ -176,6 +189,7 @@ class ChunkStore:
             )
             bar.update(len(batch))
         bar.close()
+        return embedded
 
     def delete(self, ids: Iterable[str]) -> None:
         ids = list(ids)
@@ -213,6 +227,11 @@ def state_path(settings: Settings) -> Path:
     return settings.rows_dir / STATE_FILE.replace(".json", f"-{digest}.json")
 
 
+def embedding_cache(settings: Settings) -> EmbeddingCache:
+    """The embedding cache of ``settings`` (``cache_dir/embeddings.sqlite3``), shared by CLI and app."""
+    return EmbeddingCache(settings.embedding_cache or settings.cache_dir / "embeddings.sqlite3")
+
+
 def open_store(settings: Settings, embedder: Embeddings | None = None) -> ChunkStore:
     """The chunk store for ``settings`` (embedded or server Chroma, embedder from settings).
 
@@ -220,13 +239,14 @@ def open_store(settings: Settings, embedder: Embeddings | None = None) -> ChunkS
     backoff; then :class:`IndexUnavailable` is raised.
     """
     embedder = embedder or get_embedder(settings)
+    cache = embedding_cache(settings)
     if settings.chroma_mode != "server":
-        return ChunkStore(get_client(settings), embedder, state_path(settings))
+        return ChunkStore(get_client(settings), embedder, state_path(settings), cache)
     tries = max(1, settings.chroma_connect_tries)
     delay = settings.chroma_connect_backoff_s
     for attempt in range(1, tries + 1):
         try:
-            return ChunkStore(get_client(settings), embedder)
+            return ChunkStore(get_client(settings), embedder, cache=cache)
         except Exception as exc:
             where = f"{settings.chroma_host}:{settings.chroma_port}"
             log.info("Chroma server %s unreachable (try %d/%d): %s", where, attempt, tries, exc)
@@ -321,7 +341,7 @@ def index_rows(rows: list[Row], store: ChunkStore, progress: bool = False) -> In
     if todo or stale:
         store.record(dict.fromkeys(reports))  # in progress: an interruption is resumed, not flagged
     store.delete(stale)
-    store.upsert(todo, progress=progress)
+    embedded = store.upsert(todo, progress=progress)
     ids_by_report: dict[str, list[str]] = {report: [] for report in reports}
     for chunk in chunks:
         ids_by_report[str(chunk.metadata["report"])].append(chunk.id)
@@ -329,7 +349,8 @@ def index_rows(rows: list[Row], store: ChunkStore, progress: bool = False) -> In
     done = {r: ids for r, ids in ids_by_report.items() if recorded.get(r) != ids_digest(ids)}
     store.record(done)  # complete: the start-up check compares the collection with this
     added = sum(1 for c in todo if c.id not in stored)
-    return IndexStats(added=added, updated=len(todo) - added, deleted=len(stale), unchanged=len(chunks) - len(todo))
+    return IndexStats(added=added, updated=len(todo) - added, deleted=len(stale), unchanged=len(chunks) - len(todo),
+                      embedded=embedded)
 
 
 def remove_report(report: str, store: ChunkStore) -> int:

@@ -213,8 +213,9 @@ class SemanticLayer:
     @cached_property
     def names_text(self) -> str:
         """Every row name as folded words, one per line: ``f" {phrase} " in layer.names_text`` says a
-        phrase is an ordinary part of some row's name."""
-        return "\n".join(f" {' '.join(words)} " for words in self.name_words.values())
+        phrase is an ordinary part of some row's name. Each distinct name once (reports repeat names), so the
+        search costs the vocabulary of names, not the number of rows; a phrase never spans two lines."""
+        return "\n".join(dict.fromkeys(f" {' '.join(words)} " for words in self.name_words.values()))
 
     @cached_property
     def legend_words(self) -> list[tuple[str, list[str]]]:
