@@ -17,10 +17,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from ingestion.cache import DerivedCache, digest_of
+from ingestion.cache import REPORT_ENTRIES, DerivedCache, digest_of, parse_cached
 from ingestion.models import Annex, Row
 from ingestion.parser import ParseError, decode_report_bytes, parse_report, parse_report_text
-from ingestion.store import atomic_write, merge_rows, rows_to_jsonl, sort_rows, write_rows
+from ingestion.store import atomic_write, merge_rows, rows_to_jsonl, write_rows
 from retrieval.normalize import Vocabulary, count_vocabulary, merge_vocabularies
 from retrieval.store import remove_report as remove_report_chunks
 from settings import Settings, get_settings
@@ -43,8 +43,6 @@ class Engine:
     notices: list[str] = field(default_factory=list, repr=False)
     #: Why the search index cannot be used right now (``None`` when it can); answers fall back to tables.
     index_error: str | None = field(default=None, repr=False)
-    #: Per report content, its vocabulary counts (see :func:`report_vocabulary`); missing ones are counted.
-    vocab_parts: dict[str, Vocabulary] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._rebuild()
@@ -60,7 +58,7 @@ class Engine:
         unchanged, else built (and saved). The loaded rows replace ``self.rows`` so all share one copy."""
         key = corpus_digest(self.rows, self.annexes)
         derived = DerivedCache(self.settings.cache_dir).load_or_build(
-            "corpus", key, lambda: CorpusDerived.build(self.rows, self.annexes, self.vocab_parts)
+            "corpus", key, lambda: CorpusDerived.build(self.rows, self.annexes, self.settings.cache_dir)
         )
         if derived.rows is not self.rows:
             self.rows = derived.rows
@@ -83,7 +81,8 @@ class Engine:
     def search(self, text: str, k: int, reports: list[str]) -> dict[str, int]:
         """Row id → rank of the hybrid retriever's best rows for ``text`` within ``reports``."""
         wanted = set(reports)
-        hits = self.retriever.search(text, k=k if len(wanted) >= len(self.tables.catalogue) else k * 3)
+        scope = None if len(wanted) >= len(self.tables.catalogue) else wanted
+        hits = self.retriever.search(text, k=k, reports=scope)  # the scope is a mask: cost of its rows only
         ranked = [hit.row_id for hit in hits if hit.report in wanted][:k]
         return {row_id: rank for rank, row_id in enumerate(ranked)}
 
@@ -220,7 +219,6 @@ class Engine:
             target_existed = target.exists()
             try:
                 atomic_write(target, text)
-                self.vocab_parts.update([report_vocabulary(report.rows)])
                 self.rows = merge_rows(self.rows, [report.rows])
                 self.annexes = [a for a in self.annexes if a.report != number] + report.annexes
                 self.corpus_files = sorted({*(p for p in self.corpus_files if p not in saved), target})
@@ -300,11 +298,11 @@ class CorpusDerived:
     layer: Any
 
     @classmethod
-    def build(cls, rows: list[Row], annexes: list[Annex], parts: dict[str, Vocabulary] | None = None) -> CorpusDerived:
+    def build(cls, rows: list[Row], annexes: list[Annex], cache_dir: Path | None = None) -> CorpusDerived:
         from structured.semantic import SemanticLayer
         from structured.tables import CorpusTables
 
-        return cls(rows=rows, vocab=corpus_vocabulary(rows, parts or {}),
+        return cls(rows=rows, vocab=corpus_vocabulary(rows, DerivedCache(cache_dir)),
                    tables=CorpusTables.from_rows(rows, annexes), layer=SemanticLayer.build(rows, annexes))
 
 
@@ -314,48 +312,18 @@ def corpus_digest(rows: list[Row], annexes: list[Annex] = ()) -> str:
                       *(annex.model_dump_json() for annex in annexes)])
 
 
-def report_vocabulary(rows: list[Row]) -> tuple[str, Vocabulary]:
-    """(content digest, vocabulary counts) of one report's rows, counted in corpus order."""
-    ordered = sort_rows(rows)
-    return corpus_digest(ordered), count_vocabulary(row.text for row in ordered)
-
-
-def corpus_vocabulary(rows: list[Row], parts: dict[str, Vocabulary]) -> Vocabulary:
-    """The vocabulary of ``rows`` as the sum of its reports' counts (reused from ``parts`` when there):
+def corpus_vocabulary(rows: list[Row], cache: DerivedCache) -> Vocabulary:
+    """The vocabulary of ``rows`` as the sum of its reports' counts, each cached by the report's content:
     the same as counting every row's text, without recounting unchanged reports."""
     groups: dict[str, list[Row]] = {}
     for row in rows:
         groups.setdefault(row.report, []).append(row)
-    counted = []
-    for group in groups.values():
-        key = corpus_digest(group)
-        counted.append(parts[key] if key in parts else count_vocabulary(row.text for row in group))
+    counted = [
+        cache.load_or_build("vocab", corpus_digest(group), lambda group=group: count_vocabulary(r.text for r in group),
+                            keep=REPORT_ENTRIES)
+        for group in groups.values()
+    ]
     return merge_vocabularies(counted)
-
-
-@dataclass
-class ParsedFile:
-    """One report file as parsed (cached by the file's bytes)."""
-
-    rows: list[Row]
-    annexes: list[Annex]
-    vocab_key: str
-    vocab: Vocabulary
-
-
-def parse_file(path: Path, cache: DerivedCache | None = None) -> ParsedFile:
-    """Parse one report file, or load it from ``cache`` when its bytes were parsed before."""
-
-    def build() -> ParsedFile:
-        report = parse_report(path)
-        return ParsedFile(report.rows, report.annexes, *report_vocabulary(report.rows))
-
-    if cache is None:
-        return build()
-    return cache.load_or_build("parsed", digest_of([path.read_bytes()]), build, keep=PARSED_KEEP)
-
-
-PARSED_KEEP = 100_000  # parsed files are per report: keep every one a corpus may hold
 
 
 def load_rows(files: list[Path]) -> list[Row]:
@@ -364,18 +332,13 @@ def load_rows(files: list[Path]) -> list[Row]:
 
 
 def load_corpus(files: list[Path], cache: DerivedCache | None = None) -> tuple[list[Row], list[Annex]]:
-    """Parse report files into one merged, deterministic list of rows, and their annex records."""
-    return _load_corpus(files, cache)[:2]
-
-
-def _load_corpus(
-    files: list[Path], cache: DerivedCache | None = None
-) -> tuple[list[Row], list[Annex], dict[str, Vocabulary]]:
-    parsed = [parse_file(path, cache) for path in files]
+    """Parse report files (each loaded from ``cache`` when its bytes were parsed before) into one merged,
+    deterministic list of rows, and their annex records."""
+    parsed = [parse_cached(path, cache) for path in files]
     rows = merge_rows([], [report.rows for report in parsed])
     kept = {row.report for row in rows}
     annexes = {(a.report, a.annex): a for report in parsed for a in report.annexes if a.report in kept}
-    return rows, list(annexes.values()), {report.vocab_key: report.vocab for report in parsed}
+    return rows, list(annexes.values())
 
 
 def default_corpus(settings: Settings) -> list[Path]:
@@ -412,11 +375,10 @@ def get_engine(corpus_files: list[Path] | None = None, settings: Settings | None
     key = (id(settings), tuple(files))
     with _ENGINES_LOCK:
         if key not in _ENGINES:
-            rows, annexes, parts = _load_corpus(files, DerivedCache(settings.cache_dir))
+            rows, annexes = load_corpus(files, DerivedCache(settings.cache_dir))
             if corpus_files is None:
                 sync_rows_file(rows, settings)
-            _ENGINES[key] = Engine(settings=settings, rows=rows, corpus_files=files, annexes=annexes,
-                                   vocab_parts=parts)
+            _ENGINES[key] = Engine(settings=settings, rows=rows, corpus_files=files, annexes=annexes)
         return _ENGINES[key]
 
 

@@ -9,9 +9,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ingestion.parser import ParseError, parse_report
+from ingestion.cache import DerivedCache, parse_cached
+from ingestion.parser import ParseError
 from ingestion.store import merge_rows, read_rows, write_rows
 from ingestion.tables import write_annex_tables
+from settings import get_settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,9 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     parsed = []
+    cache = DerivedCache(get_settings().cache_dir)
     for path in tqdm(args.files, desc="Đọc báo cáo", unit="tệp", disable=len(args.files) < 2):
         try:
-            parsed.append(parse_report(path))
+            parsed.append(parse_cached(path, cache))
         except ParseError as exc:
             print(f"Lỗi / Error: {exc}", file=sys.stderr)
             return 2

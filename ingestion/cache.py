@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
+from ingestion.parser import ParsedReport, parse_report
 from ingestion.store import atomic_write
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: Code whose output is cached: a change to any of these files invalidates every entry.
 CODE_PATHS = ("ingestion", "retrieval", "structured")
 KEEP_PER_NAME = 2  # corpus-wide entries kept per name: the current one and the one before (a rollback)
+REPORT_ENTRIES = 100_000  # per-report entries (parsed files, tokens) kept: every report a corpus may hold
 
 
 @lru_cache(maxsize=1)
@@ -92,3 +94,10 @@ class DerivedCache:
             value = build()
             self.save(name, key, value, keep)
         return value  # type: ignore[return-value]
+
+
+def parse_cached(path: Path, cache: DerivedCache | None = None) -> ParsedReport:
+    """``parse_report(path)``, loaded from ``cache`` when these bytes were parsed before (CLI and app share it)."""
+    if cache is None or cache.dir is None:
+        return parse_report(path)
+    return cache.load_or_build("parsed", digest_of([path.read_bytes()]), lambda: parse_report(path), keep=REPORT_ENTRIES)

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,12 +20,12 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, ConfigDict, Field
 
-from ingestion.cache import DerivedCache, digest_of
+from ingestion.cache import REPORT_ENTRIES, DerivedCache, digest_of
 from ingestion.cleaning import fold_diacritics
 from ingestion.models import Row
 from ingestion.store import atomic_write
 from retrieval.chunks import Chunk, chunks_for_rows
-from retrieval.lexical import LexicalIndex
+from retrieval.lexical import LexicalIndex, chunk_tokens
 from retrieval.normalize import NormalizedQuery, Vocabulary, build_vocabulary, normalize_query, syllables
 from retrieval.store import (
     ChunkStore,
@@ -70,9 +70,27 @@ class Hit(BaseModel):
     dense: float = Field(default=0.0, description="Best cosine similarity of the row's chunks")
 
 
-def _lexical_index(rows: Sequence[Row]) -> tuple[list[Chunk], LexicalIndex]:
+def _lexical_index(rows: Sequence[Row], cache: DerivedCache | None = None) -> tuple[list[Chunk], LexicalIndex]:
+    """Chunks and their BM25 index; each report's analysed tokens are cached by its content, so adding
+    a report analyses only its own chunks (bm25s indexing of the tokens is the fast part)."""
     chunks = chunks_for_rows(list(rows))
-    return chunks, LexicalIndex(chunks)
+    positions: dict[str, list[int]] = {}
+    for i, chunk in enumerate(chunks):
+        positions.setdefault(str(chunk.metadata["report"]), []).append(i)
+    by_report: dict[str, list[Row]] = {}
+    for row in rows:
+        by_report.setdefault(row.report, []).append(row)
+    body: list[list[str]] = [[] for _ in chunks]
+    title: list[list[str]] = [[] for _ in chunks]
+    memo: dict[str, list[str]] = {}
+    for report, where in positions.items():
+        part = [chunks[i] for i in where]
+        key = digest_of(f"{row.id}={row.content_hash or row.compute_hash()}" for row in by_report.get(report, []))
+        build = lambda part=part: chunk_tokens(part, memo)  # noqa: E731
+        got_body, got_title = cache.load_or_build("tokens", key, build, keep=REPORT_ENTRIES) if cache else build()
+        for j, i in enumerate(where):
+            body[i], title[i] = got_body[j], got_title[j]
+    return chunks, LexicalIndex(chunks, tokens=(body, title))
 
 
 def vocabulary_for(rows: Sequence[Row]) -> Vocabulary:
@@ -128,8 +146,9 @@ class Retriever:
         self.rows = {row.id: row for row in rows}
         cache = DerivedCache(self.settings.cache_dir)
         self.corpus_key = digest_of(f"{row.id}={row.content_hash or row.compute_hash()}" for row in rows)
-        self.chunks, self.lexical = cache.load_or_build("lexical", self.corpus_key, lambda: _lexical_index(rows))
+        self.chunks, self.lexical = cache.load_or_build("lexical", self.corpus_key, lambda: _lexical_index(rows, cache))
         self.chunk_by_id = {chunk.id: chunk for chunk in self.chunks}
+        self._chunk_reports = np.array([str(c.metadata["report"]) for c in self.chunks], dtype=object)
         self.vocab = vocab or vocabulary_for(rows)
         self.notices: list[str] = []  # for the user, e.g. the index was rebuilt at start-up
         self.index_stats: IndexStats | None = None
@@ -244,22 +263,26 @@ class Retriever:
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         return matrix / np.where(norms == 0, 1, norms)
 
-    def _dense_candidates(self, vector: list[float], filters: dict[str, str], allowed: np.ndarray) -> list[tuple[str, float]]:
+    def _dense_candidates(
+        self, vector: list[float], filters: dict[str, str], allowed: np.ndarray, reports: Collection[str] | None = None
+    ) -> list[tuple[str, float]]:
         """Exact cosine over the corpus' vectors (deterministic); Chroma's HNSW for huge corpora."""
         if self._matrix is None:
-            where = _chroma_where(filters, sorted({row.report for row in self.rows.values()}))
+            where = _chroma_where(filters, sorted(reports or {row.report for row in self.rows.values()}))
             return self.store.query(vector, DENSE_CANDIDATES, where=where)
         sims = self._matrix @ np.asarray(vector, dtype=np.float32)
         sims = np.where(allowed & self._has_vector, sims, -np.inf)
         top = np.argsort(-sims, kind="stable")[:DENSE_CANDIDATES]
         return [(self.chunks[i].id, float(sims[i])) for i in top if np.isfinite(sims[i])]
 
-    def _dense(self, text: str, filters: dict[str, str], allowed: np.ndarray) -> dict[str, tuple[float, str]]:
-        found = self._dense_candidates(self.embedder.embed_query(text), filters, allowed)
+    def _dense(
+        self, text: str, filters: dict[str, str], allowed: np.ndarray, reports: Collection[str] | None = None
+    ) -> dict[str, tuple[float, str]]:
+        found = self._dense_candidates(self.embedder.embed_query(text), filters, allowed, reports)
         best: dict[str, tuple[float, str]] = {}
         for chunk_id, sim in found:
             chunk = self.chunk_by_id.get(chunk_id)
-            if chunk is None or not _matches(chunk.metadata, filters):
+            if chunk is None or not _matches(chunk.metadata, filters) or (reports is not None and chunk.metadata["report"] not in reports):
                 continue
             if chunk.row_id not in best or sim > best[chunk.row_id][0]:
                 best[chunk.row_id] = (sim, chunk_id)
@@ -277,10 +300,12 @@ class Retriever:
         )
 
     def search(
-        self, query: str, k: int = 5, filters: dict[str, str] | None = None, mode: Mode = "hybrid+norm"
+        self, query: str, k: int = 5, filters: dict[str, str] | None = None, mode: Mode = "hybrid+norm",
+        reports: Collection[str] | None = None,
     ) -> list[Hit]:
         """The ``k`` best rows for ``query``; ``filters`` on report, annex, kind, agency (folded
-        substring) and marker. Example: ``search("ĐT 917", filters={"annex": "III"})``.
+        substring) and marker; ``reports``: only rows of these reports (ranked among themselves).
+        Example: ``search("ĐT 917", filters={"annex": "III"})``.
         """
         filters = {key: value for key, value in (filters or {}).items() if value}
         unknown = set(filters) - set(FILTER_KEYS)
@@ -296,8 +321,10 @@ class Retriever:
             dense_text = norm.expanded if syllables(norm.expanded) == norm.restored.split() else norm.restored
         allowed = (np.array([_matches(c.metadata, filters) for c in self.chunks], dtype=bool) if filters
                    else np.ones(len(self.chunks), dtype=bool))
+        if reports is not None:
+            allowed &= np.isin(self._chunk_reports, list(reports))
         lexical = self._lexical(text, allowed) if mode != "dense" else {}
-        dense = self._dense(dense_text, filters, allowed) if mode != "bm25" else {}
+        dense = self._dense(dense_text, filters, allowed, reports) if mode != "bm25" else {}
         if mode == "bm25":
             fused = {row_id: score for row_id, (score, _) in lexical.items()}
         elif mode == "dense":

@@ -38,6 +38,7 @@ from settings import Settings
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 16
+UPSERT_BATCH = 1000  # chunks per Chroma call: small calls made Chroma, not embedding, the cost of a cached re-index
 STATE_FILE = "index_state.json"
 INDEX_REBUILT_NOTICE = "Chỉ mục tìm kiếm bị hỏng hoặc thiếu, đã dựng lại từ rows.jsonl."
 INDEX_UNAVAILABLE_NOTICE = "Không kết nối được máy chủ chỉ mục Chroma; câu trả lời chỉ dùng bảng số liệu."
@@ -170,24 +171,28 @@ class ChunkStore:
             atomic_write(self.state_path, json.dumps(state, ensure_ascii=False, sort_keys=True, indent=1))
 
     def upsert(self, chunks: list[Chunk], progress: bool = False) -> int:
-        """Store ``chunks``; returns how many texts were embedded (the others came from the cache)."""
+        """Store ``chunks``; returns how many texts were embedded (the others came from the cache).
+        Texts are embedded ``BATCH_SIZE`` at a time; Chroma gets ``UPSERT_BATCH`` chunks per call."""
         bar = tqdm(total=len(chunks), desc="Nhúng chunk", unit="chunk", disable=not progress or not chunks)
         embedded = 0
-        for start in range(0, len(chunks), BATCH_SIZE):
-            batch = chunks[start : start + BATCH_SIZE]
-            texts = [c.embed_text or c.text for c in batch]
-            if self.cache is None:
-                vectors, fresh = self.embedder.embed_documents(texts), len(texts)
-            else:
-                vectors, fresh = self.cache.embed(self.embedder, embedder_name(self.embedder), texts)
-            embedded += fresh
+        for block_start in range(0, len(chunks), UPSERT_BATCH):
+            block = chunks[block_start : block_start + UPSERT_BATCH]
+            vectors: list[list[float]] = []
+            for start in range(0, len(block), BATCH_SIZE):
+                texts = [c.embed_text or c.text for c in block[start : start + BATCH_SIZE]]
+                if self.cache is None:
+                    got, fresh = self.embedder.embed_documents(texts), len(texts)
+                else:
+                    got, fresh = self.cache.embed(self.embedder, embedder_name(self.embedder), texts)
+                vectors += got
+                embedded += fresh
+                bar.update(len(texts))
             self.collection.upsert(
-                ids=[c.id for c in batch],
+                ids=[c.id for c in block],
                 embeddings=vectors,
-                documents=[c.text for c in batch],
-                metadatas=[c.metadata for c in batch],
+                documents=[c.text for c in block],
+                metadatas=[c.metadata for c in block],
             )
-            bar.update(len(batch))
         bar.close()
         return embedded
 

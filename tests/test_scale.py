@@ -28,6 +28,7 @@ def corpus(tmp_path, monkeypatch):
     settings = Settings(embedder="hash", data_dir=tmp_path, raw_dir=raw)
     monkeypatch.setattr(retrieval_cli, "get_settings", lambda: settings)
     monkeypatch.setattr(settings_module, "get_settings", lambda: settings)
+    monkeypatch.setattr("ingestion.__main__.get_settings", lambda: settings)
     reset_engines()
     reset_retrievers()
     yield settings
@@ -93,7 +94,7 @@ def test_unchanged_start_loads_instead_of_building(corpus, monkeypatch):
     monkeypatch.setattr("assistant.engine.CorpusDerived.build", fail)
     monkeypatch.setattr("retrieval.search._lexical_index", fail)
     monkeypatch.setattr("retrieval.store.index_rows", fail)
-    monkeypatch.setattr("assistant.engine.parse_report", fail)
+    monkeypatch.setattr("ingestion.cache.parse_report", fail)
     second = _fresh_start(corpus)
     assert sorted(second.by_id) == answer_rows
     assert second.retriever.index_stats.unchanged == len(second.retriever.chunks)
@@ -127,12 +128,13 @@ def test_new_code_version_rebuilds(corpus, monkeypatch):
     assert built  # the cached entries of the old code are not used
 
 
-def _real_build(rows, annexes, parts=None):
+def _real_build(rows, annexes, cache_dir=None):
     from assistant.engine import CorpusDerived, corpus_vocabulary
+    from ingestion.cache import DerivedCache
     from structured.semantic import SemanticLayer
     from structured.tables import CorpusTables
 
-    return CorpusDerived(rows=rows, vocab=corpus_vocabulary(rows, parts or {}),
+    return CorpusDerived(rows=rows, vocab=corpus_vocabulary(rows, DerivedCache(cache_dir)),
                          tables=CorpusTables.from_rows(rows, annexes), layer=SemanticLayer.build(rows, annexes))
 
 
