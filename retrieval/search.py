@@ -48,6 +48,8 @@ LEXICAL_WEIGHT = 1.0
 DENSE_WEIGHT = 1.0
 DENSE_CANDIDATES = 60
 EXACT_DENSE_LIMIT = 50_000
+LEXICAL_ROWS = 500  # BM25 rows fused per query: beyond this rank a row adds < 1/(RRF_K + 500) to its score
+MASKS_KEPT = 16  # report masks cached per retriever
 STALE_VECTORS_S = 24 * 3600  # cached vector matrices of other corpora older than a day are deleted
 SNIPPET_CHARS = 300
 
@@ -120,6 +122,16 @@ def _chroma_where(filters: dict[str, str], reports: list[str]) -> dict[str, Any]
     return exact[0] if len(exact) == 1 else {"$and": exact}
 
 
+def _top(values: np.ndarray, n: int) -> np.ndarray:
+    """Indexes of the ``n`` largest values, largest first, ties by index: ``np.argsort(-values,
+    kind="stable")[:n]`` without sorting the whole array."""
+    if len(values) > n > 0:
+        kth = np.partition(values, len(values) - n)[len(values) - n]
+        candidates = np.flatnonzero(values >= kth)
+        return candidates[np.argsort(-values[candidates], kind="stable")][:n]
+    return np.argsort(-values, kind="stable")[:n]
+
+
 def _rank(scores: dict[str, float]) -> dict[str, int]:
     ordered = sorted(scores, key=lambda key: scores[key], reverse=True)
     return {key: rank for rank, key in enumerate(ordered)}
@@ -149,6 +161,9 @@ class Retriever:
         self.chunks, self.lexical = cache.load_or_build("lexical", self.corpus_key, lambda: _lexical_index(rows, cache))
         self.chunk_by_id = {chunk.id: chunk for chunk in self.chunks}
         self._chunk_reports = np.array([str(c.metadata["report"]) for c in self.chunks], dtype=object)
+        ordinals: dict[str, int] = {}
+        self._chunk_row = np.array([ordinals.setdefault(c.row_id, len(ordinals)) for c in self.chunks], dtype=np.int64)
+        self._masks: dict[frozenset[str], np.ndarray] = {}
         self.vocab = vocab or vocabulary_for(rows)
         self.notices: list[str] = []  # for the user, e.g. the index was rebuilt at start-up
         self.index_stats: IndexStats | None = None
@@ -244,13 +259,27 @@ class Retriever:
         return normalize_query(query, self.vocab)
 
     def _lexical(self, text: str, allowed: np.ndarray) -> dict[str, tuple[float, str]]:
+        """Row id → (best BM25 score, its chunk) for the ``LEXICAL_ROWS`` best rows, in corpus order
+        (the first chunk wins a tie), computed in numpy rather than a loop over matching chunks."""
         scores = self.lexical.scores(text)
-        best: dict[str, tuple[float, str]] = {}
-        for i in np.flatnonzero((scores > 0) & allowed):
-            chunk = self.chunks[i]
-            if chunk.row_id not in best or scores[i] > best[chunk.row_id][0]:
-                best[chunk.row_id] = (float(scores[i]), chunk.id)
-        return best
+        idx = np.flatnonzero((scores > 0) & allowed)
+        if not len(idx):
+            return {}
+        order = idx[np.argsort(-scores[idx], kind="stable")]
+        _, first = np.unique(self._chunk_row[order], return_index=True)
+        best = order[first]  # one chunk per row, rows in corpus order
+        if len(best) > LEXICAL_ROWS:
+            best = np.sort(best[np.argsort(-scores[best], kind="stable")[:LEXICAL_ROWS]])
+        return {self.chunks[i].row_id: (float(scores[i]), self.chunks[i].id) for i in best}
+
+    def _report_mask(self, reports: Collection[str]) -> np.ndarray:
+        """Chunks of ``reports`` (cached: a conversation asks about the same few reports)."""
+        key = frozenset(reports)
+        if key not in self._masks:
+            if len(self._masks) >= MASKS_KEPT:
+                self._masks.pop(next(iter(self._masks)))
+            self._masks[key] = np.isin(self._chunk_reports, list(key))
+        return self._masks[key]
 
     def _load_vectors(self) -> np.ndarray:
         """This corpus' chunk vectors from Chroma, L2-normalised, in ``self.chunks`` order."""
@@ -272,7 +301,7 @@ class Retriever:
             return self.store.query(vector, DENSE_CANDIDATES, where=where)
         sims = self._matrix @ np.asarray(vector, dtype=np.float32)
         sims = np.where(allowed & self._has_vector, sims, -np.inf)
-        top = np.argsort(-sims, kind="stable")[:DENSE_CANDIDATES]
+        top = _top(sims, DENSE_CANDIDATES)
         return [(self.chunks[i].id, float(sims[i])) for i in top if np.isfinite(sims[i])]
 
     def _dense(
@@ -322,7 +351,7 @@ class Retriever:
         allowed = (np.array([_matches(c.metadata, filters) for c in self.chunks], dtype=bool) if filters
                    else np.ones(len(self.chunks), dtype=bool))
         if reports is not None:
-            allowed &= np.isin(self._chunk_reports, list(reports))
+            allowed &= self._report_mask(reports)
         lexical = self._lexical(text, allowed) if mode != "dense" else {}
         dense = self._dense(dense_text, filters, allowed, reports) if mode != "bm25" else {}
         if mode == "bm25":
