@@ -10,12 +10,15 @@ Example::
 from __future__ import annotations
 
 import hashlib
+import logging
 import sqlite3
 import threading
 from pathlib import Path
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
+
+log = logging.getLogger(__name__)
 
 SQL_BATCH = 500  # digests per SELECT (SQLite allows 999 parameters by default)
 
@@ -40,24 +43,33 @@ class EmbeddingCache:
         return sqlite3.connect(self.path, timeout=30)
 
     def get(self, model: str, digests: list[str]) -> dict[str, list[float]]:
-        """Cached vectors of ``digests`` (absent ones are missing from the result)."""
+        """Cached vectors of ``digests`` (absent ones are missing from the result; all are when the
+        cache file cannot be read)."""
         found: dict[str, list[float]] = {}
-        with self._lock, self._connect() as db:
-            for start in range(0, len(digests), SQL_BATCH):
-                part = digests[start : start + SQL_BATCH]
-                marks = ",".join("?" * len(part))
-                for digest, blob in db.execute(
-                    f"SELECT digest, vector FROM vectors WHERE model = ? AND digest IN ({marks})", [model, *part]
-                ):
-                    found[digest] = np.frombuffer(blob, dtype=np.float32).tolist()
+        try:
+            with self._lock, self._connect() as db:
+                for start in range(0, len(digests), SQL_BATCH):
+                    part = digests[start : start + SQL_BATCH]
+                    marks = ",".join("?" * len(part))
+                    for digest, blob in db.execute(
+                        f"SELECT digest, vector FROM vectors WHERE model = ? AND digest IN ({marks})", [model, *part]
+                    ):
+                        found[digest] = np.frombuffer(blob, dtype=np.float32).tolist()
+        except sqlite3.Error as exc:
+            log.warning("embedding cache %s unreadable (%s); embedding again", self.path, exc)
+            return {}
         return found
 
     def put(self, model: str, vectors: dict[str, list[float]]) -> None:
-        with self._lock, self._connect() as db:
-            db.executemany(
-                "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
-                [(model, d, np.asarray(v, dtype=np.float32).tobytes()) for d, v in vectors.items()],
-            )
+        """Store vectors; a failed write (disk full, read-only, locked) only costs a later re-embedding."""
+        try:
+            with self._lock, self._connect() as db:
+                db.executemany(
+                    "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                    [(model, d, np.asarray(v, dtype=np.float32).tobytes()) for d, v in vectors.items()],
+                )
+        except sqlite3.Error as exc:
+            log.warning("embedding cache %s not written (%s)", self.path, exc)
 
     def embed(self, embedder: Embeddings, model: str, texts: list[str]) -> tuple[list[list[float]], int]:
         """Vectors of ``texts`` (cached ones read, each distinct missing text embedded once) and how

@@ -23,7 +23,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from ingestion.cache import REPORT_ENTRIES, DerivedCache, digest_of
 from ingestion.cleaning import fold_diacritics
 from ingestion.models import Row
-from ingestion.store import atomic_write
 from retrieval.chunks import Chunk, chunks_for_rows
 from retrieval.lexical import LexicalIndex, chunk_tokens
 from retrieval.normalize import NormalizedQuery, Vocabulary, build_vocabulary, normalize_query, syllables
@@ -32,10 +31,13 @@ from retrieval.store import (
     IndexStats,
     IndexUnavailable,
     index_rows,
+    is_synced,
+    mark_synced,
     open_checked_store,
     open_store,
+    rows_digest,
+    sync_key,
 )
-from retrieval.store import state_path as index_state_path
 from settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -157,7 +159,7 @@ class Retriever:
         self.settings = settings or get_settings()
         self.rows = {row.id: row for row in rows}
         cache = DerivedCache(self.settings.cache_dir)
-        self.corpus_key = digest_of(f"{row.id}={row.content_hash or row.compute_hash()}" for row in rows)
+        self.corpus_key = rows_digest(rows)
         self.chunks, self.lexical = cache.load_or_build("lexical", self.corpus_key, lambda: _lexical_index(rows, cache))
         self.chunk_by_id = {chunk.id: chunk for chunk in self.chunks}
         self._chunk_reports = np.array([str(c.metadata["report"]) for c in self.chunks], dtype=object)
@@ -193,14 +195,9 @@ class Retriever:
 
     # -- start without a sync when the last completed sync was of this very corpus (embedded mode) --
 
-    def _synced_paths(self) -> tuple[Path, Path]:
-        """(marker, vectors) files of the last completed sync of this corpus into this Chroma folder."""
-        base = index_state_path(self.settings)
-        return base.with_suffix(".synced"), self.settings.cache_dir / "derived" / f"vectors-{self._sync_key}.npy"
-
-    @property
-    def _sync_key(self) -> str:
-        return digest_of([self.corpus_key, self.store.name, str(len(self.chunks))])
+    def _vectors_path(self) -> Path:
+        """This corpus' vector matrix as the last completed sync into this collection left it."""
+        return self.settings.cache_dir / "derived" / f"vectors-{sync_key(self.corpus_key, self.store)}.npy"
 
     def _start_from_cache(self, embedder: Embeddings | None) -> bool:
         """Open the store without re-reading every chunk's metadata: true when the last completed sync
@@ -209,8 +206,8 @@ class Retriever:
             return False
         try:
             self.store = open_store(self.settings, embedder)
-            marker, vectors = self._synced_paths()
-            if not (marker.exists() and vectors.exists() and marker.read_text(encoding="utf-8") == self._sync_key):
+            vectors = self._vectors_path()
+            if not (vectors.exists() and is_synced(self.settings, self.store, self.corpus_key)):
                 return False
             if self.store.count() != len(self.chunks):
                 return False
@@ -231,7 +228,7 @@ class Retriever:
         """Record that this corpus is fully synced, with its vector matrix, for the next start."""
         if self.settings.chroma_mode == "server" or self._matrix is None:
             return
-        marker, vectors = self._synced_paths()
+        vectors = self._vectors_path()
         try:
             vectors.parent.mkdir(parents=True, exist_ok=True)
             for old in vectors.parent.glob("vectors-*.npy"):
@@ -240,7 +237,7 @@ class Retriever:
             tmp = vectors.with_suffix(".tmp.npy")
             np.save(tmp, self._matrix)
             tmp.replace(vectors)
-            atomic_write(marker, self._sync_key)
+            mark_synced(self.settings, self.store, self.corpus_key, len(self.chunks))
         except OSError as exc:  # the next start syncs again; nothing is lost
             log.warning("index state not saved (%s)", exc)
 

@@ -14,6 +14,7 @@ import json
 import logging
 import re
 import shutil
+import sqlite3
 import threading
 import time
 from collections.abc import Iterable
@@ -28,6 +29,7 @@ from chromadb.config import Settings as ChromaSettings
 from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
+from ingestion.cache import digest_of
 from ingestion.models import Row
 from ingestion.store import atomic_write
 from retrieval.chunks import CHUNKING_VERSION, Chunk, chunks_for_rows
@@ -232,9 +234,15 @@ def state_path(settings: Settings) -> Path:
     return settings.rows_dir / STATE_FILE.replace(".json", f"-{digest}.json")
 
 
-def embedding_cache(settings: Settings) -> EmbeddingCache:
-    """The embedding cache of ``settings`` (``cache_dir/embeddings.sqlite3``), shared by CLI and app."""
-    return EmbeddingCache(settings.embedding_cache or settings.cache_dir / "embeddings.sqlite3")
+def embedding_cache(settings: Settings) -> EmbeddingCache | None:
+    """The embedding cache of ``settings`` (``cache_dir/embeddings.sqlite3``), shared by CLI and app;
+    ``None`` (embed everything) when it cannot be opened, e.g. on a read-only disk."""
+    path = settings.embedding_cache or settings.cache_dir / "embeddings.sqlite3"
+    try:
+        return EmbeddingCache(path)
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("embedding cache %s unavailable (%s); embedding without it", path, exc)
+        return None
 
 
 def open_store(settings: Settings, embedder: Embeddings | None = None) -> ChunkStore:
@@ -356,6 +364,35 @@ def index_rows(rows: list[Row], store: ChunkStore, progress: bool = False) -> In
     added = sum(1 for c in todo if c.id not in stored)
     return IndexStats(added=added, updated=len(todo) - added, deleted=len(stale), unchanged=len(chunks) - len(todo),
                       embedded=embedded)
+
+
+def rows_digest(rows: Iterable[Row]) -> str:
+    """Digest of the rows' ids and content hashes (and the deriving code): what the index must hold."""
+    return digest_of(f"{row.id}={row.content_hash or row.compute_hash()}" for row in rows)
+
+
+def sync_marker(settings: Settings) -> Path:
+    """File saying which corpus the last completed sync left in this Chroma folder (embedded mode)."""
+    return state_path(settings).with_suffix(".synced")
+
+
+def sync_key(corpus_key: str, store: ChunkStore) -> str:
+    return digest_of([corpus_key, store.name])
+
+
+def is_synced(settings: Settings, store: ChunkStore, corpus_key: str) -> bool:
+    """True when the last completed sync was of ``corpus_key`` and the collection still holds exactly
+    the chunks it left (so a start or an unchanged re-index need not read every chunk's metadata)."""
+    marker = sync_marker(settings)
+    if settings.chroma_mode == "server" or not marker.exists():
+        return False
+    key, _, count = marker.read_text(encoding="utf-8").partition(" ")
+    return key == sync_key(corpus_key, store) and count == str(store.count())
+
+
+def mark_synced(settings: Settings, store: ChunkStore, corpus_key: str, chunks: int) -> None:
+    if settings.chroma_mode != "server":
+        atomic_write(sync_marker(settings), f"{sync_key(corpus_key, store)} {chunks}")
 
 
 def remove_report(report: str, store: ChunkStore) -> int:

@@ -225,6 +225,15 @@ class SemanticLayer:
                 for (report, numeral), annex in self.annexes.items() for marker, meaning in annex.legend.items()]
 
     @cached_property
+    def legend_groups(self) -> list[tuple[list[str], list[str]]]:
+        """:attr:`legend_words` with each distinct wording once: (words, its ``report|annex|marker`` keys).
+        Reports repeat their legends, so a scan of these costs the distinct legends, not the reports."""
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for key, words in self.legend_words:
+            groups.setdefault(tuple(words), []).append(key)
+        return [(list(words), keys) for words, keys in groups.items()]
+
+    @cached_property
     def group_rows(self) -> list[Row]:
         return [row for row in self.rows.values() if row.kind == "group"]
 

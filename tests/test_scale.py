@@ -156,3 +156,23 @@ def test_damaged_cache_entry_is_rebuilt(corpus):
     shutil.rmtree(corpus.cache_dir)
     stats = _fresh_start(corpus).retriever.index_stats  # cache gone: checked against Chroma, nothing embedded
     assert (stats.added, stats.updated, stats.embedded) == (0, 0, 0) and stats.unchanged == len(engine.retriever.chunks)
+
+
+def test_unreadable_embedding_cache_only_costs_embedding(corpus):
+    corpus.cache_dir.mkdir(parents=True, exist_ok=True)
+    (corpus.cache_dir / "embeddings.sqlite3").write_bytes(b"not a database" * 100)
+    engine = _fresh_start(corpus)
+    assert engine.retriever.index_stats.embedded == len(engine.retriever.chunks)
+    assert engine.retriever.search("thư viện thành phố", k=1)
+
+
+def test_unchanged_cli_reindex_reads_no_chunks(corpus, monkeypatch, capsys):
+    chunks = len(_fresh_start(corpus).retriever.chunks)  # syncs the index and writes rows.jsonl
+
+    def fail(*args, **kwargs):
+        raise AssertionError("re-read the index although the rows are unchanged")
+
+    monkeypatch.setattr(retrieval_cli, "index_rows", fail)
+    capsys.readouterr()
+    assert retrieval_cli.main(["index"]) == 0
+    assert f"thêm 0, cập nhật 0, xóa 0, giữ nguyên {chunks} chunk" in capsys.readouterr().out
