@@ -75,8 +75,8 @@ class Hit(BaseModel):
 
 
 def _lexical_index(rows: Sequence[Row], cache: DerivedCache | None = None) -> tuple[list[Chunk], LexicalIndex]:
-    """Chunks and their BM25 index; each report's analysed tokens are cached by its content, so adding
-    a report analyses only its own chunks (bm25s indexing of the tokens is the fast part)."""
+    """Chunks (without their full ``text``) and their BM25 index; each report's analysed tokens are cached by
+    its content, so adding a report analyses only its own chunks (bm25s indexing of the tokens is the fast part)."""
     chunks = chunks_for_rows(list(rows))
     positions: dict[str, list[int]] = {}
     for i, chunk in enumerate(chunks):
@@ -94,7 +94,9 @@ def _lexical_index(rows: Sequence[Row], cache: DerivedCache | None = None) -> tu
         got_body, got_title = cache.load_or_build("tokens", key, build, keep=REPORT_ENTRIES) if cache else build()
         for j, i in enumerate(where):
             body[i], title[i] = got_body[j], got_title[j]
-    return chunks, LexicalIndex(chunks, tokens=(body, title))
+    # The retriever needs ids, metadata and the embedded text; the full stored text lives in Chroma.
+    kept = [chunk.model_copy(update={"text": ""}) for chunk in chunks]
+    return kept, LexicalIndex(kept, tokens=(body, title))
 
 
 def vocabulary_for(rows: Sequence[Row]) -> Vocabulary:
