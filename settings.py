@@ -41,11 +41,19 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(default=20.0)
     max_question_chars: int = Field(default=2000)
     max_upload_bytes: int = Field(default=5 * 1024 * 1024)
+    embedding_cache: Path | None = Field(
+        default=None, description="SQLite file of embeddings by (model, text); default cache_dir/embeddings.sqlite3"
+    )
     feedback_path: Path | None = Field(default=None, description="JSONL file for 👍/👎; default data_dir/feedback.jsonl")
 
     @property
     def chroma_path(self) -> Path:
         return self.chroma_dir or self.data_dir / "chroma"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Embeddings and what is derived from the rows (gitignored; safe to delete)."""
+        return self.data_dir / "cache"
 
     @property
     def rows_dir(self) -> Path:

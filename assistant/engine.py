@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from ingestion.cache import REPORT_ENTRIES, DerivedCache, digest_of, parse_cached
 from ingestion.models import Annex, Row
 from ingestion.parser import (
     ParseError,
@@ -26,8 +27,8 @@ from ingestion.parser import (
     parse_report_text,
 )
 from ingestion.readers import report_files, sniff_format
-from ingestion.store import atomic_write, merge_rows, read_rows, write_rows
-from retrieval.normalize import Vocabulary, build_vocabulary
+from ingestion.store import atomic_write, merge_rows, rows_to_jsonl, write_rows
+from retrieval.normalize import Vocabulary, count_vocabulary, merge_vocabularies
 from retrieval.store import remove_report as remove_report_chunks
 from settings import Settings, get_settings
 
@@ -55,30 +56,40 @@ class Engine:
 
     def _rebuild(self) -> None:
         self.by_id: dict[str, Row] = {row.id: row for row in self.rows}
-        for name in ("tables", "layer", "retriever", "vocab"):
+        for name in ("derived", "retriever"):
             self.__dict__.pop(name, None)
 
     @cached_property
+    def derived(self) -> CorpusDerived:
+        """Vocabulary, tables and semantic layer: loaded from the derived cache when the corpus is
+        unchanged, else built (and saved). The loaded rows replace ``self.rows`` so all share one copy."""
+        key = corpus_digest(self.rows, self.annexes)
+        derived = DerivedCache(self.settings.cache_dir).load_or_build(
+            "corpus", key, lambda: CorpusDerived.build(self.rows, self.annexes, self.settings.cache_dir)
+        )
+        if derived.rows is not self.rows:
+            self.rows = derived.rows
+            self.by_id = {row.id: row for row in self.rows}
+        return derived
+
+    @property
     def vocab(self) -> Vocabulary:
         """The retrieval normaliser's vocabulary (diacritic restoration), from the rows' text."""
-        return build_vocabulary(row.text for row in self.rows)
+        return self.derived.vocab
 
-    @cached_property
+    @property
     def tables(self) -> Any:
-        from structured.tables import CorpusTables
+        return self.derived.tables
 
-        return CorpusTables.from_rows(self.rows, self.annexes)
-
-    @cached_property
+    @property
     def layer(self) -> Any:
-        from structured.semantic import SemanticLayer
-
-        return SemanticLayer.build(self.rows, self.annexes)
+        return self.derived.layer
 
     def search(self, text: str, k: int, reports: list[str]) -> dict[str, int]:
         """Row id → rank of the hybrid retriever's best rows for ``text`` within ``reports``."""
         wanted = set(reports)
-        hits = self.retriever.search(text, k=k if len(wanted) >= len(self.tables.catalogue) else k * 3)
+        scope = None if len(wanted) >= len(self.tables.catalogue) else wanted
+        hits = self.retriever.search(text, k=k, reports=scope)  # the scope is a mask: cost of its rows only
         ranked = [hit.row_id for hit in hits if hit.report in wanted][:k]
         return {row_id: rank for rank, row_id in enumerate(ranked)}
 
@@ -95,7 +106,7 @@ class Engine:
         An unreachable index is not fatal: it is reported in ``index_error`` / ``system_info()``
         and questions are answered from the tables.
         """
-        _ = self.tables, self.layer, self.vocab
+        _ = self.derived
         try:
             self.retriever.search("khởi động", k=1)
         except Exception as exc:
@@ -108,7 +119,7 @@ class Engine:
         from retrieval.store import INDEX_UNAVAILABLE_NOTICE
 
         try:
-            retriever = get_retriever(self.rows, self.settings)
+            retriever = get_retriever(self.rows, self.settings, vocab=self.vocab)
         except Exception as exc:
             self.index_error = str(exc)
             self._note(INDEX_UNAVAILABLE_NOTICE, add=self.settings.chroma_mode == "server")
@@ -292,22 +303,80 @@ def _plain_text(data: bytes, name: str) -> str:
     return decode_report_bytes(data, name)
 
 
+@dataclass
+class CorpusDerived:
+    """What answers need beyond the rows, derived from them once per corpus content."""
+
+    rows: list[Row]
+    vocab: Vocabulary
+    tables: Any
+    layer: Any
+
+    @classmethod
+    def build(cls, rows: list[Row], annexes: list[Annex], cache_dir: Path | None = None) -> CorpusDerived:
+        from structured.semantic import SemanticLayer
+        from structured.tables import CorpusTables
+
+        return cls(rows=rows, vocab=corpus_vocabulary(rows, DerivedCache(cache_dir)),
+                   tables=CorpusTables.from_rows(rows, annexes), layer=SemanticLayer.build(rows, annexes))
+
+
+def corpus_digest(rows: list[Row], annexes: list[Annex] = ()) -> str:
+    """Digest of the corpus content (row ids and hashes, annex records) and the deriving code."""
+    return digest_of([*(f"{row.id}={row.content_hash or row.compute_hash()}" for row in rows),
+                      *(annex.model_dump_json() for annex in annexes)])
+
+
+def corpus_vocabulary(rows: list[Row], cache: DerivedCache) -> Vocabulary:
+    """The vocabulary of ``rows`` as the sum of its reports' counts, each cached by the report's content:
+    the same as counting every row's text, without recounting unchanged reports."""
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        groups.setdefault(row.report, []).append(row)
+    counted = [
+        cache.load_or_build("vocab", corpus_digest(group), lambda group=group: count_vocabulary(r.text for r in group),
+                            keep=REPORT_ENTRIES)
+        for group in groups.values()
+    ]
+    return merge_vocabularies(counted)
+
+
 def load_rows(files: list[Path]) -> list[Row]:
     """Parse report files into one merged, deterministic list of rows."""
     return load_corpus(files)[0]
 
 
-def load_corpus(files: list[Path]) -> tuple[list[Row], list[Annex]]:
-    """Parse report files into one merged, deterministic list of rows, and their annex records."""
-    reports = [parse_report(path) for path in files]
-    rows = merge_rows([], [report.rows for report in reports])
+def load_corpus(files: list[Path], cache: DerivedCache | None = None) -> tuple[list[Row], list[Annex]]:
+    """Parse report files (each loaded from ``cache`` when its bytes were parsed before) into one merged,
+    deterministic list of rows, and their annex records."""
+    parsed = [parse_cached(path, cache) for path in files]
+    rows = merge_rows([], [report.rows for report in parsed])
     kept = {row.report for row in rows}
-    annexes = {(a.report, a.annex): a for report in reports for a in report.annexes if a.report in kept}
+    annexes = {(a.report, a.annex): a for report in parsed for a in report.annexes if a.report in kept}
     return rows, list(annexes.values())
 
 
 def default_corpus(settings: Settings) -> list[Path]:
     return report_files(settings.raw_dir)
+
+
+def sync_rows_file(rows: list[Row], settings: Settings) -> None:
+    """Make ``rows.jsonl`` hold exactly ``rows`` (what ``python -m retrieval index`` reads), checking a
+    stamp (corpus digest, file size and time) first so an unchanged start neither reads nor writes it."""
+    path = settings.rows_dir / "rows.jsonl"
+    stamp_path = settings.cache_dir / "rows.stamp"
+    digest = corpus_digest(rows)
+
+    def stamp() -> str:
+        info = path.stat()
+        return f"{digest} {path.resolve()} {info.st_size} {info.st_mtime_ns}"
+
+    if path.exists() and stamp_path.exists() and stamp_path.read_text(encoding="utf-8") == stamp():
+        return
+    text = rows_to_jsonl(rows)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        write_rows(rows, path)
+    atomic_write(stamp_path, stamp())
 
 
 _ENGINES: dict[tuple, Engine] = {}
@@ -321,10 +390,9 @@ def get_engine(corpus_files: list[Path] | None = None, settings: Settings | None
     key = (id(settings), tuple(files))
     with _ENGINES_LOCK:
         if key not in _ENGINES:
-            rows_path = settings.rows_dir / "rows.jsonl"
-            rows, annexes = load_corpus(files)
-            if corpus_files is None and (not rows_path.exists() or read_rows(rows_path) != rows):
-                write_rows(rows, rows_path)
+            rows, annexes = load_corpus(files, DerivedCache(settings.cache_dir))
+            if corpus_files is None:
+                sync_rows_file(rows, settings)
             _ENGINES[key] = Engine(settings=settings, rows=rows, corpus_files=files, annexes=annexes)
         return _ENGINES[key]
 

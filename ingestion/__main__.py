@@ -11,9 +11,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ingestion.parser import ParseError, parse_report
+from ingestion.cache import DerivedCache, parse_cached
+from ingestion.parser import ParseError
 from ingestion.store import merge_rows, read_rows, write_rows
 from ingestion.tables import write_annex_tables
+from settings import get_settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,10 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     parsed = []
+    cache = DerivedCache(get_settings().cache_dir)
     for path in tqdm(args.files, desc="Đọc báo cáo", unit="tệp", disable=len(args.files) < 2):
         try:
             with tqdm(desc=path.name, unit="phần", leave=False, disable=None) as bar:
-                parsed.append(parse_report(path, progress=partial(_advance, bar)))
+                parsed.append(parse_cached(path, cache, progress=partial(_advance, bar)))
         except ParseError as exc:
             print(f"Lỗi / Error: {exc}", file=sys.stderr)
             return 2

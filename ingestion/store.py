@@ -12,8 +12,9 @@ from ingestion.models import Row
 
 
 def rows_to_jsonl(rows: Iterable[Row]) -> str:
-    """One JSON object per row, keys sorted, UTF-8: the same rows always give the same bytes."""
-    return "".join(json.dumps(row.model_dump(), ensure_ascii=False, sort_keys=True) + "\n" for row in rows)
+    """One JSON object per row, UTF-8, fields in model order and cells in column order (as parsed), so
+    rows read back build the same chunk texts as freshly parsed ones; the same rows give the same bytes."""
+    return "".join(json.dumps(row.model_dump(), ensure_ascii=False) + "\n" for row in rows)
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:

@@ -18,7 +18,16 @@ from pathlib import Path
 
 from retrieval.rows import load_rows
 from retrieval.search import MODES, Retriever
-from retrieval.store import IndexUnavailable, index_rows, open_store, remove_report
+from retrieval.store import (
+    IndexStats,
+    IndexUnavailable,
+    index_rows,
+    is_synced,
+    mark_synced,
+    open_store,
+    remove_report,
+    rows_digest,
+)
 from settings import get_settings
 
 
@@ -30,7 +39,12 @@ def _index(args: argparse.Namespace) -> int:
         store.client.delete_collection(store.name)
         store = open_store(settings)
     start = time.perf_counter()
-    stats = index_rows(rows, store, progress=True)
+    corpus_key = rows_digest(rows)
+    if not args.rebuild and is_synced(settings, store, corpus_key):  # the last completed sync was of these rows
+        stats = IndexStats(unchanged=store.count())
+    else:
+        stats = index_rows(rows, store, progress=True)
+        mark_synced(settings, store, corpus_key, stats.added + stats.updated + stats.unchanged)
     took = time.perf_counter() - start
     print(
         f"{store.name}: {len(rows)} bản ghi → thêm {stats.added}, cập nhật {stats.updated}, "

@@ -63,16 +63,33 @@ def _bm25(corpus: list[list[str]]) -> bm25s.BM25:
     return model
 
 
+def chunk_tokens(chunks: Sequence[Chunk], memo: dict[str, list[str]] | None = None) -> ChunkTokens:
+    """(body, title) analysed tokens of each chunk; ``memo`` shares the analysis of repeated texts."""
+    memo = {} if memo is None else memo
+
+    def once(text: str) -> list[str]:
+        if text not in memo:
+            memo[text] = analyze(text)
+        return memo[text]
+
+    return [once(c.embed_text or c.text) for c in chunks], [once(str(c.metadata.get("name", ""))) for c in chunks]
+
+
+ChunkTokens = tuple[list[list[str]], list[list[str]]]
+
+
 @dataclass
 class LexicalIndex:
-    """BM25 fields over ``chunks``; ``scores`` returns one combined score per chunk."""
+    """BM25 fields over ``chunks``; ``scores`` returns one combined score per chunk. ``tokens``: the
+    chunks' :func:`chunk_tokens` when already known (analysis is most of the build)."""
 
     chunks: Sequence[Chunk]
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    tokens: ChunkTokens | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        body = [analyze(c.embed_text or c.text) for c in self.chunks]
-        title = [analyze(str(c.metadata.get("name", ""))) for c in self.chunks]
+        body, title = self.tokens or chunk_tokens(self.chunks)
+        self.tokens = None  # not kept: the BM25 models hold what searching needs
         self.fields = {
             "body": _bm25(body),
             "body_folded": _bm25([[fold_diacritics(t) for t in toks] for toks in body]),

@@ -91,13 +91,11 @@ def has_diacritics(syllable: str) -> bool:
     return fold_diacritics(syllable) != syllable.lower()
 
 
-def build_vocabulary(texts: Iterable[str], seed: str = QUESTION_SEED) -> Vocabulary:
-    """Count syllable uni/bi/trigrams of ``texts`` (and their abbreviation expansions).
-
-    Example: ``build_vocabulary(["Thư viện"]).by_folded["vien"] == ["viện"]``.
-    """
+def count_vocabulary(texts: Iterable[str]) -> Vocabulary:
+    """Raw syllable uni/bi/trigram counts of ``texts`` (and their abbreviation expansions); counts add up,
+    so a corpus' vocabulary is the sum of its reports' (see :func:`merge_vocabularies`)."""
     vocab = Vocabulary()
-    for text in [*texts, seed]:
+    for text in texts:
         variants = {text, expand_abbreviations(text)}
         for variant in variants:
             for seg in _segments(variant):
@@ -105,6 +103,19 @@ def build_vocabulary(texts: Iterable[str], seed: str = QUESTION_SEED) -> Vocabul
                 vocab.unigrams.update(seg)
                 vocab.bigrams.update(zip(padded[1:], padded[2:], strict=False))
                 vocab.trigrams.update(zip(padded, padded[1:], padded[2:], strict=False))
+    return vocab
+
+
+def merge_vocabularies(parts: Iterable[Vocabulary], seed: str = QUESTION_SEED) -> Vocabulary:
+    """The vocabulary of several counted parts (in order) plus ``seed``, with its derived tables.
+
+    Example: ``merge_vocabularies([count_vocabulary(a), count_vocabulary(b)]) == build_vocabulary(a + b)``.
+    """
+    vocab = Vocabulary()
+    for part in [*parts, count_vocabulary([seed])]:
+        vocab.unigrams.update(part.unigrams)
+        vocab.bigrams.update(part.bigrams)
+        vocab.trigrams.update(part.trigrams)
     vocab.total = sum(vocab.unigrams.values())
     for (v, _), count in vocab.bigrams.items():
         vocab.contexts1[v] += count
@@ -116,6 +127,14 @@ def build_vocabulary(texts: Iterable[str], seed: str = QUESTION_SEED) -> Vocabul
             forms.setdefault(fold_diacritics(syl), Counter())[syl] += count
     vocab.by_folded = {key: [s for s, _ in c.most_common()] for key, c in forms.items()}
     return vocab
+
+
+def build_vocabulary(texts: Iterable[str], seed: str = QUESTION_SEED) -> Vocabulary:
+    """Count syllable uni/bi/trigrams of ``texts`` (and their abbreviation expansions).
+
+    Example: ``build_vocabulary(["Thư viện"]).by_folded["vien"] == ["viện"]``.
+    """
+    return merge_vocabularies([count_vocabulary(texts)], seed)
 
 
 def _logp(vocab: Vocabulary, u: str, v: str, w: str) -> float:

@@ -9,29 +9,38 @@ Example::
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, ConfigDict, Field
 
+from ingestion.cache import REPORT_ENTRIES, DerivedCache, digest_of
 from ingestion.cleaning import fold_diacritics
 from ingestion.models import Row
 from retrieval.chunks import Chunk, chunks_for_rows
-from retrieval.lexical import LexicalIndex
+from retrieval.lexical import LexicalIndex, chunk_tokens
 from retrieval.normalize import NormalizedQuery, Vocabulary, build_vocabulary, normalize_query, syllables
 from retrieval.store import (
     ChunkStore,
     IndexStats,
     IndexUnavailable,
     index_rows,
+    is_synced,
+    mark_synced,
     open_checked_store,
     open_store,
+    rows_digest,
+    sync_key,
 )
 from settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
 
 Mode = Literal["bm25", "dense", "hybrid", "hybrid+norm"]
 MODES: tuple[Mode, ...] = ("bm25", "dense", "hybrid", "hybrid+norm")
@@ -41,6 +50,9 @@ LEXICAL_WEIGHT = 1.0
 DENSE_WEIGHT = 1.0
 DENSE_CANDIDATES = 60
 EXACT_DENSE_LIMIT = 50_000
+LEXICAL_ROWS = 500  # BM25 rows fused per query: beyond this rank a row adds < 1/(RRF_K + 500) to its score
+MASKS_KEPT = 16  # report masks cached per retriever
+STALE_VECTORS_S = 24 * 3600  # cached vector matrices of other corpora older than a day are deleted
 SNIPPET_CHARS = 300
 
 
@@ -60,6 +72,31 @@ class Hit(BaseModel):
     kind: str = ""
     lexical: float = Field(default=0.0, description="Best BM25 score of the row's chunks")
     dense: float = Field(default=0.0, description="Best cosine similarity of the row's chunks")
+
+
+def _lexical_index(rows: Sequence[Row], cache: DerivedCache | None = None) -> tuple[list[Chunk], LexicalIndex]:
+    """Chunks (without their full ``text``) and their BM25 index; each report's analysed tokens are cached by
+    its content, so adding a report analyses only its own chunks (bm25s indexing of the tokens is the fast part)."""
+    chunks = chunks_for_rows(list(rows))
+    positions: dict[str, list[int]] = {}
+    for i, chunk in enumerate(chunks):
+        positions.setdefault(str(chunk.metadata["report"]), []).append(i)
+    by_report: dict[str, list[Row]] = {}
+    for row in rows:
+        by_report.setdefault(row.report, []).append(row)
+    body: list[list[str]] = [[] for _ in chunks]
+    title: list[list[str]] = [[] for _ in chunks]
+    memo: dict[str, list[str]] = {}
+    for report, where in positions.items():
+        part = [chunks[i] for i in where]
+        key = digest_of(f"{row.id}={row.content_hash or row.compute_hash()}" for row in by_report.get(report, []))
+        build = lambda part=part: chunk_tokens(part, memo)  # noqa: E731
+        got_body, got_title = cache.load_or_build("tokens", key, build, keep=REPORT_ENTRIES) if cache else build()
+        for j, i in enumerate(where):
+            body[i], title[i] = got_body[j], got_title[j]
+    # The retriever needs ids, metadata and the embedded text; the full stored text lives in Chroma.
+    kept = [chunk.model_copy(update={"text": ""}) for chunk in chunks]
+    return kept, LexicalIndex(kept, tokens=(body, title))
 
 
 def vocabulary_for(rows: Sequence[Row]) -> Vocabulary:
@@ -89,6 +126,16 @@ def _chroma_where(filters: dict[str, str], reports: list[str]) -> dict[str, Any]
     return exact[0] if len(exact) == 1 else {"$and": exact}
 
 
+def _top(values: np.ndarray, n: int) -> np.ndarray:
+    """Indexes of the ``n`` largest values, largest first, ties by index: ``np.argsort(-values,
+    kind="stable")[:n]`` without sorting the whole array."""
+    if len(values) > n > 0:
+        kth = np.partition(values, len(values) - n)[len(values) - n]
+        candidates = np.flatnonzero(values >= kth)
+        return candidates[np.argsort(-values[candidates], kind="stable")][:n]
+    return np.argsort(-values, kind="stable")[:n]
+
+
 def _rank(scores: dict[str, float]) -> dict[str, int]:
     ordered = sorted(scores, key=lambda key: scores[key], reverse=True)
     return {key: rank for rank, key in enumerate(ordered)}
@@ -109,28 +156,92 @@ class Retriever:
         store: ChunkStore | None = None,
         sync: bool = True,
         progress: bool = False,
+        vocab: Vocabulary | None = None,
     ) -> None:
         self.settings = settings or get_settings()
         self.rows = {row.id: row for row in rows}
-        self.chunks: list[Chunk] = chunks_for_rows(list(rows))
+        cache = DerivedCache(self.settings.cache_dir)
+        self.corpus_key = rows_digest(rows)
+        self.chunks, self.lexical = cache.load_or_build("lexical", self.corpus_key, lambda: _lexical_index(rows, cache))
         self.chunk_by_id = {chunk.id: chunk for chunk in self.chunks}
-        self.vocab = vocabulary_for(rows)
-        self.lexical = LexicalIndex(self.chunks)
+        self._chunk_reports = np.array([str(c.metadata["report"]) for c in self.chunks], dtype=object)
+        ordinals: dict[str, int] = {}
+        self._chunk_row = np.array([ordinals.setdefault(c.row_id, len(ordinals)) for c in self.chunks], dtype=np.int64)
+        self._masks: dict[frozenset[str], np.ndarray] = {}
+        self.vocab = vocab or vocabulary_for(rows)
         self.notices: list[str] = []  # for the user, e.g. the index was rebuilt at start-up
+        self.index_stats: IndexStats | None = None
+        self._matrix: np.ndarray | None = None
+        if store is None and sync and self._start_from_cache(embedder):
+            return
         if store is None and sync:
             store, self.notices = open_checked_store(self.settings, (row.report for row in rows), embedder)
         self.store = store or open_store(self.settings, embedder)
         self.embedder = self.store.embedder
         try:
-            self.index_stats: IndexStats | None = index_rows(list(rows), self.store, progress) if sync else None
+            self.index_stats = index_rows(list(rows), self.store, progress) if sync else None
             self._matrix = self._load_vectors() if len(self.chunks) <= EXACT_DENSE_LIMIT else None
+            if sync:
+                self._save_synced()
         except Exception as exc:
             if self.settings.chroma_mode != "server":
                 raise
             where = f"{self.settings.chroma_host}:{self.settings.chroma_port}"
             raise IndexUnavailable(f"Máy chủ Chroma tại {where} lỗi khi đồng bộ chỉ mục ({exc})") from exc
+        self._has_vector = self._matrix.any(axis=1) if self._matrix is not None else None
+        self._init_weights()
+
+    def _init_weights(self) -> None:
         self.rrf_k = RRF_K
         self.weights = {"lexical": LEXICAL_WEIGHT, "dense": DENSE_WEIGHT}
+
+    # -- start without a sync when the last completed sync was of this very corpus (embedded mode) --
+
+    def _vectors_path(self) -> Path:
+        """This corpus' vector matrix as the last completed sync into this collection left it."""
+        return self.settings.cache_dir / "derived" / f"vectors-{sync_key(self.corpus_key, self.store)}.npy"
+
+    def _start_from_cache(self, embedder: Embeddings | None) -> bool:
+        """Open the store without re-reading every chunk's metadata: true when the last completed sync
+        was of this corpus, the collection holds exactly its chunks and the vectors are cached."""
+        if self.settings.chroma_mode == "server" or len(self.chunks) > EXACT_DENSE_LIMIT:
+            return False
+        try:
+            self.store = open_store(self.settings, embedder)
+            vectors = self._vectors_path()
+            if not (vectors.exists() and is_synced(self.settings, self.store, self.corpus_key)):
+                return False
+            if self.store.count() != len(self.chunks):
+                return False
+            matrix = np.load(vectors, mmap_mode="r")
+        except Exception as exc:  # anything odd: take the checked path, which repairs
+            log.info("cached index state not usable (%s); checking the index", exc)
+            return False
+        if matrix.shape[0] != len(self.chunks):
+            return False
+        self.embedder = self.store.embedder
+        self._matrix = matrix
+        self._has_vector = np.asarray(matrix.any(axis=1))
+        self.index_stats = IndexStats(unchanged=len(self.chunks))
+        self._init_weights()
+        return True
+
+    def _save_synced(self) -> None:
+        """Record that this corpus is fully synced, with its vector matrix, for the next start."""
+        if self.settings.chroma_mode == "server" or self._matrix is None:
+            return
+        vectors = self._vectors_path()
+        try:
+            vectors.parent.mkdir(parents=True, exist_ok=True)
+            for old in vectors.parent.glob("vectors-*.npy"):
+                if old != vectors and time.time() - old.stat().st_mtime > STALE_VECTORS_S:
+                    old.unlink(missing_ok=True)
+            tmp = vectors.with_suffix(".tmp.npy")
+            np.save(tmp, self._matrix)
+            tmp.replace(vectors)
+            mark_synced(self.settings, self.store, self.corpus_key, len(self.chunks))
+        except OSError as exc:  # the next start syncs again; nothing is lost
+            log.warning("index state not saved (%s)", exc)
 
     def info(self) -> dict[str, Any]:
         """What the UI shows about the index. Example: ``{"collection": "rows_hash-…_c1", "chunks": 197, …}``."""
@@ -147,13 +258,27 @@ class Retriever:
         return normalize_query(query, self.vocab)
 
     def _lexical(self, text: str, allowed: np.ndarray) -> dict[str, tuple[float, str]]:
+        """Row id → (best BM25 score, its chunk) for the ``LEXICAL_ROWS`` best rows, in corpus order
+        (the first chunk wins a tie), computed in numpy rather than a loop over matching chunks."""
         scores = self.lexical.scores(text)
-        best: dict[str, tuple[float, str]] = {}
-        for i in np.flatnonzero((scores > 0) & allowed):
-            chunk = self.chunks[i]
-            if chunk.row_id not in best or scores[i] > best[chunk.row_id][0]:
-                best[chunk.row_id] = (float(scores[i]), chunk.id)
-        return best
+        idx = np.flatnonzero((scores > 0) & allowed)
+        if not len(idx):
+            return {}
+        order = idx[np.argsort(-scores[idx], kind="stable")]
+        _, first = np.unique(self._chunk_row[order], return_index=True)
+        best = order[first]  # one chunk per row, rows in corpus order
+        if len(best) > LEXICAL_ROWS:
+            best = np.sort(best[np.argsort(-scores[best], kind="stable")[:LEXICAL_ROWS]])
+        return {self.chunks[i].row_id: (float(scores[i]), self.chunks[i].id) for i in best}
+
+    def _report_mask(self, reports: Collection[str]) -> np.ndarray:
+        """Chunks of ``reports`` (cached: a conversation asks about the same few reports)."""
+        key = frozenset(reports)
+        if key not in self._masks:
+            if len(self._masks) >= MASKS_KEPT:
+                self._masks.pop(next(iter(self._masks)))
+            self._masks[key] = np.isin(self._chunk_reports, list(key))
+        return self._masks[key]
 
     def _load_vectors(self) -> np.ndarray:
         """This corpus' chunk vectors from Chroma, L2-normalised, in ``self.chunks`` order."""
@@ -166,22 +291,26 @@ class Retriever:
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         return matrix / np.where(norms == 0, 1, norms)
 
-    def _dense_candidates(self, vector: list[float], filters: dict[str, str], allowed: np.ndarray) -> list[tuple[str, float]]:
+    def _dense_candidates(
+        self, vector: list[float], filters: dict[str, str], allowed: np.ndarray, reports: Collection[str] | None = None
+    ) -> list[tuple[str, float]]:
         """Exact cosine over the corpus' vectors (deterministic); Chroma's HNSW for huge corpora."""
         if self._matrix is None:
-            where = _chroma_where(filters, sorted({row.report for row in self.rows.values()}))
+            where = _chroma_where(filters, sorted(reports or {row.report for row in self.rows.values()}))
             return self.store.query(vector, DENSE_CANDIDATES, where=where)
         sims = self._matrix @ np.asarray(vector, dtype=np.float32)
-        sims = np.where(allowed & self._matrix.any(axis=1), sims, -np.inf)
-        top = np.argsort(-sims, kind="stable")[:DENSE_CANDIDATES]
+        sims = np.where(allowed & self._has_vector, sims, -np.inf)
+        top = _top(sims, DENSE_CANDIDATES)
         return [(self.chunks[i].id, float(sims[i])) for i in top if np.isfinite(sims[i])]
 
-    def _dense(self, text: str, filters: dict[str, str], allowed: np.ndarray) -> dict[str, tuple[float, str]]:
-        found = self._dense_candidates(self.embedder.embed_query(text), filters, allowed)
+    def _dense(
+        self, text: str, filters: dict[str, str], allowed: np.ndarray, reports: Collection[str] | None = None
+    ) -> dict[str, tuple[float, str]]:
+        found = self._dense_candidates(self.embedder.embed_query(text), filters, allowed, reports)
         best: dict[str, tuple[float, str]] = {}
         for chunk_id, sim in found:
             chunk = self.chunk_by_id.get(chunk_id)
-            if chunk is None or not _matches(chunk.metadata, filters):
+            if chunk is None or not _matches(chunk.metadata, filters) or (reports is not None and chunk.metadata["report"] not in reports):
                 continue
             if chunk.row_id not in best or sim > best[chunk.row_id][0]:
                 best[chunk.row_id] = (sim, chunk_id)
@@ -199,10 +328,12 @@ class Retriever:
         )
 
     def search(
-        self, query: str, k: int = 5, filters: dict[str, str] | None = None, mode: Mode = "hybrid+norm"
+        self, query: str, k: int = 5, filters: dict[str, str] | None = None, mode: Mode = "hybrid+norm",
+        reports: Collection[str] | None = None,
     ) -> list[Hit]:
         """The ``k`` best rows for ``query``; ``filters`` on report, annex, kind, agency (folded
-        substring) and marker. Example: ``search("ĐT 917", filters={"annex": "III"})``.
+        substring) and marker; ``reports``: only rows of these reports (ranked among themselves).
+        Example: ``search("ĐT 917", filters={"annex": "III"})``.
         """
         filters = {key: value for key, value in (filters or {}).items() if value}
         unknown = set(filters) - set(FILTER_KEYS)
@@ -216,9 +347,12 @@ class Retriever:
             text = norm.restored
             # The embedder reads cased, punctuated text best: keep it when restoration changed nothing.
             dense_text = norm.expanded if syllables(norm.expanded) == norm.restored.split() else norm.restored
-        allowed = np.array([_matches(c.metadata, filters) for c in self.chunks], dtype=bool)
+        allowed = (np.array([_matches(c.metadata, filters) for c in self.chunks], dtype=bool) if filters
+                   else np.ones(len(self.chunks), dtype=bool))
+        if reports is not None:
+            allowed &= self._report_mask(reports)
         lexical = self._lexical(text, allowed) if mode != "dense" else {}
-        dense = self._dense(dense_text, filters, allowed) if mode != "bm25" else {}
+        dense = self._dense(dense_text, filters, allowed, reports) if mode != "bm25" else {}
         if mode == "bm25":
             fused = {row_id: score for row_id, (score, _) in lexical.items()}
         elif mode == "dense":
@@ -260,7 +394,7 @@ _RETRIEVERS_LOCK = threading.Lock()
 _MAX_CACHED = 4
 
 
-def get_retriever(rows: Sequence[Row], settings: Settings | None = None) -> Retriever:
+def get_retriever(rows: Sequence[Row], settings: Settings | None = None, vocab: Vocabulary | None = None) -> Retriever:
     """One ``Retriever`` per (rows, settings) per process; new rows build (and sync) a new one.
 
     An unreachable Chroma server is remembered for ``settings.chroma_retry_after_s``: meanwhile
@@ -276,7 +410,7 @@ def get_retriever(rows: Sequence[Row], settings: Settings | None = None) -> Retr
             while len(_RETRIEVERS) >= _MAX_CACHED:
                 _RETRIEVERS.pop(next(iter(_RETRIEVERS)))
             try:
-                _RETRIEVERS[key] = Retriever(rows, settings)
+                _RETRIEVERS[key] = Retriever(rows, settings, vocab=vocab)
             except IndexUnavailable as exc:
                 _FAILURES[key] = (time.monotonic(), exc)
                 raise

@@ -14,6 +14,7 @@ import json
 import logging
 import re
 import shutil
+import sqlite3
 import threading
 import time
 from collections.abc import Iterable
@@ -28,15 +29,18 @@ from chromadb.config import Settings as ChromaSettings
 from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
+from ingestion.cache import digest_of
 from ingestion.models import Row
 from ingestion.store import atomic_write
 from retrieval.chunks import CHUNKING_VERSION, Chunk, chunks_for_rows
+from retrieval.embedding_cache import EmbeddingCache
 from retrieval.embeddings import embedder_name, get_embedder
 from settings import Settings
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 16
+UPSERT_BATCH = 1000  # chunks per Chroma call: small calls made Chroma, not embedding, the cost of a cached re-index
 STATE_FILE = "index_state.json"
 INDEX_REBUILT_NOTICE = "Chỉ mục tìm kiếm bị hỏng hoặc thiếu, đã dựng lại từ rows.jsonl."
 INDEX_UNAVAILABLE_NOTICE = "Không kết nối được máy chủ chỉ mục Chroma; câu trả lời chỉ dùng bảng số liệu."
@@ -111,15 +115,20 @@ class IndexStats:
     updated: int = 0
     deleted: int = 0
     unchanged: int = 0
+    embedded: int = 0  # texts actually run through the embedder (the rest came from the embedding cache)
 
 
 class ChunkStore:
     """One Chroma collection of chunks embedded by one embedder; ids and metadata are ours."""
 
-    def __init__(self, client: ClientAPI, embedder: Embeddings, state_path: Path | None = None) -> None:
+    def __init__(
+        self, client: ClientAPI, embedder: Embeddings, state_path: Path | None = None,
+        cache: EmbeddingCache | None = None,
+    ) -> None:
         self.client = client
         self.embedder = embedder
         self.state_path = state_path
+        self.cache = cache
         self.name = collection_name(embedder_name(embedder))
         self.collection = client.get_or_create_collection(
             self.name, metadata={"hnsw:space": "cosine"}, embedding_function=None
@@ -163,19 +172,31 @@ class ChunkStore:
             state[self.name] = mine
             atomic_write(self.state_path, json.dumps(state, ensure_ascii=False, sort_keys=True, indent=1))
 
-    def upsert(self, chunks: list[Chunk], progress: bool = False) -> None:
+    def upsert(self, chunks: list[Chunk], progress: bool = False) -> int:
+        """Store ``chunks``; returns how many texts were embedded (the others came from the cache).
+        Texts are embedded ``BATCH_SIZE`` at a time; Chroma gets ``UPSERT_BATCH`` chunks per call."""
         bar = tqdm(total=len(chunks), desc="Nhúng chunk", unit="chunk", disable=not progress or not chunks)
-        for start in range(0, len(chunks), BATCH_SIZE):
-            batch = chunks[start : start + BATCH_SIZE]
-            vectors = self.embedder.embed_documents([c.embed_text or c.text for c in batch])
+        embedded = 0
+        for block_start in range(0, len(chunks), UPSERT_BATCH):
+            block = chunks[block_start : block_start + UPSERT_BATCH]
+            vectors: list[list[float]] = []
+            for start in range(0, len(block), BATCH_SIZE):
+                texts = [c.embed_text or c.text for c in block[start : start + BATCH_SIZE]]
+                if self.cache is None:
+                    got, fresh = self.embedder.embed_documents(texts), len(texts)
+                else:
+                    got, fresh = self.cache.embed(self.embedder, embedder_name(self.embedder), texts)
+                vectors += got
+                embedded += fresh
+                bar.update(len(texts))
             self.collection.upsert(
-                ids=[c.id for c in batch],
+                ids=[c.id for c in block],
                 embeddings=vectors,
-                documents=[c.text for c in batch],
-                metadatas=[c.metadata for c in batch],
+                documents=[c.text for c in block],
+                metadatas=[c.metadata for c in block],
             )
-            bar.update(len(batch))
         bar.close()
+        return embedded
 
     def delete(self, ids: Iterable[str]) -> None:
         ids = list(ids)
@@ -213,6 +234,17 @@ def state_path(settings: Settings) -> Path:
     return settings.rows_dir / STATE_FILE.replace(".json", f"-{digest}.json")
 
 
+def embedding_cache(settings: Settings) -> EmbeddingCache | None:
+    """The embedding cache of ``settings`` (``cache_dir/embeddings.sqlite3``), shared by CLI and app;
+    ``None`` (embed everything) when it cannot be opened, e.g. on a read-only disk."""
+    path = settings.embedding_cache or settings.cache_dir / "embeddings.sqlite3"
+    try:
+        return EmbeddingCache(path)
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("embedding cache %s unavailable (%s); embedding without it", path, exc)
+        return None
+
+
 def open_store(settings: Settings, embedder: Embeddings | None = None) -> ChunkStore:
     """The chunk store for ``settings`` (embedded or server Chroma, embedder from settings).
 
@@ -220,13 +252,14 @@ def open_store(settings: Settings, embedder: Embeddings | None = None) -> ChunkS
     backoff; then :class:`IndexUnavailable` is raised.
     """
     embedder = embedder or get_embedder(settings)
+    cache = embedding_cache(settings)
     if settings.chroma_mode != "server":
-        return ChunkStore(get_client(settings), embedder, state_path(settings))
+        return ChunkStore(get_client(settings), embedder, state_path(settings), cache)
     tries = max(1, settings.chroma_connect_tries)
     delay = settings.chroma_connect_backoff_s
     for attempt in range(1, tries + 1):
         try:
-            return ChunkStore(get_client(settings), embedder)
+            return ChunkStore(get_client(settings), embedder, cache=cache)
         except Exception as exc:
             where = f"{settings.chroma_host}:{settings.chroma_port}"
             log.info("Chroma server %s unreachable (try %d/%d): %s", where, attempt, tries, exc)
@@ -321,7 +354,7 @@ def index_rows(rows: list[Row], store: ChunkStore, progress: bool = False) -> In
     if todo or stale:
         store.record(dict.fromkeys(reports))  # in progress: an interruption is resumed, not flagged
     store.delete(stale)
-    store.upsert(todo, progress=progress)
+    embedded = store.upsert(todo, progress=progress)
     ids_by_report: dict[str, list[str]] = {report: [] for report in reports}
     for chunk in chunks:
         ids_by_report[str(chunk.metadata["report"])].append(chunk.id)
@@ -329,7 +362,37 @@ def index_rows(rows: list[Row], store: ChunkStore, progress: bool = False) -> In
     done = {r: ids for r, ids in ids_by_report.items() if recorded.get(r) != ids_digest(ids)}
     store.record(done)  # complete: the start-up check compares the collection with this
     added = sum(1 for c in todo if c.id not in stored)
-    return IndexStats(added=added, updated=len(todo) - added, deleted=len(stale), unchanged=len(chunks) - len(todo))
+    return IndexStats(added=added, updated=len(todo) - added, deleted=len(stale), unchanged=len(chunks) - len(todo),
+                      embedded=embedded)
+
+
+def rows_digest(rows: Iterable[Row]) -> str:
+    """Digest of the rows' ids and content hashes (and the deriving code): what the index must hold."""
+    return digest_of(f"{row.id}={row.content_hash or row.compute_hash()}" for row in rows)
+
+
+def sync_marker(settings: Settings) -> Path:
+    """File saying which corpus the last completed sync left in this Chroma folder (embedded mode)."""
+    return state_path(settings).with_suffix(".synced")
+
+
+def sync_key(corpus_key: str, store: ChunkStore) -> str:
+    return digest_of([corpus_key, store.name])
+
+
+def is_synced(settings: Settings, store: ChunkStore, corpus_key: str) -> bool:
+    """True when the last completed sync was of ``corpus_key`` and the collection still holds exactly
+    the chunks it left (so a start or an unchanged re-index need not read every chunk's metadata)."""
+    marker = sync_marker(settings)
+    if settings.chroma_mode == "server" or not marker.exists():
+        return False
+    key, _, count = marker.read_text(encoding="utf-8").partition(" ")
+    return key == sync_key(corpus_key, store) and count == str(store.count())
+
+
+def mark_synced(settings: Settings, store: ChunkStore, corpus_key: str, chunks: int) -> None:
+    if settings.chroma_mode != "server":
+        atomic_write(sync_marker(settings), f"{sync_key(corpus_key, store)} {chunks}")
 
 
 def remove_report(report: str, store: ChunkStore) -> int:

@@ -213,8 +213,9 @@ class SemanticLayer:
     @cached_property
     def names_text(self) -> str:
         """Every row name as folded words, one per line: ``f" {phrase} " in layer.names_text`` says a
-        phrase is an ordinary part of some row's name."""
-        return "\n".join(f" {' '.join(words)} " for words in self.name_words.values())
+        phrase is an ordinary part of some row's name. Each distinct name once (reports repeat names), so the
+        search costs the vocabulary of names, not the number of rows; a phrase never spans two lines."""
+        return "\n".join(dict.fromkeys(f" {' '.join(words)} " for words in self.name_words.values()))
 
     @cached_property
     def legend_words(self) -> list[tuple[str, list[str]]]:
@@ -222,6 +223,15 @@ class SemanticLayer:
         ("đang thi công" for "Dự án đang triển khai thi công")."""
         return [(f"{report}|{numeral}|{marker}", tokens(meaning)[:LEGEND_SPAN_WORDS])
                 for (report, numeral), annex in self.annexes.items() for marker, meaning in annex.legend.items()]
+
+    @cached_property
+    def legend_groups(self) -> list[tuple[list[str], list[str]]]:
+        """:attr:`legend_words` with each distinct wording once: (words, its ``report|annex|marker`` keys).
+        Reports repeat their legends, so a scan of these costs the distinct legends, not the reports."""
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for key, words in self.legend_words:
+            groups.setdefault(tuple(words), []).append(key)
+        return [(list(words), keys) for words, keys in groups.items()]
 
     @cached_property
     def group_rows(self) -> list[Row]:
