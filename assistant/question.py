@@ -305,7 +305,7 @@ def _legend_runs(q: Question, folded: list[str], layer: SemanticLayer) -> list[P
     function = set(lexicon().phrases("function_words")["function_words"])
     kind_words = _kind_words()
     found: dict[tuple[str, int, int], list[str]] = defaultdict(list)
-    for key, written in layer.legend_words:
+    for written, keys in layer.legend_groups:  # each distinct wording once, whatever the number of reports
         words = [fold(w) for w in written]
         for start in range(len(folded)):
             if folded[start] in kind_words:
@@ -323,7 +323,8 @@ def _legend_runs(q: Question, folded: list[str], layer: SemanticLayer) -> list[P
             content = [w for w in used if w not in function and fold(w) not in kind_words]
             ordinary = f" {' '.join(folded[start:end])} " in layer.names_text  # "vốn đầu tư" names rows
             if end - start >= LEGEND_MIN_RUN and content and not ordinary:
-                found[(key.rsplit("|", 1)[0], start, end)].append(key)
+                for key in keys:
+                    found[(key.rsplit("|", 1)[0], start, end)].append(key)
     return [PhraseHit(keys[0], " ".join(folded[start:end]), start, end)
             for (_, start, end), keys in found.items() if len(keys) == 1]
 
