@@ -150,6 +150,7 @@ def _role_values(row: Row, role: str) -> list[ValueCell]:
 
 TIME_ROLES = ("prep_time", "impl_time", "deadline")
 _YEAR_IN_TEXT_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_WORD_RE = re.compile(r"\w+")
 NAME_WORD_WEIGHT = 0.3  # a question word the row's name holds picks its sentences less than one it does not
 MEASURE_WORD_WEIGHT = 0.3  # a word of the measure's lexicon phrases the question did not say picks a sentence less
 _PASSAGE_MEASURES = ("status", "note", "verdict", "estimate", "actual", "documents", None)
@@ -347,7 +348,8 @@ def _mask(tables: CorpusTables, flt: RowFilter) -> np.ndarray:
         mask &= _group_mask(tables, flt.group)
     if flt.field:
         words = _field_words(flt.field)
-        mask &= np.fromiter((any(f" {w} " in f" {t} " for w in words) for t in col("name_folded")), dtype=bool, count=n)
+        spaced = (f" {' '.join(_WORD_RE.findall(t or ''))} " for t in col("name_folded"))  # "bác sỹ/vạn dân": words, not "sỹ/vạn"
+        mask &= np.fromiter((any(f" {w} " in t for w in words) for t in spaced), dtype=bool, count=n)
     if flt.parent:
         mask &= _parent_mask(tables, flt.parent)
     if flt.ids is not None:

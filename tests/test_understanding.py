@@ -286,3 +286,8 @@ def test_a_common_word_typed_for_a_staple_pair_and_roads_as_a_field(engine):
 def test_a_figure_asked_of_a_task_is_a_sentence_stating_one(cities):
     reply = ask(cities, "Số người bị thương do tai nạn giao thông ở TN năm 2024 giảm bao nhiêu so với cùng kỳ?")
     assert not reply.text.startswith("Tình hình") and "87 người" in reply.text  # the figure the text states, quoted
+
+
+def test_a_field_holds_rows_whose_words_touch_punctuation(engine):
+    reply = ask(engine, "Y tế năm nay thế nào?")  # "Số bác sỹ/vận dân": "sỹ" before a slash is still a word
+    assert "12" in rows(reply) and "18,02" in reply.text
