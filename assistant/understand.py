@@ -1219,11 +1219,6 @@ def _field_said(q: Question) -> bool:
     return any(w.folded == "linh" for w in q.words) and any(w.folded == "vuc" for w in q.words) and _field_of(q, q.free()) is not None
 
 
-def _in_field(row: Row, field_name: str) -> bool:
-    text = f" {fold(row.name)} {fold(row.group_title)} "
-    return any(f" {fold(p)} " in text for p in lexicon().phrases("fields")[field_name])
-
-
 # ---------------------------------------------------------------------------------------------
 # Dialogue
 
