@@ -512,6 +512,15 @@ def _names_starting_with_cues(q: Question, folded: list[str], layer: SemanticLay
             q.hits.remove((section, hit))
             for word in q.words[hit.start : hit.end]:
                 word.tag, word.key = None, None
+    for section, hit in list(q.hits):  # "chương trình mục tiêu quốc gia": a measure word inside a name said whole
+        if section != "measures" or hit.start == 0 or hit.end + NAME_PHRASE_WORDS - 1 > len(folded):
+            continue
+        inside = folded[hit.start - 1 : hit.end + NAME_PHRASE_WORDS - 1]
+        if all(w.tag in (None, "measure", "kind") for w in q.words[hit.start - 1 : hit.end + NAME_PHRASE_WORDS - 1]) \
+                and f" {' '.join(inside)} " in layer.names_text:
+            q.hits.remove((section, hit))
+            for word in q.words[hit.start : hit.end]:
+                word.tag, word.key = None, None
 
 
 def _unmarked(text: str) -> str:
@@ -678,8 +687,8 @@ def _compounds_of_function_words(q: Question, layer: SemanticLayer) -> None:
     """A function word that forms a word of the corpus with its free neighbour is part of that word:
     "nhất" in "hợp nhất", "số" in "dân số" are not "nhất" / "số"."""
     for i, word in enumerate(q.words):
-        if word.tag != "function":
-            continue
+        if word.tag != "function" or (i + 1 < len(q.words) and q.words[i + 1].tag == "report"):
+            continue  # "… của Huế": a word before the report's place joins the place, not a name
         for j in (i - 1, i + 1):
             if 0 <= j < len(q.words) and q.words[j].tag is None:
                 pair = (q.words[min(i, j)].folded, q.words[max(i, j)].folded)

@@ -920,7 +920,7 @@ def _collection_plan(
         flt.ids = list(state.set_ids)
     # What is left of the question names the set: a group, the parent of some sub-lines, or words every
     # row's name holds.
-    topic = [w for w in q.free() if w.tag is None]
+    topic = [w for w in q.free() if w.tag is None and not _counts_items(q, w)]  # "trong 3 chương trình …": how many
     if marker is not None:  # "đang rà soát (3 sao)": words of the marker's own legend describe it, no new condition
         topic = [w for w in topic if not _in_legend(w, layer, report, flt.annexes, marker)]
     parts_asked = q.has("kinds", "part")
@@ -967,6 +967,8 @@ def _collection_plan(
     if flt.kind not in (None, "any") and not any(r.report == report and r.kind == flt.kind and (not flt.annexes or r.annex in flt.annexes)
                                                  for r in layer.rows.values()):
         flt.kind = None  # "chương trình nào … PL V" where the annex lists projects: the noun names its rows
+    if any(_counts_items(q, w) for w in q.words) and flt.parent is None:
+        flt.top_level = True  # "trong 3 chương trình": the items themselves, not their sub-lines
     if flt.kind == "indicator" and op in ("count", "list", "overview") and not flt.ids and flt.parent is None and q.sub_items is not True:
         flt.top_level = True
     if flt.verdicts and not _has_verdicts(layer, flt):  # no verdict column: the legend may say it ("chậm tiến độ")

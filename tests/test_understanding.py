@@ -291,3 +291,11 @@ def test_a_figure_asked_of_a_task_is_a_sentence_stating_one(cities):
 def test_a_field_holds_rows_whose_words_touch_punctuation(engine):
     reply = ask(engine, "Y tế năm nay thế nào?")  # "Số bác sỹ/vận dân": "sỹ" before a slash is still a word
     assert "12" in rows(reply) and "18,02" in reply.text
+
+
+def test_an_abbreviation_said_whole_and_a_count_of_items(cities):
+    slowest = ask(cities, "Trong 3 chương trình MTQG của Huế năm 2025, chương trình nào giải ngân chậm nhất?")
+    assert slowest.citations[0].row_id == "468/BC-UBND:V:2" and "60,28%" in slowest.text
+    total = ask(cities, "Tổng vốn 3 chương trình MTQG năm 2025 của Huế giải ngân được bao nhiêu?")
+    assert "340.668" in total.text
+    assert "Vượt KH" in ask(cities, "GRDP của Huế có đạt mục tiêu không").text  # "mục tiêu" alone is still the target
