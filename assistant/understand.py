@@ -926,7 +926,8 @@ def _collection_plan(
     parts_asked = q.has("kinds", "part")
     parent = _parent_named(q, topic, links, layer, report) if topic and parts_asked and op in ("rank", "list", "count") else None
     group = None if parent is not None else _group_named(q, topic, layer, report, annexes)
-    if parent is None and group is None and topic and op in ("rank", "list", "count"):
+    counted = any(_counts_items(q, w) for w in q.words)  # "trong 3 chương trình": the items, not one item's parts
+    if parent is None and group is None and topic and op in ("rank", "list", "count") and not counted:
         parent = _parent_named(q, topic, links, layer, report)
     if group is not None:
         flt.group = group.id
@@ -967,7 +968,7 @@ def _collection_plan(
     if flt.kind not in (None, "any") and not any(r.report == report and r.kind == flt.kind and (not flt.annexes or r.annex in flt.annexes)
                                                  for r in layer.rows.values()):
         flt.kind = None  # "chương trình nào … PL V" where the annex lists projects: the noun names its rows
-    if any(_counts_items(q, w) for w in q.words) and flt.parent is None:
+    if counted and flt.parent is None:
         flt.top_level = True  # "trong 3 chương trình": the items themselves, not their sub-lines
     if flt.kind == "indicator" and op in ("count", "list", "overview") and not flt.ids and flt.parent is None and q.sub_items is not True:
         flt.top_level = True
