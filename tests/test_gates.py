@@ -15,7 +15,7 @@ from eval import metamorphic
 from eval import run as eval_run
 
 EVAL = Path(__file__).resolve().parents[1] / "eval"
-HELDOUT_FLOORS = {  # file → (correct, no-answer refused): measured 76.4 % / 84 %, 66.7 %, 64.6 %
+HELDOUT_FLOORS = {  # file → (correct, no-answer refused): measured 76.4 % / 84 %, 68.0 %, 64.6 %
     "heldout.jsonl": (0.70, 0.75),
     "fixtures/thai-nguyen-412.heldout.jsonl": (0.62, 0.70),
     "fixtures/hue-468.heldout.jsonl": (0.58, 0.70),
