@@ -134,7 +134,7 @@ def _lookup(result: Result, tables: CorpusTables) -> Answer:
     texts, citations = [], []
     chart = None
     several = len({tables.rows[lk.id].report for lk in result.lookups}) > 1
-    dates = {info.number: vn_date(info.date) for info in tables.catalogue}
+    dates = report_dates(tables)
     for lookup in result.lookups:
         row = tables.rows[lookup.id]
         text, cites = _lookup_text(row, lookup, tables)
@@ -439,7 +439,7 @@ def scope_citations(result: Result, tables: CorpusTables) -> list[Citation]:
     if meaning:
         annex = flt.annexes[0]
         title = next((r.annex_title for r in tables.rows.values() if r.report == flt.report and r.annex == annex), "")
-        date = next((vn_date(info.date) for info in tables.catalogue if info.number == flt.report), "")
+        date = report_dates(tables).get(flt.report or "", "")
         out.append(Citation(row_id=f"{flt.report}:{annex}:Ghi chú", report=flt.report or "", annex=annex, row="Ghi chú",
                             annex_title=title, column="Ghi chú",
                             quote=f"Báo cáo số {flt.report} ngày {date}, Ghi chú: ({flt.marker}) {meaning}"))
@@ -575,6 +575,11 @@ def _total(result: Result, tables: CorpusTables) -> Answer:
                   computed_values=[computed.text, str(len(total.ids)), str(len(total.missing))])
 
 
+def report_dates(tables: CorpusTables) -> dict[str, str]:
+    """Each loaded report's date as printed: ``{"320/BC-UBND": "15/11/2024"}``."""
+    return {info.number: vn_date(info.date) for info in tables.catalogue}
+
+
 def vn_date(iso: str | None) -> str:
     """``"2024-11-15"`` → ``"15/11/2024"``."""
     if not iso:
@@ -593,7 +598,7 @@ def _legend(result: Result, tables: CorpusTables) -> Answer:
             text = render("no_legend_any", report=plan.report, marker=marker)
         return Answer(text=text, route="none", abstained=True)
     pieces, citations = [], []
-    dates = {info.number: vn_date(info.date) for info in tables.catalogue}
+    dates = report_dates(tables)
     for found in result.markers:
         pieces.append(render("legend", annex=found.annex, report=found.report, marker=found.marker, meaning=found.meaning, count=found.count))
         citations.append(Citation(row_id=f"{found.report}:{found.annex}:Ghi chú", report=found.report, annex=found.annex,

@@ -40,7 +40,7 @@ from structured.agency import agency_key
 from structured.lexicon import fold, fold_tokens, lexicon, tokens
 from structured.models import NumberCondition
 from structured.semantic import SemanticLayer, annex_matches
-from structured.tools import measure_roles
+from structured.tools import measure_roles, role_texts
 
 Search = Callable[[str, int, list[str]], dict[str, int]]  # (text, k, reports) → {row id: rank}
 
@@ -428,20 +428,20 @@ def _passage_evidence(q: Question, links: list[Link], layer: SemanticLayer) -> R
     asked = _asked_units(q)
     if not asked:
         return None
-    content = [w for w in q.words if w.tag is None]
-    total = sum(layer.weight(w.repaired or w.folded) for w in content) or 1.0
+    weight = {w.repaired or w.folded: layer.weight(w.repaired or w.folded) for w in q.words if w.tag is None}
+    total = sum(weight.values()) or 1.0
     found: list[tuple[float, Row]] = []
     for lk in links[:PASSAGE_ROWS]:
         name = set(layer.name_words.get(lk.row.id, []))
-        texts = [t for c, t in lk.row.cells.items() if lk.row.roles.get(c) in ("status", "note")]
+        texts = role_texts(lk.row, "status") + role_texts(lk.row, "note")
         row_said = name | {t for text in texts for t in fold_tokens(text)}
         best = 0.0
         for sentence in (s for t in texts for s in passage_sentences(t)):
-            tokens = set(fold_tokens(sentence))
-            if not states_number_of(fold_tokens(sentence), asked):
+            tokens = fold_tokens(sentence)
+            if not states_number_of(tokens, asked):
                 continue
-            weight = {w.repaired or w.folded: layer.weight(w.repaired or w.folded) for w in content}
-            in_sentence = sum(v for k, v in weight.items() if k in tokens) / total
+            said = set(tokens)
+            in_sentence = sum(v for k, v in weight.items() if k in said) / total
             in_row = sum(v for k, v in weight.items() if k in row_said) / total
             if in_sentence >= PASSAGE_SENTENCE_SHARE:
                 best = max(best, in_row)
@@ -469,8 +469,8 @@ def _asked_units(q: Question, measure: str | None = None) -> list[tuple[str, ...
     """What "bao nhiêu …" / "mấy …" counts, as folded word runs: ("thanh", "vien"); money ("tiền") as its units."""
     asked: list[tuple[str, ...]] = []
     run: list[str] = []
-    for word in [*q.words, None]:
-        if word is not None and word.tag in ("aspect", "unit") and (run or _after_how_many(q, word)):
+    for i, word in enumerate([*q.words, None]):
+        if word is not None and word.tag in ("aspect", "unit") and (run or _how_many_ends_at(q.folded, i - 1)):
             run.append(word.folded)
             continue
         if run:
@@ -481,9 +481,9 @@ def _asked_units(q: Question, measure: str | None = None) -> list[tuple[str, ...
     return asked
 
 
-def _after_how_many(q: Question, word) -> bool:  # noqa: ANN001
-    i = q.words.index(word)
-    return i > 0 and (q.words[i - 1].folded in ("may",) or (i > 1 and q.words[i - 2].folded == "bao" and q.words[i - 1].folded == "nhieu"))
+def _how_many_ends_at(folded: list[str], i: int) -> bool:
+    """Whether "mấy" or "bao nhiêu" ends at position ``i`` of the folded words."""
+    return i >= 0 and (folded[i] == "may" or (i > 0 and folded[i - 1] == "bao" and folded[i] == "nhieu"))
 
 
 def _carried(state: DialogueState) -> str | None:
@@ -1207,13 +1207,12 @@ def _overview_plan(
 
 def _asks_number(q: Question) -> bool:
     """ "bao nhiêu", "mấy", "%": the question asks for a figure."""
-    folded = q.folded
-    return "%" in folded or "may" in folded or any(a == "bao" and b == "nhieu" for a, b in zip(folded, folded[1:], strict=False))
+    return "%" in q.folded or any(_how_many_ends_at(q.folded, i) for i in range(len(q.folded)))
 
 
 def _counts_items(q: Question, word) -> bool:  # noqa: ANN001
     """A number right before a kind noun ("17 chỉ tiêu"): how many items, not a condition."""
-    i = q.words.index(word)
+    i = next(k for k, w in enumerate(q.words) if w is word)
     return word.text.isdigit() and i + 1 < len(q.words) and q.words[i + 1].tag == "kind"
 
 
