@@ -383,10 +383,29 @@ _ENGINES: dict[tuple, Engine] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
+_LISTINGS: dict[Path, tuple[int, list[Path]]] = {}
+
+
+def _default_files(settings: Settings) -> list[Path]:
+    """The resolved report files of the raw folder, listed again only when the folder changed (its
+    mtime moves when a file is added, removed or renamed): ``answer()`` asks on every question, and
+    listing and resolving 200 files cost more than answering."""
+    folder = settings.raw_dir.resolve()
+    try:
+        stamp = folder.stat().st_mtime_ns
+    except OSError:
+        stamp = -1
+    cached = _LISTINGS.get(folder)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, sorted(p.resolve() for p in default_corpus(settings)))
+        _LISTINGS[folder] = cached
+    return cached[1]
+
+
 def get_engine(corpus_files: list[Path] | None = None, settings: Settings | None = None) -> Engine:
     """One engine per (settings, corpus) per process."""
     settings = settings or get_settings()
-    files = sorted(Path(p).resolve() for p in (corpus_files or default_corpus(settings)))
+    files = sorted(Path(p).resolve() for p in corpus_files) if corpus_files else _default_files(settings)
     key = (id(settings), tuple(files))
     with _ENGINES_LOCK:
         if key not in _ENGINES:
@@ -400,3 +419,4 @@ def get_engine(corpus_files: list[Path] | None = None, settings: Settings | None
 def reset_engines() -> None:
     with _ENGINES_LOCK:
         _ENGINES.clear()
+        _LISTINGS.clear()

@@ -228,8 +228,8 @@ def _period(q: Question, report: str | None, layer: SemanticLayer) -> int | None
 def _annex_states(layer: SemanticLayer, report: str, annex: str, measure: str) -> bool:
     """Whether some row of the annex states the measure (a column or a fact of its status text)."""
     roles = set(measure_roles(measure))
-    return any(r.report == report and r.annex == annex and (roles & set(r.roles.values()) or roles & set(r.facts))
-               for r in layer.rows.values())
+    return any(r.annex == annex and (roles & set(r.roles.values()) or roles & set(r.facts))
+               for r in layer.rows_of(report))
 
 
 def _marker_from_legend(q: Question, layer: SemanticLayer, report: str, annexes: list[str]) -> tuple[str | None, list[str]]:
@@ -326,7 +326,7 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     if measure in NUMERIC_MEASURES and primary is not None and (q.free() or q.group_ref):
         group = _group_named(q, q.free(), layer, primary, _annexes(q, primary, layer))
         if group is not None and any(r.kind == "total" and r.facts.get("total_of") == group.row and r.annex == group.annex
-                                     for r in layer.rows.values() if r.report == primary):
+                                     for r in layer.rows_of(primary)):
             return Plan(op="total", filters=Filters(report=primary, annexes=[group.annex], group=group.id), measure=measure,
                         report=primary, confidence=0.9, reason="số liệu của một nhóm: dòng cộng của nhóm")
 
@@ -521,8 +521,8 @@ def _family(focus: list[str], layer: SemanticLayer) -> set[str]:
         row = layer.rows.get(row_id)
         if row is None:
             continue
-        for other in layer.rows.values():
-            if other.report == row.report and other.annex == row.annex and other.id != row.id and (
+        for other in layer.rows_of(row.report):
+            if other.annex == row.annex and other.id != row.id and (
                     other.parent == row.row or row.parent == other.row or (row.parent and other.parent == row.parent)):
                 family.add(other.id)
     return family
@@ -550,8 +550,8 @@ def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], 
     refs: list[str] = []
     if q.row_ref:
         report = reports[0] if reports else None
-        refs = [row.id for row in layer.rows.values() if row.report == report
-                and (q.row_ref in row.row_numbers or row.row == q.row_ref)
+        refs = [row.id for row in layer.rows_of(report)
+                if (q.row_ref in row.row_numbers or row.row == q.row_ref)
                 and (not q.annexes or any(annex_matches(row.annex, a) for a in q.annexes))]
         candidates = refs + candidates
     links = link(q, layer, list(dict.fromkeys(candidates)), hits, soft_as_free=soft_as_free, named=frozenset(refs))
@@ -965,8 +965,8 @@ def _collection_plan(
         speed = {fold(p) for p in lexicon().section("rate_rankings")}
         if any(h.phrase in speed for s, h in q.hits if s == "operations"):
             measure = "disbursement_rate"  # "giải ngân chậm nhất" is about the rate, not the amount
-    if flt.kind not in (None, "any") and not any(r.report == report and r.kind == flt.kind and (not flt.annexes or r.annex in flt.annexes)
-                                                 for r in layer.rows.values()):
+    if flt.kind not in (None, "any") and not any(r.kind == flt.kind and (not flt.annexes or r.annex in flt.annexes)
+                                                 for r in layer.rows_of(report)):
         flt.kind = None  # "chương trình nào … PL V" where the annex lists projects: the noun names its rows
     if counted and flt.parent is None:
         flt.top_level = True  # "trong 3 chương trình": the items themselves, not their sub-lines
@@ -1054,9 +1054,9 @@ def _field_of(q: Question, topic: list) -> str | None:
 
 def _has_verdicts(layer: SemanticLayer, flt: Filters) -> bool:
     return any(
-        r.report == flt.report and (not flt.annexes or r.annex in flt.annexes) and (not flt.kind or r.kind == flt.kind)
+        (not flt.annexes or r.annex in flt.annexes) and (not flt.kind or r.kind == flt.kind)
         and r.facts.get("verdict_class")
-        for r in layer.rows.values()
+        for r in layer.rows_of(flt.report)
     )
 
 
@@ -1151,8 +1151,8 @@ def _rows_named_by_topic(topic: list, layer: SemanticLayer, flt: Filters) -> lis
 def _rank_options(q: Question, flt: Filters, layer: SemanticLayer) -> list[ClarifyOption]:
     keys = ("disbursement_rate", "disbursed", "capital_plan", "total_investment", "site_clearance", "estimate")
     present: list[str] = []
-    for row in layer.rows.values():
-        if row.report != flt.report or (flt.annexes and row.annex not in flt.annexes):
+    for row in layer.rows_of(flt.report):
+        if flt.annexes and row.annex not in flt.annexes:
             continue
         present += [k for k in keys if k in row.facts and k not in present]
     from prompts import render

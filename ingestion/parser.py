@@ -303,6 +303,9 @@ def _table_year(headers: list[str], report_year: int | None) -> int | None:
     return max(years) if years else report_year
 
 
+NUMERIC_COLUMN_SHARE = 0.6  # most cells numbers: a value column whatever its header says (a few notes allowed)
+
+
 def _column_values(body: list[GridLine], col: int) -> list[str]:
     return [line.cells[col].strip() for line in body if col < len(line.cells) and line.cells[col].strip()]
 
@@ -322,8 +325,10 @@ def _describe_columns(headers: list[str], body: list[GridLine], title: str, repo
         values = _column_values(body, i)
         long_text = bool(values) and sum(len(v) for v in values) / len(values) > 60
         role = info.role
-        if role == "target" and money and "capital_plan" not in roles:
-            role = "capital_plan"  # "Kế hoạch năm 2025" of an investment table is the capital plan
+        if role == "target" and (money or (info.unit and "unit" not in roles)) and "capital_plan" not in roles:
+            role = "capital_plan"  # "Kế hoạch năm 2025 (triệu đồng)" of an investment table is the capital plan
+        elif role == "name" and values and sum(_value_like(v) for v in values) / len(values) >= NUMERIC_COLUMN_SHARE:
+            role = None  # "Giấy phép – Công trình khác" holds counts: a header word, not the rows' names
         elif role in ("verdict", "note"):
             share = _verdict_share(values)
             role = "verdict" if share >= 0.6 else ("status" if long_text and "status" not in roles else "note")

@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 16
 UPSERT_BATCH = 1000  # chunks per Chroma call: small calls made Chroma, not embedding, the cost of a cached re-index
+READ_PAGE = 5000  # chunks per Chroma read: well under SQLite's 32,766 bound variables per statement
 STATE_FILE = "index_state.json"
 INDEX_REBUILT_NOTICE = "Chỉ mục tìm kiếm bị hỏng hoặc thiếu, đã dựng lại từ rows.jsonl."
 INDEX_UNAVAILABLE_NOTICE = "Không kết nối được máy chủ chỉ mục Chroma; câu trả lời chỉ dùng bảng số liệu."
@@ -138,9 +139,17 @@ class ChunkStore:
         return self.collection.count()
 
     def stored(self, where: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
-        """id → metadata of every stored chunk (optionally filtered)."""
-        got = self.collection.get(where=where, include=["metadatas"])
-        return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"] or [], strict=False)}
+        """id → metadata of every stored chunk (optionally filtered), read ``READ_PAGE`` chunks at a
+        time: one ``get`` of the whole collection binds one SQL variable per chunk, and SQLite refuses
+        more than 32,766 (about 170 reports)."""
+        out: dict[str, dict[str, Any]] = {}
+        offset = 0
+        while True:
+            got = self.collection.get(where=where, include=["metadatas"], limit=READ_PAGE, offset=offset)
+            out.update((i, dict(m or {})) for i, m in zip(got["ids"], got["metadatas"] or [], strict=False))
+            if len(got["ids"]) < READ_PAGE:
+                return out
+            offset += READ_PAGE
 
     # -- what a completed sync left behind (embedded mode): report → digest of its chunk ids ----
 
@@ -206,8 +215,8 @@ class ChunkStore:
     def vectors(self, ids: list[str]) -> dict[str, list[float]]:
         """Stored embeddings of ``ids`` (missing ids are absent from the result)."""
         out: dict[str, list[float]] = {}
-        for start in range(0, len(ids), 1000):
-            got = self.collection.get(ids=ids[start : start + 1000], include=["embeddings"])
+        for start in range(0, len(ids), READ_PAGE):
+            got = self.collection.get(ids=ids[start : start + READ_PAGE], include=["embeddings"])
             out.update(zip(got["ids"], got["embeddings"], strict=True))
         return out
 

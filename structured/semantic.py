@@ -136,6 +136,18 @@ class SemanticLayer:
 
     # -- reports ------------------------------------------------------------------------------
 
+    def rows_of(self, report: str | None) -> list[Row]:
+        """The rows of one report in corpus order (none for ``None``): a question's checks look at its
+        report only, never at every row of a corpus of hundreds of reports."""
+        return self._by_report.get(report, []) if report is not None else []
+
+    @cached_property
+    def _by_report(self) -> dict[str, list[Row]]:
+        by_report: dict[str, list[Row]] = defaultdict(list)
+        for row in self.rows.values():
+            by_report[row.report].append(row)
+        return dict(by_report)
+
     def newest_report(self) -> ReportView | None:
         return self.reports[0] if self.reports else None
 

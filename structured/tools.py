@@ -12,6 +12,7 @@ row ids and the strings exactly as printed; values the tool computed are marked 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, Literal
 
 import numpy as np
@@ -320,10 +321,10 @@ def _field_words(name: str) -> list[str]:
 
 
 def _mask(tables: CorpusTables, flt: RowFilter) -> np.ndarray:
-    """Boolean mask over the rows for the column conditions of ``flt``."""
+    """Boolean mask over the rows for the column conditions of ``flt``: array conditions first, then
+    the conditions tested row by row (:func:`_keep`), on the rows the first ones left."""
     col = tables.column
-    n = len(tables.rows)
-    mask = np.ones(n, dtype=bool)
+    mask = np.ones(len(tables.rows), dtype=bool)
     if flt.report:
         mask &= np.isin(col("report"), tables.resolve_report(flt.report))
     if flt.annexes:
@@ -334,43 +335,53 @@ def _mask(tables: CorpusTables, flt: RowFilter) -> np.ndarray:
         mask &= ~np.isin(col("kind"), ["group", "total"])
     if flt.marker:
         mask &= col("marker") == normalize_marker(flt.marker)
-    if flt.marker_meaning_contains:
-        needle = fold(flt.marker_meaning_contains)
-        mask &= np.fromiter((needle in fold(m) for m in col("marker_meaning")), dtype=bool, count=n)
     if flt.verdicts:
         mask &= np.isin(col("verdict_class"), list(flt.verdicts))
     if flt.outcome:
         mask &= col("computed_vs_target") == flt.outcome
-    if flt.keyword:
-        needle = fold(flt.keyword)
-        mask &= np.fromiter((needle in (t or "") for t in col("name_folded")), dtype=bool, count=n)
     if flt.group:
         mask &= _group_mask(tables, flt.group)
-    if flt.field:
-        words = _field_words(flt.field)
-        spaced = (f" {' '.join(_WORD_RE.findall(t or ''))} " for t in col("name_folded"))  # "bác sỹ/vạn dân": words, not "sỹ/vạn"
-        mask &= np.fromiter((any(f" {w} " in t for w in words) for t in spaced), dtype=bool, count=n)
     if flt.parent:
         mask &= _parent_mask(tables, flt.parent)
     if flt.ids is not None:
         mask &= np.isin(col("id"), flt.ids)
     if flt.exclude_ids:
         mask &= ~np.isin(col("id"), flt.exclude_ids)
+    if flt.marker_meaning_contains:
+        needle = fold(flt.marker_meaning_contains)
+        _keep(mask, col("marker_meaning"), lambda m: needle in fold(m))
+    if flt.keyword:
+        keyword = fold(flt.keyword)
+        _keep(mask, col("name_folded"), lambda t: keyword in (t or ""))
+    if flt.field:
+        words = _field_words(flt.field)
+
+        def in_field(name: str | None) -> bool:
+            spaced = f" {' '.join(_WORD_RE.findall(name or ''))} "  # "bác sỹ/vạn dân": words, not "sỹ/vạn"
+            return any(f" {w} " in spaced for w in words)
+
+        _keep(mask, col("name_folded"), in_field)
     for measure, wanted in [(m, True) for m in flt.states] + [(m, False) for m in flt.lacks]:
-        mask &= np.fromiter((row_states(tables.rows[i], measure) == wanted for i in col("id")), dtype=bool, count=n)
+        _keep(mask, col("id"), lambda i, m=measure, w=wanted: row_states(tables.rows[i], m) == w)
     if flt.has:
-        values = col(flt.has)
-        mask &= np.array([v is not None and not (isinstance(v, float) and np.isnan(v)) for v in values], dtype=bool)
+        _keep(mask, col(flt.has), lambda v: v is not None and not (isinstance(v, float) and np.isnan(v)))
     if flt.top_level:
-        mask &= np.array([not p for p in col("parent")], dtype=bool)
+        _keep(mask, col("parent"), lambda p: not p)
     if flt.lower_is_better is not None:
-        mask &= np.array([bool(v) == flt.lower_is_better for v in col("lower_is_better")], dtype=bool)
+        _keep(mask, col("lower_is_better"), lambda v: bool(v) == flt.lower_is_better)
     for condition in flt.where:
-        values = np.array([np.nan if v is None else v for v in col(condition.measure)], dtype=float)
-        with np.errstate(invalid="ignore"):
-            mask &= {"<": values < condition.value, "<=": values <= condition.value,
-                     ">": values > condition.value, ">=": values >= condition.value}[condition.op]
+        compare = {"<": float.__lt__, "<=": float.__le__, ">": float.__gt__, ">=": float.__ge__}[condition.op]
+        bound = float(condition.value)
+        _keep(mask, col(condition.measure), lambda v, c=compare, b=bound: v is not None and not np.isnan(v) and c(float(v), b))
     return mask
+
+
+def _keep(mask: np.ndarray, values: np.ndarray, test: Callable[[Any], bool]) -> None:
+    """``mask &= test(value)`` row by row, testing only the rows still kept: the column conditions
+    before narrow a corpus of many reports to one report's rows, so a Python test costs per report."""
+    for position in np.flatnonzero(mask):
+        if not test(values[position]):
+            mask[position] = False
 
 
 def _group_mask(tables: CorpusTables, group: str) -> np.ndarray:

@@ -62,3 +62,16 @@ def test_totals_are_kept_and_answerable(case):
         if row.kind == "total":
             assert row.row == "Tổng cộng" or row.row.startswith("Cộng ")
             assert row.facts.get("values"), row.id  # a total row keeps its printed numbers
+
+
+def test_column_roles_follow_what_the_table_holds():
+    """Vĩnh Long 57/BC-SXD: "Kế hoạch năm" of an indicator table (a unit column, no money column) is the
+    target, not a capital plan; a header word ("Công trình khác") of a column of counts does not make it
+    the rows' names, so the place column ("Địa bàn") names the rows."""
+    report = parse_report(DATA / "bao-cao-57-BC-SXD-2025-vinh-long.txt")
+    annexes = {a.annex: a for a in report.annexes}
+    assert annexes["I"].kind == "indicator"
+    assert annexes["I"].roles["Năm 2025 – Kế hoạch năm"] == "target"
+    assert annexes["II"].roles["Kế hoạch vốn năm 2025 (triệu đồng)"] == "capital_plan"
+    places = {row.row: row.name for row in report.rows if row.annex == "IV" and row.kind != "total"}
+    assert len(places) == 8 and all(not name.replace(".", "").isdigit() for name in places.values())

@@ -104,3 +104,15 @@ def test_collection_name_encodes_embedder_and_chunking():
     long = collection_name("x" * 200)
     assert 3 <= len(long) <= 63 and long[0].isalnum() and long[-1].isalnum()
     assert collection_name("a") != collection_name("a", "c2")
+
+
+def test_stored_reads_past_one_page(backend, seed_rows, monkeypatch):
+    """``stored`` reads the collection page by page (SQLite binds at most 32,766 variables per statement,
+    about 170 reports of chunks in one read); every chunk comes back whatever the page size."""
+    import retrieval.store as store_module
+
+    _, store = backend
+    index_rows(seed_rows, store)
+    everything = store.stored()
+    monkeypatch.setattr(store_module, "READ_PAGE", 7)
+    assert store.stored() == everything and len(everything) > 7 * 3
