@@ -28,7 +28,9 @@ from structured.lexicon import fold, fold_tokens, tokens
 from structured.semantic import SemanticLayer
 
 # Where a word of the question is found in a row, and what that is worth (× the word's idf weight).
-FIELD_WEIGHTS = {"name": 1.0, "parent": 0.9, "context": 0.6, "lead": 0.5, "cells": 0.3}
+FIELD_WEIGHTS = {"name": 1.0, "parent": 0.9, "context": 0.6, "lead": 0.5, "cells": 0.3, "headers": 0.1}
+# headers: the row's own column headers explain a word ("bị phạt bao nhiêu tiền" → "Số tiền xử phạt") but barely
+# tell rows of one annex apart
 PAIR_WEIGHT = 0.5  # an adjacent pair of question words adjacent in the name: evidence beyond the words
 TYPO_CREDIT = 0.7  # a word matched only with one letter changed counts this much
 RETRIEVAL_BONUS = 1.0  # × 1/(rank+2): the retriever's opinion breaks ties, never decides alone
@@ -56,6 +58,8 @@ class RowWords:
     cells: set[str]
     cells_written: set[str]
     numbers: set[str]  # numbers of the name and the row label
+    headers: set[str] = field(default_factory=set)  # the row's column headers (as folded / written words)
+    headers_written: set[str] = field(default_factory=set)
     sequence: list[str] = field(default_factory=list)  # parent's name then the row's own (where pairs are adjacent)
     sequence_folded: list[str] = field(default_factory=list)
 
@@ -75,7 +79,8 @@ class Link:
 
 
 @lru_cache(maxsize=200_000)
-def _row_words_cached(key: str, name: str, context: str, parent: str, lead: str, cells: str, label: str) -> RowWords:
+def _row_words_cached(key: str, name: str, context: str, parent: str, lead: str, cells: str, label: str,
+                      headers: str = "") -> RowWords:
     name_tokens = tokens(name)
     expanded = expand_abbreviations(name)
     if expanded != name:  # "Đường ĐT.845" also answers to "Đường tỉnh 845"
@@ -99,6 +104,8 @@ def _row_words_cached(key: str, name: str, context: str, parent: str, lead: str,
         sequence_folded=[fold(t) for t in parent_tokens + name_tokens],
         lead={fold(t) for t in tokens(lead)},
         cells={fold(t) for t in cell_tokens},
+        headers={fold(t) for t in tokens(headers)},
+        headers_written=set(tokens(headers)),
         cells_written=set(cell_tokens),
         numbers=numbers,
     )
@@ -108,8 +115,10 @@ def row_words(row: Row, layer: SemanticLayer) -> RowWords:
     parent = layer.rows.get(f"{row.report}:{row.annex}:{row.parent}") if row.parent else None
     lead = " ".join(v for h, v in row.cells.items() if row.roles.get(h) == "lead")
     cells = " ".join([*row.cells.values(), *(v for sub in row.extra_values for v in sub.values())])
+    headers = " ".join([row.annex_title or "", *(h for h, role in row.roles.items() if role not in ("number", "name")),
+                        *(h for h in row.cells if h not in row.roles)])
     return _row_words_cached(row.id + row.content_hash, row.name, row.group_title or "",
-                             parent.name if parent is not None else "", lead, cells, row.row)
+                             parent.name if parent is not None else "", lead, cells, row.row, headers)
 
 
 def _matches(word: Word, written: list[str] | set[str], folded: list[str] | set[str]) -> float:
@@ -139,6 +148,14 @@ def candidate_ids(q: Question, layer: SemanticLayer, hits: dict[str, int], scope
         key=lambda w: len(layer.name_index.get(w.repaired or w.folded, ())),
     )
     seen = set(chosen)
+    for first, second in zip(words, words[1:], strict=False):  # "Bình Tân": two common words, rare together
+        together = (set(layer.name_index.get(first.repaired or first.folded, ()))
+                    & set(layer.name_index.get(second.repaired or second.folded, ())))
+        if 0 < len(together) <= RARE_WORD_ROWS:
+            for row_id in sorted(together):
+                if row_id not in seen and layer.rows[row_id].report in scope:
+                    seen.add(row_id)
+                    chosen.append(row_id)
     for word in rare:
         for row_id in sorted(layer.name_index.get(word.repaired or word.folded, ())):
             if row_id not in seen and layer.rows[row_id].report in scope:
@@ -226,6 +243,12 @@ def link(
                 if i in free_idx:
                     covered.add(i)
                     row_part[i] = weight
+                continue
+            in_headers = _matches(word, rw.headers_written, rw.headers)
+            if in_headers and i in free_idx:
+                score += FIELD_WEIGHTS["headers"] * weights[i] * in_headers
+                covered.add(i)
+                row_part[i] = weights[i] * in_headers
         _keep_phrases_whole(q, free_idx, matched_positions, group_only, covered, weights, rw)
         known = set(rw.name_folded) | rw.context
         for span, expansion in synonym_spans(q):  # "tăng trưởng kinh tế" is named by a row saying "tăng trưởng GRDP"

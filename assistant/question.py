@@ -263,7 +263,7 @@ def _neighbours(folded: str, layer: SemanticLayer) -> list[str]:
 
 def prepare(text: str, layer: SemanticLayer, reading: str | None = None) -> Question:
     """Tag the words of one reading of ``text`` (abbreviations expanded)."""
-    expanded = _respell(reading if reading is not None else readings(text)[0])
+    expanded = _expand_initialisms(_respell(reading if reading is not None else readings(text)[0]), layer)
     written = tokens(expanded)
     words = []
     for token in written:
@@ -283,6 +283,16 @@ def _mark(q: Question, start: int, end: int, tag: str, key: str | None = None, *
     for word in q.words[start:end]:
         if word.tag is None or force:
             word.tag, word.key = tag, key
+
+
+def _expand_initialisms(text: str, layer: SemanticLayer) -> str:
+    """An unknown word that is the initials of a phrase of the corpus is that phrase ("NOXH" → "nhà ở xã
+    hội", "GPXD" → "giấy phép xây dựng"): :attr:`SemanticLayer.initialisms`."""
+    def expand(match: re.Match[str]) -> str:
+        folded = fold(match.group(0))
+        return layer.initialisms.get(folded, match.group(0))
+
+    return re.sub(r"(?<![\w/-])[^\W\d_]{3,}(?![\w/-])", expand, text)
 
 
 def _respell(text: str) -> str:

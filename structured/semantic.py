@@ -50,6 +50,10 @@ class ReportView:
         return next((a for a in self.annexes if a.annex == numeral), None)
 
 
+INITIALISM_WORDS = (3, 6)  # phrases of 3 to 6 words: initials of 3 letters or more ("sxd", "ttxd"; never "kh")
+INITIALISM_MIN_USES = 2  # a phrase the corpus says at least twice: a recurring notion, not a chance run
+INITIALISM_DOMINANCE = 3  # the phrase must be 3× as frequent as the next one with the same initials
+
 @dataclass
 class SemanticLayer:
     rows: dict[str, Row]
@@ -228,6 +232,41 @@ class SemanticLayer:
         phrase is an ordinary part of some row's name. Each distinct name once (reports repeat names), so the
         search costs the vocabulary of names, not the number of rows; a phrase never spans two lines."""
         return "\n".join(dict.fromkeys(f" {' '.join(words)} " for words in self.name_words.values()))
+
+    @cached_property
+    def initialisms(self) -> dict[str, str]:
+        """Folded initials → the phrase of the corpus they abbreviate ("gpxd" → "giấy phép xây dựng",
+        "noxh" → "nhà ở xã hội"): users shorten the corpus' own recurring phrases, so the phrases come
+        from row names, annex titles, column headers and agencies (each distinct text once). Initials
+        that are a word, or that two phrases share about as often, abbreviate nothing."""
+        texts = {row.name for row in self.rows.values()} | set(self.agency_names)
+        for annex in self.annexes.values():
+            texts.add(annex.title)
+            texts.update(re.split(r"\s+[–—]\s+", " – ".join(annex.columns)))
+        function = {w.lower() for w in lexicon().phrases("function_words")["function_words"]}  # as written: "hội" ≠ "hỏi"
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for text in texts:
+            for words in re.split(r"[^\w\s]+", text or ""):
+                written = [w.lower() for w in words.split() if w.isalpha()]
+                for size in range(INITIALISM_WORDS[0], INITIALISM_WORDS[1] + 1):
+                    for start in range(len(written) - size + 1):
+                        phrase = written[start : start + size]
+                        if phrase[0] in function or phrase[-1] in function:
+                            continue  # "biến đổi khí hậu của": a phrase is not cut before or after "của", "và"
+                        counts[fold("".join(w[0] for w in phrase))][" ".join(phrase)] += 1
+        units = set(self.agency_names) | {part for a in self.annexes.values() for h in a.columns for part in re.split(r"\s+[–—]\s+|\(", h)}
+        for unit in units:  # a whole agency name or column header is a name by itself, said once or not
+            written = [w.lower() for w in unit.split() if w.isalpha()]
+            if INITIALISM_WORDS[0] <= len(written) == len(unit.split()) <= INITIALISM_WORDS[1]:
+                counts[fold("".join(w[0] for w in written))][" ".join(written)] += INITIALISM_MIN_USES
+        found: dict[str, str] = {}
+        for initials, phrases in counts.items():
+            if initials in self.idf or any(not form.isupper() for form in self.forms.get(initials, ())):
+                continue  # a word of the corpus or the lexicon; "SXD" seen only in capitals ("57/BC-SXD") is not
+            (best, n), *rest = phrases.most_common(2) + [("", 0)]
+            if n >= INITIALISM_MIN_USES and n >= INITIALISM_DOMINANCE * rest[0][1]:
+                found[initials] = best
+        return found
 
     @cached_property
     def legend_words(self) -> list[tuple[str, list[str]]]:

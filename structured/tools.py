@@ -22,11 +22,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from ingestion.columns import MONEY_ROLES
 from ingestion.facts import verdict_class
 from ingestion.models import Row
-from ingestion.numbers import format_vn_number
+from ingestion.numbers import format_vn_number, parse_typed_value
 from ingestion.tables import fact_number, money_in_ty, role_texts
 from structured.agency import agencies_in, agency_key, is_collective, match_keys, query_keys
 from structured.compare import direction_vs_previous, interval_of, outcome_vs_target
-from structured.lexicon import fold, lexicon
+from structured.lexicon import fold, fold_tokens, lexicon
 from structured.models import (
     AgencyCount,
     Comparison,
@@ -183,6 +183,8 @@ def lookup_row(
         values = _role_values(row, role)
         if values:
             break
+    if not values and measure in (None, "estimate", "actual"):
+        values = _header_values(row, words or [])
     passages = _passages(row, measure, words or [], bool(values), name_words or [], units) if row.kind in ("task", "project") else []
     if not values and passages and measure not in _PASSAGE_MEASURES:
         values, passages = passages, []
@@ -204,6 +206,26 @@ def lookup_row(
         values, missing = [], "period"
     return RowLookup(id=row.id, name=row.name, kind=row.kind, measure=measure, values=values, passages=passages,
                      period=period, missing=missing, verdict=facts.get("verdict"), unit=facts.get("unit"))
+
+
+def _header_values(row: Row, words: list[str]) -> list[ValueCell]:
+    """Numbers of the row's columns without a role whose header the question's words name best ("phát
+    hiện bao nhiêu vụ" → "Vi phạm – Số vụ phát hiện"): a table by place or by unit has no columns the
+    lexicon knows, and its headers are its vocabulary. None when no header shares a word."""
+    asked = set(words)
+    scored: list[tuple[int, str, str]] = []
+    for header, cell in row.cells.items():
+        if header in row.roles or not cell.strip():
+            continue
+        typed = parse_typed_value(cell)
+        if typed.value is None and typed.low is None:
+            continue
+        scored.append((len(asked & set(fold_tokens(header))), header, cell))
+    best = max((n for n, _, _ in scored), default=0)
+    if not best:
+        return []
+    return [ValueCell(column=h, role=None, raw=c, **{k: getattr(parse_typed_value(c), k) for k in ("value", "low", "high", "comparator", "unit")})
+            for n, h, c in scored if n == best]
 
 
 def _passages(row: Row, measure: str | None, words: list[str], have_values: bool, name_words: list[str] = (),

@@ -299,3 +299,34 @@ def test_an_abbreviation_said_whole_and_a_count_of_items(cities):
     total = ask(cities, "Tổng vốn 3 chương trình MTQG năm 2025 của Huế giải ngân được bao nhiêu?")
     assert "340.668" in total.text
     assert "Vượt KH" in ask(cities, "GRDP của Huế có đạt mục tiêu không").text  # "mục tiêu" alone is still the target
+
+
+VINH_LONG = ROOT / "tests" / "data" / "bao-cao-57-BC-SXD-2025-vinh-long.txt"
+
+
+@pytest.fixture(scope="module")
+def vinh_long(tmp_path_factory):
+    settings = Settings(embedder="hash", data_dir=tmp_path_factory.mktemp("u3"))
+    return get_engine([SEED_REPORT, VINH_LONG], settings=settings)
+
+
+def test_initials_of_the_corpus_phrases_are_read_as_those_phrases(vinh_long):
+    """"NOXH", "GPXD", "TTXD" are nowhere in the lexicon: the corpus' own recurring phrases give them;
+    a word of the corpus is never read as initials."""
+    from assistant.question import prepare
+
+    layer = vinh_long.layer
+    assert layer.initialisms["noxh"] == "nhà ở xã hội"
+    assert layer.initialisms["gpxd"] == "giấy phép xây dựng"
+    assert "cho" not in layer.initialisms and "nam" not in layer.initialisms
+    assert "nhà ở xã hội" in prepare("NOXH hoàn thành bao nhiêu căn?", layer).text
+    typed, spelled = (answer(q, [], engine=vinh_long) for q in (
+        "Tỷ lệ hồ sơ cấp GPXD giải quyết đúng hạn?", "Tỷ lệ hồ sơ cấp giấy phép xây dựng giải quyết đúng hạn?"))
+    assert rows(typed) == rows(spelled) == ["14"]
+
+
+def test_a_place_named_in_a_table_by_place_is_found_by_two_common_words(vinh_long):
+    """"Bình" and "Tân" each name many rows; together they name the place row, a candidate whatever the
+    retriever ranks, and the column headers explain the rest of the question."""
+    reply = answer("Vi phạm trật tự xây dựng: Huyện Trà Ôn phát hiện bao nhiêu vụ?", [], engine=vinh_long)
+    assert rows(reply)[:1] == ["7"]
