@@ -88,7 +88,11 @@ def text_of(block) -> str:
 def test_first_page_is_the_chat_with_examples(app):
     assert app.title[0].value == "Hỏi đáp báo cáo"
     labels = [b.label.replace("\\", "") for b in app.sidebar.button]
-    assert "Cuộc trò chuyện mới" in labels
+    assert "Bắt đầu cuộc mới" in labels  # the confirmation inside the "Cuộc trò chuyện mới" popover
+    # the first screen: the loaded report and example questions in the main area, one click each
+    welcome = [b for b in app.main.button if (b.key or "").startswith("welcome_")]
+    assert 4 <= len(welcome) <= 6 and welcome[0].label.replace("\\", "").startswith("GRDP bình quân đầu người")
+    assert any("Báo cáo số 320/BC-UBND ngày 15/11/2024 — 5 phụ lục" in m.value.replace("\\", "") for m in app.markdown)
     # examples come from the loaded report itself: its rows, agencies and legend
     assert "GRDP bình quân đầu người năm 2024 có đạt kế hoạch không?" in labels
     assert "(****) trong Phụ lục III nghĩa là gì?" in labels and "tinh hinh duong tinh 918" in labels
