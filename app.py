@@ -30,7 +30,7 @@ def chat_page() -> None:
     chat.sync_conversation(
         state, st.query_params, store, user_id
     )  # ?c=<id>: the conversation survives a reload
-    chat.render_sidebar(st, engine, store, user_id)
+    chat.render_sidebar(st, engine)
 
     st.title("Hỏi đáp báo cáo")
     filters = chat.current_filters(state)
@@ -55,6 +55,7 @@ def chat_page() -> None:
         if raw and raw.strip():  # only tags, nothing left to answer
             st.warning("Câu hỏi chỉ có thẻ HTML, không còn chữ để trả lời. Hãy nhập lại câu hỏi.")
         chat.render_export(st, engine)
+        chat.render_history(st, store, user_id)
         return
 
     history = chat.history_for_answer(state["messages"])
@@ -72,6 +73,7 @@ def chat_page() -> None:
         chat.save_conversation(state, store, user_id)
         chat.render_message_body(st, message, engine)
     chat.render_export(st, engine)
+    chat.render_history(st, store, user_id)  # after saving: the list has this conversation
 
 
 # An emoji favicon is drawn locally (a data: URL); a ":material/…:" one would be fetched from Google.

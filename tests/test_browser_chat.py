@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from eval.ui_driver import CHROMIUM, StreamlitServer, ask, chromium, open_chat
 from tests.conftest import private_corpus
@@ -160,7 +161,7 @@ def test_answers_lead_and_do_not_repeat(tab, server):
     reply = page.locator(MESSAGES).last
     text = reply.inner_text()
     assert text.startswith("Có 3 chỉ tiêu") or "\nCó 3 chỉ tiêu" in text[:200], text[:200]
-    assert reply.locator('[data-testid="stDataFrame"]').count() == 1
+    reply.locator('[data-testid="stDataFrame"]').wait_for(timeout=30_000)  # the result table, once
     assert "- PL I mục 1" not in text and "PL I mục 1:" not in text  # the list is the table, not a sentence
     ask(page, "Tình hình dự án Thư viện thành phố?", expected_answers=2)
     reply = page.locator(MESSAGES).last
@@ -206,7 +207,7 @@ def test_history_reload_new_conversation_and_export(tab, server):
     with page.expect_download(timeout=30_000) as download:
         page.get_by_role("button", name="Tải bản Markdown (.md)").click()
     markdown = Path(download.value.path()).read_text(encoding="utf-8")
-    assert "## 1\\. Những chỉ tiêu nào chưa đạt?" in markdown and "| Báo cáo |" in markdown
+    assert "## 1. Những chỉ tiêu nào chưa đạt?" in markdown and "| Báo cáo |" in markdown
     page.keyboard.press("Escape")
 
     # new conversation: asks for confirmation first, then the first screen again
@@ -246,7 +247,7 @@ def test_long_question_and_html_question(tab, server):
     question = page.locator(MESSAGES).nth(0)
     assert "Câu hỏi quá dài nên chỉ 2.000 ký tự đầu được dùng." in question.inner_text()
     assert len(question.locator('[data-testid="stMarkdownContainer"]').first.inner_text()) <= 2000
-    assert "Thư viện Thành phố" in page.locator(MESSAGES).nth(1).inner_text()
+    expect(page.locator(MESSAGES).nth(1)).to_contain_text("Thư viện Thành phố")
     ask(
         page, "<p>Tình hình <b>dự án Thư viện thành phố</b>?</p><script>alert(1)</script>", expected_answers=2
     )
@@ -255,8 +256,8 @@ def test_long_question_and_html_question(tab, server):
         "Tình hình dự án Thư viện thành phố ?"
     )
     assert "Câu hỏi có thẻ HTML" in question.inner_text()
-    reply = page.locator(MESSAGES).nth(3).inner_text()
-    assert "Thư viện Thành phố" in reply and "Không có trong báo cáo" not in reply
+    expect(page.locator(MESSAGES).nth(3)).to_contain_text("Thư viện Thành phố")
+    assert "Không có trong báo cáo" not in page.locator(MESSAGES).nth(3).inner_text()
     tab.shot("6-long-and-html")
 
 
@@ -275,13 +276,16 @@ def test_overview_charts_and_upload_page(tab, server):
     for i in range(charts.count()):  # the bars keep most of the width: labels wrap in a narrow column
         box = charts.nth(i).bounding_box()
         assert box["width"] >= min(width, 1280) * 0.5, box
-    tab.shot("7-overview")
+    tab.shot("7-overview", full_page=False)
+    for i, name in ((charts.count() - 2, "disbursement"), (charts.count() - 1, "site-clearance")):
+        charts.nth(i).screenshot(path=str(ARTIFACTS / f"chat-{tab.name}-7-overview-{name}.png"))
     page.goto(f"{server.url}/quan-ly-bao-cao", timeout=120_000)
     dropzone = page.locator('[data-testid="stFileUploaderDropzone"]')
     dropzone.wait_for(timeout=120_000)
-    page.wait_for_function("document.body.innerText.includes('Kéo và thả')", timeout=10_000)
+    expect(dropzone).to_contain_text("mỗi tệp")  # Streamlit's "5MB per file" hint
     text = dropzone.inner_text()
-    assert "Kéo và thả tệp vào đây" in text and "Chọn tệp" in text and "mỗi tệp" in text, text
-    assert "Drag and drop" not in page.inner_text("body") and "Browse files" not in page.inner_text("body")
+    assert "Tải lên" in text and re.search(r"Tối đa \d+ MB mỗi tệp", text), text
+    body = page.inner_text("body")
+    assert not any(english in body for english in ("Drag and drop", "Browse files", "per file", "Upload"))
     assert page.evaluate("document.documentElement.lang") == "vi"
     tab.shot("8-upload")

@@ -35,7 +35,9 @@ def engine(tmp_path_factory) -> Engine:
     raw = base / "raw"
     raw.mkdir()
     shutil.copy(SEED, raw / SEED.name)
-    built = Engine(settings=Settings(embedder="hash", data_dir=base, raw_dir=raw), rows=load_rows([raw / SEED.name]))
+    built = Engine(
+        settings=Settings(embedder="hash", data_dir=base, raw_dir=raw), rows=load_rows([raw / SEED.name])
+    )
     built.__dict__["llm"] = None
     built.warm_up()
     return built
@@ -131,8 +133,12 @@ SEEDS = ["GRDP 2024", "Thư viện thành phố", "giải ngân", "Phụ lục I
     text=st.text(max_size=300),
     seed=st.sampled_from(SEEDS),
     mix=st.booleans(),
-    history=st.lists(st.fixed_dictionaries({"role": st.sampled_from(["user", "assistant"]), "content": st.text(max_size=80)}),
-                     max_size=3),
+    history=st.lists(
+        st.fixed_dictionaries(
+            {"role": st.sampled_from(["user", "assistant"]), "content": st.text(max_size=80)}
+        ),
+        max_size=3,
+    ),
 )
 def test_random_unicode(engine, text, seed, mix, history):
     question = f"{seed} {text}" if mix else text
@@ -219,7 +225,9 @@ def test_no_unsafe_html_anywhere_in_the_app():
 def test_injection_in_the_streamlit_app_is_escaped(evil):
     """The real ``ui.render.render_answer`` in a Streamlit script: every element is escaped Markdown."""
     reply = answer("Tình hình dự án Cầu Bến Ninh Kiều Mới?", engine=evil)
-    at = AppTest.from_function(_render, args=(reply.model_dump_json(), str(evil.settings.data_dir)), default_timeout=60)
+    at = AppTest.from_function(
+        _render, args=(reply.model_dump_json(), str(evil.settings.data_dir)), default_timeout=60
+    )
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     blocks = [*at.markdown, *at.caption]

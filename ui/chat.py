@@ -251,19 +251,19 @@ def render_new_conversation(st: Any) -> None:
 
 
 def render_history(st: Any, store: ConversationStore, user_id: str) -> None:
-    """The user's saved conversations, newest first; the open one is marked and disabled."""
+    """The user's saved conversations in the sidebar, newest first; the open one is marked and disabled."""
     current = st.session_state.get("conversation_id")
     saved = store.list(user_id)
-    st.subheader("Các cuộc trò chuyện")
+    sidebar = st.sidebar
+    sidebar.subheader("Các cuộc trò chuyện")
     if not saved:
-        st.caption("Chưa có cuộc trò chuyện nào được lưu.")
+        sidebar.caption("Chưa có cuộc trò chuyện nào được lưu.")
         return
     for info in saved:
-        st.button(
+        sidebar.button(
             md_escape(info.title),
             key=f"conv_{info.id}",
             icon=":material/chat:" if info.id != current else ":material/radio_button_checked:",
-            help=f"{info.turns} câu hỏi",
             on_click=open_conversation,
             args=(st.query_params, info.id),
             disabled=info.id == current,
@@ -271,8 +271,9 @@ def render_history(st: Any, store: ConversationStore, user_id: str) -> None:
         )
 
 
-def render_sidebar(st: Any, engine: Any, store: ConversationStore, user_id: str) -> None:
-    """New conversation, report/annex filters, example questions and the saved conversations."""
+def render_sidebar(st: Any, engine: Any) -> None:
+    """New conversation, report/annex filters and example questions (the saved conversations are
+    added below them by ``render_history`` once the page's answer is saved)."""
     state = st.session_state
     with st.sidebar:
         render_new_conversation(st)
@@ -309,7 +310,6 @@ def render_sidebar(st: Any, engine: Any, store: ConversationStore, user_id: str)
                 args=(state, question),
                 width="stretch",
             )
-        render_history(st, store, user_id)
 
 
 def render_welcome(st: Any, engine: Any) -> None:

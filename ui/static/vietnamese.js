@@ -9,6 +9,7 @@
     "Drag and drop files here": "Kéo và thả các tệp vào đây",
     "Browse files": "Chọn tệp",
     "Upload": "Tải lên",
+    "file upload": "Tải tệp lên",
     "Press Enter to submit form": "Nhấn Enter để gửi",
     "Press Enter to apply": "Nhấn Enter để áp dụng",
     "Running...": "Đang xử lý…",
@@ -30,7 +31,7 @@
     "Sidebar": "Thanh bên",
     "Vega visualization": "Biểu đồ",
   };
-  const LIMIT = /^Limit (\S+) per file(.*)$/;  // "Limit 5MB per file • TXT, DOCX"
+  const LIMIT = /^(?:Limit )?(\S+) per file(.*)$/;  // "5MB per file • TXT, DOCX" (or "Limit 5MB per file")
   const ATTRIBUTES = ["aria-label", "title", "placeholder"];
   function translate(text) {
     const key = text.trim();
