@@ -165,9 +165,12 @@ def test_answers_lead_and_do_not_repeat(tab, server):
     assert "- PL I mục 1" not in text and "PL I mục 1:" not in text  # the list is the table, not a sentence
     ask(page, "Tình hình dự án Thư viện thành phố?", expected_answers=2)
     reply = page.locator(MESSAGES).last
-    visible = reply.locator(':scope [data-testid="stMarkdownContainer"]:visible')
-    shown = "\n".join(visible.nth(i).inner_text() for i in range(visible.count()))
-    assert "Tình hình" in shown and "Số liệu chính" in shown
+    expect(reply).to_contain_text("Số liệu chính")
+    unfolded = reply.evaluate(  # the text outside the folded parts (sources, "Chi tiết")
+        """e => [...e.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+                .filter(m => !m.closest('details')).map(m => m.innerText).join('\\n')"""
+    )
+    assert unfolded.startswith("Tình hình") and "Số liệu chính" in unfolded, unfolded
     assert "Theo báo cáo:" not in reply.inner_text()  # the report's text is in the source card only
     card = reply.locator('[data-testid="stExpander"]').filter(has_text="Phụ lục III · dòng 20")
     assert card.count() == 1

@@ -89,7 +89,7 @@ def conversation_title(messages: list[dict[str, Any]]) -> str:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")  # orders two saves within one second
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -295,8 +295,12 @@ def render_row_detail(st: Any, row: Any, citations: list[Any] | None = None, *, 
     if marker := marker_text(row):
         st.markdown(f"**Trạng thái:** {md_escape(marker)}")
     fields = row_fields(row)
-    placed = {id(_cited(h, v, citations)[1]) for h, v in fields}
-    loose = [c for c in citations if (c.quote or "").strip() and id(c) not in placed]
+    # a quote shown in no field (a field's own text is never repeated as a separate "Trích dẫn")
+    loose = [
+        c
+        for c in citations
+        if (quote := (c.quote or "").strip()) and not any(c.column == h or quote in v for h, v in fields)
+    ]
     if loose:
         lines = [md_block(c.quote.strip()) for c in loose]
         st.info("**Trích dẫn:**  \n" + "  \n".join(lines), icon=":material/format_quote:")
