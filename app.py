@@ -12,6 +12,8 @@ import streamlit as st
 
 from ui import chat
 from ui.engine_loader import engine_or_stop
+from ui.identity import current_user_id
+from ui.locale import apply_vietnamese
 from ui.text import md_escape
 
 
@@ -23,7 +25,11 @@ def chat_page() -> None:
         st.warning(notice)
 
     state = st.session_state
+    store, user_id = chat.conversation_store(engine.settings), current_user_id()
     chat.init_state(state)
+    chat.sync_conversation(
+        state, st.query_params, store, user_id
+    )  # ?c=<id>: the conversation survives a reload
     chat.render_sidebar(st, engine)
 
     st.title("Hỏi đáp báo cáo")
@@ -34,18 +40,26 @@ def chat_page() -> None:
         "Mỗi câu trả lời kèm nguồn: báo cáo, phụ lục, dòng."
         + (f" Đang giới hạn trong: {md_escape(scope)}." if scope else "")
     )
+    if not state["messages"] and not state.get("pending_question"):
+        chat.render_welcome(st, engine)
 
     for message in state["messages"]:
         chat.render_message(st, message, engine)
 
-    typed = st.chat_input("Nhập câu hỏi về báo cáo…", max_chars=engine.settings.max_question_chars)
-    question = typed or state.pop("pending_question", None)
+    # No max_chars: Streamlit would silently drop a longer paste; prepare_question cuts it and says so.
+    typed = st.chat_input("Nhập câu hỏi về báo cáo…")
+    raw = typed or state.pop("pending_question", None)
     state["pending_question"] = None
-    if not question or not question.strip():
+    question, notices = chat.prepare_question(raw or "", engine.settings.max_question_chars)
+    if not question:
+        if raw and raw.strip():  # only tags, nothing left to answer
+            st.warning("Câu hỏi chỉ có thẻ HTML, không còn chữ để trả lời. Hãy nhập lại câu hỏi.")
+        chat.render_export(st, engine)
+        chat.render_history(st, store, user_id)
         return
 
     history = chat.history_for_answer(state["messages"])
-    user = chat.user_message(question)
+    user = chat.user_message(question, notices)
     state["messages"].append(user)
     chat.render_message(st, user, engine)
     with st.chat_message("assistant"):
@@ -56,10 +70,18 @@ def chat_page() -> None:
                 reply = chat.error_answer(exc)
         message = chat.assistant_message(question, reply, filters)
         state["messages"].append(message)
+        chat.save_conversation(state, store, user_id)
         chat.render_message_body(st, message, engine)
+    chat.render_export(st, engine)
+    chat.render_history(st, store, user_id)  # after saving: the list has this conversation
 
 
-st.set_page_config(page_title="Trợ lý hỏi đáp báo cáo", page_icon=":material/forum:", layout="wide")
+# An emoji favicon is drawn locally (a data: URL); a ":material/…:" one would be fetched from Google.
+# "auto": the sidebar starts collapsed on a phone.
+st.set_page_config(
+    page_title="Trợ lý hỏi đáp báo cáo", page_icon="💬", layout="wide", initial_sidebar_state="auto"
+)
+apply_vietnamese(st)  # <html lang="vi"> and Streamlit's own English texts in Vietnamese, on every page
 navigation = st.navigation(
     [
         st.Page(chat_page, title="Hỏi đáp", icon=":material/forum:", default=True),

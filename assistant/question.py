@@ -35,6 +35,9 @@ from structured.lexicon import PhraseHit, PhraseIndex, find_phrases, fold, lexic
 from structured.semantic import SemanticLayer
 
 _TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
+_CODE_ELEMENT_RE = re.compile(  # a script or style element with its content (code, not question words)
+    r"<\s*(script|style)\b[^<>]*>.*?(?:<\s*/\s*\1\s*>|$)", re.IGNORECASE | re.DOTALL
+)
 _YEAR_RE = re.compile(r"^(?:19|20)\d{2}$")
 _DATE_RE = re.compile(r"^\d{1,2}/(?:\d{1,2}/)?(?:19|20)\d{2}$")
 _NUMBER_RE = re.compile(r"^\d+(?:[.,]\d+)*$")
@@ -128,6 +131,7 @@ def clean(text: str, limit: int) -> tuple[str, bool, bool]:
     """
     text = nfc(text or "")
     had_html = bool(_TAG_RE.search(text))
+    text = _CODE_ELEMENT_RE.sub(" ", text)  # a script or style element's content is code, not the question
     text = _TAG_RE.sub(" ", text)
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     text = " ".join(text.split())

@@ -34,7 +34,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# The caption that closes every rendered answer (ui/render.py): the answer is fully on the page.
+# The last line of every rendered answer (ui/render.py, ANSWER_TIME_LABEL, inside the folded "Chi tiết";
+# Playwright's has_text matches folded text too): the answer is fully on the page.
 ANSWER_DONE_TEXT = "Thời gian trả lời"
 
 
@@ -176,5 +177,7 @@ def ask(page, question: str, expected_answers: int | None = None, timeout_s: flo
 
 
 def new_conversation(page, timeout_s: float = 30.0) -> None:
+    """ "Cuộc trò chuyện mới" in the sidebar, then its confirmation (desktop layout: sidebar open)."""
     page.get_by_role("button", name="Cuộc trò chuyện mới").click()
+    page.get_by_role("button", name="Bắt đầu cuộc mới").click(timeout=timeout_s * 1000)
     page.locator('[data-testid="stChatMessage"]').first.wait_for(state="detached", timeout=timeout_s * 1000)

@@ -88,7 +88,16 @@ def text_of(block) -> str:
 def test_first_page_is_the_chat_with_examples(app):
     assert app.title[0].value == "Hỏi đáp báo cáo"
     labels = [b.label.replace("\\", "") for b in app.sidebar.button]
-    assert "Cuộc trò chuyện mới" in labels
+    assert "Bắt đầu cuộc mới" in labels  # the confirmation inside the "Cuộc trò chuyện mới" popover
+    # the first screen: the loaded report and example questions in the main area, one click each
+    welcome = [b for b in app.main.button if (b.key or "").startswith("welcome_")]
+    assert 4 <= len(welcome) <= 6 and welcome[0].label.replace("\\", "").startswith(
+        "GRDP bình quân đầu người"
+    )
+    assert any(
+        "Báo cáo số 320/BC-UBND ngày 15/11/2024 — 5 phụ lục" in m.value.replace("\\", "")
+        for m in app.markdown
+    )
     # examples come from the loaded report itself: its rows, agencies and legend
     assert "GRDP bình quân đầu người năm 2024 có đạt kế hoạch không?" in labels
     assert "(****) trong Phụ lục III nghĩa là gì?" in labels and "tinh hinh duong tinh 918" in labels
@@ -268,7 +277,11 @@ def test_management_page_lists_reports_and_system(app):
     ("name", "data", "expected"),
     [
         ("bao-cao.pdf", b"%PDF-1.4", "tệp PDF hỏng"),
-        ("bao-cao.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "không đúng loại: chỉ nhận báo cáo dạng .docx"),
+        (
+            "bao-cao.doc",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,
+            "không đúng loại: chỉ nhận báo cáo dạng .docx",
+        ),
         ("rong.txt", b"  \n", "rỗng"),
         ("nhi-phan.txt", b"\x00\x01\x02abc" * 10, "tệp nhị phân"),
         ("latin1.txt", "Phụ lục I\nBáo cáo năm".encode("cp1258", errors="replace"), "UTF-8"),

@@ -49,7 +49,8 @@ def test_chat_in_a_real_browser(server):
             assert "Thư viện Thành phố" in reply.inner_text()
             card = reply.locator('[data-testid="stExpander"]').filter(has_text="Phụ lục III · dòng 20")
             card.first.wait_for(state="visible", timeout=30_000)
-            assert "Báo cáo tình hình thực hiện" in card.first.inner_text()
+            card.first.locator("summary").click()  # sources are folded under the answer
+            card.first.get_by_text("Báo cáo tình hình thực hiện").first.wait_for(timeout=10_000)
             assert card.first.locator('[data-testid="stAlertContainer"]').count() >= 1  # the highlighted cell
             question = page.locator('[data-testid="stChatMessage"]').filter(
                 has_text="Tình hình dự án Thư viện"

@@ -35,7 +35,9 @@ def engine(tmp_path_factory) -> Engine:
     raw = base / "raw"
     raw.mkdir()
     shutil.copy(SEED, raw / SEED.name)
-    built = Engine(settings=Settings(embedder="hash", data_dir=base, raw_dir=raw), rows=load_rows([raw / SEED.name]))
+    built = Engine(
+        settings=Settings(embedder="hash", data_dir=base, raw_dir=raw), rows=load_rows([raw / SEED.name])
+    )
     built.__dict__["llm"] = None
     built.warm_up()
     return built
@@ -131,8 +133,12 @@ SEEDS = ["GRDP 2024", "Thư viện thành phố", "giải ngân", "Phụ lục I
     text=st.text(max_size=300),
     seed=st.sampled_from(SEEDS),
     mix=st.booleans(),
-    history=st.lists(st.fixed_dictionaries({"role": st.sampled_from(["user", "assistant"]), "content": st.text(max_size=80)}),
-                     max_size=3),
+    history=st.lists(
+        st.fixed_dictionaries(
+            {"role": st.sampled_from(["user", "assistant"]), "content": st.text(max_size=80)}
+        ),
+        max_size=3,
+    ),
 )
 def test_random_unicode(engine, text, seed, mix, history):
     question = f"{seed} {text}" if mix else text
@@ -200,15 +206,28 @@ def test_injection_is_rendered_escaped(evil):
 
 
 def test_no_unsafe_html_anywhere_in_the_app():
+    """No HTML from code anywhere, except ``ui/locale.py``: one ``st.html`` of a fixed script file."""
     sources = [p for p in ROOT.rglob("*.py") if ".venv" not in p.parts and "tests" not in p.parts]
     pattern = re.compile(r"unsafe_allow_html\s*=|st\.html\(|components\.v1")
-    assert [str(p) for p in sources if pattern.search(p.read_text(encoding="utf-8"))] == []
+    locale = ROOT / "ui" / "locale.py"
+    assert [str(p) for p in sources if p != locale and pattern.search(p.read_text(encoding="utf-8"))] == []
+    source = locale.read_text(encoding="utf-8")
+    assert source.count("st.html(") == 1 and "st.html(vietnamese_script()," in source
+    assert "unsafe_allow_html" not in source and "components" not in source.replace("components.v1", "")
+
+    from ui.locale import SCRIPT_PATH, vietnamese_script
+
+    script = SCRIPT_PATH.read_text(encoding="utf-8")
+    assert vietnamese_script() == f"<script>{script}</script>"  # no arguments: nothing else can get in
+    assert "<" not in script  # DOMPurify (inside st.html) drops a script whose text has a '<'
 
 
 def test_injection_in_the_streamlit_app_is_escaped(evil):
     """The real ``ui.render.render_answer`` in a Streamlit script: every element is escaped Markdown."""
     reply = answer("Tình hình dự án Cầu Bến Ninh Kiều Mới?", engine=evil)
-    at = AppTest.from_function(_render, args=(reply.model_dump_json(), str(evil.settings.data_dir)), default_timeout=60)
+    at = AppTest.from_function(
+        _render, args=(reply.model_dump_json(), str(evil.settings.data_dir)), default_timeout=60
+    )
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     blocks = [*at.markdown, *at.caption]

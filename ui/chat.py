@@ -1,7 +1,10 @@
 """Chat state of one browser session and the pieces of the chat page around the answers.
 
 The conversation lives in ``st.session_state["messages"]``: ``{"id", "role", "content"}`` plus, for
-the assistant, ``"answer"`` (the :class:`assistant.types.Answer`), ``"question"`` and ``"filters"``.
+the assistant, ``"answer"`` (the :class:`assistant.types.Answer`), ``"question"`` and ``"filters"``;
+a user message may carry ``"notices"`` (question cut or HTML removed). It is saved on the server after
+every answer (``ui/conversations.py``) under the conversation id in the URL (``?c=<id>``), so a reload
+opens it again.
 """
 
 from __future__ import annotations
@@ -10,9 +13,11 @@ import re
 import uuid
 from typing import Any
 
+from ui.brief import conversation_docx, conversation_markdown
+from ui.conversations import ConversationStore, conversation_title, new_conversation_id, valid_conversation_id
 from ui.feedback import append_feedback, feedback_record
 from ui.render import render_answer
-from ui.text import md_block, md_escape
+from ui.text import md_block, md_escape, vn_date, vn_number
 
 MAX_EXAMPLE_NAME_WORDS = 8  # a row name longer than this is cut in an example question
 
@@ -32,18 +37,40 @@ def example_questions(layer: Any) -> list[str]:
         return re.sub(r"\s*\(.*?\)", "", name).strip()  # "Đường tỉnh 918 (giai đoạn 2)" → "Đường tỉnh 918"
 
     questions: list[str] = []
-    indicator = next((r for r in rows if r.kind == "indicator" and r.facts.get("target") and r.facts.get("verdict")
-                      and len(r.name.split()) <= MAX_EXAMPLE_NAME_WORDS), None)
+    indicator = next(
+        (
+            r
+            for r in rows
+            if r.kind == "indicator"
+            and r.facts.get("target")
+            and r.facts.get("verdict")
+            and len(r.name.split()) <= MAX_EXAMPLE_NAME_WORDS
+        ),
+        None,
+    )
     if indicator is not None:
         questions.append(f"{short(indicator.name)} năm {report.year} có đạt kế hoạch không?")
         questions.append(f"{short(indicator.name)} năm {report.year} ước thực hiện bao nhiêu?")
     if any(r.facts.get("verdict_class") == "not_met" for r in rows):
         questions.append("Những chỉ tiêu nào chưa đạt?")
-    project = next((r for kind in ("project", "task") for r in rows
-                    if r.kind == kind and len(r.name.split()) <= MAX_EXAMPLE_NAME_WORDS and not r.children), None)
+    project = next(
+        (
+            r
+            for kind in ("project", "task")
+            for r in rows
+            if r.kind == kind and len(r.name.split()) <= MAX_EXAMPLE_NAME_WORDS and not r.children
+        ),
+        None,
+    )
     if project is not None:
         questions.append(f"Tình hình {short(project.name)}?")
-    leads = [r.cells[h] for r in rows if r.kind == "project" for h, role in r.roles.items() if role == "lead" and r.cells.get(h)]
+    leads = [
+        r.cells[h]
+        for r in rows
+        if r.kind == "project"
+        for h, role in r.roles.items()
+        if role == "lead" and r.cells.get(h)
+    ]
     if leads:
         questions.append(f"Các dự án do {max(set(leads), key=leads.count)} chủ trì?")
     annex = max(report.annexes, key=lambda a: len(a.legend), default=None)
@@ -56,21 +83,93 @@ def example_questions(layer: Any) -> list[str]:
     return questions
 
 
-
+WELCOME_QUESTIONS = 6  # example questions on the first screen (the sidebar lists them all)
 MAX_HISTORY_MESSAGES = 12
 ALL = "__all__"
+URL_KEY = "c"  # the query parameter that holds the conversation id
 
 
 def init_state(state: Any) -> None:
     state.setdefault("messages", [])
     state.setdefault("pending_question", None)
     state.setdefault("feedback_sent", {})
+    state.setdefault("conversation_id", None)
 
 
-def new_conversation(state: Any) -> None:
+def conversation_store(settings: Any) -> ConversationStore:
+    return ConversationStore(settings.data_dir / "conversations")
+
+
+def sync_conversation(state: Any, params: Any, store: ConversationStore, user_id: str) -> None:
+    """Make the session show the conversation named in the URL; give the URL an id when it has none.
+
+    A reload starts a new session with the same URL, so the saved conversation comes back; an id that
+    is not this user's (or not saved yet) opens an empty conversation under that id.
+    """
+    wanted = params.get(URL_KEY)
+    if valid_conversation_id(wanted):
+        if wanted != state.get("conversation_id"):
+            state["conversation_id"] = wanted
+            state["messages"] = store.load(user_id, wanted) or []
+            state["pending_question"] = None
+        return
+    if not valid_conversation_id(state.get("conversation_id")):
+        state["conversation_id"] = new_conversation_id()
+    params[URL_KEY] = state["conversation_id"]
+
+
+def save_conversation(state: Any, store: ConversationStore, user_id: str) -> None:
+    if state.get("messages") and valid_conversation_id(state.get("conversation_id")):
+        store.save(user_id, state["conversation_id"], state["messages"])
+
+
+def new_conversation(state: Any, params: Any | None = None) -> None:
+    """Start an empty conversation under a new id (the previous one stays saved and listed)."""
     state["messages"] = []
     state["pending_question"] = None
     state["feedback_sent"] = {}
+    state["conversation_id"] = new_conversation_id()
+    if params is not None:
+        params[URL_KEY] = state["conversation_id"]
+
+
+def open_conversation(params: Any, conversation_id: str) -> None:
+    params[URL_KEY] = conversation_id  # sync_conversation loads it on this run
+
+
+def prepare_question(text: str, limit: int) -> tuple[str, list[str]]:
+    """The question as it will be answered, and what the user must be told about it.
+
+    HTML tags are removed (``<script>``/``<style>`` with their content) and the rest is answered; a
+    question longer than ``limit`` keeps its first part. Example:
+    ``prepare_question("<b>GRDP</b> 2024?", 2000)`` → ``("GRDP 2024?", ["Câu hỏi có thẻ HTML; …"])``.
+    """
+    from assistant.question import clean
+    from prompts import render
+
+    cleaned, was_cut, had_html = clean(text or "", limit)
+    notices = []
+    if was_cut:
+        notices.append(render("cut", limit=vn_number(limit, 0)))
+    if had_html:
+        notices.append(render("html"))
+    return cleaned, notices
+
+
+def welcome_questions(layer: Any) -> list[str]:
+    """The first screen's example questions: built from the loaded corpus, one per kind of question."""
+    return example_questions(layer)[:WELCOME_QUESTIONS]
+
+
+def reports_summary(reports: list[dict[str, Any]]) -> list[str]:
+    """One line per loaded report: ``'Báo cáo số 320/BC-UBND ngày 15/11/2024 — 5 phụ lục, 186 dòng'``."""
+    lines = []
+    for r in reports:
+        date = f" ngày {vn_date(r['date'])}" if r.get("date") else ""
+        lines.append(
+            f"Báo cáo số {r['number']}{date} — {len(r.get('annexes') or [])} phụ lục, {r.get('rows', 0)} dòng"
+        )
+    return lines
 
 
 def ask_later(state: Any, question: str) -> None:
@@ -104,8 +203,11 @@ def filters_text(filters: dict[str, str | None]) -> str | None:
     return ", ".join(parts) if parts else None
 
 
-def user_message(question: str) -> dict[str, Any]:
-    return {"id": uuid.uuid4().hex[:12], "role": "user", "content": question}
+def user_message(question: str, notices: list[str] | None = None) -> dict[str, Any]:
+    message: dict[str, Any] = {"id": uuid.uuid4().hex[:12], "role": "user", "content": question}
+    if notices:
+        message["notices"] = list(notices)
+    return message
 
 
 def assistant_message(question: str, answer: Any, filters: dict[str, str | None]) -> dict[str, Any]:
@@ -133,18 +235,48 @@ def error_answer(exc: Exception) -> Any:
 # Streamlit renderers
 
 
-def render_sidebar(st: Any, engine: Any) -> None:
-    """New conversation, report/annex filters and example questions."""
-    state = st.session_state
-    with st.sidebar:
+def render_new_conversation(st: Any) -> None:
+    """ "Cuộc trò chuyện mới" asks for confirmation first (the current one stays saved)."""
+    with st.popover("Cuộc trò chuyện mới", icon=":material/add_comment:", width="stretch"):
+        st.markdown(
+            "Bắt đầu cuộc trò chuyện mới? Cuộc trò chuyện hiện tại vẫn được lưu trong danh sách bên dưới."
+        )
         st.button(
-            "Cuộc trò chuyện mới",
+            "Bắt đầu cuộc mới",
             key="new_chat",
-            icon=":material/add_comment:",
+            type="primary",
             on_click=new_conversation,
-            args=(state,),
+            args=(st.session_state, st.query_params),
+        )
+
+
+def render_history(st: Any, store: ConversationStore, user_id: str) -> None:
+    """The user's saved conversations in the sidebar, newest first; the open one is marked and disabled."""
+    current = st.session_state.get("conversation_id")
+    saved = store.list(user_id)
+    sidebar = st.sidebar
+    sidebar.subheader("Các cuộc trò chuyện")
+    if not saved:
+        sidebar.caption("Chưa có cuộc trò chuyện nào được lưu.")
+        return
+    for info in saved:
+        sidebar.button(
+            md_escape(info.title),
+            key=f"conv_{info.id}",
+            icon=":material/chat:" if info.id != current else ":material/radio_button_checked:",
+            on_click=open_conversation,
+            args=(st.query_params, info.id),
+            disabled=info.id == current,
             width="stretch",
         )
+
+
+def render_sidebar(st: Any, engine: Any) -> None:
+    """New conversation, report/annex filters and example questions (the saved conversations are
+    added below them by ``render_history`` once the page's answer is saved)."""
+    state = st.session_state
+    with st.sidebar:
+        render_new_conversation(st)
         st.subheader("Phạm vi tìm kiếm")
         reports = engine.reports()
         numbers = [r["number"] for r in reports]
@@ -180,14 +312,73 @@ def render_sidebar(st: Any, engine: Any) -> None:
             )
 
 
+def render_welcome(st: Any, engine: Any) -> None:
+    """The first screen: which reports are loaded and example questions, each asked with one click."""
+    reports = engine.reports()
+    if not reports:
+        st.info("Chưa có báo cáo nào trong kho. Hãy nạp báo cáo ở trang «Quản lý báo cáo».")
+        return
+    with st.container(border=True, key="welcome"):
+        st.markdown(
+            "**Báo cáo đang dùng:**  \n" + "  \n".join(md_escape(line) for line in reports_summary(reports))
+        )
+        questions = welcome_questions(engine.layer)
+        if questions:
+            st.markdown("**Bấm một câu hỏi để hỏi ngay:**")
+            for i, question in enumerate(questions):  # one per line: a phone shows each in full
+                st.button(
+                    md_escape(question),
+                    key=f"welcome_{i}",
+                    icon=":material/arrow_forward:",
+                    on_click=ask_later,
+                    args=(st.session_state, question),
+                    width="stretch",
+                )
+
+
+def render_export(st: Any, engine: Any) -> None:
+    """Keep the conversation: a Word brief and Markdown, both built from the messages on the page."""
+    messages = st.session_state["messages"]
+    if not any(m.get("role") == "assistant" for m in messages):
+        return
+    title = conversation_title(messages)
+    stem = f"hoi-dap-{st.session_state.get('conversation_id') or 'bao-cao'}"
+    with st.popover("Lưu cuộc trò chuyện", icon=":material/download:"):
+        st.caption("Câu hỏi, câu trả lời, bảng kết quả và các dòng được trích dẫn.")
+        st.download_button(
+            "Tải bản Word (.docx)",
+            data=conversation_docx(messages, engine.by_id, title=title),
+            file_name=f"{stem}.docx",
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            icon=":material/description:",
+            key="export_docx",
+            on_click="ignore",
+        )
+        st.download_button(
+            "Tải bản Markdown (.md)",
+            data=conversation_markdown(messages, engine.by_id, title=title).encode("utf-8"),
+            file_name=f"{stem}.md",
+            mime="text/markdown",
+            icon=":material/article:",
+            key="export_md",
+            on_click="ignore",
+        )
+
+
 def render_feedback(st: Any, message: dict[str, Any], feedback_file: Any) -> None:
     """👍/👎 then an optional comment; each is appended to the feedback JSONL file."""
     state = st.session_state
     mid = message["id"]
 
     def save(rating: str, comment: str = "") -> None:
-        record = feedback_record(message_id=mid, rating=rating, question=message["question"],
-                                 answer=message["answer"], comment=comment, filters=message.get("filters"))
+        record = feedback_record(
+            message_id=mid,
+            rating=rating,
+            question=message["question"],
+            answer=message["answer"],
+            comment=comment,
+            filters=message.get("filters"),
+        )
         append_feedback(feedback_file, record)
 
     def on_rating() -> None:
@@ -217,6 +408,8 @@ def render_message_body(st: Any, message: dict[str, Any], engine: Any) -> None:
     """The content of one message, inside the caller's ``st.chat_message``."""
     if message["role"] == "user":
         st.markdown(md_block(message["content"]))
+        for notice in message.get("notices") or []:
+            st.warning(md_escape(notice), icon=":material/content_cut:")
         return
     render_answer(
         st,

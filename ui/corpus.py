@@ -79,7 +79,10 @@ def handle_upload(
     name = display_name(filename)
     limit = int(engine.settings.max_upload_bytes)
     if not name.lower().endswith(ALLOWED_SUFFIXES):
-        return UploadOutcome(False, f"Tệp «{name}» không đúng loại: chỉ nhận báo cáo dạng .docx (Word), .xlsx (Excel), .pdf hoặc .txt.")
+        return UploadOutcome(
+            False,
+            f"Tệp «{name}» không đúng loại: chỉ nhận báo cáo dạng .docx (Word), .xlsx (Excel), .pdf hoặc .txt.",
+        )
     if not data or not data.strip():
         return UploadOutcome(False, f"Tệp «{name}» rỗng.")
     if len(data) > limit:

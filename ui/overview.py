@@ -11,7 +11,15 @@ from typing import Any
 
 import pandas as pd
 
-from ui.render import render_row_detail, verdict_color, verdict_md
+from ui.render import (
+    CHART_VALUE_ROOM,
+    chart_height,
+    label_axis,
+    render_row_detail,
+    verdict_color,
+    verdict_md,
+    wrap_label,
+)
 from ui.text import md_escape, shorten, vn_date, vn_number
 
 NO_MARKER = "(không ký hiệu)"
@@ -155,15 +163,18 @@ def _item_with_detail(st: Any, row: Any, key: str, text_md: str) -> None:
 
 
 def _fact_chart(st: Any, items: list[dict[str, Any]], title: str) -> None:
+    """Percent bars per project; labels wrap and keep to a narrow column, so a phone still shows the bars."""
     import altair as alt
 
     frame = pd.DataFrame(items).sort_values("value", ascending=False)
+    frame["wrapped"] = frame["label"].map(wrap_label)
+    scale = alt.Scale(domain=[0, 100 * CHART_VALUE_ROOM], nice=False)  # room for the value after a 100% bar
     chart = (
         alt.Chart(frame)
-        .mark_bar(color="#59a14f")
+        .mark_bar(color="#59a14f", size=18)
         .encode(
-            y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=360)),
-            x=alt.X("value:Q", title=title, scale=alt.Scale(domain=[0, 100])),
+            y=label_axis(alt, "wrapped"),
+            x=alt.X("value:Q", title=title, scale=scale, axis=alt.Axis(values=[0, 25, 50, 75, 100])),
             tooltip=[
                 alt.Tooltip("name:N", title="Dự án"),
                 alt.Tooltip("raw:N", title=title),
@@ -172,7 +183,7 @@ def _fact_chart(st: Any, items: list[dict[str, Any]], title: str) -> None:
         )
     )
     text = chart.mark_text(align="left", dx=4).encode(text="raw:N")
-    st.altair_chart((chart + text).properties(height=34 * len(frame) + 40), width="stretch")
+    st.altair_chart((chart + text).properties(height=chart_height(frame["wrapped"])), width="stretch")
 
 
 def render_overview(st: Any, engine: Any) -> None:

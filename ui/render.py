@@ -8,6 +8,7 @@ unit-tested without Streamlit.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -177,6 +178,79 @@ def verdict_md(verdict: str | None) -> str:
     return f":{color}[:material/{icon}: {md_escape(verdict or 'Không ghi đánh giá')}]"
 
 
+@dataclass
+class AnswerSections:
+    """An answer's text laid out for a reader in a hurry: ``lead`` first (the one or two sentences that
+    answer the question), then ``numbers`` (lines with figures), then ``details`` (shown folded)."""
+
+    lead: list[str] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)
+
+
+MAX_LEAD_EXTRA_LINES = 2  # a heading line ("Tình hình X:") takes at most this many short lines into the lead
+
+
+def _report_quote_prefix() -> str:
+    from prompts import render
+
+    return render("status_text", text="").strip()  # "Theo báo cáo:" — the template stays the one source
+
+
+def answer_sections(answer: Any) -> AnswerSections:
+    """Split ``answer.text`` into lead / numbers / details without changing its wording.
+
+    - The first line is the lead (a yes/no verdict comes first there when the question asks one).
+      A heading line ending in ``:`` also takes the following short lines without figures
+      (the agency, the status marker).
+    - When the answer has a result table, the bullet lines that repeat the table are left out.
+    - The report's own text ("Theo báo cáo: …") is left out when the answer cites rows: the first
+      source card shows that same text, with the quoted part highlighted.
+    - Lines with a figure are ``numbers``; anything else goes to ``details``.
+    """
+    lines = [line.strip() for line in str(getattr(answer, "text", "") or "").split("\n") if line.strip()]
+    sections = AnswerSections()
+    if not lines:
+        return sections
+    prefix = _report_quote_prefix()
+    quote_at = next((i for i, line in enumerate(lines) if prefix and line.startswith(prefix)), None)
+    quoted: list[str] = []
+    if quote_at is not None and quote_at > 0:
+        lines, quoted = lines[:quote_at], lines[quote_at:]
+    if getattr(answer, "table", None):
+        lines = [line for line in lines if not line.startswith("- ")]
+    sections.lead.append(lines[0])
+    rest = lines[1:]
+    if lines[0].endswith(":") and not getattr(answer, "table", None):
+        for line in list(rest):
+            if len(sections.lead) > MAX_LEAD_EXTRA_LINES:
+                break
+            if not any(ch.isdigit() for ch in line) and not line.startswith("- "):
+                sections.lead.append(line)
+                rest.remove(line)
+    for line in rest:
+        (sections.numbers if any(ch.isdigit() for ch in line) else sections.details).append(line)
+    if quoted and not getattr(answer, "citations", None):
+        sections.details.extend(quoted)
+    return sections
+
+
+def detail_lines(answer: Any) -> list[str]:
+    """The internal details of an answer, shown behind "Chi tiết": cited row ids, route, time."""
+    lines = []
+    row_ids = list(dict.fromkeys(c.row_id for c in getattr(answer, "citations", []) or []))
+    if row_ids:
+        lines.append("Mã dòng: " + ", ".join(row_ids))
+    route = ROUTE_LABELS.get(answer.route, answer.route)
+    lines.append(f"Cách trả lời: {route}")
+    seconds = vn_number(answer.latency_ms / 1000, 2) if answer.latency_ms else "—"
+    lines.append(f"{ANSWER_TIME_LABEL}: {seconds} giây")
+    return lines
+
+
+ANSWER_TIME_LABEL = "Thời gian trả lời"  # also the marker eval/ui_driver.py waits for (ANSWER_DONE_TEXT)
+
+
 # ---------------------------------------------------------------------------------------------
 # Streamlit renderers
 
@@ -203,7 +277,7 @@ def _cited(header: str, value: str, citations: list[Any]) -> tuple[str | None, A
 SHORT_FIELD = 160
 
 
-def render_row_detail(st: Any, row: Any, citations: list[Any] | None = None) -> None:
+def render_row_detail(st: Any, row: Any, citations: list[Any] | None = None, *, show_id: bool = True) -> None:
     """Everything on one row: where it is, its status marker, every field; the cited cells highlighted.
 
     A short cited cell is shown on a coloured background, a long one in a highlight box with the
@@ -221,8 +295,12 @@ def render_row_detail(st: Any, row: Any, citations: list[Any] | None = None) -> 
     if marker := marker_text(row):
         st.markdown(f"**Trạng thái:** {md_escape(marker)}")
     fields = row_fields(row)
-    placed = {id(_cited(h, v, citations)[1]) for h, v in fields}
-    loose = [c for c in citations if (c.quote or "").strip() and id(c) not in placed]
+    # a quote shown in no field (a field's own text is never repeated as a separate "Trích dẫn")
+    loose = [
+        c
+        for c in citations
+        if (quote := (c.quote or "").strip()) and not any(c.column == h or quote in v for h, v in fields)
+    ]
     if loose:
         lines = [md_block(c.quote.strip()) for c in loose]
         st.info("**Trích dẫn:**  \n" + "  \n".join(lines), icon=":material/format_quote:")
@@ -242,7 +320,8 @@ def render_row_detail(st: Any, row: Any, citations: list[Any] | None = None) -> 
         )
     for note in getattr(row, "footnotes", []) or []:
         st.caption(f"Chú thích: {md_escape(note)}")
-    st.caption(md_escape(f"Mã dòng: {row.id}"))
+    if show_id:  # the chat shows row ids only under "Chi tiết"
+        st.caption(md_escape(f"Mã dòng: {row.id}"))
 
 
 def render_citation_card(
@@ -259,7 +338,7 @@ def render_citation_card(
         label = f"{first.report} · Phụ lục {first.annex} · dòng {first.row}"
     with st.expander(md_escape(label), expanded=expanded, icon=":material/description:"):
         if row is not None:
-            render_row_detail(st, row, citations)
+            render_row_detail(st, row, citations, show_id=False)
         else:
             st.caption(md_escape(f"Báo cáo số {first.report} · Phụ lục {first.annex}: {first.annex_title}"))
             for citation in citations:
@@ -268,8 +347,63 @@ def render_citation_card(
             st.caption("Dòng này không còn trong kho báo cáo hiện tại.")
 
 
+CHART_LABEL_CHARS = 18  # axis labels wrap at this many characters: a 390-px phone keeps room for the bars
+CHART_LABEL_PX = 130  # and never take more than this width of the chart
+CHART_ROW_PX = 44  # height of one bar (with its wrapped label)
+CHART_VALUE_ROOM = 1.3  # a 0-based value axis runs this far past the longest bar, so that its label fits
+CHART_PAD = 0.15  # an indicator chart's axis extends this share of the values' spread on each side
+CHART_LABEL_ROOM = 2.5  # and this many pads on the right, where the value labels are written
+
+
+def wrap_label(text: str, width: int = CHART_LABEL_CHARS) -> str:
+    """``'Thực hiện năm trước 2023'`` → ``'Thực hiện năm\ntrước 2023'`` (lines of at most ``width``)."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(str(text), width=width, break_long_words=False)) or str(text)
+
+
+CHART_LINE_PX = 15  # one line of a wrapped 12-px label
+CHART_AXIS_PX = 70  # the value axis with its title, below the rows (Vega fits it inside the height)
+
+
+def chart_height(wrapped_labels: Any) -> int:
+    """Height of a horizontal bar chart whose rows are as tall as their wrapped labels need."""
+    labels = list(wrapped_labels)
+    per_row = max([CHART_ROW_PX] + [CHART_LINE_PX * (str(t).count("\n") + 1) + 16 for t in labels])
+    return per_row * len(labels) + CHART_AXIS_PX
+
+
+def label_axis(alt: Any, field: str, order: list[str] | None = None) -> Any:
+    """A category axis whose labels wrap (``\n`` in the value) and keep to ``CHART_LABEL_PX``;
+    ``order``: the rows top to bottom (layers would otherwise reorder them)."""
+    return alt.Y(
+        f"{field}:N",
+        sort=order,
+        title=None,
+        axis=alt.Axis(
+            labelLimit=CHART_LABEL_PX,
+            labelExpr="split(datum.label, '\\n')",
+            labelFontSize=12,
+            labelOverlap=False,
+        ),
+    )
+
+
+def value_domain(frame: pd.DataFrame) -> list[float]:
+    """The value axis of an indicator chart: around the values (not from 0, so that a target range and
+    an estimate close to it stay apart), with room on the right for the value labels."""
+    points = [float(v) for v in frame["end"]] + [
+        float(v) for v, k in zip(frame["start"], frame["kind"], strict=True) if k == "range"
+    ]
+    low, high = min(points), max(points)
+    pad = (high - low) * CHART_PAD or abs(high) * CHART_PAD or 1.0
+    return [low - pad, high + pad * CHART_LABEL_ROOM]
+
+
 def render_chart(st: Any, chart: Mapping[str, Any]) -> None:
-    """2023 actual vs 2024 target vs 2024 estimate, with the report's verdict."""
+    """Previous year's actual, the target and the estimate, one row each (a phone keeps them readable),
+    with the report's verdict. A value is a dot; a target range (``7,5-8,0``) is a shaded interval with
+    a mark at each bound, so it is never mistaken for one value."""
     import altair as alt
 
     verdict = chart.get("verdict")
@@ -279,18 +413,33 @@ def render_chart(st: Any, chart: Mapping[str, Any]) -> None:
     frame = chart_frame(chart)
     if frame is not None:
         unit = str(chart.get("unit") or "")
+        frame["wrapped"] = frame["label"].map(wrap_label)
+        frame["kind"] = ["range" if start != 0 else "value" for start in frame["start"]]
+        scale = alt.Scale(domain=value_domain(frame), nice=False, zero=False)
+        y = label_axis(alt, "wrapped", order=list(frame["wrapped"]))
         base = alt.Chart(frame).encode(
-            x=alt.X("label:N", sort=None, title=None, axis=alt.Axis(labelAngle=0, labelLimit=220)),
-            tooltip=[alt.Tooltip("label:N", title="Cột"), alt.Tooltip("raw:N", title="Số liệu")],
+            y=y, tooltip=[alt.Tooltip("label:N", title="Cột"), alt.Tooltip("raw:N", title="Số liệu")]
         )
-        bars = base.mark_bar(size=42, color="#4e79a7").encode(
-            y=alt.Y("start:Q", title=unit or None), y2="end:Q"
+        value_x = alt.X("end:Q", title=unit or None, scale=scale)
+        dots = base.transform_filter("datum.kind == 'value'").mark_circle(
+            size=160, color="#4e79a7", opacity=1
         )
-        labels = base.mark_text(dy=-8).encode(y="end:Q", text="raw:N")
-        st.altair_chart((bars + labels).properties(height=220), width="stretch")
-    values = chart_values_text(chart)
-    if values:
-        st.caption(md_escape(values))
+        ranges = base.transform_filter("datum.kind == 'range'")
+        band = ranges.mark_bar(size=22, color="#f28e2b", opacity=0.35)
+        bounds = ranges.transform_fold(["start", "end"], as_=["bound", "at"])
+        ticks = bounds.mark_tick(thickness=3, size=28, color="#f28e2b").encode(x=alt.X("at:Q", scale=scale))
+        labels = base.mark_text(align="left", dx=9, fontSize=12).encode(
+            x=alt.X("end:Q", scale=scale), text="raw:N"
+        )
+        layers = (
+            dots.encode(x=value_x) + band.encode(x=alt.X("start:Q", scale=scale), x2="end:Q") + ticks + labels
+        )
+        st.altair_chart(layers.properties(height=chart_height(frame["wrapped"])), width="stretch")
+        if "range" in set(frame["kind"]):
+            st.caption("Vùng tô cam: khoảng chỉ tiêu (từ … đến …); chấm xanh: một giá trị.")
+    values_text = chart_values_text(chart)
+    if values_text:
+        st.caption(md_escape(values_text))
     if verdict:
         st.badge(f"Đánh giá của báo cáo: {md_escape(verdict)}", color=verdict_color(verdict))
 
@@ -318,12 +467,19 @@ def render_answer(
     key: str,
     on_suggestion: Callable[[str], None] | None = None,
 ) -> None:
-    """One assistant answer, inside the caller's ``st.chat_message``."""
+    """One assistant answer, inside the caller's ``st.chat_message``: the lead sentence(s), the figures,
+    the chart and table, then folded: more details, the sources, and "Chi tiết" (row ids, route, time)."""
     clarify = list(getattr(answer, "clarify", None) or [])
+    sections = answer_sections(answer)
+    lead = md_block("\n".join(sections.lead))
     if answer.abstained and not clarify:
-        st.warning(f"**{NOT_IN_REPORT}.**", icon=":material/search_off:")
-    if answer.text:
-        st.markdown(md_block(answer.text))
+        # one box: the text itself says "Không có trong báo cáo …"; the label is added only when it does not
+        said = (answer.text or "").lstrip().startswith(NOT_IN_REPORT)
+        st.warning(lead if said else f"**{NOT_IN_REPORT}.**  \n{lead}", icon=":material/search_off:")
+    elif lead:
+        st.markdown(lead)
+    if sections.numbers:
+        st.markdown(md_block("\n".join(sections.numbers)))
     for notice in answer.notices:
         st.caption(f":material/info: {md_escape(notice)}")
     if computed := getattr(answer, "computed_values", None):
@@ -334,14 +490,24 @@ def render_answer(
     if answer.chart:
         render_chart(st, answer.chart)
     render_table(st, answer.table, key=key)
+    if sections.details:
+        with st.expander("Diễn giải thêm", icon=":material/notes:"):
+            st.markdown(md_block("\n".join(sections.details)))
     if answer.citations:
         groups = group_citations(answer.citations)
-        st.markdown(f"**Nguồn ({len(groups)} dòng):**")
-        for i, (row_id, citations) in enumerate(groups):
-            render_citation_card(st, row_id, citations, by_id, expanded=(i == 0 and len(groups) <= 3))
+        st.caption(f"Nguồn ({len(groups)} dòng) — bấm để xem nội dung trong báo cáo:")
+        for row_id, citations in groups:
+            render_citation_card(st, row_id, citations, by_id)
     for i, option in enumerate(clarify[:6]):  # a clarifying reply: one button per reading, asking it
-        st.button(md_escape(option.label), icon=":material/arrow_forward:", key=f"clar_{key}_{i}",
-                  on_click=on_suggestion, args=(option.question,), disabled=on_suggestion is None, width="stretch")
+        st.button(
+            md_escape(option.label),
+            icon=":material/arrow_forward:",
+            key=f"clar_{key}_{i}",
+            on_click=on_suggestion,
+            args=(option.question,),
+            disabled=on_suggestion is None,
+            width="stretch",
+        )
     if answer.abstained and answer.suggestions and not clarify:
         st.markdown("**Có thể bạn muốn hỏi về các dòng liên quan:**")
         for i, citation in enumerate(answer.suggestions[:6]):
@@ -357,6 +523,5 @@ def render_answer(
                 disabled=on_suggestion is None,
                 width="stretch",
             )
-    route = ROUTE_LABELS.get(answer.route, answer.route)
-    seconds = vn_number(answer.latency_ms / 1000, 2) if answer.latency_ms else "—"
-    st.caption(f":material/schedule: Thời gian trả lời: {seconds} giây · cách trả lời: {md_escape(route)}")
+    with st.expander("Chi tiết", icon=":material/tune:"):
+        st.caption("  \n".join(md_escape(line) for line in detail_lines(answer)))
