@@ -3,14 +3,16 @@
 Thin on purpose: session state, the cached engine and a call to ``assistant.answer``; rendering lives
 in ``ui/``, answering in ``assistant/``. Pages (``st.navigation``): Hỏi đáp (this file), Tổng quan and
 Quản lý báo cáo (``app_pages/``; not ``pages/``, which would make Streamlit's first session on a
-fresh server report "Page not found" for a direct link such as ``/tong-quan``).
+fresh server report "Page not found" for a direct link such as ``/tong-quan``). Which pages a user
+gets is decided by ``ui.auth`` (sign-in and roles); a signed-out user gets the sign-in page only.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui import chat
+from settings import get_settings
+from ui import auth, chat
 from ui.engine_loader import engine_or_stop
 from ui.text import md_escape
 
@@ -60,7 +62,10 @@ def chat_page() -> None:
 
 
 st.set_page_config(page_title="Trợ lý hỏi đáp báo cáo", page_icon=":material/forum:", layout="wide")
-navigation = st.navigation(
+auth.refuse_if_exposed(st, get_settings())  # network address without sign-in: refusal only
+user = auth.current_user(st)
+pages = auth.allowed_pages(
+    user,
     [
         st.Page(chat_page, title="Hỏi đáp", icon=":material/forum:", default=True),
         st.Page(
@@ -72,6 +77,10 @@ navigation = st.navigation(
             icon=":material/folder_managed:",
             url_path="quan-ly-bao-cao",
         ),
-    ]
+    ],
 )
-navigation.run()
+if user is None:
+    pages = [st.Page(auth.render_sign_in, title="Đăng nhập", icon=":material/login:", url_path="dang-nhap")]
+else:
+    auth.render_user_box(st, user)
+st.navigation(pages).run()

@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from ui.feedback import append_feedback, feedback_record
+from ui.identity import current_user_id
 from ui.render import render_answer
 from ui.text import md_block, md_escape
 
@@ -187,7 +188,8 @@ def render_feedback(st: Any, message: dict[str, Any], feedback_file: Any) -> Non
 
     def save(rating: str, comment: str = "") -> None:
         record = feedback_record(message_id=mid, rating=rating, question=message["question"],
-                                 answer=message["answer"], comment=comment, filters=message.get("filters"))
+                                 answer=message["answer"], comment=comment, filters=message.get("filters"),
+                                 user=current_user_id())
         append_feedback(feedback_file, record)
 
     def on_rating() -> None:
