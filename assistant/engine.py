@@ -29,6 +29,7 @@ from ingestion.parser import (
 from ingestion.readers import report_files, sniff_format
 from ingestion.store import atomic_write, merge_rows, rows_to_jsonl, write_rows
 from retrieval.normalize import Vocabulary, count_vocabulary, merge_vocabularies
+from retrieval.search import forget_retrievers_of
 from retrieval.store import remove_report as remove_report_chunks
 from settings import Settings, get_settings
 
@@ -263,6 +264,7 @@ class Engine:
                         continue
             write_rows(self.rows, self.settings.rows_dir / "rows.jsonl")
             remove_report_chunks(number, self.retriever.store)
+            forget_retrievers_of(number)
             self._rebuild()
             return len(removed)
 
