@@ -61,10 +61,15 @@ def chat_page() -> None:
         chat.render_message_body(st, message, engine)
 
 
+def sign_in_page() -> None:
+    auth.render_sign_in(st)
+
+
 st.set_page_config(page_title="Trợ lý hỏi đáp báo cáo", page_icon=":material/forum:", layout="wide")
 auth.refuse_if_exposed(st, get_settings())  # network address without sign-in: refusal only
 user = auth.current_user(st)
-pages = auth.allowed_pages(
+pages = auth.navigation_pages(
+    st,
     user,
     [
         st.Page(chat_page, title="Hỏi đáp", icon=":material/forum:", default=True),
@@ -78,9 +83,8 @@ pages = auth.allowed_pages(
             url_path="quan-ly-bao-cao",
         ),
     ],
+    sign_in_page,
 )
-if user is None:
-    pages = [st.Page(auth.render_sign_in, title="Đăng nhập", icon=":material/login:", url_path="dang-nhap")]
-else:
+if user is not None:
     auth.render_user_box(st, user)
 st.navigation(pages).run()

@@ -43,12 +43,18 @@ def test_accidental_removal_is_restored_with_identical_rows_and_answers(tmp_path
     assert _rows(engine, "320/BC-UBND") == [] and not (engine.settings.raw_dir / SEED.name).exists()
     assert assistant.answer(QUESTIONS[0], [], engine=engine).text != answers_before[0]
     (entry,) = trash_of(engine).entries()
-    assert (entry.report, entry.file, entry.rows) == ("320/BC-UBND", SEED.name, len(rows_before["320/BC-UBND"]))
+    assert (entry.report, entry.file, entry.rows) == (
+        "320/BC-UBND",
+        SEED.name,
+        len(rows_before["320/BC-UBND"]),
+    )
     assert entry.path.read_bytes() == SEED.read_bytes() and entry.removed_by == "user:an"
 
     outcome = restore_report(engine, entry.id, user="user:chi")
     assert outcome.ok, outcome.message
-    assert outcome.message == f"Đã khôi phục báo cáo số 320/BC-UBND ({len(rows_before['320/BC-UBND'])} bản ghi)."
+    assert (
+        outcome.message == f"Đã khôi phục báo cáo số 320/BC-UBND ({len(rows_before['320/BC-UBND'])} bản ghi)."
+    )
     assert {n: _rows(engine, n) for n in rows_before} == rows_before
     assert _answers(engine) == answers_before
     assert engine.retriever.store.count() == chunks_before
@@ -66,7 +72,9 @@ def test_accidental_removal_is_restored_with_identical_rows_and_answers(tmp_path
         ("user:an", "remove", "320/BC-UBND", 0, n320),
         ("user:chi", "restore", "320/BC-UBND", n320, 0),
     ]
-    assert log[0]["sha256"] == sha256_of(SYNTHETIC.read_bytes()) and log[1]["sha256"] == sha256_of(SEED.read_bytes())
+    assert log[0]["sha256"] == sha256_of(SYNTHETIC.read_bytes()) and log[1]["sha256"] == sha256_of(
+        SEED.read_bytes()
+    )
     assert log[1]["file"] == SEED.name and log[0]["timestamp"] <= log[2]["timestamp"]
     frame = audit_frame(log)
     assert list(frame["Thao tác"]) == ["Khôi phục", "Xóa", "Nạp mới"]  # newest first

@@ -40,8 +40,18 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def append_audit(path: Path, *, user: str, action: str, report: str, file: str, sha256: str,
-                 rows_added: int = 0, rows_removed: int = 0, when: datetime | None = None) -> dict[str, Any]:
+def append_audit(
+    path: Path,
+    *,
+    user: str,
+    action: str,
+    report: str,
+    file: str,
+    sha256: str,
+    rows_added: int = 0,
+    rows_removed: int = 0,
+    when: datetime | None = None,
+) -> dict[str, Any]:
     record = {
         "timestamp": (when or now_utc()).isoformat(timespec="seconds"),
         "user": user,
@@ -104,7 +114,9 @@ class Trash:
         self.folder = Path(folder)
         self.keep_days = keep_days
 
-    def keep(self, path: Path, *, report: str, rows: int, user: str, when: datetime | None = None) -> TrashEntry:
+    def keep(
+        self, path: Path, *, report: str, rows: int, user: str, when: datetime | None = None
+    ) -> TrashEntry:
         """Move ``path`` into the trash (a file of the corpus that is being removed or replaced)."""
         when = when or now_utc()
         entry_id = f"{when.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
@@ -113,16 +125,29 @@ class Trash:
         data = Path(path).read_bytes()
         target = folder / Path(path).name
         shutil.move(str(path), target)
-        meta = {"report": report, "file": target.name, "sha256": sha256_of(data), "rows": rows,
-                "removed_at": when.isoformat(timespec="seconds"), "removed_by": user}
+        meta = {
+            "report": report,
+            "file": target.name,
+            "sha256": sha256_of(data),
+            "rows": rows,
+            "removed_at": when.isoformat(timespec="seconds"),
+            "removed_by": user,
+        }
         (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         return self._entry(folder)
 
     def _entry(self, folder: Path) -> TrashEntry:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        return TrashEntry(id=folder.name, report=meta["report"], file=meta["file"], sha256=meta["sha256"],
-                          rows=meta["rows"], removed_at=datetime.fromisoformat(meta["removed_at"]),
-                          removed_by=meta["removed_by"], path=folder / meta["file"])
+        return TrashEntry(
+            id=folder.name,
+            report=meta["report"],
+            file=meta["file"],
+            sha256=meta["sha256"],
+            rows=meta["rows"],
+            removed_at=datetime.fromisoformat(meta["removed_at"]),
+            removed_by=meta["removed_by"],
+            path=folder / meta["file"],
+        )
 
     def entries(self, now: datetime | None = None) -> list[TrashEntry]:
         """Entries still kept, newest first; older ones are deleted on the way (the keep period is over)."""

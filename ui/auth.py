@@ -62,6 +62,30 @@ def allowed_pages(user: User | None, pages: Iterable[Any]) -> list[Any]:
     return [page for page in pages if may_open(user.role, page.url_path)]
 
 
+def navigation_pages(st: Any, user: User | None, pages: list[Any], sign_in: Any) -> list[Any]:
+    """What ``st.navigation`` gets: the pages ``user`` may open; every other page's URL is kept but hidden
+    and runs only a stand-in — the sign-in form when signed out (after which the same URL opens the
+    page if the role allows), else a Vietnamese refusal. The real page's code never runs for them."""
+    allowed = allowed_pages(user, pages)
+    if user is None:
+        shown = [st.Page(sign_in, title="Đăng nhập", icon=":material/login:", default=True)]
+        stand_in = sign_in
+    else:
+        shown, stand_in = allowed, _refuse
+    hidden = [
+        st.Page(stand_in, title=page.title, url_path=page.url_path, visibility="hidden")
+        for page in pages
+        if page not in allowed and page.url_path
+    ]
+    return shown + hidden
+
+
+def _refuse() -> None:
+    import streamlit as st
+
+    st.error("Bạn không có quyền mở trang này.")
+
+
 # -- configuration -----------------------------------------------------------------------------
 
 
@@ -137,7 +161,9 @@ def _locked_out(name: str, limit: int, now: float) -> bool:
         return len(recent) >= limit
 
 
-def local_sign_in(state: Any, settings: Any, name: str, password: str, now: float | None = None) -> str | None:
+def local_sign_in(
+    state: Any, settings: Any, name: str, password: str, now: float | None = None
+) -> str | None:
     """Check a name and password; on success keep the session in ``state`` and return ``None``,
     else the Vietnamese reason. Too many wrong passwords for one name lock it for a while."""
     now = time.time() if now is None else now
@@ -183,8 +209,9 @@ def _oidc_user(st_user: Any, settings: Any) -> User | None:
     return User(id=f"oidc:{ident}", name=st_user.get("name") or ident, role=role, provider="oidc")
 
 
-def resolve_user(state: Any, st_user: Any, settings: Any, secrets: Mapping[str, Any] | None,
-                 now: float | None = None) -> User | None:
+def resolve_user(
+    state: Any, st_user: Any, settings: Any, secrets: Mapping[str, Any] | None, now: float | None = None
+) -> User | None:
     """The signed-in user, the local admin when no sign-in is configured, or ``None`` (signed out)."""
     now = time.time() if now is None else now
     if not signin_configured(settings, secrets):
@@ -221,7 +248,9 @@ def refuse_if_exposed(st: Any, settings: Any) -> None:
 
     if not runtime.exists() or type(runtime.get_instance()) is not runtime.Runtime:
         return
-    problem = exposure_problem(st.get_option("server.address"), signin_configured(settings, streamlit_secrets(st)))
+    problem = exposure_problem(
+        st.get_option("server.address"), signin_configured(settings, streamlit_secrets(st))
+    )
     if problem:
         st.error(md_escape(problem))
         st.stop()
@@ -231,7 +260,7 @@ def require(st: Any, role: str) -> User:
     """First line of a page module: stop with a Vietnamese message unless the user has ``role``."""
     user = current_user(st)
     if user is None or not role_at_least(user.role, role):
-        st.error("Bạn không có quyền mở trang này.")
+        _refuse()
         st.stop()
     return user
 
@@ -268,7 +297,9 @@ def render_sign_in(st: Any, settings: Any | None = None) -> None:
             if st.button("Đăng xuất", key="oidc_refused_out"):
                 st.logout()
             return
-        if st.button("Đăng nhập bằng tài khoản tổ chức", key="oidc_login", type="primary", icon=":material/login:"):
+        if st.button(
+            "Đăng nhập bằng tài khoản tổ chức", key="oidc_login", type="primary", icon=":material/login:"
+        ):
             st.login(oidc_provider(secrets))
     if users_file.has_local_users(settings.users_file):
         with st.form("local_sign_in", clear_on_submit=True):

@@ -238,12 +238,12 @@ def render_reports(st: Any, engine: Any, user: str) -> None:
     state = st.session_state
     st.subheader("Các báo cáo trong kho")
     reports = engine.reports()
+    if message := state.pop("remove_message", None):
+        st.success(md_escape(message))
     if not reports:
         st.info("Kho chưa có báo cáo nào.")
         return
     st.dataframe(reports_frame(reports), hide_index=True, width="stretch")
-    if message := state.pop("remove_message", None):
-        st.success(md_escape(message))
     for report in reports:
         number = report["number"]
         cols = st.columns([5, 1])

@@ -59,7 +59,9 @@ def secrets_paths(args: list[str], root: Path) -> list[Path]:
     return [Path.home() / ".streamlit" / "secrets.toml", root / ".streamlit" / "secrets.toml"]
 
 
-def command(args: list[str], env: dict[str, str] | None = None, root: Path = PROJECT_ROOT) -> tuple[list[str] | None, str | None]:
+def command(
+    args: list[str], env: dict[str, str] | None = None, root: Path = PROJECT_ROOT
+) -> tuple[list[str] | None, str | None]:
     """The streamlit command line to run, or ``(None, message)`` when starting must be refused."""
     env = dict(os.environ if env is None else env)
     address = server_address(args, env, root)

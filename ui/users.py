@@ -131,12 +131,18 @@ def main(argv: list[str] | None = None, stdin: Any = None) -> int:
     from settings import get_settings
 
     parser = argparse.ArgumentParser(prog="python -m ui.users", description="Người dùng cục bộ và vai trò")
-    parser.add_argument("--file", type=Path, default=None, help="tệp người dùng (mặc định: settings.users_file)")
+    parser.add_argument(
+        "--file", type=Path, default=None, help="tệp người dùng (mặc định: settings.users_file)"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    add = commands.add_parser("add", help="thêm (hoặc đặt lại mật khẩu) người dùng; mật khẩu đọc từ bàn phím/stdin")
+    add = commands.add_parser(
+        "add", help="thêm (hoặc đặt lại mật khẩu) người dùng; mật khẩu đọc từ bàn phím/stdin"
+    )
     add.add_argument("name")
     add.add_argument("--role", choices=ROLES, default="viewer")
-    role = commands.add_parser("role", help="đổi vai trò (một e-mail chưa có: vai trò của người dùng OIDC đó)")
+    role = commands.add_parser(
+        "role", help="đổi vai trò (một e-mail chưa có: vai trò của người dùng OIDC đó)"
+    )
     role.add_argument("name")
     role.add_argument("role", choices=ROLES)
     remove = commands.add_parser("remove", help="xóa người dùng")
