@@ -234,3 +234,24 @@ def test_an_admin_restores_an_accidental_removal_from_the_management_page(server
     finally:
         page.screenshot(path=str(ARTIFACTS / "auth-restore.png"), full_page=True)
         page.context.close()
+
+
+def test_the_app_itself_refuses_a_network_address_without_sign_in(tmp_path, browser):
+    """Defence in depth: started around the launcher (plain ``streamlit run``) on 0.0.0.0, no sign-in."""
+    raw = private_corpus(tmp_path)
+    env = {"VNQA_DATA_DIR": str(tmp_path), "VNQA_RAW_DIR": str(raw), "VNQA_EMBEDDER": "hash"}
+    args = [
+        "--server.address",
+        "0.0.0.0",
+        "--secrets.files",
+        str(tmp_path / "none.toml"),
+    ]  # the last address wins
+    with StreamlitServer(env=env, args=args) as running:
+        page = new_page(browser)
+        try:
+            for path in ("", "/quan-ly-bao-cao"):
+                page.goto(running.url + path, timeout=120_000)
+                page.get_by_text("Không khởi động: máy chủ sẽ mở trên 0.0.0.0").wait_for(timeout=120_000)
+                assert page.locator('[data-testid="stChatInput"]').count() == 0 and not shows_management(page)
+        finally:
+            page.context.close()
