@@ -223,3 +223,24 @@ def test_feedback_records_carry_their_user(tmp_path):
         )
     assert [(r["user"], r["rating"]) for r in read_feedback(path, user="user:an")] == [("user:an", "up")]
     assert [r["user"] for r in read_feedback(path)] == ["user:an", "oidc:chi@so.gov.vn"]
+
+
+def test_a_page_module_refuses_on_its_own_when_opened_without_the_role(tmp_path, monkeypatch):
+    """Defence in depth: the management page run directly (not through app.py's navigation) stops at require()."""
+    from streamlit.testing.v1 import AppTest
+
+    from settings import get_settings
+
+    users.set_user(tmp_path / "users.json", "binh", "viewer", "mat-khau-dai-1")
+    monkeypatch.setenv("VNQA_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        at = AppTest.from_file(str(ROOT / "app_pages" / "quan_ly_bao_cao.py"), default_timeout=60)
+        at.run()  # signed out
+        assert [e.value for e in at.error] == ["Bạn không có quyền mở trang này."] and not at.title
+        auth.local_sign_in(at.session_state, get_settings(), "binh", "mat-khau-dai-1")
+        at.run()  # a viewer
+        assert at.session_state[auth.SESSION_KEY]["name"] == "binh"
+        assert [e.value for e in at.error] == ["Bạn không có quyền mở trang này."] and not at.title
+    finally:
+        get_settings.cache_clear()
