@@ -20,9 +20,10 @@ data: install
 	$(PY) -m ingestion $(wildcard data/raw/*.txt data/raw/*.docx data/raw/*.xlsx data/raw/*.pdf) --out data/processed --replace
 	$(PY) -m retrieval index
 
-## Set everything up and start the chat on the bundled report.
+## Set everything up and start the chat on the bundled report, on 127.0.0.1 (ADDRESS=0.0.0.0 needs sign-in; README).
+ADDRESS ?= 127.0.0.1
 run: data
-	$(PY) -m streamlit run app.py --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
+	$(PY) -m ui.serve --server.address $(ADDRESS) --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
 
 ## Debian's Chromium for the end-to-end browser test (the test skips, saying why, if it is missing).
 browser:

@@ -3,14 +3,16 @@
 Thin on purpose: session state, the cached engine and a call to ``assistant.answer``; rendering lives
 in ``ui/``, answering in ``assistant/``. Pages (``st.navigation``): Hỏi đáp (this file), Tổng quan and
 Quản lý báo cáo (``app_pages/``; not ``pages/``, which would make Streamlit's first session on a
-fresh server report "Page not found" for a direct link such as ``/tong-quan``).
+fresh server report "Page not found" for a direct link such as ``/tong-quan``). Which pages a user
+gets is decided by ``ui.auth`` (sign-in and roles); a signed-out user gets the sign-in page only.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui import chat
+from settings import get_settings
+from ui import auth, chat
 from ui.engine_loader import engine_or_stop
 from ui.identity import current_user_id
 from ui.locale import apply_vietnamese
@@ -76,13 +78,21 @@ def chat_page() -> None:
     chat.render_history(st, store, user_id)  # after saving: the list has this conversation
 
 
+def sign_in_page() -> None:
+    auth.render_sign_in(st)
+
+
 # An emoji favicon is drawn locally (a data: URL); a ":material/…:" one would be fetched from Google.
 # "auto": the sidebar starts collapsed on a phone.
 st.set_page_config(
     page_title="Trợ lý hỏi đáp báo cáo", page_icon="💬", layout="wide", initial_sidebar_state="auto"
 )
 apply_vietnamese(st)  # <html lang="vi"> and Streamlit's own English texts in Vietnamese, on every page
-navigation = st.navigation(
+auth.refuse_if_exposed(st, get_settings())  # network address without sign-in: refusal only
+user = auth.current_user(st)
+pages = auth.navigation_pages(
+    st,
+    user,
     [
         st.Page(chat_page, title="Hỏi đáp", icon=":material/forum:", default=True),
         st.Page(
@@ -94,6 +104,9 @@ navigation = st.navigation(
             icon=":material/folder_managed:",
             url_path="quan-ly-bao-cao",
         ),
-    ]
+    ],
+    sign_in_page,
 )
-navigation.run()
+if user is not None:
+    auth.render_user_box(st, user)
+st.navigation(pages).run()

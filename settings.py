@@ -45,6 +45,23 @@ class Settings(BaseSettings):
         default=None, description="SQLite file of embeddings by (model, text); default cache_dir/embeddings.sqlite3"
     )
     feedback_path: Path | None = Field(default=None, description="JSONL file for 👍/👎; default data_dir/feedback.jsonl")
+    # -- sign-in, roles, audit (README "Đăng nhập, vai trò, nhật ký") --
+    users_path: Path | None = Field(
+        default=None, description="Local users (name → role, Argon2 hash) and OIDC e-mail → role; default data_dir/users.json"
+    )
+    oidc_unknown_role: Literal["viewer", "none"] = Field(
+        default="viewer", description="Role of an OIDC user missing from the users file ('none' refuses them)"
+    )
+    session_hours: float = Field(
+        default=12.0, description="A local sign-in lasts this long (one working day), then the form asks again"
+    )
+    max_failed_sign_ins: int = Field(
+        default=5, description="Wrong passwords allowed per browser session before the form locks (slows guessing)"
+    )
+    audit_path: Path | None = Field(default=None, description="JSONL audit of corpus changes; default data_dir/audit.jsonl")
+    trash_keep_days: int = Field(
+        default=30, description="A removed or replaced report file stays restorable this long (a month to notice a mistake)"
+    )
 
     @property
     def chroma_path(self) -> Path:
@@ -62,6 +79,18 @@ class Settings(BaseSettings):
     @property
     def feedback_file(self) -> Path:
         return self.feedback_path or self.data_dir / "feedback.jsonl"
+
+    @property
+    def users_file(self) -> Path:
+        return self.users_path or self.data_dir / "users.json"
+
+    @property
+    def audit_file(self) -> Path:
+        return self.audit_path or self.data_dir / "audit.jsonl"
+
+    @property
+    def trash_dir(self) -> Path:
+        return self.data_dir / "trash"
 
 
 @lru_cache(maxsize=1)

@@ -29,12 +29,20 @@ from ingestion.parser import (
 from ingestion.readers import report_files, sniff_format
 from ingestion.store import atomic_write, merge_rows, rows_to_jsonl, write_rows
 from retrieval.normalize import Vocabulary, count_vocabulary, merge_vocabularies
+from retrieval.search import forget_retrievers_of
 from retrieval.store import remove_report as remove_report_chunks
 from settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[float, str], None]
+#: What to do with a corpus file that leaves the corpus (removed, or replaced by a new version):
+#: ``discard(path, report_number, rows)``; by default the file is deleted (``ui.audit.Trash`` keeps it).
+Discard = Callable[[Path, str, int], None]
+
+
+def _delete(path: Path, _number: str, _rows: int) -> None:
+    path.unlink(missing_ok=True)
 
 
 @dataclass
@@ -151,13 +159,16 @@ class Engine:
             for info in self.tables.reports()
         ]
 
-    def add_report(self, data: bytes, filename: str, progress: Progress | None = None) -> dict:
+    def add_report(
+        self, data: bytes, filename: str, progress: Progress | None = None, discard: Discard = _delete
+    ) -> dict:
         """Validate, parse, store and index an uploaded report; nothing changes if it is invalid.
 
         The file type is checked by content (not by name); the stored file name is derived from the
         upload's name but always lies inside ``settings.raw_dir``. The same report uploaded again is
         recognised (nothing is re-indexed); a changed version replaces the rows and the file of the
-        report with the same number. Any failure while storing or indexing restores the previous state.
+        report with the same number (their files go to ``discard``). Any failure while storing or
+        indexing restores the previous state.
         """
         notify = progress or (lambda fraction, message: None)
         raw_name = str(filename or "").replace("\x00", "").replace("\\", "/")
@@ -216,8 +227,6 @@ class Engine:
                 notify(0.5, "Đang lập chỉ mục tìm kiếm…")
                 self._rebuild()
                 _ = self.retriever  # indexes the new rows now, not on the next question
-                for path in old_files:
-                    path.unlink(missing_ok=True)
             except BaseException:
                 self.rows, self.corpus_files, self.annexes = before
                 if not target_existed:
@@ -231,12 +240,14 @@ class Engine:
                     atomic_write(rows_path, rows_before)
                 self._rebuild()
                 raise
+            for path in old_files:  # the new version is in place: the old files leave the corpus
+                discard(path, number, len(existing))
         notify(1.0, "Xong.")
         return {"number": number, "rows": len(report.rows), "duplicate": False, "replaced": bool(existing),
-                "file": target.name}
+                "rows_removed": len(existing), "file": target.name, "sha256": hashlib.sha256(data).hexdigest()}
 
-    def remove_report(self, number: str) -> int:
-        """Remove a report's rows, chunks and file; returns the number of rows removed."""
+    def remove_report(self, number: str, discard: Discard = _delete) -> int:
+        """Remove a report's rows, chunks and file (given to ``discard``); returns the number of rows removed."""
         with self._lock:
             removed = [row for row in self.rows if row.report == number]
             if not removed:
@@ -247,12 +258,13 @@ class Engine:
                 if path.exists() and path.parent == self.settings.raw_dir:
                     try:
                         if parse_report(path).meta.number == number:
-                            path.unlink()
+                            discard(path, number, len(removed))
                             self.corpus_files.remove(path)
                     except ParseError:
                         continue
             write_rows(self.rows, self.settings.rows_dir / "rows.jsonl")
             remove_report_chunks(number, self.retriever.store)
+            forget_retrievers_of(number)
             self._rebuild()
             return len(removed)
 

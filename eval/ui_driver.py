@@ -49,8 +49,14 @@ class StreamlitServer:
     """``streamlit run app.py`` on a free loopback port, stopped (whole process group) on exit."""
 
     def __init__(
-        self, env: dict[str, str] | None = None, port: int | None = None, log_path: Path | None = None
+        self,
+        env: dict[str, str] | None = None,
+        port: int | None = None,
+        log_path: Path | None = None,
+        args: list[str] | None = None,
     ):
+        """``args``: more ``streamlit run`` options, e.g. ``["--secrets.files", path]``."""
+        self.args = list(args or [])
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, **(env or {})}
@@ -75,6 +81,7 @@ class StreamlitServer:
             "none",
             "--browser.gatherUsageStats",
             "false",
+            *self.args,
         ]
         self._log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(

@@ -418,6 +418,14 @@ def get_retriever(rows: Sequence[Row], settings: Settings | None = None, vocab: 
         return _RETRIEVERS[key]
 
 
+def forget_retrievers_of(report: str) -> None:
+    """Forget cached retrievers holding ``report``: its chunks were just deleted from the store, so the
+    same rows coming back (a restore, or the same file uploaded again) must sync the store again."""
+    with _RETRIEVERS_LOCK:
+        for key in [k for k, r in _RETRIEVERS.items() if any(row.report == report for row in r.rows.values())]:
+            _RETRIEVERS.pop(key)
+
+
 def reset_retrievers() -> None:
     """Forget every cached retriever and remembered failure (tests; a fresh start)."""
     with _RETRIEVERS_LOCK:

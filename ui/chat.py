@@ -16,6 +16,7 @@ from typing import Any
 from ui.brief import conversation_docx, conversation_markdown
 from ui.conversations import ConversationStore, conversation_title, new_conversation_id, valid_conversation_id
 from ui.feedback import append_feedback, feedback_record
+from ui.identity import current_user_id
 from ui.render import render_answer
 from ui.text import md_block, md_escape, vn_date, vn_number
 
@@ -378,6 +379,7 @@ def render_feedback(st: Any, message: dict[str, Any], feedback_file: Any) -> Non
             answer=message["answer"],
             comment=comment,
             filters=message.get("filters"),
+            user=current_user_id(),
         )
         append_feedback(feedback_file, record)
 

@@ -1,7 +1,9 @@
-"""Corpus management: upload a report (.txt, .docx, .xlsx, .pdf), list the reports, remove one, show the system info.
+"""Corpus management: upload a report (.txt, .docx, .xlsx, .pdf), list the reports, remove one, restore
+it from the trash, show the audit trail and the system info (admins only: ``ui.auth``).
 
-:func:`handle_upload` is the whole upload logic (checks, then ``engine.add_report``), kept free of
-Streamlit so that it is tested directly; a rejected file changes nothing.
+:func:`handle_upload`, :func:`remove_report` and :func:`restore_report` are the whole logic, kept free
+of Streamlit so that they are tested directly; a rejected file changes nothing. Every change is written
+to the audit log and every file leaving the corpus goes to the trash (``ui/audit.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pandas as pd
 
 from ingestion.parser import ParseError
 from ingestion.readers import REPORT_SUFFIXES
+from ui.audit import Trash, append_audit, audit_frame, read_audit, sha256_of, trash_frame
 from ui.text import md_escape, shorten, vn_date, vn_size
 
 log = logging.getLogger(__name__)
@@ -66,13 +69,32 @@ def display_name(filename: str | None) -> str:
     return f"{shorten(stem, 110)}.{suffix}"  # a long name keeps its extension
 
 
+def trash_of(engine: Any) -> Trash:
+    return Trash(engine.settings.trash_dir, engine.settings.trash_keep_days)
+
+
+def _keeper(engine: Any, user: str, kept: list) -> Callable[[Any, str, int], None]:
+    """``discard`` for the engine: a file leaving the corpus goes to the trash (its entry into ``kept``)."""
+    trash = trash_of(engine)
+
+    def keep(path: Any, number: str, rows: int) -> None:
+        kept.append(trash.keep(path, report=number, rows=rows, user=user))
+
+    return keep
+
+
 def handle_upload(
     engine: Any,
     data: bytes,
     filename: str,
     progress: Callable[[float, str], None] | None = None,
+    user: str = "local",
+    action: str | None = None,
 ) -> UploadOutcome:
     """Check an uploaded file and add it to the corpus; every failure is a Vietnamese message.
+
+    A change is audited as ``action`` (default: ``upload``, or ``replace`` when it replaced a version,
+    whose file goes to the trash) by ``user``.
 
     Example: ``handle_upload(engine, b"\\x00\\x01", "x.txt").message`` says the file is not text.
     """
@@ -90,7 +112,7 @@ def handle_upload(
             False, f"Tệp «{name}» quá lớn ({vn_size(len(data))}); giới hạn là {vn_size(limit)}."
         )
     try:
-        info = engine.add_report(data, name, progress=progress)
+        info = engine.add_report(data, name, progress=progress, discard=_keeper(engine, user, []))
     except ParseError as exc:
         where = f" (dòng {exc.line})" if exc.line else ""
         return UploadOutcome(False, f"Không nạp được tệp «{name}»{where}: {exc.vi}.")
@@ -104,12 +126,40 @@ def handle_upload(
         return UploadOutcome(
             True, f"Báo cáo số {number} đã có trong kho (nội dung giống hệt), không thay đổi gì.", info
         )
+    append_audit(engine.settings.audit_file, user=user, action=action or ("replace" if info.get("replaced") else "upload"),
+                 report=number, file=info.get("file", name), sha256=info.get("sha256") or sha256_of(data),
+                 rows_added=info.get("rows", 0), rows_removed=info.get("rows_removed", 0))
     replaced = " (thay thế bản cũ của cùng báo cáo)" if info.get("replaced") else ""
     return UploadOutcome(
         True,
         f"Đã nạp báo cáo số {number}{replaced}: {info.get('rows', 0)} bản ghi. Có thể hỏi ngay trong trang Hỏi đáp.",
         info,
     )
+
+
+def remove_report(engine: Any, number: str, user: str = "local") -> str:
+    """Remove a report (its file goes to the trash, the removal to the audit log); the Vietnamese result."""
+    kept: list = []
+    removed = engine.remove_report(number, discard=_keeper(engine, user, kept))
+    if not removed:
+        return f"Không có báo cáo số {number} trong kho."
+    append_audit(engine.settings.audit_file, user=user, action="remove", report=number,
+                 file=", ".join(e.file for e in kept), sha256=", ".join(e.sha256 for e in kept), rows_removed=removed)
+    keep = engine.settings.trash_keep_days
+    return f"Đã xóa báo cáo số {number} ({removed} bản ghi). Tệp gốc được giữ trong thùng rác {keep} ngày, có thể khôi phục."
+
+
+def restore_report(engine: Any, entry_id: str, user: str = "local") -> UploadOutcome:
+    """Put a trashed report back through the upload path (same parser: identical rows), then empty its entry."""
+    trash = trash_of(engine)
+    entry = trash.get(entry_id)
+    if entry is None or not entry.path.exists():
+        return UploadOutcome(False, "Không còn tệp này trong thùng rác (đã quá hạn lưu giữ hoặc đã khôi phục).")
+    outcome = handle_upload(engine, entry.path.read_bytes(), entry.file, user=user, action="restore")
+    if outcome.ok:
+        trash.drop(entry_id)
+        outcome.message = f"Đã khôi phục báo cáo số {entry.report} ({outcome.info.get('rows', entry.rows)} bản ghi)."
+    return outcome
 
 
 def reports_frame(reports: list[dict[str, Any]]) -> pd.DataFrame:
@@ -144,7 +194,7 @@ def _upload_limit_mb(limit_bytes: int) -> int:
     return max(1, math.ceil(limit_bytes / (1024 * 1024)))
 
 
-def render_upload(st: Any, engine: Any) -> None:
+def render_upload(st: Any, engine: Any, user: str) -> None:
     state = st.session_state
     state.setdefault("upload_nonce", 0)
     limit = int(engine.settings.max_upload_bytes)
@@ -172,7 +222,7 @@ def render_upload(st: Any, engine: Any) -> None:
         def progress(fraction: float, message: str) -> None:
             bar.progress(min(max(float(fraction), 0.0), 1.0), text=md_escape(message))
 
-        outcome = handle_upload(engine, uploaded.getvalue(), uploaded.name, progress)
+        outcome = handle_upload(engine, uploaded.getvalue(), uploaded.name, progress, user=user)
         status.update(
             label="Đã nạp xong" if outcome.ok else "Không nạp được báo cáo",
             state="complete" if outcome.ok else "error",
@@ -187,16 +237,16 @@ def _confirm_remove(state: Any, number: str | None) -> None:
     state["remove_pending"] = number
 
 
-def render_reports(st: Any, engine: Any) -> None:
+def render_reports(st: Any, engine: Any, user: str) -> None:
     state = st.session_state
     st.subheader("Các báo cáo trong kho")
     reports = engine.reports()
+    if message := state.pop("remove_message", None):
+        st.success(md_escape(message))
     if not reports:
         st.info("Kho chưa có báo cáo nào.")
         return
     st.dataframe(reports_frame(reports), hide_index=True, width="stretch")
-    if message := state.pop("remove_message", None):
-        st.success(md_escape(message))
     for report in reports:
         number = report["number"]
         cols = st.columns([5, 1])
@@ -212,14 +262,46 @@ def render_reports(st: Any, engine: Any) -> None:
             args=(state, number),
         )
         if state.get("remove_pending") == number:
-            st.warning(md_escape(f"Xóa báo cáo số {number} khỏi kho (các dòng, chỉ mục và tệp gốc)?"))
+            st.warning(md_escape(
+                f"Xóa báo cáo số {number} khỏi kho (các dòng và chỉ mục; tệp gốc vào thùng rác "
+                f"{engine.settings.trash_keep_days} ngày)?"
+            ))
             yes, no = st.columns(2)
             if yes.button("Xác nhận xóa", key=f"remove_yes_{number}", type="primary"):
-                removed = engine.remove_report(number)
+                state["remove_message"] = remove_report(engine, number, user)
                 state["remove_pending"] = None
-                state["remove_message"] = f"Đã xóa báo cáo số {number} ({removed} bản ghi)."
                 st.rerun()
             no.button("Hủy", key=f"remove_no_{number}", on_click=_confirm_remove, args=(state, None))
+
+
+def render_trash(st: Any, engine: Any, user: str) -> None:
+    """Removed or replaced report files still kept, each with a restore button."""
+    state = st.session_state
+    keep = engine.settings.trash_keep_days
+    st.subheader("Thùng rác")
+    st.caption(f"Tệp của báo cáo đã xóa hoặc đã bị thay thế được giữ {keep} ngày; khôi phục sẽ nạp lại đúng tệp đó.")
+    if outcome := state.pop("restore_outcome", None):
+        (st.success if outcome["ok"] else st.error)(md_escape(outcome["message"]))
+    entries = trash_of(engine).entries()
+    if not entries:
+        st.info("Thùng rác trống.")
+        return
+    st.dataframe(trash_frame(entries, keep), hide_index=True, width="stretch")
+    for entry in entries:
+        label = f"Khôi phục {entry.report} ({entry.file})"
+        if st.button(md_escape(label), key=f"restore_{entry.id}", icon=":material/restore_from_trash:"):
+            outcome = restore_report(engine, entry.id, user)
+            state["restore_outcome"] = {"ok": outcome.ok, "message": outcome.message}
+            st.rerun()
+
+
+def render_audit(st: Any, engine: Any) -> None:
+    st.subheader("Nhật ký thay đổi kho báo cáo")
+    records = read_audit(engine.settings.audit_file)
+    if not records:
+        st.info("Chưa có thay đổi nào.")
+        return
+    st.dataframe(audit_frame(records), hide_index=True, width="stretch")
 
 
 def render_system(st: Any, engine: Any) -> None:
@@ -232,10 +314,15 @@ def render_system(st: Any, engine: Any) -> None:
     st.dataframe(system_frame(info), hide_index=True, width="stretch")
 
 
-def render_management(st: Any, engine: Any) -> None:
+def render_management(st: Any, engine: Any, user: str) -> None:
+    """The admin page; ``user`` (the signed-in admin's id) is written to the audit log."""
     st.title("Quản lý báo cáo")
-    render_upload(st, engine)
+    render_upload(st, engine, user)
     st.divider()
-    render_reports(st, engine)
+    render_reports(st, engine, user)
+    st.divider()
+    render_trash(st, engine, user)
+    st.divider()
+    render_audit(st, engine)
     st.divider()
     render_system(st, engine)

@@ -2,7 +2,7 @@
 
 Example record::
 
-    {"timestamp": "2024-11-20T08:00:00+00:00", "message_id": "a1b2", "rating": "up", "comment": "",
+    {"timestamp": "2024-11-20T08:00:00+00:00", "user": "user:an", "message_id": "a1b2", "rating": "up", "comment": "",
      "question": "GRDP 2024 có đạt nghị quyết không?", "answer": "…", "citations": [{...}], ...}
 
 A rating is written as soon as it is given; a comment sent afterwards writes a second record with the
@@ -29,13 +29,16 @@ def feedback_record(
     answer: Any,
     comment: str = "",
     filters: dict | None = None,
+    user: str = "local",
 ) -> dict[str, Any]:
-    """The JSON record of one feedback; ``answer`` is an :class:`assistant.types.Answer`."""
+    """The JSON record of one feedback by ``user`` (``ui.identity.current_user_id()``);
+    ``answer`` is an :class:`assistant.types.Answer`."""
     citations = [
         c.model_dump() if hasattr(c, "model_dump") else dict(c) for c in getattr(answer, "citations", [])
     ]
     return {
         "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+        "user": user,
         "message_id": message_id,
         "rating": rating,
         "comment": comment.strip(),
@@ -61,9 +64,11 @@ def append_feedback(path: Path, record: dict[str, Any]) -> None:
             os.fsync(handle.fileno())
 
 
-def read_feedback(path: Path) -> list[dict[str, Any]]:
+def read_feedback(path: Path, user: str | None = None) -> list[dict[str, Any]]:
+    """Every record, or only ``user``'s (nobody is shown another user's feedback)."""
     path = Path(path)
     if not path.exists():
         return []
     with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+        records = [json.loads(line) for line in handle if line.strip()]
+    return records if user is None else [r for r in records if r.get("user") == user]
