@@ -45,6 +45,9 @@ class Settings(BaseSettings):
         default=None, description="SQLite file of embeddings by (model, text); default cache_dir/embeddings.sqlite3"
     )
     feedback_path: Path | None = Field(default=None, description="JSONL file for 👍/👎; default data_dir/feedback.jsonl")
+    eval_max_questions: int = Field(
+        default=5000, description="Most questions in one uploaded question set: a run of 5,000 takes minutes, more is a batch job"
+    )
 
     @property
     def chroma_path(self) -> Path:
@@ -58,6 +61,11 @@ class Settings(BaseSettings):
     @property
     def rows_dir(self) -> Path:
         return self.data_dir / "processed"
+
+    @property
+    def eval_runs_dir(self) -> Path:
+        """Saved evaluation runs, one folder per run (``eval/runs.py``)."""
+        return self.data_dir / "eval_runs"
 
     @property
     def feedback_file(self) -> Path:
