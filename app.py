@@ -72,6 +72,7 @@ navigation = st.navigation(
             icon=":material/folder_managed:",
             url_path="quan-ly-bao-cao",
         ),
+        st.Page("app_pages/danh_gia.py", title="Đánh giá", icon=":material/fact_check:", url_path="danh-gia"),
     ]
 )
 navigation.run()

@@ -16,8 +16,8 @@ A hand grade overrides the scorer's verdict; a question without gold criteria an
 
 Example:
     >>> store = RunStore(settings.eval_runs_dir)
-    >>> job = RunJob(questions, answer_fn, engine).start()   # job.done / job.total, job.cancel()
-    >>> saved = job.wait().save(store, meta)                # or read by the page when job.finished
+    >>> job = RunJob(questions, answer_fn, engine, store=store, meta=meta).start()  # job.done / job.total, job.cancel()
+    >>> job.wait().saved_run_id                              # the page polls job.finished instead
     >>> compare(store.load(a), store.load(b)).right_to_wrong
 """
 
@@ -131,8 +131,10 @@ def annotate(record: dict[str, Any], question: dict[str, Any]) -> dict[str, Any]
 class RunJob:
     """Answer and score questions in a background thread; the page reads ``done``/``total`` and may ``cancel()``.
 
-    ``answer_fn(question, history, engine=engine)`` (``filters`` already bound); ``baseline``, when given, is a
-    ``(Baseline, threshold)`` pair scored after each answer.
+    ``answer_fn(question, history, engine=engine)`` (``filters`` are bound to it here). ``baseline``, when
+    given, makes ``(Baseline, threshold)`` in the thread (building its index takes a while); each answer is
+    then also scored for it. With ``store`` the run saves itself when it ends (done, cancelled or failed):
+    ``saved_run_id`` is set then, whether or not the page is still open.
     """
 
     def __init__(
@@ -142,18 +144,25 @@ class RunJob:
         engine: Any,
         *,
         filters: dict[str, Any] | None = None,
-        baseline: tuple[Any, float] | None = None,
+        baseline: Callable[[], tuple[Any, float]] | None = None,
+        store: RunStore | None = None,
+        meta: dict[str, Any] | None = None,
     ) -> None:
         self.questions = [q if "key" in q else finish(dict(q)) for q in questions]
         self.answer_fn = functools.partial(answer_fn, filters=filters) if filters else answer_fn
         self.engine = engine
-        self.baseline = baseline
+        self.baseline_factory = baseline
+        self.baseline_threshold: float | None = None
+        self.store, self.meta = store, meta or {}
         self.total = len(self.questions)
         self.results: list[dict[str, Any]] = []
         self.error: str | None = None
+        self.phase = "answering"  # or "baseline" while the baseline index is built
         self.started = time.monotonic()
         self.elapsed_s = 0.0
+        self.run_id = new_run_id()
         self.saved_run_id: str | None = None
+        self._ended = False  # set before the run saves itself (``finished`` only after)
         self._cancel = threading.Event()
         self._finished = threading.Event()
         self._thread: threading.Thread | None = None
@@ -172,7 +181,7 @@ class RunJob:
 
     @property
     def status(self) -> str:
-        if not self.finished:
+        if not self._ended:
             return "running"
         if self.error:
             return "failed"
@@ -192,20 +201,32 @@ class RunJob:
 
     def run(self) -> RunJob:
         """Answer every question in this thread (``start`` runs it in another); stops between questions on cancel."""
+        base = None
         try:
+            if self.baseline_factory is not None:
+                self.phase = "baseline"
+                base, self.baseline_threshold = self.baseline_factory()
+                self.phase = "answering"
             by_id, reports = eval_run._engine_rows(self.engine)
             for question in self.questions:
                 if self._cancel.is_set():
                     break
                 record = annotate(eval_run.run_one(question, self.answer_fn, self.engine, by_id, reports), question)
-                if self.baseline is not None:
-                    base, threshold = self.baseline
-                    record.update(eval_run.run_baseline_one(question, base, threshold=threshold))
+                if base is not None:
+                    record.update(eval_run.run_baseline_one(question, base, threshold=self.baseline_threshold))
                 self.results.append(record)  # list.append is atomic: the page may read while this runs
         except Exception as exc:  # noqa: BLE001 - shown on the page; the partial run is still saved
             self.error = f"{type(exc).__name__}: {exc}"
         finally:
+            if base is not None:
+                base.close()
             self.elapsed_s = time.monotonic() - self.started
+            self._ended = True
+            if self.store is not None:
+                try:
+                    self.saved_run_id = self.store.save(self.to_saved(self.meta)).name
+                except Exception as exc:  # noqa: BLE001 - a full disk must not leave the page waiting forever
+                    self.error = self.error or f"không lưu được lần chạy: {type(exc).__name__}: {exc}"
             self._finished.set()
         return self
 
@@ -216,18 +237,18 @@ class RunJob:
         pace = (time.monotonic() - self.started) / self.done
         return pace * (self.total - self.done)
 
-    def to_saved(self, meta: dict[str, Any], run_id: str | None = None) -> SavedRun:
+    def to_saved(self, meta: dict[str, Any]) -> SavedRun:
         meta = {
             **meta,
-            "run_id": run_id or new_run_id(),
+            "run_id": self.run_id,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "status": self.status,
             "n_done": self.done,
             "elapsed_s": round(self.elapsed_s, 2),
             "error": self.error,
         }
-        if self.baseline is not None:
-            meta["baseline_threshold"] = self.baseline[1]
+        if self.baseline_threshold is not None:
+            meta["baseline_threshold"] = self.baseline_threshold
         return SavedRun(meta=meta, questions=list(self.questions), results=list(self.results))
 
 
