@@ -198,8 +198,10 @@ def to_question(cells: dict[str, str], index: int, where: str) -> dict[str, Any]
     return finish(normalize_question(raw, index))
 
 
-def finish(question: dict[str, Any]) -> dict[str, Any]:
-    """Add the fields the evaluation page needs: ``key`` (identity across runs) and ``graded_by``."""
+def finish(raw: dict[str, Any], index: int = 0) -> dict[str, Any]:
+    """The question record (``normalize_question``) plus what the evaluation page needs: ``key`` (its identity
+    across runs and files) and ``graded_by`` ("auto" when the scorer can grade it, else "hand")."""
+    question = normalize_question(raw, index)
     question["key"] = question_key(question["question"], question["context"])
     question["graded_by"] = "auto" if gold_criteria(question) else "hand"
     return question
@@ -398,11 +400,12 @@ def read_question_set(data: bytes, name: str, max_questions: int) -> QuestionSet
         notices += more
     else:
         raise QuestionSetError(f"Không nhận dạng được tệp {name}. Hãy tải lên tệp .xlsx, .csv hoặc .jsonl.")
-    _unique_ids(questions)
+    unique_ids(questions)
     return QuestionSet(questions=questions, name=name, sha256=digest, notices=notices)
 
 
-def _unique_ids(questions: list[dict[str, Any]]) -> None:
+def unique_ids(questions: list[dict[str, Any]]) -> None:
+    """Make ids unique in place (``q001``, ``q001-2`` …): hand grades are kept by id."""
     seen: dict[str, int] = {}
     for q in questions:
         if q["id"] in seen:

@@ -611,7 +611,7 @@ def keep_run(result: EvalResult, questions: Sequence[dict[str, Any]], qset: Any,
     if args.totals_only and not (args.save or args.compare):
         return  # a held-out set: no per-question outputs
     settings = get_settings()
-    questions = [finish(dict(q)) for q in questions]
+    questions = [finish(q, i) for i, q in enumerate(questions)]
     records = [runs.annotate(r, q) for r, q in zip(result.results, questions, strict=True)]
     meta = {
         "run_id": runs.new_run_id(),

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from eval import run as eval_run
-from eval.question_sets import finish
+from eval.question_sets import finish, unique_ids
 
 ROOT = Path(__file__).resolve().parents[1]
 CODE_DIRS = ("assistant", "structured", "retrieval", "ingestion", "prompts", "eval", "ui")
@@ -117,7 +117,7 @@ def run_meta(question_set: Any, engine: Any, filters: dict[str, Any] | None, set
 def annotate(record: dict[str, Any], question: dict[str, Any]) -> dict[str, Any]:
     """What the page shows and grades besides the scorer's fields; a hand-graded question has no auto verdict."""
     if "key" not in question:
-        question = finish(dict(question))
+        question = finish(question)
     record.update(
         key=question["key"],
         graded_by=question["graded_by"],
@@ -148,7 +148,8 @@ class RunJob:
         store: RunStore | None = None,
         meta: dict[str, Any] | None = None,
     ) -> None:
-        self.questions = [q if "key" in q else finish(dict(q)) for q in questions]
+        self.questions = [dict(q) if "key" in q else finish(q, i) for i, q in enumerate(questions)]
+        unique_ids(self.questions)
         self.answer_fn = functools.partial(answer_fn, filters=filters) if filters else answer_fn
         self.engine = engine
         self.baseline_factory = baseline
