@@ -75,7 +75,15 @@ HEADER_ALIASES: dict[str, str] = {
     "ma cau hoi": "id",
     "id": "id",
 }
-TEMPLATE_COLUMNS = ("câu hỏi", "ngữ cảnh / câu trước", "đáp án mong đợi", "phải có", "không được có", "nguồn", "loại")
+TEMPLATE_COLUMNS = (
+    "câu hỏi",
+    "ngữ cảnh / câu trước",
+    "đáp án mong đợi",
+    "phải có",
+    "không được có",
+    "nguồn",
+    "loại",
+)
 # Vietnamese names of the question types the scorer treats apart (folded) → scorer type.
 TYPE_ALIASES = {
     "khong co trong bao cao": "no_answer",
@@ -94,7 +102,15 @@ CSV_ENCODINGS = (("utf-8-sig", "UTF-8"), ("cp1258", "Windows-1258 (tiếng Việ
 _ANNEX_RE = re.compile(r"(?i)\b(?:phụ lục|phu luc|pl)\s*([IVXLC]+|\d+)\b")
 _ROW_RE = re.compile(r"(?i)\b(?:dòng|dong|mục|muc|chỉ tiêu|chi tieu|stt|số thứ tự)\s*([\w.]+)")
 _TEMPLATE_EXAMPLES = (
-    ("Tổng vốn đầu tư trên địa bàn năm 2024 ước đạt bao nhiêu?", "", "31.500,00 tỷ đồng", "31.500,00", "", "Phụ lục I, dòng 4", ""),
+    (
+        "Tổng vốn đầu tư trên địa bàn năm 2024 ước đạt bao nhiêu?",
+        "",
+        "31.500,00 tỷ đồng",
+        "31.500,00",
+        "",
+        "Phụ lục I, dòng 4",
+        "",
+    ),
     ("còn năm 2023 thì sao?", "GRDP năm 2024 tăng bao nhiêu?", "", "", "", "", ""),
     ("Dân số thành phố năm 2024 là bao nhiêu?", "", "", "", "", "", "không có trong báo cáo"),
 )
@@ -160,7 +176,11 @@ def parse_sources(text: str, where: str) -> list[dict[str, str | None]]:
             )
         report = DOC_ID_RE.search(part)
         sources.append(
-            {"report": report.group(0) if report else None, "annex": annex.group(1).upper(), "row": row.group(1).rstrip(".")}
+            {
+                "report": report.group(0) if report else None,
+                "annex": annex.group(1).upper(),
+                "row": row.group(1).rstrip("."),
+            }
         )
     return sources
 
@@ -183,7 +203,12 @@ def to_question(cells: dict[str, str], index: int, where: str) -> dict[str, Any]
     qtype = TYPE_ALIASES.get(fold_header(qtype), qtype.strip()) or "chung"
     must = _split(cells.get("must_include", ""))
     expected = cells.get("answer", "")
-    if not must and expected and len(expected.split()) <= EXPECTED_AS_REQUIRED_MAX_WORDS and qtype not in ANSWERLESS_TYPES:
+    if (
+        not must
+        and expected
+        and len(expected.split()) <= EXPECTED_AS_REQUIRED_MAX_WORDS
+        and qtype not in ANSWERLESS_TYPES
+    ):
         must = [expected]
     raw = {
         "id": cells.get("id") or f"q{index + 1:03d}",
@@ -230,7 +255,9 @@ def _header_map(row: Sequence[str]) -> dict[int, str] | None:
     return found if "question" in found.values() else None
 
 
-def _from_table(rows: Iterable[tuple[int, list[Any]]], name: str, limit: int) -> tuple[list[dict[str, Any]], list[str]]:
+def _from_table(
+    rows: Iterable[tuple[int, list[Any]]], name: str, limit: int
+) -> tuple[list[dict[str, Any]], list[str]]:
     """Rows (1-based row number, cells) → questions."""
     header: dict[int, str] | None = None
     seen: list[list[str]] = []
@@ -313,10 +340,14 @@ def decode_csv(data: bytes, name: str) -> tuple[str, list[str]]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        notices = [] if encoding == "utf-8-sig" else [
-            f"Tệp {name} không phải UTF-8; đã đọc theo bảng mã {label}. Nếu chữ tiếng Việt hiển thị sai, "
-            "hãy lưu lại tệp dạng «CSV UTF-8»."
-        ]
+        notices = (
+            []
+            if encoding == "utf-8-sig"
+            else [
+                f"Tệp {name} không phải UTF-8; đã đọc theo bảng mã {label}. Nếu chữ tiếng Việt hiển thị sai, "
+                "hãy lưu lại tệp dạng «CSV UTF-8»."
+            ]
+        )
         return unicodedata.normalize("NFC", text), notices
     raise QuestionSetError(
         f"Không đọc được tệp CSV {name}: không phải UTF-8, Windows-1258 hay Windows-1252. "
@@ -364,7 +395,11 @@ def _jsonl_questions(text: str, name: str, limit: int) -> tuple[list[dict[str, A
         if any(k in raw for k in ("must_include", "sources", "count", "must_not_include")):
             questions.append(finish(normalize_question(raw, len(questions))))  # the project's own schema
         else:
-            cells = {k: "\n".join(map(str, v)) if isinstance(v, list) else _cell_text(v) for k, v in keyed.items() if k}
+            cells = {
+                k: "\n".join(map(str, v)) if isinstance(v, list) else _cell_text(v)
+                for k, v in keyed.items()
+                if k
+            }
             questions.append(to_question(cells, len(questions), f"Dòng {number}"))
     if counted > limit:
         raise too_many(name, counted, limit)
@@ -387,7 +422,9 @@ def read_question_set(data: bytes, name: str, max_questions: int) -> QuestionSet
         rows = _xlsx_rows(data, name)
         questions, notices = _from_table(rows, name, max_questions)
     elif lower.endswith((".xlsx", ".xlsm")):
-        raise QuestionSetError(f"Tệp {name} không phải tệp Excel .xlsx hợp lệ. Hãy lưu lại dạng Excel Workbook (.xlsx).")
+        raise QuestionSetError(
+            f"Tệp {name} không phải tệp Excel .xlsx hợp lệ. Hãy lưu lại dạng Excel Workbook (.xlsx)."
+        )
     elif lower.endswith(".xls"):
         raise QuestionSetError(f"Tệp {name} là Excel cũ (.xls). Hãy lưu lại dạng .xlsx hoặc CSV UTF-8.")
     elif lower.endswith((".jsonl", ".json")):
@@ -451,11 +488,32 @@ def template_csv() -> bytes:
 TEMPLATE_HELP = (
     ("cột", "cách ghi"),
     ("câu hỏi", "Bắt buộc. Một câu hỏi mỗi dòng; dòng trống được bỏ qua."),
-    ("ngữ cảnh / câu trước", "Các câu người dùng đã hỏi trước đó (mỗi câu một dòng trong ô), cho câu hỏi nối tiếp."),
-    ("đáp án mong đợi", f"Đáp án đúng. Nếu ngắn (tối đa {EXPECTED_AS_REQUIRED_MAX_WORDS} từ, ví dụ một con số) thì câu trả lời phải chứa nó."),
-    ("phải có", "Những chuỗi câu trả lời phải có, cách nhau bằng dấu chấm phẩy (số so theo giá trị: 31.500 = 31.500,00)."),
-    ("không được có", "Những chuỗi làm câu trả lời thành sai (ví dụ số của một dòng khác), cách nhau bằng dấu chấm phẩy."),
-    ("nguồn", "Dòng phải được trích dẫn: «320/BC-UBND:I:4» hoặc «Phụ lục I, dòng 4»; nhiều nguồn cách nhau bằng dấu chấm phẩy."),
-    ("loại", "Nhóm câu hỏi để thống kê; «không có trong báo cáo» = trợ lý phải từ chối, «đếm» = phải nêu đúng số lượng."),
-    ("", "Câu hỏi không có đáp án, «phải có», «không được có» hay «nguồn» sẽ được chấm tay trên trang Đánh giá (✓ / ✗ / ghi chú)."),
+    (
+        "ngữ cảnh / câu trước",
+        "Các câu người dùng đã hỏi trước đó (mỗi câu một dòng trong ô), cho câu hỏi nối tiếp.",
+    ),
+    (
+        "đáp án mong đợi",
+        f"Đáp án đúng. Nếu ngắn (tối đa {EXPECTED_AS_REQUIRED_MAX_WORDS} từ, ví dụ một con số) thì câu trả lời phải chứa nó.",
+    ),
+    (
+        "phải có",
+        "Những chuỗi câu trả lời phải có, cách nhau bằng dấu chấm phẩy (số so theo giá trị: 31.500 = 31.500,00).",
+    ),
+    (
+        "không được có",
+        "Những chuỗi làm câu trả lời thành sai (ví dụ số của một dòng khác), cách nhau bằng dấu chấm phẩy.",
+    ),
+    (
+        "nguồn",
+        "Dòng phải được trích dẫn: «320/BC-UBND:I:4» hoặc «Phụ lục I, dòng 4»; nhiều nguồn cách nhau bằng dấu chấm phẩy.",
+    ),
+    (
+        "loại",
+        "Nhóm câu hỏi để thống kê; «không có trong báo cáo» = trợ lý phải từ chối, «đếm» = phải nêu đúng số lượng.",
+    ),
+    (
+        "",
+        "Câu hỏi không có đáp án, «phải có», «không được có» hay «nguồn» sẽ được chấm tay trên trang Đánh giá (✓ / ✗ / ghi chú).",
+    ),
 )

@@ -52,8 +52,14 @@ VERDICT_LABELS = {
     "ungraded": "chưa chấm",
 }
 RIGHT = {"correct", "refused_ok"}
-ROUTE_LABELS = {"table": "bảng số liệu", "retrieval": "tìm văn bản", "table+retrieval": "bảng + văn bản",
-                "none": "không tìm thấy", "help": "hướng dẫn", "error": "lỗi"}
+ROUTE_LABELS = {
+    "table": "bảng số liệu",
+    "retrieval": "tìm văn bản",
+    "table+retrieval": "bảng + văn bản",
+    "none": "không tìm thấy",
+    "help": "hướng dẫn",
+    "error": "lỗi",
+}
 
 
 # ---------------------------------------------------------------- what a run ran on
@@ -63,7 +69,11 @@ def code_version() -> str:
     """``git describe`` of the working tree (``-dirty`` when changed), else a hash of the source files."""
     try:
         out = subprocess.run(
-            ["git", "describe", "--always", "--dirty", "--tags"], cwd=ROOT, capture_output=True, text=True, timeout=5
+            ["git", "describe", "--always", "--dirty", "--tags"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
         )
         if out.returncode == 0 and out.stdout.strip():
             return "git:" + out.stdout.strip()
@@ -103,7 +113,11 @@ def new_run_id(now: datetime | None = None) -> str:
 def run_meta(question_set: Any, engine: Any, filters: dict[str, Any] | None, settings: Any) -> dict[str, Any]:
     report = (filters or {}).get("report")
     return {
-        "question_set": {"name": question_set.name, "sha256": question_set.sha256, "n": len(question_set.questions)},
+        "question_set": {
+            "name": question_set.name,
+            "sha256": question_set.sha256,
+            "n": len(question_set.questions),
+        },
         "corpus": corpus_of(engine, report),
         "code_version": code_version(),
         "settings": json.loads(settings.model_dump_json()) if settings is not None else {},
@@ -212,9 +226,13 @@ class RunJob:
             for question in self.questions:
                 if self._cancel.is_set():
                     break
-                record = annotate(eval_run.run_one(question, self.answer_fn, self.engine, by_id, reports), question)
+                record = annotate(
+                    eval_run.run_one(question, self.answer_fn, self.engine, by_id, reports), question
+                )
                 if base is not None:
-                    record.update(eval_run.run_baseline_one(question, base, threshold=self.baseline_threshold))
+                    record.update(
+                        eval_run.run_baseline_one(question, base, threshold=self.baseline_threshold)
+                    )
                 self.results.append(record)  # list.append is atomic: the page may read while this runs
         except Exception as exc:  # noqa: BLE001 - shown on the page; the partial run is still saved
             self.error = f"{type(exc).__name__}: {exc}"
@@ -305,7 +323,10 @@ class RunStore:
         folder = self.path(saved.run_id)
         folder.mkdir(parents=True, exist_ok=True)
         _write(folder / "meta.json", json.dumps(saved.meta, ensure_ascii=False, indent=2, default=str))
-        _write(folder / "questions.jsonl", "".join(json.dumps(q, ensure_ascii=False) + "\n" for q in saved.questions))
+        _write(
+            folder / "questions.jsonl",
+            "".join(json.dumps(q, ensure_ascii=False) + "\n" for q in saved.questions),
+        )
         _write(
             folder / "results.jsonl",
             "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in saved.results),
@@ -323,7 +344,9 @@ class RunStore:
         return sorted((p.name for p in self.root.iterdir() if (p / "meta.json").is_file()), reverse=True)
 
     def list(self) -> list[dict[str, Any]]:
-        return [json.loads((self.root / rid / "meta.json").read_text(encoding="utf-8")) for rid in self.run_ids()]
+        return [
+            json.loads((self.root / rid / "meta.json").read_text(encoding="utf-8")) for rid in self.run_ids()
+        ]
 
     def folder(self, ref: str) -> Path:
         """The folder of a run given by id, a unique prefix of one, ``latest`` or a run folder's path."""
@@ -458,13 +481,27 @@ def compare(a: SavedRun, b: SavedRun) -> Comparison:
 
 def citation_text(citations: Sequence[dict[str, Any]]) -> str:
     """``320/BC-UBND · Phụ lục I · dòng 4; …`` (each cited row once)."""
-    seen = dict.fromkeys(f"{c.get('report')} · Phụ lục {c.get('annex')} · dòng {c.get('row')}" for c in citations)
+    seen = dict.fromkeys(
+        f"{c.get('report')} · Phụ lục {c.get('annex')} · dòng {c.get('row')}" for c in citations
+    )
     return "; ".join(seen)
 
 
 RESULT_COLUMNS = (
-    "mã", "loại", "câu hỏi", "ngữ cảnh / câu trước", "đáp án mong đợi", "câu trả lời", "trích dẫn", "cách trả lời",
-    "thời gian (ms)", "kết quả", "chấm bởi", "chấm tay", "ghi chú", "lý do (máy chấm)",
+    "mã",
+    "loại",
+    "câu hỏi",
+    "ngữ cảnh / câu trước",
+    "đáp án mong đợi",
+    "câu trả lời",
+    "trích dẫn",
+    "cách trả lời",
+    "thời gian (ms)",
+    "kết quả",
+    "chấm bởi",
+    "chấm tay",
+    "ghi chú",
+    "lý do (máy chấm)",
 )
 
 
@@ -587,7 +624,9 @@ def render_markdown(saved: SavedRun, comparison: Comparison | None = None, again
     meta = saved.meta
     qset = meta.get("question_set", {})
     corpus = ", ".join(f"{c['report']} ({c['content_hash']})" for c in meta.get("corpus", [])) or "—"
-    status = {"done": "xong", "cancelled": "đã dừng giữa chừng", "failed": "lỗi"}.get(meta.get("status"), meta.get("status"))
+    status = {"done": "xong", "cancelled": "đã dừng giữa chừng", "failed": "lỗi"}.get(
+        meta.get("status"), meta.get("status")
+    )
     lines = [
         f"# Đánh giá {meta['run_id']}",
         "",
@@ -610,9 +649,12 @@ def render_markdown(saved: SavedRun, comparison: Comparison | None = None, again
         lines += ["| " + " | ".join(columns) + " |", "|---" + "|---:" * (len(columns) - 1) + "|"]
         for row in table:
             values = [
-                _pct(v) if c in ("đúng", "trả lời sai", "từ chối sai", "RAG đơn giản: đúng")
-                else _num(v) if "trích dẫn" in c
-                else _num(v, 0) if "ms" in c
+                _pct(v)
+                if c in ("đúng", "trả lời sai", "từ chối sai", "RAG đơn giản: đúng")
+                else _num(v)
+                if "trích dẫn" in c
+                else _num(v, 0)
+                if "ms" in c
                 else _cell(v)
                 for c, v in row.items()
             ]
@@ -651,9 +693,14 @@ def render_comparison(comparison: Comparison, run_b: str, run_a: str | None) -> 
         f"{comparison.not_comparable} · chỉ có ở lần trước: {comparison.only_a} · chỉ có ở lần này ({run_b}): {comparison.only_b}",
         "",
     ]
-    for title, items in (("Đúng → sai", comparison.right_to_wrong), ("Sai → đúng", comparison.wrong_to_right)):
+    for title, items in (
+        ("Đúng → sai", comparison.right_to_wrong),
+        ("Sai → đúng", comparison.wrong_to_right),
+    ):
         if items:
             lines += [f"### {title}", ""]
-            lines += [f"- ({_cell(i['type'])}) {_cell(i['question'])} — {VERDICT_LABELS[i['after']]}" for i in items]
+            lines += [
+                f"- ({_cell(i['type'])}) {_cell(i['question'])} — {VERDICT_LABELS[i['after']]}" for i in items
+            ]
             lines.append("")
     return lines

@@ -74,7 +74,9 @@ def upload_and_run(page, path: Path, read_text: str) -> None:
 def grade(page, editor, row: int, column_x: float, value: str, graded_after: int) -> None:
     """Pick ✓/✗ in the grading table's «chấm» cell of ``row`` and wait until the page counts it."""
     option = page.get_by_role("option", name=value, exact=True)
-    for _ in range(4):  # the grid may redraw under the first click after a rerun: select the cell, open its editor
+    for _ in range(
+        4
+    ):  # the grid may redraw under the first click after a rerun: select the cell, open its editor
         editor.scroll_into_view_if_needed()
         box = editor.bounding_box()
         page.mouse.click(box["x"] + column_x, box["y"] + GRID_HEADER_PX + GRID_ROW_PX * row + GRID_ROW_PX / 2)
@@ -109,7 +111,9 @@ def test_run_grade_download_and_compare(server, tmp_path):
     bare = write_xlsx(tmp_path / "khong-dap-an.xlsx", ["cau hoi"], [(q[0],) for q in QUESTIONS])
     store = RunStore(server.data_dir / "eval_runs")
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 1400}, locale="vi-VN", accept_downloads=True)
+        page = browser.new_page(
+            viewport={"width": 1280, "height": 1400}, locale="vi-VN", accept_downloads=True
+        )
         try:
             open_page(page, server.url)
             # 1. With gold answers: every question is scored by the strict scorer.
@@ -118,8 +122,16 @@ def test_run_grade_download_and_compare(server, tmp_path):
             first = store.load("latest")
             assert [r["verdict"] for r in first.results] == ["correct"] * 4 + ["refused_ok"]
             assert type_table(first)[0] | {"p50 (ms)": None, "p95 (ms)": None} == {
-                "loại": "tất cả", "số câu": 5, "đã chấm": 5, "đúng": 1.0, "trả lời sai": 0.0, "từ chối sai": 0.0,
-                "trích dẫn đúng (precision)": 1.0, "trích dẫn đủ (recall)": 1.0, "p50 (ms)": None, "p95 (ms)": None,
+                "loại": "tất cả",
+                "số câu": 5,
+                "đã chấm": 5,
+                "đúng": 1.0,
+                "trả lời sai": 0.0,
+                "từ chối sai": 0.0,
+                "trích dẫn đúng (precision)": 1.0,
+                "trích dẫn đủ (recall)": 1.0,
+                "p50 (ms)": None,
+                "p95 (ms)": None,
             }
             page.screenshot(path=str(ARTIFACTS / "eval-gold.png"), full_page=True)
 
@@ -150,13 +162,19 @@ def test_run_grade_download_and_compare(server, tmp_path):
             with page.expect_download() as download:
                 page.get_by_role("button", name="Tải báo cáo (.md)").click()
             report = Path(download.value.path()).read_text(encoding="utf-8")
-            assert f"# Đánh giá {second.run_id}" in report and "| tất cả | 5 | 2 | 50,0% | 50,0% | 0,0% |" in report
+            assert (
+                f"# Đánh giá {second.run_id}" in report
+                and "| tất cả | 5 | 2 | 50,0% | 50,0% | 0,0% |" in report
+            )
 
             # 4. Compare the two runs (questions matched across the two files by their text).
             changed = page.locator('[data-testid="stMetric"]').filter(has_text="Đúng → sai")
             changed.scroll_into_view_if_needed()
             assert changed.inner_text().split()[-1] == "1"
-            assert page.locator('[data-testid="stMetric"]').filter(has_text="Vẫn đúng").inner_text().split()[-1] == "1"
+            assert (
+                page.locator('[data-testid="stMetric"]').filter(has_text="Vẫn đúng").inner_text().split()[-1]
+                == "1"
+            )
             with page.expect_download() as download:
                 page.get_by_role("button", name="Tải so sánh (.md)").click()
             comparison = Path(download.value.path()).read_text(encoding="utf-8")

@@ -37,28 +37,68 @@ def read(data: bytes, name: str = "cau-hoi.xlsx"):
 
 
 def test_columns_without_diacritics_or_case_map_onto_the_question_fields():
-    data = xlsx([
-        ["Bảng câu hỏi đánh giá"],  # a title line above the header
-        ["CAU HOI", "Ngữ cảnh / câu trước", "dap an mong doi", "Phải có (bắt buộc)", "KHÔNG ĐƯỢC CÓ", "nguồn", "Loại", "cột lạ"],
-        ["còn năm 2023?", "GRDP năm 2024 tăng bao nhiêu?\nso với kế hoạch?", "5,75%", "5,75", "5,86; 7,5",
-         "320/BC-UBND:I:1; Phụ lục II, dòng 5.1", "nối tiếp", "x"],
-        ["Dân số năm 2024?", "", "", "", "", "", "Không có trong báo cáo", ""],
-        ["Tổng vốn đầu tư năm 2024?", "", "31.500,00 tỷ đồng", "", "", "", "", ""],
-        ["Nói về tình hình giải ngân", "", "Giải ngân chậm ở nhiều dự án do vướng mặt bằng kéo dài", "", "", "", "", ""],
-    ])
+    data = xlsx(
+        [
+            ["Bảng câu hỏi đánh giá"],  # a title line above the header
+            [
+                "CAU HOI",
+                "Ngữ cảnh / câu trước",
+                "dap an mong doi",
+                "Phải có (bắt buộc)",
+                "KHÔNG ĐƯỢC CÓ",
+                "nguồn",
+                "Loại",
+                "cột lạ",
+            ],
+            [
+                "còn năm 2023?",
+                "GRDP năm 2024 tăng bao nhiêu?\nso với kế hoạch?",
+                "5,75%",
+                "5,75",
+                "5,86; 7,5",
+                "320/BC-UBND:I:1; Phụ lục II, dòng 5.1",
+                "nối tiếp",
+                "x",
+            ],
+            ["Dân số năm 2024?", "", "", "", "", "", "Không có trong báo cáo", ""],
+            ["Tổng vốn đầu tư năm 2024?", "", "31.500,00 tỷ đồng", "", "", "", "", ""],
+            [
+                "Nói về tình hình giải ngân",
+                "",
+                "Giải ngân chậm ở nhiều dự án do vướng mặt bằng kéo dài",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
+        ]
+    )
     qs = read(data)
     first, refusal, short, prose = qs.questions
     assert first == {
-        "id": "q001", "type": "nối tiếp", "question": "còn năm 2023?",
+        "id": "q001",
+        "type": "nối tiếp",
+        "question": "còn năm 2023?",
         "context": ["GRDP năm 2024 tăng bao nhiêu?", "so với kế hoạch?"],
-        "must_include": ["5,75"], "must_not_include": ["5,86", "7,5"], "count": None,
-        "sources": [{"report": "320/BC-UBND", "annex": "I", "row": "1"}, {"report": None, "annex": "II", "row": "5.1"}],
-        "tags": [], "answer": "5,75%", "notes": "",
+        "must_include": ["5,75"],
+        "must_not_include": ["5,86", "7,5"],
+        "count": None,
+        "sources": [
+            {"report": "320/BC-UBND", "annex": "I", "row": "1"},
+            {"report": None, "annex": "II", "row": "5.1"},
+        ],
+        "tags": [],
+        "answer": "5,75%",
+        "notes": "",
         "key": question_key("còn năm 2023?", ["GRDP năm 2024 tăng bao nhiêu?", "so với kế hoạch?"]),
         "graded_by": "auto",
     }
     assert (refusal["type"], refusal["graded_by"]) == ("no_answer", "auto")
-    assert (short["must_include"], short["graded_by"]) == (["31.500,00 tỷ đồng"], "auto")  # a short expected answer is required
+    assert (short["must_include"], short["graded_by"]) == (
+        ["31.500,00 tỷ đồng"],
+        "auto",
+    )  # a short expected answer is required
     assert (prose["must_include"], prose["graded_by"]) == ([], "hand")  # prose is for the human grader
     assert qs.n_hand == 1 and qs.notices == []
 
@@ -100,7 +140,9 @@ def test_ten_thousand_rows_exceed_the_limit_with_a_clear_message():
     started = time.perf_counter()
     with pytest.raises(QuestionSetError) as err:
         read(data)
-    assert str(err.value).startswith("Tệp cau-hoi.xlsx có 10.000 câu hỏi, vượt giới hạn 5.000 câu mỗi lần chạy")
+    assert str(err.value).startswith(
+        "Tệp cau-hoi.xlsx có 10.000 câu hỏi, vượt giới hạn 5.000 câu mỗi lần chạy"
+    )
     assert time.perf_counter() - started < 20
     csv_data = ("câu hỏi\n" + "".join(f"Câu {i}?\n" for i in range(10_000))).encode()
     with pytest.raises(QuestionSetError, match="10.000 câu hỏi"):
@@ -145,7 +187,9 @@ def _with_cached_value(data: bytes, cell: str, value: str) -> bytes:
 def test_csv_encodings_utf8_bom_semicolons_and_windows_1258():
     text = "câu hỏi;phải có\nTỷ lệ hộ nghèo năm 2024?;0,09\n"
     qs = read(text.encode("utf-8-sig"), "a.csv")
-    assert qs.questions[0]["question"] == "Tỷ lệ hộ nghèo năm 2024?" and qs.questions[0]["must_include"] == ["0,09"]
+    assert qs.questions[0]["question"] == "Tỷ lệ hộ nghèo năm 2024?" and qs.questions[0]["must_include"] == [
+        "0,09"
+    ]
     assert qs.notices == []
     legacy = read(cp1258(text), "a.csv")
     assert legacy.questions[0]["question"] == "Tỷ lệ hộ nghèo năm 2024?"
@@ -170,15 +214,22 @@ def cp1258(text: str) -> bytes:
 def test_undecodable_csv_says_how_to_save_it():
     with pytest.raises(QuestionSetError) as err:
         read("câu hỏi\nA?\n".encode() + b"\x81\x8d\xff\xfe", "a.csv")
-    assert "không phải UTF-8, Windows-1258 hay Windows-1252" in str(err.value) and "CSV UTF-8" in str(err.value)
+    assert "không phải UTF-8, Windows-1258 hay Windows-1252" in str(err.value) and "CSV UTF-8" in str(
+        err.value
+    )
 
 
 def test_jsonl_in_the_project_schema_or_with_vietnamese_keys():
-    project = json.dumps({"id": "q7", "type": "count", "question": "Có bao nhiêu?", "must_include": ["3"], "count": 3})
-    vietnamese = json.dumps({"câu hỏi": "GRDP?", "phải có": ["5,86"], "nguồn": "Phụ lục I, dòng 1"}, ensure_ascii=False)
+    project = json.dumps(
+        {"id": "q7", "type": "count", "question": "Có bao nhiêu?", "must_include": ["3"], "count": 3}
+    )
+    vietnamese = json.dumps(
+        {"câu hỏi": "GRDP?", "phải có": ["5,86"], "nguồn": "Phụ lục I, dòng 1"}, ensure_ascii=False
+    )
     qs = read(f"{project}\n\n{vietnamese}\n".encode(), "a.jsonl")
     assert [(q["id"], q["type"], q["must_include"], q["count"]) for q in qs.questions] == [
-        ("q7", "count", ["3"], 3), ("q002", "chung", ["5,86"], None)
+        ("q7", "count", ["3"], 3),
+        ("q002", "chung", ["5,86"], None),
     ]
     assert qs.questions[1]["sources"] == [{"report": None, "annex": "I", "row": "1"}]
     with pytest.raises(QuestionSetError, match="Dòng 1 .* không có trường «question»"):

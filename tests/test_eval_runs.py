@@ -54,13 +54,18 @@ def test_a_500_question_run_shows_progress_and_can_be_cancelled(seed_rows, seed_
         return Answer(text=f"{gold.name}: 12,5", citations=[citation], route="table")
 
     questions = [
-        {"question": f"Câu hỏi {i}?", "must_include": ["12,5"],
-         "sources": [{"annex": gold.annex, "row": gold.row}] if i % 2 else []}
+        {
+            "question": f"Câu hỏi {i}?",
+            "must_include": ["12,5"],
+            "sources": [{"annex": gold.annex, "row": gold.row}] if i % 2 else [],
+        }
         for i in range(500)
     ]
     fake_engine = SimpleNamespace(by_id=seed_by_id, rows=seed_rows, reports=lambda: [])
     store = runs.RunStore(tmp_path / "eval_runs")
-    job = runs.RunJob(questions, stub, fake_engine, store=store, meta={"question_set": {"name": "x", "n": 500}}).start()
+    job = runs.RunJob(
+        questions, stub, fake_engine, store=store, meta={"question_set": {"name": "x", "n": 500}}
+    ).start()
     seen = []
     deadline = time.monotonic() + 60
     while job.done < 100 and time.monotonic() < deadline:
@@ -73,7 +78,11 @@ def test_a_500_question_run_shows_progress_and_can_be_cancelled(seed_rows, seed_
     assert 100 <= job.done < 500
     assert seen == sorted(seen) and len(set(seen)) > 5  # the progress moved while it was read
     saved = store.load(job.saved_run_id)
-    assert (saved.meta["status"], saved.meta["n_done"], len(saved.results)) == ("cancelled", job.done, job.done)
+    assert (saved.meta["status"], saved.meta["n_done"], len(saved.results)) == (
+        "cancelled",
+        job.done,
+        job.done,
+    )
     assert {r["verdict"] for r in saved.results} == {"correct"}
 
     full = runs.RunJob(questions, stub, fake_engine).start().wait(60)
@@ -84,26 +93,48 @@ def test_a_500_question_run_shows_progress_and_can_be_cancelled(seed_rows, seed_
 def test_a_run_of_the_real_assistant_is_saved_with_what_it_ran_on(engine, dev_questions, tmp_path):
     store = runs.RunStore(tmp_path / "eval_runs")
     meta = runs.run_meta(qset(dev_questions), engine, {"report": "320/BC-UBND"}, engine.settings)
-    job = runs.RunJob(dev_questions, answer, engine, filters={"report": "320/BC-UBND"}, store=store, meta=meta).start()
+    job = runs.RunJob(
+        dev_questions, answer, engine, filters={"report": "320/BC-UBND"}, store=store, meta=meta
+    ).start()
     job.wait(120)
     assert job.status == "done" and job.error is None
     saved = store.load("latest")
     assert saved.run_id == job.saved_run_id == store.run_ids()[0]
     assert [(r["id"], r["verdict"]) for r in saved.results] == [
-        ("q001", "correct"), ("q002", "correct"), ("q006", "correct"), ("q152", "refused_ok")
+        ("q001", "correct"),
+        ("q002", "correct"),
+        ("q006", "correct"),
+        ("q152", "refused_ok"),
     ]
     first = saved.results[0]
-    assert first["route"] == "table" and first["citations"][0]["row_id"] == "320/BC-UBND:I:4" and first["latency_ms"] > 0
-    assert saved.meta["corpus"] == [{"report": "320/BC-UBND", "date": "2024-11-15", "rows": len(engine.rows),
-                                     "content_hash": runs.corpus_of(engine)[0]["content_hash"]}]
+    assert (
+        first["route"] == "table"
+        and first["citations"][0]["row_id"] == "320/BC-UBND:I:4"
+        and first["latency_ms"] > 0
+    )
+    assert saved.meta["corpus"] == [
+        {
+            "report": "320/BC-UBND",
+            "date": "2024-11-15",
+            "rows": len(engine.rows),
+            "content_hash": runs.corpus_of(engine)[0]["content_hash"],
+        }
+    ]
     assert saved.meta["code_version"].startswith(("git:", "src:"))
     assert saved.meta["settings"]["embedder"] == "hash" and saved.meta["filters"] == {"report": "320/BC-UBND"}
     assert saved.meta["question_set"] == {"name": "dev.jsonl", "sha256": "0" * 64, "n": 4}
     folder = store.folder(saved.run_id)
-    assert sorted(p.name for p in folder.iterdir()) == ["grades.json", "meta.json", "questions.jsonl", "results.jsonl"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "grades.json",
+        "meta.json",
+        "questions.jsonl",
+        "results.jsonl",
+    ]
     table = runs.type_table(saved)
     assert [(r["loại"], r["số câu"], r["đúng"]) for r in table] == [
-        ("tất cả", 4, 1.0), ("lookup_number", 3, 1.0), ("no_answer", 1, 1.0)
+        ("tất cả", 4, 1.0),
+        ("lookup_number", 3, 1.0),
+        ("no_answer", 1, 1.0),
     ]
     assert table[1]["trích dẫn đúng (precision)"] == 1.0 and table[2]["trích dẫn đúng (precision)"] is None
 
@@ -125,7 +156,9 @@ def test_hand_grades_count_and_comparison_finds_changes(engine, dev_questions, t
     before = runs.RunJob(dev_questions, answer, engine, store=store, meta={}).start().wait(120)
     changed = [dict(q) for q in dev_questions]
     changed[0]["must_include"] = ["99.999"]  # now the first answer is wrong
-    bare = [{"id": q["id"], "question": q["question"], "context": q["context"]} for q in dev_questions]  # no gold
+    bare = [
+        {"id": q["id"], "question": q["question"], "context": q["context"]} for q in dev_questions
+    ]  # no gold
     after = runs.RunJob(changed, answer, engine, store=store, meta={}).start().wait(120)
     ungraded = runs.RunJob(bare, answer, engine, store=store, meta={}).start().wait(120)
 
@@ -155,17 +188,36 @@ def test_hand_grades_count_and_comparison_finds_changes(engine, dev_questions, t
 
 def test_exports_keep_text_as_text(dev_questions):
     record = runs.annotate(
-        {"id": "q1", "type": "chung", "question": "=HYPERLINK(\"x\")", "context": [], "text": "=1+2", "citations": [],
-         "route": "none", "latency_ms": 3.0, "outcome": "correct", "reason": "", "abstained": False,
-         "citation_precision": 1.0, "citation_recall": 1.0, "diacritics": False, "unsupported_numbers": [],
-         "correct": True, "abstention_correct": True},
-        finish({"question": "=HYPERLINK(\"x\")"}),
+        {
+            "id": "q1",
+            "type": "chung",
+            "question": '=HYPERLINK("x")',
+            "context": [],
+            "text": "=1+2",
+            "citations": [],
+            "route": "none",
+            "latency_ms": 3.0,
+            "outcome": "correct",
+            "reason": "",
+            "abstained": False,
+            "citation_precision": 1.0,
+            "citation_recall": 1.0,
+            "diacritics": False,
+            "unsupported_numbers": [],
+            "correct": True,
+            "abstention_correct": True,
+        },
+        finish({"question": '=HYPERLINK("x")'}),
     )
-    saved = runs.SavedRun(meta={"run_id": "r1"}, questions=[], results=[record],
-                          grades={"q1": {"grade": "✓", "comment": "@ok"}})
+    saved = runs.SavedRun(
+        meta={"run_id": "r1"}, questions=[], results=[record], grades={"q1": {"grade": "✓", "comment": "@ok"}}
+    )
     rows = list(csv.DictReader(io.StringIO(runs.results_csv(saved).decode("utf-8-sig"))))
     assert (rows[0]["câu hỏi"], rows[0]["câu trả lời"], rows[0]["ghi chú"], rows[0]["kết quả"]) == (
-        "'=HYPERLINK(\"x\")", "'=1+2", "'@ok", "đúng"
+        '\'=HYPERLINK("x")',
+        "'=1+2",
+        "'@ok",
+        "đúng",
     )
     sheet = openpyxl.load_workbook(io.BytesIO(runs.results_xlsx(saved)))["Kết quả"]
     header = [c.value for c in sheet[1]]
@@ -174,7 +226,13 @@ def test_exports_keep_text_as_text(dev_questions):
 
 
 def test_baseline_threshold_fit_refuses_far_questions():
-    points = [(0.2, True, True), (0.3, True, True), (0.9, False, False), (0.5, True, False), (1.1, False, False)]
+    points = [
+        (0.2, True, True),
+        (0.3, True, True),
+        (0.9, False, False),
+        (0.5, True, False),
+        (1.1, False, False),
+    ]
     assert best_threshold(points) == 0.5  # keep what is near, refuse the two far unanswerable ones
     assert best_threshold([(0.2, True, True)]) == float("inf")
 
@@ -188,7 +246,9 @@ def test_cli_reads_an_xlsx_saves_and_compares(tmp_path, monkeypatch, capsys):
     try:
         book = openpyxl.Workbook()
         book.active.append(["Câu hỏi", "Phải có", "Nguồn"])
-        book.active.append(["Tổng vốn đầu tư trên địa bàn năm 2024 ước đạt bao nhiêu?", "31.500,00", "Phụ lục I, dòng 4"])
+        book.active.append(
+            ["Tổng vốn đầu tư trên địa bàn năm 2024 ước đạt bao nhiêu?", "31.500,00", "Phụ lục I, dòng 4"]
+        )
         book.active.append(["Tình hình dự án Thư viện thành phố?", None, None])
         path = tmp_path / "cau-hoi.xlsx"
         book.save(path)
@@ -202,7 +262,12 @@ def test_cli_reads_an_xlsx_saves_and_compares(tmp_path, monkeypatch, capsys):
         meta = store.load("latest").meta
         assert meta["question_set"]["name"] == "cau-hoi.xlsx" and meta["corpus"][0]["report"] == "320/BC-UBND"
         out = tmp_path / "out2"
-        assert {p.name for p in out.iterdir()} >= {"report.md", "bao-cao-danh-gia.md", "ket-qua.xlsx", "ket-qua.csv"}
+        assert {p.name for p in out.iterdir()} >= {
+            "report.md",
+            "bao-cao-danh-gia.md",
+            "ket-qua.xlsx",
+            "ket-qua.csv",
+        }
         assert "## So với lần chạy" in (out / "bao-cao-danh-gia.md").read_text(encoding="utf-8")
         assert [r["verdict"] for r in store.load("latest").results] == ["correct", "ungraded"]
         assert len((out / "results.jsonl").read_text(encoding="utf-8").splitlines()) == 2

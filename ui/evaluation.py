@@ -45,16 +45,30 @@ def render_upload(st: Any, engine: Any, store: runs.RunStore) -> None:
     state = st.session_state
     st.subheader("1. Bộ câu hỏi")
     left, right = st.columns(2)
-    left.download_button("Tải tệp mẫu (.xlsx)", template_xlsx(), "mau-bo-cau-hoi.xlsx", XLSX_MIME,
-                         icon=":material/download:", key="template_xlsx")
-    right.download_button("Tải tệp mẫu (.csv)", template_csv(), "mau-bo-cau-hoi.csv", "text/csv",
-                          icon=":material/download:", key="template_csv")
+    left.download_button(
+        "Tải tệp mẫu (.xlsx)",
+        template_xlsx(),
+        "mau-bo-cau-hoi.xlsx",
+        XLSX_MIME,
+        icon=":material/download:",
+        key="template_xlsx",
+    )
+    right.download_button(
+        "Tải tệp mẫu (.csv)",
+        template_csv(),
+        "mau-bo-cau-hoi.csv",
+        "text/csv",
+        icon=":material/download:",
+        key="template_csv",
+    )
     st.caption(
         "Cột bắt buộc: «câu hỏi». Không bắt buộc: «ngữ cảnh / câu trước», «đáp án mong đợi», «phải có», "
         "«không được có», «nguồn», «loại». Câu không có đáp án được chấm tay sau khi chạy. "
         f"Tối đa {engine.settings.eval_max_questions:,} câu mỗi lần.".replace(",", ".")
     )
-    upload = st.file_uploader("Tải lên bộ câu hỏi (.xlsx, .csv, .jsonl)", type=["xlsx", "csv", "jsonl"], key="eval_upload")
+    upload = st.file_uploader(
+        "Tải lên bộ câu hỏi (.xlsx, .csv, .jsonl)", type=["xlsx", "csv", "jsonl"], key="eval_upload"
+    )
     if upload is None:
         return
     data = upload.getvalue()
@@ -65,24 +79,35 @@ def render_upload(st: Any, engine: Any, store: runs.RunStore) -> None:
         return
     hand = qset.n_hand
     st.success(
-        md_escape(f"Đã đọc {len(qset.questions)} câu hỏi từ {upload.name}: {len(qset.questions) - hand} câu máy chấm được, "
-                  f"{hand} câu cần chấm tay."),
+        md_escape(
+            f"Đã đọc {len(qset.questions)} câu hỏi từ {upload.name}: {len(qset.questions) - hand} câu máy chấm được, "
+            f"{hand} câu cần chấm tay."
+        ),
         icon=":material/check_circle:",
     )
     for notice in qset.notices:
         st.info(md_escape(notice), icon=":material/info:")
 
     reports = engine.reports()
-    labels = {ALL: "Tất cả báo cáo đã nạp"} | {r["number"]: f"{r['number']} ({r.get('date') or 'không rõ ngày'})" for r in reports}
-    report = st.selectbox("Báo cáo dùng để trả lời", [ALL, *[r["number"] for r in reports]], key="eval_report",
-                          format_func=lambda v: labels.get(v, v))
+    labels = {ALL: "Tất cả báo cáo đã nạp"} | {
+        r["number"]: f"{r['number']} ({r.get('date') or 'không rõ ngày'})" for r in reports
+    }
+    report = st.selectbox(
+        "Báo cáo dùng để trả lời",
+        [ALL, *[r["number"] for r in reports]],
+        key="eval_report",
+        format_func=lambda v: labels.get(v, v),
+    )
     with_baseline = st.checkbox(
-        "Thêm cột «RAG đơn giản» để so sánh (chậm hơn: dựng chỉ mục riêng)", key="eval_baseline",
+        "Thêm cột «RAG đơn giản» để so sánh (chậm hơn: dựng chỉ mục riêng)",
+        key="eval_baseline",
         help="Chia văn bản thành đoạn, lấy 4 đoạn gần nhất; từ chối theo ngưỡng chọn trên bộ câu hỏi phát triển.",
     )
     job = state.get(JOB_KEY)
     running = job is not None and not job.finished
-    if st.button("Chạy đánh giá", type="primary", icon=":material/play_arrow:", disabled=running, key="eval_start"):
+    if st.button(
+        "Chạy đánh giá", type="primary", icon=":material/play_arrow:", disabled=running, key="eval_start"
+    ):
         filters = {"report": None if report == ALL else report}
         state[JOB_KEY] = start_job(engine, qset, filters, store, with_baseline)
         state.pop(SHOWN_RUN_KEY, None)
@@ -90,19 +115,23 @@ def render_upload(st: Any, engine: Any, store: runs.RunStore) -> None:
         render_progress(st)
 
 
-def start_job(engine: Any, qset: Any, filters: dict[str, Any], store: runs.RunStore, with_baseline: bool) -> runs.RunJob:
+def start_job(
+    engine: Any, qset: Any, filters: dict[str, Any], store: runs.RunStore, with_baseline: bool
+) -> runs.RunJob:
     import assistant
 
     baseline = None
     if with_baseline:
+
         def baseline():  # noqa: ANN202 - built in the run's thread
             from eval.baseline import Baseline, fit_threshold
 
             return Baseline(engine.corpus_files), fit_threshold()
 
     meta = runs.run_meta(qset, engine, filters, engine.settings)
-    return runs.RunJob(qset.questions, assistant.answer, engine, filters=filters, baseline=baseline,
-                       store=store, meta=meta).start()
+    return runs.RunJob(
+        qset.questions, assistant.answer, engine, filters=filters, baseline=baseline, store=store, meta=meta
+    ).start()
 
 
 def render_progress(st: Any) -> None:
@@ -124,7 +153,9 @@ def render_progress(st: Any) -> None:
             label = "Đang dựng chỉ mục cho cột «RAG đơn giản»…"
         else:
             eta = job.eta_s()
-            label = f"Đang trả lời: {job.done}/{job.total} câu" + (f" · còn khoảng {eta:.0f} giây" if eta is not None else "")
+            label = f"Đang trả lời: {job.done}/{job.total} câu" + (
+                f" · còn khoảng {eta:.0f} giây" if eta is not None else ""
+            )
         st.progress(job.done / max(job.total, 1), text=label)
         if job.cancelled:
             st.caption("Đang dừng sau câu hiện tại…")
@@ -141,7 +172,9 @@ def render_progress(st: Any) -> None:
 def run_label(meta: dict[str, Any]) -> str:
     status = {"done": "", "cancelled": " · đã dừng", "failed": " · lỗi"}.get(meta.get("status", ""), "")
     qset = meta.get("question_set", {})
-    return f"{meta['run_id']} · {qset.get('name', '')} · {meta.get('n_done', 0)}/{qset.get('n', 0)} câu{status}"
+    return (
+        f"{meta['run_id']} · {qset.get('name', '')} · {meta.get('n_done', 0)}/{qset.get('n', 0)} câu{status}"
+    )
 
 
 def render_results(st: Any, store: runs.RunStore) -> None:
@@ -153,15 +186,19 @@ def render_results(st: Any, store: runs.RunStore) -> None:
     labels = {m["run_id"]: run_label(m) for m in metas}
     if st.session_state.get("eval_pick_run") not in labels:
         st.session_state["eval_pick_run"] = metas[0]["run_id"]
-    run_id = st.selectbox("Lần chạy", list(labels), key="eval_pick_run", format_func=lambda v: labels.get(v, v))
+    run_id = st.selectbox(
+        "Lần chạy", list(labels), key="eval_pick_run", format_func=lambda v: labels.get(v, v)
+    )
     saved = store.load(run_id)
     meta = saved.meta
     corpus = ", ".join(f"{c['report']} ({c['content_hash'][:8]})" for c in meta.get("corpus", []))
-    st.caption(md_escape(
-        f"Bộ câu hỏi: {meta['question_set']['name']} (sha256 {meta['question_set']['sha256'][:12]}) · báo cáo: {corpus} · "
-        f"mã nguồn: {meta.get('code_version', '')} · mô hình nhúng: {meta.get('settings', {}).get('embedder', '')} · "
-        f"{vn_number(meta.get('elapsed_s', 0), 1)} giây"
-    ))
+    st.caption(
+        md_escape(
+            f"Bộ câu hỏi: {meta['question_set']['name']} (sha256 {meta['question_set']['sha256'][:12]}) · báo cáo: {corpus} · "
+            f"mã nguồn: {meta.get('code_version', '')} · mô hình nhúng: {meta.get('settings', {}).get('embedder', '')} · "
+            f"{vn_number(meta.get('elapsed_s', 0), 1)} giây"
+        )
+    )
     render_type_table(st, saved)
     render_downloads(st, saved)
     render_grading(st, store, saved)
@@ -175,10 +212,16 @@ def render_type_table(st: Any, saved: runs.SavedRun) -> None:
     frame = pd.DataFrame(table)
     for column in frame.columns[1:]:
         frame[column] = pd.to_numeric(frame[column], errors="coerce")  # None (nothing graded) → empty cell
-    percent = {c: st.column_config.NumberColumn(c, format="percent") for c in ("đúng", "trả lời sai", "từ chối sai", "RAG đơn giản: đúng") if c in frame}
+    percent = {
+        c: st.column_config.NumberColumn(c, format="percent")
+        for c in ("đúng", "trả lời sai", "từ chối sai", "RAG đơn giản: đúng")
+        if c in frame
+    }
     numbers = {c: st.column_config.NumberColumn(c, format="%.2f") for c in frame if "trích dẫn" in c}
     latency = {c: st.column_config.NumberColumn(c, format="%.0f") for c in ("p50 (ms)", "p95 (ms)")}
-    st.dataframe(frame, hide_index=True, column_config=percent | numbers | latency, key=f"eval_types_{saved.run_id}")
+    st.dataframe(
+        frame, hide_index=True, column_config=percent | numbers | latency, key=f"eval_types_{saved.run_id}"
+    )
     overall = table[0]
     ungraded = overall["số câu"] - overall["đã chấm"]
     if ungraded:
@@ -190,12 +233,30 @@ def render_type_table(st: Any, saved: runs.SavedRun) -> None:
 def render_downloads(st: Any, saved: runs.SavedRun) -> None:
     a, b, c = st.columns(3)
     name = f"danh-gia-{saved.run_id}"
-    a.download_button("Tải kết quả (.xlsx)", runs.results_xlsx(saved), f"{name}.xlsx", XLSX_MIME,
-                      icon=":material/download:", key="dl_xlsx")
-    b.download_button("Tải kết quả (.csv)", runs.results_csv(saved), f"{name}.csv", "text/csv",
-                      icon=":material/download:", key="dl_csv")
-    c.download_button("Tải báo cáo (.md)", runs.render_markdown(saved).encode("utf-8"), f"{name}.md", "text/markdown",
-                      icon=":material/download:", key="dl_md")
+    a.download_button(
+        "Tải kết quả (.xlsx)",
+        runs.results_xlsx(saved),
+        f"{name}.xlsx",
+        XLSX_MIME,
+        icon=":material/download:",
+        key="dl_xlsx",
+    )
+    b.download_button(
+        "Tải kết quả (.csv)",
+        runs.results_csv(saved),
+        f"{name}.csv",
+        "text/csv",
+        icon=":material/download:",
+        key="dl_csv",
+    )
+    c.download_button(
+        "Tải báo cáo (.md)",
+        runs.render_markdown(saved).encode("utf-8"),
+        f"{name}.md",
+        "text/markdown",
+        icon=":material/download:",
+        key="dl_md",
+    )
 
 
 def grading_frame(saved: runs.SavedRun, show_all: bool) -> Any:
@@ -206,15 +267,17 @@ def grading_frame(saved: runs.SavedRun, show_all: bool) -> Any:
     for r in saved.effective():
         if not show_all and r["graded_by"] != "hand":
             continue
-        rows.append({
-            "chấm": r["grade"] or None,
-            "ghi chú": r["comment"],
-            "mã": r["id"],
-            "câu hỏi": r["question"],
-            "đáp án mong đợi": r.get("expected", ""),
-            "câu trả lời": r.get("text", ""),
-            "trích dẫn": runs.citation_text(r.get("citations") or []),
-        })
+        rows.append(
+            {
+                "chấm": r["grade"] or None,
+                "ghi chú": r["comment"],
+                "mã": r["id"],
+                "câu hỏi": r["question"],
+                "đáp án mong đợi": r.get("expected", ""),
+                "câu trả lời": r.get("text", ""),
+                "trích dẫn": runs.citation_text(r.get("citations") or []),
+            }
+        )
     return pd.DataFrame(rows, columns=list(GRADE_COLUMNS))
 
 
@@ -237,13 +300,18 @@ def apply_grade_edits(saved: runs.SavedRun, frame: Any, edited_rows: dict[Any, d
 def render_grading(st: Any, store: runs.RunStore, saved: runs.SavedRun) -> None:
     n_hand = sum(r["graded_by"] == "hand" for r in saved.results)
     st.markdown("**Chấm tay**")
-    show_all = st.toggle("Hiện cả những câu máy đã chấm (chấm tay sẽ thay điểm máy)", key=f"eval_grade_all_{saved.run_id}",
-                         value=n_hand == 0)
+    show_all = st.toggle(
+        "Hiện cả những câu máy đã chấm (chấm tay sẽ thay điểm máy)",
+        key=f"eval_grade_all_{saved.run_id}",
+        value=n_hand == 0,
+    )
     frame = grading_frame(saved, show_all)
     if frame.empty:
         st.caption("Không có câu nào cần chấm tay.")
         return
-    st.caption("Chọn ✓ (đúng) hoặc ✗ (sai) ở cột «chấm», thêm ghi chú nếu cần; điểm được lưu ngay và tính vào bảng trên.")
+    st.caption(
+        "Chọn ✓ (đúng) hoặc ✗ (sai) ở cột «chấm», thêm ghi chú nếu cần; điểm được lưu ngay và tính vào bảng trên."
+    )
     key = f"{GRADE_EDITOR_KEY}_{saved.run_id}_{int(show_all)}"
 
     def save() -> None:
@@ -294,7 +362,9 @@ def render_failures(st: Any, saved: runs.SavedRun) -> None:
             with right:
                 st.markdown("**Trích dẫn**")
                 for c in r.get("citations") or []:
-                    st.markdown(md_block(f"{c.get('report')} · Phụ lục {c.get('annex')} · dòng {c.get('row')}"))
+                    st.markdown(
+                        md_block(f"{c.get('report')} · Phụ lục {c.get('annex')} · dòng {c.get('row')}")
+                    )
                     if c.get("quote"):
                         st.caption(md_block(shorten(c["quote"], 200)))
                 if not r.get("citations"):
@@ -313,7 +383,9 @@ def render_compare(st: Any, store: runs.RunStore) -> None:
     labels = {m["run_id"]: run_label(m) for m in metas}
     ids = list(labels)
     left, right = st.columns(2)
-    before = left.selectbox("Lần trước", ids, index=1, key="eval_cmp_a", format_func=lambda v: labels.get(v, v))
+    before = left.selectbox(
+        "Lần trước", ids, index=1, key="eval_cmp_a", format_func=lambda v: labels.get(v, v)
+    )
     after = right.selectbox("Lần sau", ids, index=0, key="eval_cmp_b", format_func=lambda v: labels.get(v, v))
     if before == after:
         st.caption("Hãy chọn hai lần chạy khác nhau.")
