@@ -112,13 +112,14 @@ def fit_threshold(dev_file: Path | None = None, embedder: Any | None = None, cac
 
     from eval import run as eval_run
     from eval import scoring
+    from retrieval.embeddings import embedder_name, get_embedder
     from settings import get_settings
 
     settings = get_settings()
+    embedder = embedder or get_embedder(settings)
     dev_file = Path(dev_file or eval_run.DEFAULT_QUESTIONS)
-    key = hashlib.sha256(
-        dev_file.read_bytes() + f"{settings.embedder}|{settings.embedder_path}|{CHUNK_SIZE}|{CHUNK_OVERLAP}|{TOP_K}".encode()
-    ).hexdigest()[:16]
+    params = f"{embedder_name(embedder)}|{CHUNK_SIZE}|{CHUNK_OVERLAP}|{TOP_K}"
+    key = hashlib.sha256(dev_file.read_bytes() + params.encode()).hexdigest()[:16]
     cache = Path(cache_dir or settings.cache_dir) / "baseline_threshold.json"
     try:
         cached = json.loads(cache.read_text(encoding="utf-8"))

@@ -142,6 +142,17 @@ def test_run_grade_download_and_compare(server, tmp_path):
             grade(page, editor, row=0, column_x=35, value="✗", graded_after=1)
             grade(page, editor, row=1, column_x=35, value="✓", graded_after=2)
             page.get_by_text("3 câu chưa chấm").wait_for(timeout=30_000)  # the grades count in the scores
+            failure = page.locator('[data-testid="stExpander"]').filter(has_text="q001 · trả lời sai")
+            failure.locator("summary").click()
+            shown = failure.inner_text()  # question, expected, answer and citations side by side
+            for text in (
+                "Câu hỏi",
+                "Đáp án mong đợi",
+                "Câu trả lời",
+                "31.500,00",
+                "320/BC-UBND · Phụ lục I · dòng 4",
+            ):
+                assert text in shown, text
             second = store.load("latest")
             assert second.run_id != first.run_id
             assert {k: v["grade"] for k, v in second.grades.items()} == {"q001": "✗", "q002": "✓"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import threading
 import time
 from types import SimpleNamespace
@@ -273,3 +274,25 @@ def test_cli_reads_an_xlsx_saves_and_compares(tmp_path, monkeypatch, capsys):
         assert len((out / "results.jsonl").read_text(encoding="utf-8").splitlines()) == 2
     finally:
         get_settings.cache_clear()
+
+
+def test_baseline_column_abstains_above_the_threshold_fit_on_the_dev_set(engine, dev_questions, tmp_path):
+    from eval.baseline import Baseline, fit_threshold
+    from retrieval.embeddings import get_embedder
+
+    embedder = get_embedder(engine.settings)
+    threshold = fit_threshold(embedder=embedder, cache_dir=tmp_path)
+    assert json.loads((tmp_path / "baseline_threshold.json").read_text())["threshold"] == threshold
+    assert fit_threshold(embedder=embedder, cache_dir=tmp_path) == threshold  # cached
+
+    def baseline():
+        return Baseline([SEED_REPORT], embedder=embedder), threshold
+
+    job = runs.RunJob(dev_questions, answer, engine, baseline=baseline).start().wait(120)
+    saved = job.to_saved({"run_id": "x"})
+    assert job.status == "done" and saved.meta["baseline_threshold"] == threshold
+    for record in saved.results:
+        assert record["baseline_abstained"] is (record["baseline_text"] == "")
+        assert record["baseline_correct"] in (True, False)
+    assert "RAG đơn giản: đúng" in runs.type_table(saved)[0]
+    assert "ngưỡng được chọn trên bộ câu hỏi phát triển" in runs.render_markdown(saved)

@@ -125,8 +125,12 @@ def start_job(
 
         def baseline():  # noqa: ANN202 - built in the run's thread
             from eval.baseline import Baseline, fit_threshold
+            from retrieval.embeddings import get_embedder
 
-            return Baseline(engine.corpus_files), fit_threshold()
+            embedder = get_embedder(engine.settings)
+            return Baseline(engine.corpus_files, embedder=embedder), fit_threshold(
+                embedder=embedder, cache_dir=engine.settings.cache_dir
+            )
 
     meta = runs.run_meta(qset, engine, filters, engine.settings)
     return runs.RunJob(
