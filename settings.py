@@ -45,6 +45,9 @@ class Settings(BaseSettings):
         default=None, description="SQLite file of embeddings by (model, text); default cache_dir/embeddings.sqlite3"
     )
     feedback_path: Path | None = Field(default=None, description="JSONL file for 👍/👎; default data_dir/feedback.jsonl")
+    eval_max_upload_bytes: int = Field(
+        default=20 * 1024 * 1024, description="Largest question file: 5,000 questions with long answers fit in a few MB"
+    )
     eval_max_questions: int = Field(
         default=5000, description="Most questions in one uploaded question set: a run of 5,000 takes minutes, more is a batch job"
     )

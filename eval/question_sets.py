@@ -412,8 +412,16 @@ def _jsonl_questions(text: str, name: str, limit: int) -> tuple[list[dict[str, A
 # ---------------------------------------------------------------- entry points
 
 
-def read_question_set(data: bytes, name: str, max_questions: int) -> QuestionSet:
+def read_question_set(
+    data: bytes, name: str, max_questions: int, max_bytes: int | None = None
+) -> QuestionSet:
     """Read an uploaded question file (kind by content, then by extension); raises :class:`QuestionSetError`."""
+    if max_bytes is not None and len(data) > max_bytes:
+        size = f"{len(data) / 1048576:.1f}".replace(".", ",")
+        raise QuestionSetError(
+            f"Tệp {name} nặng {size} MB, vượt giới hạn {max_bytes / 1048576:.0f} MB (VNQA_EVAL_MAX_UPLOAD_BYTES). "
+            "Hãy chia thành nhiều tệp nhỏ hơn."
+        )
     digest = hashlib.sha256(data).hexdigest()
     lower = name.lower()
     if not data.strip():

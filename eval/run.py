@@ -587,7 +587,8 @@ def read_questions(path: Path, ids: Sequence[str] | None = None, limit: int | No
         questions = load_questions(path, ids, limit)
         return questions, QuestionSet(questions, Path(path).name, hashlib.sha256(data).hexdigest())
     try:
-        qset = read_question_set(data, Path(path).name, get_settings().eval_max_questions)
+        settings = get_settings()
+        qset = read_question_set(data, Path(path).name, settings.eval_max_questions, settings.eval_max_upload_bytes)
     except QuestionSetError as exc:
         raise SystemExit(str(exc)) from exc
     for notice in qset.notices:

@@ -619,6 +619,23 @@ BASELINE_NOTE = (
 )
 
 
+RATE_COLUMNS = ("đúng", "trả lời sai", "từ chối sai", "RAG đơn giản: đúng")
+
+
+def formatted_row(row: dict[str, Any]) -> dict[str, str]:
+    """A :func:`type_table` row as shown (page and Markdown): ``"93,0%"``, ``"0,95"``, ``"41"``; ``"—"`` for none."""
+    return {
+        c: _pct(v)
+        if c in RATE_COLUMNS
+        else _num(v)
+        if "trích dẫn" in c
+        else _num(v, 0)
+        if "ms" in c
+        else str(v)
+        for c, v in row.items()
+    }
+
+
 def render_markdown(saved: SavedRun, comparison: Comparison | None = None, against: str | None = None) -> str:
     """The run's report in Vietnamese Markdown: what was run on, the per-type table, failures, changes."""
     meta = saved.meta
@@ -648,16 +665,7 @@ def render_markdown(saved: SavedRun, comparison: Comparison | None = None, again
         columns = list(table[0])
         lines += ["| " + " | ".join(columns) + " |", "|---" + "|---:" * (len(columns) - 1) + "|"]
         for row in table:
-            values = [
-                _pct(v)
-                if c in ("đúng", "trả lời sai", "từ chối sai", "RAG đơn giản: đúng")
-                else _num(v)
-                if "trích dẫn" in c
-                else _num(v, 0)
-                if "ms" in c
-                else _cell(v)
-                for c, v in row.items()
-            ]
+            values = [_cell(v) for v in formatted_row(row).values()]
             lines.append("| " + " | ".join(values) + " |")
     if "baseline_threshold" in meta:
         lines += ["", BASELINE_NOTE.format(threshold=_num(meta["baseline_threshold"], 3))]

@@ -248,3 +248,11 @@ def test_unreadable_sources_and_files_are_named():
     with pytest.raises(QuestionSetError, match="trống"):
         read(b"", "a.csv")
     assert parse_sources("PL III mục 20.", "x") == [{"report": None, "annex": "III", "row": "20"}]
+
+
+def test_a_file_over_the_size_limit_is_refused_before_reading():
+    with pytest.raises(QuestionSetError) as err:
+        read_question_set(b"x" * 3_000_000, "lon.csv", LIMIT, max_bytes=2 * 1048576)
+    assert str(err.value) == (
+        "Tệp lon.csv nặng 2,9 MB, vượt giới hạn 2 MB (VNQA_EVAL_MAX_UPLOAD_BYTES). Hãy chia thành nhiều tệp nhỏ hơn."
+    )

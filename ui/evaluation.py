@@ -73,7 +73,9 @@ def render_upload(st: Any, engine: Any, store: runs.RunStore) -> None:
         return
     data = upload.getvalue()
     try:
-        qset = read_question_set(data, upload.name, engine.settings.eval_max_questions)
+        qset = read_question_set(
+            data, upload.name, engine.settings.eval_max_questions, engine.settings.eval_max_upload_bytes
+        )
     except QuestionSetError as exc:
         st.error(md_escape(str(exc)), icon=":material/error:")
         return
@@ -213,19 +215,8 @@ def render_type_table(st: Any, saved: runs.SavedRun) -> None:
     import pandas as pd
 
     table = runs.type_table(saved)
-    frame = pd.DataFrame(table)
-    for column in frame.columns[1:]:
-        frame[column] = pd.to_numeric(frame[column], errors="coerce")  # None (nothing graded) → empty cell
-    percent = {
-        c: st.column_config.NumberColumn(c, format="percent")
-        for c in ("đúng", "trả lời sai", "từ chối sai", "RAG đơn giản: đúng")
-        if c in frame
-    }
-    numbers = {c: st.column_config.NumberColumn(c, format="%.2f") for c in frame if "trích dẫn" in c}
-    latency = {c: st.column_config.NumberColumn(c, format="%.0f") for c in ("p50 (ms)", "p95 (ms)")}
-    st.dataframe(
-        frame, hide_index=True, column_config=percent | numbers | latency, key=f"eval_types_{saved.run_id}"
-    )
+    frame = pd.DataFrame([runs.formatted_row(row) for row in table])
+    st.dataframe(frame, hide_index=True, key=f"eval_types_{saved.run_id}")
     overall = table[0]
     ungraded = overall["số câu"] - overall["đã chấm"]
     if ungraded:
