@@ -479,12 +479,19 @@ def compare(a: SavedRun, b: SavedRun) -> Comparison:
 # ---------------------------------------------------------------- exports
 
 
+def cited_rows(citations: Sequence[dict[str, Any]]) -> dict[str, list[str]]:
+    """Citations grouped by row (``"320/BC-UBND · Phụ lục I · dòng 4"``) with the distinct quotes of each."""
+    rows: dict[str, list[str]] = {}
+    for c in citations:
+        quotes = rows.setdefault(f"{c.get('report')} · Phụ lục {c.get('annex')} · dòng {c.get('row')}", [])
+        if c.get("quote") and c["quote"] not in quotes:
+            quotes.append(c["quote"])
+    return rows
+
+
 def citation_text(citations: Sequence[dict[str, Any]]) -> str:
     """``320/BC-UBND · Phụ lục I · dòng 4; …`` (each cited row once)."""
-    seen = dict.fromkeys(
-        f"{c.get('report')} · Phụ lục {c.get('annex')} · dòng {c.get('row')}" for c in citations
-    )
-    return "; ".join(seen)
+    return "; ".join(cited_rows(citations))
 
 
 RESULT_COLUMNS = (

@@ -296,3 +296,41 @@ def test_baseline_column_abstains_above_the_threshold_fit_on_the_dev_set(engine,
         assert record["baseline_correct"] in (True, False)
     assert "RAG đơn giản: đúng" in runs.type_table(saved)[0]
     assert "ngưỡng được chọn trên bộ câu hỏi phát triển" in runs.render_markdown(saved)
+
+
+def test_grading_table_edits_become_saved_grades(tmp_path):
+    from ui.evaluation import apply_grade_edits, grading_frame
+
+    def record(qid, graded_by):
+        return {
+            "id": qid,
+            "type": "chung",
+            "question": f"{qid}?",
+            "context": [],
+            "text": "đáp",
+            "citations": [],
+            "verdict": "ungraded" if graded_by == "hand" else "correct",
+            "graded_by": graded_by,
+            "abstained": False,
+        }
+
+    saved = runs.SavedRun(
+        meta={"run_id": "r1"},
+        questions=[],
+        results=[record("q1", "hand"), record("q2", "auto"), record("q3", "hand")],
+    )
+    frame = grading_frame(saved, show_all=False)
+    assert list(frame["mã"]) == ["q1", "q3"] and list(frame["chấm"]) == ["", ""]
+    assert (
+        apply_grade_edits(saved, frame, {1: {"chấm": "✗", "ghi chú": "thiếu đơn vị"}, 0: {"chấm": "✓"}}) == 2
+    )
+    store = runs.RunStore(tmp_path)
+    store.path("r1").mkdir()
+    store.save_grades(saved)
+    assert json.loads((tmp_path / "r1" / "grades.json").read_text(encoding="utf-8")) == {
+        "q3": {"grade": "✗", "comment": "thiếu đơn vị"},
+        "q1": {"grade": "✓", "comment": ""},
+    }
+    assert apply_grade_edits(saved, frame, {0: {"chấm": "✓"}}) == 0  # the same edit again changes nothing
+    assert [r["verdict"] for r in saved.effective()] == ["correct", "correct", "answered_wrongly"]
+    assert list(grading_frame(saved, show_all=True)["chấm"]) == ["✓", "", "✗"]

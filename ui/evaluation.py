@@ -264,7 +264,7 @@ def grading_frame(saved: runs.SavedRun, show_all: bool) -> Any:
             continue
         rows.append(
             {
-                "chấm": r["grade"] or None,
+                "chấm": r["grade"],
                 "ghi chú": r["comment"],
                 "mã": r["id"],
                 "câu hỏi": r["question"],
@@ -322,7 +322,7 @@ def render_grading(st: Any, store: runs.RunStore, saved: runs.SavedRun) -> None:
         on_change=save,
         disabled=[c for c in GRADE_COLUMNS if c not in ("chấm", "ghi chú")],
         column_config={
-            "chấm": column.SelectboxColumn("chấm", options=["✓", "✗"], width=70),
+            "chấm": column.SelectboxColumn("chấm", options=["✓", "✗", ""], width=70),
             "ghi chú": column.TextColumn("ghi chú", width=200),
             "mã": column.TextColumn("mã", width=70),
             "câu hỏi": column.TextColumn("câu hỏi", width="large"),
@@ -356,12 +356,10 @@ def render_failures(st: Any, saved: runs.SavedRun) -> None:
                     st.caption(md_block(("Ghi chú: " if r.get("comment") else "Lý do: ") + reason))
             with right:
                 st.markdown("**Trích dẫn**")
-                for c in r.get("citations") or []:
-                    st.markdown(
-                        md_block(f"{c.get('report')} · Phụ lục {c.get('annex')} · dòng {c.get('row')}")
-                    )
-                    if c.get("quote"):
-                        st.caption(md_block(shorten(c["quote"], 200)))
+                for where, quotes in runs.cited_rows(r.get("citations") or []).items():
+                    st.markdown(md_block(where))
+                    if quotes:
+                        st.caption(md_block(shorten(" · ".join(quotes), 300)))
                 if not r.get("citations"):
                     st.markdown("—")
 
