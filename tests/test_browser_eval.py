@@ -194,3 +194,29 @@ def test_run_grade_download_and_compare(server, tmp_path):
         finally:
             page.screenshot(path=str(ARTIFACTS / "eval-graded.png"), full_page=True)
             page.close()
+
+
+def test_a_500_question_run_shows_progress_and_stops_on_dzung(server, tmp_path):
+    """Last (it adds a run): 500 questions, the progress bar moves, «Dừng» stops the run between questions."""
+    many = write_xlsx(
+        tmp_path / "500-cau.xlsx", ["câu hỏi"], [(f"{QUESTIONS[i % 4][0]} ({i})",) for i in range(500)]
+    )
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 1100}, locale="vi-VN")
+        try:
+            open_page(page, server.url)
+            page.locator('input[type="file"]').set_input_files(str(many))
+            page.get_by_text("Đã đọc 500 câu hỏi").wait_for(timeout=60_000)
+            page.get_by_role("button", name="Chạy đánh giá").click()
+            page.get_by_text("Đang trả lời: ").wait_for(timeout=60_000)
+            page.get_by_text("/500 câu · còn khoảng").wait_for(timeout=60_000)  # progress with the time left
+            page.get_by_role("button", name="Dừng").click()
+            page.get_by_text("Bộ câu hỏi: 500-cau.xlsx").wait_for(timeout=60_000)
+            stopped = page.get_by_text("Đã dừng: ")
+            done = int(stopped.inner_text().split(": ")[1].split("/")[0])
+            assert 0 < done < 500
+            saved = RunStore(server.data_dir / "eval_runs").load("latest")
+            assert (saved.meta["status"], len(saved.results)) == ("cancelled", done)
+        finally:
+            page.screenshot(path=str(ARTIFACTS / "eval-cancelled.png"), full_page=True)
+            page.close()
