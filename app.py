@@ -104,6 +104,7 @@ pages = auth.navigation_pages(
             icon=":material/folder_managed:",
             url_path="quan-ly-bao-cao",
         ),
+        st.Page("app_pages/danh_gia.py", title="Đánh giá", icon=":material/fact_check:", url_path="danh-gia"),
     ],
     sign_in_page,
 )

@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     trash_keep_days: int = Field(
         default=30, description="A removed or replaced report file stays restorable this long (a month to notice a mistake)"
     )
+    eval_max_upload_bytes: int = Field(
+        default=20 * 1024 * 1024, description="Largest question file: 5,000 questions with long answers fit in a few MB"
+    )
+    eval_max_questions: int = Field(
+        default=5000, description="Most questions in one uploaded question set: a run of 5,000 takes minutes, more is a batch job"
+    )
 
     @property
     def chroma_path(self) -> Path:
@@ -75,6 +81,11 @@ class Settings(BaseSettings):
     @property
     def rows_dir(self) -> Path:
         return self.data_dir / "processed"
+
+    @property
+    def eval_runs_dir(self) -> Path:
+        """Saved evaluation runs, one folder per run (``eval/runs.py``)."""
+        return self.data_dir / "eval_runs"
 
     @property
     def feedback_file(self) -> Path:

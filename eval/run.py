@@ -7,11 +7,17 @@ Usage::
     python -m eval.run --ids q001 q167 --limit 5       # a few questions
     python -m eval.run --questions other.jsonl --corpus data/raw/a.txt data/raw/b.txt
     python -m eval.run --min-correct 0.95              # exit 1 below 95 % correct
+    python -m eval.run --questions cau-hoi.xlsx --compare latest   # any question set; saved, compared with a run
+
+``--questions`` reads .jsonl (the schema below) or an evaluator's .xlsx / .csv (Vietnamese columns, see
+``eval/question_sets.py``). ``--save`` keeps the run under ``data/eval_runs/<run_id>/`` (``eval/runs.py``);
+``--compare RUN`` (a run id, its prefix, ``latest`` or a run folder) also saves it and prints what changed.
 
 Default corpus: every report file in ``data/raw`` (.txt, .docx, .xlsx, .pdf) plus, when the questions mention a report that only
 exists as a test fixture (``45/BC-UBND`` → ``tests/data/bao-cao-45-BC-UBND-2025-phu-luc.txt``),
 that fixture. Outputs in ``--out`` (default ``eval/out``): ``report.md`` (also printed),
-``results.jsonl`` (one line per question, answer + every score) and ``scores.png``.
+``results.jsonl`` (one line per question, answer + every score), ``scores.png`` and, as the evaluation
+page downloads them, ``bao-cao-danh-gia.md`` (Vietnamese report), ``ket-qua.xlsx`` and ``ket-qua.csv``.
 
 Question schema (JSONL): ``id, type, question, context ("" | str | list of earlier user turns,
 oldest first), must_include, sources [{report?, annex, row}], answer, notes``; a source without
@@ -22,12 +28,14 @@ Each earlier turn is answered first (as a chat would), so the history holds user
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -245,18 +253,22 @@ def baseline_query(question: dict[str, Any]) -> str:
 
 
 def run_baseline_one(
-    question: dict[str, Any], baseline: Any, files: Sequence[Path] | None = None
+    question: dict[str, Any], baseline: Any, files: Sequence[Path] | None = None, threshold: float | None = None
 ) -> dict[str, Any]:
-    """Retrieve top-4 for the question, restricted to the same files the assistant had for it."""
+    """Retrieve top-4 for the question, restricted to the same files the assistant had for it; abstain when
+    the nearest chunk is farther than ``threshold`` (``eval.baseline.fit_threshold``)."""
     start = time.perf_counter()
-    text = baseline.retrieve(baseline_query(question), files)
+    text, distance = baseline.retrieve_scored(baseline_query(question), files)
     latency = (time.perf_counter() - start) * 1000
-    score = scoring.score_answer(question, text, False, retrieved=True)
+    abstained = threshold is not None and distance > threshold
+    text = "" if abstained else text
+    score = scoring.score_answer(question, text, abstained, retrieved=True)
     return {
         "baseline_correct": score.correct,
         "baseline_abstention_correct": score.abstention_correct,
         "baseline_missing": score.missing,
         "baseline_latency_ms": round(latency, 1),
+        "baseline_abstained": abstained,
         "baseline_text": text,
     }
 
@@ -266,6 +278,7 @@ class EvalResult:
     results: list[dict[str, Any]]
     summary: dict[str, dict[str, Any]]
     baseline_summary: dict[str, dict[str, Any]] | None = None
+    baseline_threshold: float | None = None
     elapsed_s: float = 0.0
     corpus: list[str] = field(default_factory=list)
     warmup_s: float = 0.0
@@ -352,21 +365,24 @@ def run_eval(
     for q in tqdm(questions, desc="assistant", unit="q", disable=not progress, file=sys.stderr):
         results.append(run_one(q, answer_fn, *engine_for(q)))
     baseline_summary = None
+    threshold = None
     if baseline:
-        from eval.baseline import Baseline
+        from eval.baseline import Baseline, fit_threshold
 
+        threshold = fit_threshold()
         with Baseline(corpus) as base:
             for record, q in zip(
                 results,
                 tqdm(questions, desc="baseline", unit="q", disable=not progress, file=sys.stderr),
                 strict=True,
             ):
-                record.update(run_baseline_one(q, base, corpus_for(q, corpus, explicit)))
+                record.update(run_baseline_one(q, base, corpus_for(q, corpus, explicit), threshold))
         baseline_summary = summarize(results, prefix="baseline_")
     result = EvalResult(
         results=results,
         summary=summarize(results),
         baseline_summary=baseline_summary,
+        baseline_threshold=threshold if baseline else None,
         elapsed_s=time.perf_counter() - started,
         corpus=[str(p) for p in corpus],
         warmup_s=warmup_s,
@@ -459,8 +475,10 @@ def render_report(result: EvalResult, totals_only: bool = False) -> str:
             "## Ours vs baseline",
             "",
             "Baseline: RecursiveCharacterTextSplitter(1000, 150) over the raw text, same embedder, Chroma "
-            "top-4; the answer is the retrieved text (correct = every must_include is anywhere in it, an upper bound). It never "
-            "abstains and cannot cite rows (citations and unsupported numbers: n/a).",
+            "top-4; the answer is the retrieved text (correct = every must_include is anywhere in it, an upper bound). It "
+            f"abstains when the nearest chunk's distance is above {result.baseline_threshold:.3f}, a threshold fit on the "
+            "development set (eval/questions.jsonl) for the most correct answers, so its no-answer score is not zero by "
+            "construction. It cannot cite rows (citations and unsupported numbers: n/a).",
             "",
             "| bucket | n | ours correct | baseline correct | ours abstention ok | baseline abstention ok "
             "| ours p50 ms | baseline p50 ms |",
@@ -533,7 +551,9 @@ def write_outputs(result: EvalResult, out_dir: Path) -> None:
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m eval.run", description=__doc__.split("\n")[0])
-    parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS, help="questions JSONL")
+    parser.add_argument(
+        "--questions", type=Path, default=DEFAULT_QUESTIONS, help="questions: .jsonl, or .xlsx/.csv with Vietnamese columns"
+    )
     parser.add_argument(
         "--corpus",
         type=Path,
@@ -551,12 +571,100 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--totals-only", action="store_true",
                         help="print only the totals per type (a held-out set: do not read its failures)")
+    parser.add_argument("--save", action="store_true", help="keep the run under data/eval_runs/<run_id>/")
+    parser.add_argument("--compare", default=None, metavar="RUN",
+                        help="save this run and compare it with RUN (run id, prefix, 'latest' or a run folder)")
     return parser.parse_args(argv)
+
+
+def read_questions(path: Path, ids: Sequence[str] | None = None, limit: int | None = None) -> tuple[list[dict[str, Any]], Any]:
+    """Questions from a .jsonl (:func:`load_questions`) or an .xlsx/.csv question set, and the set's description."""
+    from eval.question_sets import QuestionSet, QuestionSetError, read_question_set
+    from settings import get_settings
+
+    data = Path(path).read_bytes()
+    if Path(path).suffix.lower() == ".jsonl":
+        questions = load_questions(path, ids, limit)
+        return questions, QuestionSet(questions, Path(path).name, hashlib.sha256(data).hexdigest())
+    try:
+        settings = get_settings()
+        qset = read_question_set(data, Path(path).name, settings.eval_max_questions, settings.eval_max_upload_bytes)
+    except QuestionSetError as exc:
+        raise SystemExit(str(exc)) from exc
+    for notice in qset.notices:
+        print(notice, file=sys.stderr)
+    questions = qset.questions
+    if ids:
+        unknown = set(ids) - {q["id"] for q in questions}
+        if unknown:
+            raise SystemExit(f"Unknown question ids: {', '.join(sorted(unknown))}")
+        questions = [q for q in questions if q["id"] in set(ids)]
+    return questions[:limit] if limit is not None else questions, qset
+
+
+def keep_run(result: EvalResult, questions: Sequence[dict[str, Any]], qset: Any, args: argparse.Namespace) -> None:
+    """The run as the evaluation page keeps it: Vietnamese report and spreadsheets in ``--out``; saved and
+    compared when asked."""
+    from eval import runs
+    from eval.question_sets import finish
+    from settings import get_settings
+
+    if args.totals_only and not (args.save or args.compare):
+        return  # a held-out set: no per-question outputs
+    settings = get_settings()
+    questions = [finish(q, i) for i, q in enumerate(questions)]
+    records = [runs.annotate(r, q) for r, q in zip(result.results, questions, strict=True)]
+    meta = {
+        "run_id": runs.new_run_id(),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "question_set": {"name": qset.name, "sha256": qset.sha256, "n": len(questions)},
+        "corpus": corpus_meta(result.corpus),
+        "code_version": runs.code_version(),
+        "settings": json.loads(settings.model_dump_json()),
+        "filters": {},
+        "status": "done",
+        "n_done": len(records),
+        "elapsed_s": round(result.elapsed_s, 2),
+        "source": "cli",
+    }
+    if result.baseline_threshold is not None:
+        meta["baseline_threshold"] = result.baseline_threshold
+    saved = runs.SavedRun(meta=meta, questions=questions, results=records)
+    comparison, against = None, None
+    if args.save or args.compare:
+        store = runs.RunStore(settings.eval_runs_dir)
+        if args.compare:
+            try:
+                previous = store.load(args.compare)
+            except ValueError as exc:
+                raise SystemExit(str(exc)) from exc
+            against = previous.run_id
+            comparison = runs.compare(previous, saved)
+        folder = store.save(saved)
+        print(f"Run saved in {folder}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    markdown = runs.render_markdown(saved, comparison, against)
+    (args.out / "bao-cao-danh-gia.md").write_text(markdown, encoding="utf-8")
+    (args.out / "ket-qua.xlsx").write_bytes(runs.results_xlsx(saved, comparison))
+    (args.out / "ket-qua.csv").write_bytes(runs.results_csv(saved))
+    if comparison is not None:
+        print("\n".join(runs.render_comparison(comparison, saved.run_id, against)))
+
+
+def corpus_meta(files: Sequence[str]) -> list[dict[str, Any]]:
+    """Report number (when the file states one), file name and a hash of each corpus file."""
+    out = []
+    for name in files:
+        data = Path(name).read_bytes()
+        match = _REPORT_NUMBER_RE.search(data[:200_000].decode("utf-8", errors="replace"))
+        out.append({"report": match.group(1).rstrip(".,;") if match else Path(name).name, "file": Path(name).name,
+                    "content_hash": hashlib.sha256(data).hexdigest()[:16]})
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    questions = load_questions(args.questions, args.ids, args.limit)
+    questions, qset = read_questions(args.questions, args.ids, args.limit)
     if not questions:
         print("No questions to run.", file=sys.stderr)
         return 2
@@ -564,6 +672,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         questions, args.corpus, baseline=args.baseline, out_dir=args.out, progress=not args.no_progress
     )
     print(render_report(result, totals_only=args.totals_only))
+    keep_run(result, questions, qset, args)
     print(f"Outputs in {args.out} (report.md, results.jsonl, summary.json, scores.png)")
     print(f"Elapsed: {result.elapsed_s:.1f} s")
     if args.min_correct is not None and result.correct_rate < args.min_correct:
