@@ -91,7 +91,7 @@ def _row_words_cached(key: str, name: str, context: str, parent: str, lead: str,
     context_tokens = tokens(context)
     parent_tokens = tokens(parent)
     cell_tokens = tokens(cells)
-    numbers = {t for t in name_tokens + cell_tokens if any(ch.isdigit() for ch in t)} | {label} | set(label.split("."))
+    numbers = {t for t in name_tokens + cell_tokens + tokens(headers) if any(ch.isdigit() for ch in t)} | {label} | set(label.split("."))
     numbers |= {part for t in numbers for part in t.replace("/", ".").split(".") if part}
     return RowWords(
         name=name_tokens,
@@ -209,6 +209,7 @@ def link(
         group_only: set[int] = set()
         name_part: dict[int, float] = {}
         row_part: dict[int, float] = {}
+        header_only: set[int] = set()
         for i in free_idx + soft_idx:
             word = q.words[i]
             in_name = _matches(word, rw.name, rw.name_folded)
@@ -245,10 +246,10 @@ def link(
                     row_part[i] = weight
                 continue
             in_headers = _matches(word, rw.headers_written, rw.headers)
-            if in_headers and i in free_idx:
+            if in_headers and i in free_idx:  # says which column or period, not which row: out of the shares
                 score += FIELD_WEIGHTS["headers"] * weights[i] * in_headers
                 covered.add(i)
-                row_part[i] = weights[i] * in_headers
+                header_only.add(i)
         _keep_phrases_whole(q, free_idx, matched_positions, group_only, covered, weights, rw)
         known = set(rw.name_folded) | rw.context
         for span, expansion in synonym_spans(q):  # "tăng trưởng kinh tế" is named by a row saying "tăng trưởng GRDP"
@@ -258,6 +259,7 @@ def link(
                         covered.add(i)
                         name_part[i] = row_part[i] = weights[i]
                         score += FIELD_WEIGHTS["name"] * weights[i]
+        row_total = total - sum(weights[i] for i in header_only)
         name_hit = sum(v for i, v in name_part.items() if i in covered)
         row_hit = sum(v for i, v in row_part.items() if i in covered)
         pairs = [(a, b) for a, b in zip(free_idx + soft_idx, (free_idx + soft_idx)[1:], strict=False) if b == a + 1]
@@ -281,8 +283,8 @@ def link(
             Link(
                 row=row,
                 score=score,
-                name_cov=name_hit / total if total else 0.0,
-                row_cov=row_hit / total if total else 0.0,
+                name_cov=name_hit / row_total if row_total else 0.0,
+                row_cov=row_hit / row_total if row_total else 0.0,
                 pair_cov=pair_hit / pair_total if pair_total else 1.0,
                 specificity=specificity,
                 covered=covered,
