@@ -602,14 +602,17 @@ def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], 
     return links, features
 
 
+_PAIR_WORDS = ("va", "voi")  # "ĐT 917 và ĐT 918", "ĐT 917 với ĐT 918": two rows side by side
+
+
 def _split_entities(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], best: Link | None) -> list[Link] | None:
-    """Two rows named on either side of "và" / "," when no single row explains the turn's words."""
+    """Two rows named on either side of "và" / "với" when no single row explains the turn's words."""
     free = [i for i, w in enumerate(q.words) if w.tag is None]
     if not free or (best is not None and set(free) <= best.covered):
         return None
     answer_at, _ = cutoffs()
     for cut, word in enumerate(q.words):
-        if word.folded != "va" or not any(i < cut for i in free) or not any(i > cut for i in free):
+        if word.folded not in _PAIR_WORDS or not any(i < cut for i in free) or not any(i > cut for i in free):
             continue
         sides = []
         for keep in (lambda i, cut=cut: i < cut, lambda i, cut=cut: i > cut):
