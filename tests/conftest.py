@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from eval.ui_driver import CHROMIUM, StreamlitServer
 from ingestion.parser import ParsedReport, parse_report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,6 +25,33 @@ def private_corpus(base: Path) -> Path:
     for path in sorted((ROOT / "data" / "raw").glob("*.txt")):
         shutil.copy(path, raw / path.name)
     return raw
+
+
+ARTIFACTS = ROOT / "test-artifacts"
+#: ``pytestmark`` of the real-browser test modules: skipped, saying why, without Debian's Chromium.
+BROWSER_MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (install it: apt-get install chromium)"
+    ),
+]
+
+
+@contextmanager
+def private_server(base: Path, log_name: str, **options: object) -> Iterator[StreamlitServer]:
+    """``streamlit run app.py`` on a private copy of the corpus under ``base`` (hash embedder unless
+    ``VNQA_TEST_EMBEDDER`` says otherwise); its log in ``test-artifacts/<log_name>``."""
+    raw = private_corpus(base)
+    env = {
+        "VNQA_DATA_DIR": str(base),
+        "VNQA_RAW_DIR": str(raw),
+        "VNQA_EMBEDDER": os.environ.get("VNQA_TEST_EMBEDDER", "hash"),
+        **dict(options.pop("env", {}) or {}),
+    }
+    ARTIFACTS.mkdir(exist_ok=True)
+    with StreamlitServer(env=env, log_path=ARTIFACTS / log_name, **options) as running:
+        running.data_dir = base
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -6,36 +6,21 @@ Leaves a screenshot in ``test-artifacts/chat.png``.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from eval.ui_driver import CHROMIUM, StreamlitServer, ask, chromium, open_chat
-from tests.conftest import private_corpus
+from eval.ui_driver import ask, chromium, open_chat
+from tests.conftest import ARTIFACTS, BROWSER_MARKS, private_server
 
 ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (install it: apt-get install chromium)"
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    base = tmp_path_factory.mktemp("vnqa_browser")
-    raw = private_corpus(base)
-    env = {
-        "VNQA_DATA_DIR": str(base),
-        "VNQA_RAW_DIR": str(raw),
-        "VNQA_EMBEDDER": os.environ.get("VNQA_TEST_EMBEDDER", "hash"),
-    }
-    ARTIFACTS.mkdir(exist_ok=True)
-    with StreamlitServer(env=env, log_path=ARTIFACTS / "streamlit.log") as running:
+    with private_server(tmp_path_factory.mktemp("vnqa_browser"), "streamlit.log") as running:
         yield running
 
 

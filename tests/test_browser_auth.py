@@ -13,23 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from eval.ui_driver import CHROMIUM, StreamlitServer, ask, chromium, free_port
-from tests.conftest import private_corpus
+from eval.ui_driver import ask, chromium, free_port
+from tests.conftest import ARTIFACTS, BROWSER_MARKS, private_server
 from ui import users
 from ui.audit import read_audit
 from ui.feedback import read_feedback
 
 ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
 PASSWORDS = {"an": "mat-khau-quan-tri", "binh": "mat-khau-nguoi-xem"}  # test-only accounts
 UPLOAD_TEXT = "Nạp báo cáo mới"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (install it: apt-get install chromium)"
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +37,6 @@ def oidc_provider():
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, oidc_provider):
     base = tmp_path_factory.mktemp("vnqa_auth")
-    raw = private_corpus(base)
     users.set_user(base / "users.json", "an", "admin", PASSWORDS["an"])
     users.set_user(base / "users.json", "binh", "viewer", PASSWORDS["binh"])
     users.set_user(base / "users.json", "sep@so.gov.vn", "admin")  # an OIDC user made admin by e-mail
@@ -58,11 +51,7 @@ def server(tmp_path_factory, oidc_provider):
         f'server_metadata_url = "{oidc_provider}/.well-known/openid-configuration"\n',
         encoding="utf-8",
     )
-    env = {"VNQA_DATA_DIR": str(base), "VNQA_RAW_DIR": str(raw), "VNQA_EMBEDDER": "hash"}
-    ARTIFACTS.mkdir(exist_ok=True)
-    with StreamlitServer(
-        env=env, port=port, log_path=ARTIFACTS / "streamlit-auth.log", args=["--secrets.files", str(secrets)]
-    ) as running:
+    with private_server(base, "streamlit-auth.log", port=port, args=["--secrets.files", str(secrets)]) as running:
         running.base = base
         yield running
 
@@ -238,15 +227,13 @@ def test_an_admin_restores_an_accidental_removal_from_the_management_page(server
 
 def test_the_app_itself_refuses_a_network_address_without_sign_in(tmp_path, browser):
     """Defence in depth: started around the launcher (plain ``streamlit run``) on 0.0.0.0, no sign-in."""
-    raw = private_corpus(tmp_path)
-    env = {"VNQA_DATA_DIR": str(tmp_path), "VNQA_RAW_DIR": str(raw), "VNQA_EMBEDDER": "hash"}
     args = [
         "--server.address",
         "0.0.0.0",
         "--secrets.files",
         str(tmp_path / "none.toml"),
     ]  # the last address wins
-    with StreamlitServer(env=env, args=args) as running:
+    with private_server(tmp_path, "streamlit-exposed.log", args=args) as running:
         page = new_page(browser)
         try:
             for path in ("", "/quan-ly-bao-cao"):

@@ -7,7 +7,6 @@ to a host other than the loopback server fails the test. Screenshots: ``test-art
 from __future__ import annotations
 
 import io
-import os
 import re
 import time
 from pathlib import Path
@@ -16,36 +15,21 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
-from eval.ui_driver import CHROMIUM, StreamlitServer, ask, chromium, open_chat
-from tests.conftest import private_corpus
+from eval.ui_driver import ask, chromium, open_chat
+from tests.conftest import ARTIFACTS, BROWSER_MARKS, private_server
 
 ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
 DESKTOP = {"width": 1280, "height": 1000}
 PHONE = {"width": 390, "height": 844}
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
 MESSAGES = '[data-testid="stChatMessage"]'
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (install it: apt-get install chromium)"
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    base = tmp_path_factory.mktemp("vnqa_browser_chat")
-    raw = private_corpus(base)
-    env = {
-        "VNQA_DATA_DIR": str(base),
-        "VNQA_RAW_DIR": str(raw),
-        "VNQA_EMBEDDER": os.environ.get("VNQA_TEST_EMBEDDER", "hash"),
-    }
-    ARTIFACTS.mkdir(exist_ok=True)
-    with StreamlitServer(env=env, log_path=ARTIFACTS / "streamlit-chat.log") as running:
-        running.data_dir = base
+    with private_server(tmp_path_factory.mktemp("vnqa_browser_chat"), "streamlit-chat.log") as running:
         yield running
 
 

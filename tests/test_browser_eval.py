@@ -14,20 +14,14 @@ import openpyxl
 import pytest
 
 from eval.runs import RunStore, type_table
-from eval.ui_driver import CHROMIUM, StreamlitServer, chromium
-from tests.conftest import private_corpus
+from eval.ui_driver import chromium
+from tests.conftest import ARTIFACTS, BROWSER_MARKS, private_server
 
 ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
 GRID_HEADER_PX = 35  # st.data_editor: header height and row height (glide data grid defaults)
 GRID_ROW_PX = 35
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (install it: apt-get install chromium)"
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 QUESTIONS = [  # question, phải có, nguồn, loại
     ("Tổng vốn đầu tư trên địa bàn năm 2024 ước đạt bao nhiêu?", "31.500,00", "Phụ lục I, dòng 4", ""),
@@ -50,12 +44,7 @@ def write_xlsx(path: Path, header: list[str], rows: list[tuple]) -> Path:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    base = tmp_path_factory.mktemp("vnqa_eval_browser")
-    raw = private_corpus(base)
-    env = {"VNQA_DATA_DIR": str(base), "VNQA_RAW_DIR": str(raw), "VNQA_EMBEDDER": "hash"}
-    ARTIFACTS.mkdir(exist_ok=True)
-    with StreamlitServer(env=env, log_path=ARTIFACTS / "streamlit-eval.log") as running:
-        running.data_dir = base
+    with private_server(tmp_path_factory.mktemp("vnqa_eval_browser"), "streamlit-eval.log") as running:
         yield running
 
 

@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from ingestion.store import atomic_write
 
 CONVERSATION_ID_RE = re.compile(r"^[0-9a-f]{16}$")  # what new_conversation_id makes; anything else is refused
 MAX_TITLE_CHARS = 80  # a conversation is listed by its first question, cut to one sidebar line
@@ -92,21 +92,6 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")  # orders two saves within one second
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 class ConversationStore:
     """Conversations of every user under ``root`` (``settings.data_dir / "conversations"``)."""
 
@@ -134,7 +119,7 @@ class ConversationStore:
             "updated": _now(),
             "messages": [message_to_json(m) for m in messages],
         }
-        write_atomic(path, json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
+        atomic_write(path, json.dumps(record, ensure_ascii=False, indent=1))
 
     def load(self, user_id: str, conversation_id: str) -> list[dict[str, Any]] | None:
         """The messages of a conversation, or ``None`` when it does not exist (or is not this user's)."""
