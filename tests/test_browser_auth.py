@@ -140,6 +140,9 @@ def test_a_viewer_cannot_reach_report_management_even_by_url(server, browser):
         oidc.get_by_text("Bạn không có quyền mở trang này.").wait_for(timeout=60_000)
         assert not shows_management(oidc)
         assert oidc.get_by_role("button", name="Xác nhận xóa").count() == 0
+        oidc.goto(server.url + "/danh-gia", timeout=120_000)  # the evaluators' page: not a viewer's either
+        oidc.get_by_text("Bạn không có quyền mở trang này.").wait_for(timeout=60_000)
+        assert oidc.get_by_text("Bộ câu hỏi").count() == 0
     finally:
         oidc.screenshot(path=str(ARTIFACTS / "auth-viewer-by-url.png"))
         local.context.close()
@@ -150,7 +153,7 @@ def test_an_oidc_admin_reaches_report_management_by_url(server, browser):
     page = new_page(browser)
     try:
         oidc_sign_in(page, server.url, "sep@so.gov.vn")
-        assert nav_titles(page) == ["Hỏi đáp", "Tổng quan", "Quản lý báo cáo"]
+        assert nav_titles(page) == ["Hỏi đáp", "Tổng quan", "Quản lý báo cáo", "Đánh giá"]
         page.goto(server.url + "/quan-ly-bao-cao", timeout=120_000)
         page.get_by_text(UPLOAD_TEXT).wait_for(timeout=120_000)
         page.get_by_text("Nhật ký thay đổi kho báo cáo").wait_for(timeout=60_000)
