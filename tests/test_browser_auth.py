@@ -17,6 +17,7 @@ from eval.ui_driver import ask, chromium, free_port
 from tests.conftest import ARTIFACTS, BROWSER_MARKS, private_server
 from ui import users
 from ui.audit import read_audit
+from ui.conversations import ConversationStore
 from ui.feedback import read_feedback
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -180,6 +181,11 @@ def test_two_users_conversations_and_feedback_never_mix(server, browser):
         for page, mine, other in ((first, "binh", "oidc"), (second, "oidc", "binh")):
             shown = "\n".join(page.locator('[data-testid="stChatMessage"]').all_inner_texts())
             assert questions[mine] in shown and questions[other] not in shown
+            history = page.locator('[data-testid="stSidebar"]').inner_text()  # saved conversations
+            assert questions[mine][:25] in history and questions[other][:25] not in history
+        store = ConversationStore(server.base / "conversations")
+        saved = {who: [c.title for c in store.list(user)] for who, user in (("binh", "user:binh"), ("oidc", "oidc:xem2@so.gov.vn"))}
+        assert saved == {"binh": [questions["binh"]], "oidc": [questions["oidc"]]}
         records = read_feedback(server.base / "feedback.jsonl")
         assert sorted((r["user"], r["question"]) for r in records) == sorted(
             [("user:binh", questions["binh"]), ("oidc:xem2@so.gov.vn", questions["oidc"])]
