@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.ui_driver import ask, chromium, free_port
+from eval.ui_driver import ask, chromium, free_port, new_conversation
 from tests.conftest import ARTIFACTS, BROWSER_MARKS, private_server
 from ui import users
 from ui.audit import read_audit
@@ -181,8 +181,9 @@ def test_two_users_conversations_and_feedback_never_mix(server, browser):
         for page, mine, other in ((first, "binh", "oidc"), (second, "oidc", "binh")):
             shown = "\n".join(page.locator('[data-testid="stChatMessage"]').all_inner_texts())
             assert questions[mine] in shown and questions[other] not in shown
-            history = page.locator('[data-testid="stSidebar"]').inner_text()  # saved conversations
-            assert questions[mine][:25] in history and questions[other][:25] not in history
+            sidebar = page.locator('[data-testid="stSidebar"]')  # saved conversations, listed once the answer is saved
+            sidebar.get_by_text(questions[mine][:25]).first.wait_for(timeout=60_000)
+            assert questions[other][:25] not in sidebar.inner_text()
         store = ConversationStore(server.base / "conversations")
         saved = {who: [c.title for c in store.list(user)] for who, user in (("binh", "user:binh"), ("oidc", "oidc:xem2@so.gov.vn"))}
         assert saved == {"binh": [questions["binh"]], "oidc": [questions["oidc"]]}
@@ -219,7 +220,7 @@ def test_an_admin_restores_an_accidental_removal_from_the_management_page(server
         log = [(r["user"], r["action"], r["report"]) for r in read_audit(server.base / "audit.jsonl")]
         assert log[-2:] == [("user:an", "remove", "320/BC-UBND"), ("user:an", "restore", "320/BC-UBND")]
         page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Hỏi đáp").click()
-        page.get_by_role("button", name="Cuộc trò chuyện mới").click()
+        new_conversation(page)  # with its confirmation: the earlier answer leaves the page
         ask(page, question, expected_answers=1)
         after = page.locator('[data-testid="stChatMessage"]').last.inner_text()
 
