@@ -15,10 +15,12 @@ from eval import metamorphic
 from eval import run as eval_run
 
 EVAL = Path(__file__).resolve().parents[1] / "eval"
-HELDOUT_FLOORS = {  # file → (correct, no-answer refused): measured 76.4 % / 84 %, 68.0 %, 64.6 %
+HELDOUT_FLOORS = {  # file → (correct, no-answer refused): measured 76.4 % / 84 %, 70.7 %, 65.8 %, 53.3 % / 75 %, 57.3 % / 50 %
     "heldout.jsonl": (0.70, 0.75),
     "fixtures/thai-nguyen-412.heldout.jsonl": (0.62, 0.70),
     "fixtures/hue-468.heldout.jsonl": (0.58, 0.70),
+    "heldout_v3.jsonl": (0.48, 0.50),  # written 2026-11-30: 60 questions, 4 of them not answerable
+    "fixtures/vinh-long-57.heldout.jsonl": (0.52, 0.33),  # 6 not answerable: 2 refused of 6 is the floor
 }
 MIN_INVARIANCE = 0.90  # measured 95.0 % on the development questions
 METAMORPHIC_QUESTIONS = 60  # the first questions of the development set (all types): enough, and quick
