@@ -16,6 +16,7 @@ Example::
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -148,32 +149,28 @@ def candidate_ids(q: Question, layer: SemanticLayer, hits: dict[str, int], scope
         key=lambda w: len(layer.name_index.get(w.repaired or w.folded, ())),
     )
     seen = set(chosen)
-    for first, second in zip(words, words[1:], strict=False):  # "Bình Tân": two common words, rare together
-        together = (set(layer.name_index.get(first.repaired or first.folded, ()))
-                    & set(layer.name_index.get(second.repaired or second.folded, ())))
-        if 0 < len(together) <= RARE_WORD_ROWS:
-            for row_id in sorted(together):
-                if row_id not in seen and layer.rows[row_id].report in scope:
-                    seen.add(row_id)
-                    chosen.append(row_id)
-    for word in rare:
-        for row_id in sorted(layer.name_index.get(word.repaired or word.folded, ())):
+
+    def add(row_ids: Iterable[str]) -> None:
+        for row_id in row_ids:
             if row_id not in seen and layer.rows[row_id].report in scope:
                 seen.add(row_id)
                 chosen.append(row_id)
+
+    def named_by(word: Word) -> set[str]:
+        return set(layer.name_index.get(word.repaired or word.folded, ()))
+
+    for first, second in zip(words, words[1:], strict=False):  # "Bình Tân": two common words, rare together
+        together = named_by(first) & named_by(second)
+        if 0 < len(together) <= RARE_WORD_ROWS:
+            add(sorted(together))
+    for word in rare:
+        add(sorted(named_by(word)))
         if len(chosen) >= MAX_CANDIDATES:
             break
     for _, expansion in synonym_spans(q):  # rows named by a synonym's expansion ("thu hải quan" → "xuất nhập khẩu")
-        named = set.intersection(*(set(layer.name_index.get(t, ())) for t in expansion)) if expansion else set()
-        for row_id in sorted(named):
-            if row_id not in seen and layer.rows[row_id].report in scope:
-                seen.add(row_id)
-                chosen.append(row_id)
+        add(sorted(set.intersection(*(set(layer.name_index.get(t, ())) for t in expansion)) if expansion else ()))
     for acronym in (w.folded for w in q.words if w.folded in layer.acronyms):
-        for row_id in layer.acronyms[acronym]:
-            if row_id not in seen and layer.rows[row_id].report in scope:
-                seen.add(row_id)
-                chosen.append(row_id)
+        add(layer.acronyms[acronym])
     return chosen[:MAX_CANDIDATES]
 
 

@@ -40,6 +40,7 @@ from typing import Any
 
 from eval import run as eval_run
 from eval.question_sets import finish, unique_ids
+from ingestion.store import atomic_write
 
 ROOT = Path(__file__).resolve().parents[1]
 CODE_DIRS = ("assistant", "structured", "retrieval", "ingestion", "prompts", "eval", "ui")
@@ -322,12 +323,12 @@ class RunStore:
     def save(self, saved: SavedRun) -> Path:
         folder = self.path(saved.run_id)
         folder.mkdir(parents=True, exist_ok=True)
-        _write(folder / "meta.json", json.dumps(saved.meta, ensure_ascii=False, indent=2, default=str))
-        _write(
+        atomic_write(folder / "meta.json", json.dumps(saved.meta, ensure_ascii=False, indent=2, default=str))
+        atomic_write(
             folder / "questions.jsonl",
             "".join(json.dumps(q, ensure_ascii=False) + "\n" for q in saved.questions),
         )
-        _write(
+        atomic_write(
             folder / "results.jsonl",
             "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in saved.results),
         )
@@ -336,7 +337,7 @@ class RunStore:
 
     def save_grades(self, saved: SavedRun) -> None:
         grades = {k: v for k, v in saved.grades.items() if v.get("grade") or v.get("comment")}
-        _write(self.path(saved.run_id) / "grades.json", json.dumps(grades, ensure_ascii=False, indent=2))
+        atomic_write(self.path(saved.run_id) / "grades.json", json.dumps(grades, ensure_ascii=False, indent=2))
 
     def run_ids(self) -> list[str]:
         if not self.root.is_dir():
@@ -368,12 +369,6 @@ class RunStore:
             results=_read_jsonl(folder / "results.jsonl"),
             grades=json.loads(grades_file.read_text(encoding="utf-8")) if grades_file.is_file() else {},
         )
-
-
-def _write(path: Path, text: str) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:

@@ -239,10 +239,9 @@ class SemanticLayer:
         "noxh" → "nhà ở xã hội"): users shorten the corpus' own recurring phrases, so the phrases come
         from row names, annex titles, column headers and agencies (each distinct text once). Initials
         that are a word, or that two phrases share about as often, abbreviate nothing."""
-        texts = {row.name for row in self.rows.values()} | set(self.agency_names)
-        for annex in self.annexes.values():
-            texts.add(annex.title)
-            texts.update(re.split(r"\s+[–—]\s+", " – ".join(annex.columns)))
+        units = set(self.agency_names) | {  # names by themselves: an agency, one line of a column header
+            part.strip() for a in self.annexes.values() for h in a.columns for part in re.split(r"\s+[–—]\s+|\(", h)}
+        texts = {row.name for row in self.rows.values()} | units | {a.title for a in self.annexes.values()}
         function = {w.lower() for w in lexicon().phrases("function_words")["function_words"]}  # as written: "hội" ≠ "hỏi"
         counts: dict[str, Counter[str]] = defaultdict(Counter)
         for text in texts:
@@ -254,7 +253,6 @@ class SemanticLayer:
                         if phrase[0] in function or phrase[-1] in function:
                             continue  # "biến đổi khí hậu của": a phrase is not cut before or after "của", "và"
                         counts[fold("".join(w[0] for w in phrase))][" ".join(phrase)] += 1
-        units = set(self.agency_names) | {part for a in self.annexes.values() for h in a.columns for part in re.split(r"\s+[–—]\s+|\(", h)}
         for unit in units:  # a whole agency name or column header is a name by itself, said once or not
             written = [w.lower() for w in unit.split() if w.isalpha()]
             if INITIALISM_WORDS[0] <= len(written) == len(unit.split()) <= INITIALISM_WORDS[1]:

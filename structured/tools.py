@@ -122,7 +122,7 @@ def measure_roles(measure: str | None) -> list[str]:
     return list(lexicon().section("measure_roles").get(measure, [measure]))
 
 
-def _value_cell(fact: dict[str, Any], role: str) -> ValueCell:
+def _value_cell(fact: dict[str, Any], role: str | None) -> ValueCell:
     return ValueCell(
         column=fact.get("column"), role=role, raw=str(fact.get("raw", "")),
         **{k: fact.get(k) for k in ("value", "low", "high", "comparator", "unit", "year", "as_of", "scope", "quote")},
@@ -213,19 +213,16 @@ def _header_values(row: Row, words: list[str]) -> list[ValueCell]:
     hiện bao nhiêu vụ" → "Vi phạm – Số vụ phát hiện"): a table by place or by unit has no columns the
     lexicon knows, and its headers are its vocabulary. None when no header shares a word."""
     asked = set(words)
-    scored: list[tuple[int, str, str]] = []
+    scored: list[tuple[int, ValueCell]] = []
     for header, cell in row.cells.items():
         if header in row.roles or not cell.strip():
             continue
         typed = parse_typed_value(cell)
-        if typed.value is None and typed.low is None:
-            continue
-        scored.append((len(asked & set(fold_tokens(header))), header, cell))
-    best = max((n for n, _, _ in scored), default=0)
-    if not best:
-        return []
-    return [ValueCell(column=h, role=None, raw=c, **{k: getattr(parse_typed_value(c), k) for k in ("value", "low", "high", "comparator", "unit")})
-            for n, h, c in scored if n == best]
+        if typed.value is not None or typed.low is not None:
+            shared = len(asked & set(fold_tokens(header)))
+            scored.append((shared, _value_cell({"column": header, **typed.model_dump()}, None)))
+    best = max((n for n, _ in scored), default=0)
+    return [value for n, value in scored if n == best] if best else []
 
 
 def _passages(row: Row, measure: str | None, words: list[str], have_values: bool, name_words: list[str] = (),
