@@ -30,7 +30,8 @@ def compose(result: Result, tables: CorpusTables) -> Answer:
     plan = result.plan
     handler = {
         "lookup": _lookup, "compare": _compare, "count": _collection, "list": _collection, "rank": _rank,
-        "total": _total, "legend": _legend, "overview": _overview, "clarify": _clarify, "none": _none,
+        "total": _total, "legend": _legend, "overview": _overview, "structure": _structure, "clarify": _clarify,
+        "none": _none,
     }[plan.op]
     reply = handler(result, tables)
     reply.intent = reply.intent or plan.op
@@ -597,13 +598,42 @@ def _legend(result: Result, tables: CorpusTables) -> Answer:
         else:
             text = render("no_legend_any", report=plan.report, marker=marker)
         return Answer(text=text, route="none", abstained=True)
-    pieces, citations = [], []
+    pieces, citations, marked = [], [], []
     dates = report_dates(tables)
     for found in result.markers:
         pieces.append(render("legend", annex=found.annex, report=found.report, marker=found.marker, meaning=found.meaning, count=found.count))
         citations.append(Citation(row_id=f"{found.report}:{found.annex}:Ghi chú", report=found.report, annex=found.annex,
                                   row="Ghi chú", annex_title=found.annex_title, column="Ghi chú", quote=f"Báo cáo số {found.report} ngày {dates.get(found.report, '')}, Ghi chú: ({found.marker}) {found.meaning}"))
-    return Answer(text="\n".join(pieces), citations=citations, route="table", computed_values=[str(f.count) for f in result.markers])
+        marked += [tables.rows[i] for i in found.row_ids if i in tables.rows]
+    # The rows counted ("Có 4 mục mang ký hiệu này") are cited and listed, so the count can be checked.
+    citations += [cite(row, "Ký hiệu", row.name) for row in marked]
+    return Answer(text="\n".join(pieces), citations=citations, route="table", table=[_table_row(r) for r in marked] or None,
+                  computed_values=[str(f.count) for f in result.markers])
+
+
+def _structure(result: Result, tables: CorpusTables) -> Answer:
+    """What a report is made of: its annexes (title, items), or one annex's top-level items (their sub-items)."""
+    plan = result.plan
+    info = next((i for i in tables.catalogue if i.number == plan.report), None)
+    if info is None:
+        return Answer(text=render("no_answer"), route="none", abstained=True)
+    if plan.filters.annexes:
+        annex = plan.filters.annexes[0]
+        rows = result.rows
+        lines = [render("structure_items", annex=annex, report=info.number, count=len(rows))]
+        lines += [f"- {row.row}. {row.name}" + (f" ({len(row.children)} mục con)" if row.children else "") for row in rows]
+        return Answer(text="\n".join(lines), citations=[cite(row, None, row.name) for row in rows], route="table",
+                      table=[_table_row(row, **{"Số mục con": len(row.children)}) for row in rows],
+                      computed_values=[str(len(rows)), *(str(len(r.children)) for r in rows)])
+    date = vn_date(info.date)
+    lines = [render("structure_annexes", report=info.number, date=date, count=len(info.annexes))]
+    lines += [f"- Phụ lục {a.annex}: {a.title} ({a.item_count} mục)" for a in info.annexes]
+    citations = [Citation(row_id=f"{info.number}:{a.annex}:Tiêu đề", report=info.number, annex=a.annex, row="Tiêu đề",
+                          annex_title=a.title, column="Tiêu đề phụ lục",
+                          quote=f"Báo cáo số {info.number} ngày {date}, Phụ lục {a.annex}: {a.title}") for a in info.annexes]
+    table = [{"Phụ lục": a.annex, "Tiêu đề": a.title, "Số mục": a.item_count} for a in info.annexes]
+    return Answer(text="\n".join(lines), citations=citations, route="table", table=table,
+                  computed_values=[str(len(info.annexes)), *(str(a.item_count) for a in info.annexes)])
 
 
 def _overview(result: Result, tables: CorpusTables) -> Answer:

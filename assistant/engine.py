@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from ingestion.cache import REPORT_ENTRIES, DerivedCache, digest_of, parse_cached
+from ingestion.cache import REPORT_ENTRIES, DerivedCache, digest_of, parse_cached, rows_digest, sync_rows_file
 from ingestion.models import Annex, Row
 from ingestion.parser import (
     ParseError,
@@ -27,7 +27,8 @@ from ingestion.parser import (
     parse_report_text,
 )
 from ingestion.readers import report_files, sniff_format
-from ingestion.store import atomic_write, merge_rows, rows_to_jsonl, write_rows
+from ingestion.store import atomic_write, merge_rows, write_rows
+from retrieval.lexical_job import LexicalJob
 from retrieval.normalize import Vocabulary, count_vocabulary, merge_vocabularies
 from retrieval.search import forget_retrievers_of
 from retrieval.store import remove_report as remove_report_chunks
@@ -58,12 +59,20 @@ class Engine:
     notices: list[str] = field(default_factory=list, repr=False)
     #: Why the search index cannot be used right now (``None`` when it can); answers fall back to tables.
     index_error: str | None = field(default=None, repr=False)
+    #: Digest of the corpus files' bytes (:func:`files_digest`) while the rows are exactly theirs: the
+    #: derived cache then also records the corpus under it, so the next start finds it without parsing.
+    files_key: str | None = field(default=None, repr=False)
+    #: The lexical index being built in a second process (:mod:`retrieval.lexical_job`), if any.
+    lexical_job: Any = field(default=None, repr=False)
+    #: ``rows.jsonl`` and its stamp, to be synced with the rows while ``lexical_job`` runs.
+    rows_file: tuple[Path, Path] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self._rebuild()
 
     def _rebuild(self) -> None:
         self.by_id: dict[str, Row] = {row.id: row for row in self.rows}
+        self.files_key = None  # the corpus no longer is exactly its files' content
         for name in ("derived", "retriever"):
             self.__dict__.pop(name, None)
 
@@ -72,9 +81,12 @@ class Engine:
         """Vocabulary, tables and semantic layer: loaded from the derived cache when the corpus is
         unchanged, else built (and saved). The loaded rows replace ``self.rows`` so all share one copy."""
         key = corpus_digest(self.rows, self.annexes)
-        derived = DerivedCache(self.settings.cache_dir).load_or_build(
+        cache = DerivedCache(self.settings.cache_dir)
+        derived = cache.load_or_build(
             "corpus", key, lambda: CorpusDerived.build(self.rows, self.annexes, self.settings.cache_dir)
         )
+        if self.files_key is not None:
+            cache.save("files", self.files_key, (key, self.annexes))
         if derived.rows is not self.rows:
             self.rows = derived.rows
             self.by_id = {row.id: row for row in self.rows}
@@ -126,6 +138,12 @@ class Engine:
         from retrieval.search import get_retriever
         from retrieval.store import INDEX_UNAVAILABLE_NOTICE
 
+        if self.lexical_job is not None:
+            job, self.lexical_job = self.lexical_job, None
+            if self.rows_file is not None:  # while the second process still builds the lexical index
+                sync_rows_file(self.rows, *self.rows_file)
+                self.rows_file = None
+            job.wait()
         try:
             retriever = get_retriever(self.rows, self.settings, vocab=self.vocab)
         except Exception as exc:
@@ -226,8 +244,10 @@ class Engine:
                 write_rows(self.rows, rows_path)
                 notify(0.5, "Đang lập chỉ mục tìm kiếm…")
                 self._rebuild()
-                _ = self.retriever  # indexes the new rows now, not on the next question
+                self.lexical_job = LexicalJob.start(self.corpus_files, self.settings.cache_dir)
+                _ = self.derived, self.retriever  # indexes the new rows now, not on the next question
             except BaseException:
+                self.lexical_job = None
                 self.rows, self.corpus_files, self.annexes = before
                 if not target_existed:
                     target.unlink(missing_ok=True)
@@ -326,17 +346,26 @@ class CorpusDerived:
 
     @classmethod
     def build(cls, rows: list[Row], annexes: list[Annex], cache_dir: Path | None = None) -> CorpusDerived:
-        from structured.semantic import SemanticLayer
-        from structured.tables import CorpusTables
+        from structured.semantic import LayerPart, SemanticLayer
+        from structured.tables import CorpusTables, TablePart
 
-        return cls(rows=rows, vocab=corpus_vocabulary(rows, DerivedCache(cache_dir)),
-                   tables=CorpusTables.from_rows(rows, annexes), layer=SemanticLayer.build(rows, annexes))
+        cache = DerivedCache(cache_dir)
+
+        def cached(name: str, build: Callable[[list[Row]], Any]) -> Callable[[list[Row]], Any]:
+            """``build`` of one report's rows, loaded from the cache when those rows were seen before."""
+            return lambda group: cache.load_or_build(name, corpus_digest(group), lambda: build(group), keep=REPORT_ENTRIES)
+
+        return cls(rows=rows, vocab=corpus_vocabulary(rows, cache),
+                   tables=CorpusTables.from_rows(rows, annexes, parts=cached("tablepart", TablePart.of)),
+                   layer=SemanticLayer.build(rows, annexes, parts=cached("layerpart", LayerPart.of)))
 
 
 def corpus_digest(rows: list[Row], annexes: list[Annex] = ()) -> str:
-    """Digest of the corpus content (row ids and hashes, annex records) and the deriving code."""
-    return digest_of([*(f"{row.id}={row.content_hash or row.compute_hash()}" for row in rows),
-                      *(annex.model_dump_json() for annex in annexes)])
+    """Digest of the corpus content (row ids and hashes, annex records) and the deriving code; without
+    annexes it is :func:`ingestion.cache.rows_digest`."""
+    if not annexes:
+        return rows_digest(rows)
+    return digest_of([rows_digest(rows), *(annex.model_dump_json() for annex in annexes)])
 
 
 def corpus_vocabulary(rows: list[Row], cache: DerivedCache) -> Vocabulary:
@@ -372,25 +401,6 @@ def default_corpus(settings: Settings) -> list[Path]:
     return report_files(settings.raw_dir)
 
 
-def sync_rows_file(rows: list[Row], settings: Settings) -> None:
-    """Make ``rows.jsonl`` hold exactly ``rows`` (what ``python -m retrieval index`` reads), checking a
-    stamp (corpus digest, file size and time) first so an unchanged start neither reads nor writes it."""
-    path = settings.rows_dir / "rows.jsonl"
-    stamp_path = settings.cache_dir / "rows.stamp"
-    digest = corpus_digest(rows)
-
-    def stamp() -> str:
-        info = path.stat()
-        return f"{digest} {path.resolve()} {info.st_size} {info.st_mtime_ns}"
-
-    if path.exists() and stamp_path.exists() and stamp_path.read_text(encoding="utf-8") == stamp():
-        return
-    text = rows_to_jsonl(rows)
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        write_rows(rows, path)
-    atomic_write(stamp_path, stamp())
-
-
 _ENGINES: dict[tuple, Engine] = {}
 _ENGINES_LOCK = threading.Lock()
 
@@ -421,11 +431,38 @@ def get_engine(corpus_files: list[Path] | None = None, settings: Settings | None
     key = (id(settings), tuple(files))
     with _ENGINES_LOCK:
         if key not in _ENGINES:
-            rows, annexes = load_corpus(files, DerivedCache(settings.cache_dir))
-            if corpus_files is None:
-                sync_rows_file(rows, settings)
-            _ENGINES[key] = Engine(settings=settings, rows=rows, corpus_files=files, annexes=annexes)
+            _ENGINES[key] = _load_engine(files, settings, sync_rows=corpus_files is None)
         return _ENGINES[key]
+
+
+def files_digest(files: list[Path]) -> str:
+    """Digest of the files' bytes (and the deriving code): the same files give the same corpus."""
+    return digest_of(hashlib.sha256(path.read_bytes()).digest() for path in files)
+
+
+def _load_engine(files: list[Path], settings: Settings, *, sync_rows: bool) -> Engine:
+    """The engine of ``files``. When these very files were loaded before, their corpus (rows, tables,
+    vocabulary) is loaded whole from the derived cache, without parsing or loading each report."""
+    cache = DerivedCache(settings.cache_dir)
+    files_key = files_digest(files)
+    known = cache.load("files", files_key)
+    derived = cache.load("corpus", known[0]) if isinstance(known, tuple) else None
+    rows_file = (settings.rows_dir / "rows.jsonl", settings.cache_dir / "rows.stamp")
+    job = None
+    if isinstance(derived, CorpusDerived):
+        rows, annexes = derived.rows, list(known[1])
+    else:  # a corpus not seen as a whole: its lexical index is built on the second core meanwhile
+        job = LexicalJob.start(files, settings.cache_dir)
+        rows, annexes = load_corpus(files, cache)
+    if sync_rows and job is None:
+        sync_rows_file(rows, *rows_file)
+    engine = Engine(settings=settings, rows=rows, corpus_files=files, annexes=annexes)
+    engine.files_key = files_key
+    engine.lexical_job = job
+    engine.rows_file = rows_file if sync_rows and job is not None else None  # written while waiting for the job
+    if isinstance(derived, CorpusDerived):
+        engine.derived = derived  # the cached_property's slot: nothing to rebuild
+    return engine
 
 
 def reset_engines() -> None:

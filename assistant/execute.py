@@ -29,6 +29,7 @@ from structured.tools import (
     explain_marker,
     filter_rows,
     lookup_row,
+    outline,
     rank_rows,
     total_of,
 )
@@ -135,6 +136,9 @@ def execute(plan: Plan, tables: CorpusTables) -> Result:
                     result.markers.append(found)
         if not result.markers:
             result.missing = "legend"
+    elif op == "structure":  # the annexes of a report, or the top-level items of one annex
+        if plan.filters.annexes:
+            result.rows = outline(tables, plan.report, plan.filters.annexes[0])
     elif op == "overview":
         result.rows = filter_rows(tables, plan.filters.model_copy(update={"include_groups": False}))
         if not result.rows:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from structured.models import RowFilter
 
-Op = Literal["lookup", "compare", "list", "count", "rank", "total", "legend", "overview", "clarify", "none"]
+Op = Literal["lookup", "compare", "list", "count", "rank", "total", "legend", "overview", "structure", "clarify", "none"]
 
 
 Filters = RowFilter  # a plan's set conditions are the table tools' own filter (one type)

@@ -11,6 +11,10 @@ from assistant.plan import ClarifyOption
 Route = Literal["table", "retrieval", "table+retrieval", "none", "help", "clarify"]
 
 
+#: ``Citation.row`` of a citation of an annex's legend or title rather than of one of its rows.
+ANNEX_PARTS = ("Ghi chú", "Tiêu đề")
+
+
 class Citation(BaseModel):
     """Where a statement can be checked: report, annex, row and the cell or passage used."""
 

@@ -289,6 +289,11 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     for name in q.agencies:  # the agency's words are accounted for by the agency
         _consume(q, agency_key(name))
 
+    # What the report (or one annex) is made of: "báo cáo có mấy phụ lục?", "PL V gồm những nhóm nào?"
+    structure = _structure_plan(q, ops, layer, primary)
+    if structure is not None:
+        return structure
+
     # "còn X thì sao?" after a set: the same question about the set X names instead.
     if what_about and state.filters is not None and state.op in SET_OPS and not q.reports and not q.row_ref:
         swapped = _swapped_set(q, state, agency)
@@ -1206,6 +1211,52 @@ def _overview_plan(
         return Plan(op="overview", filters=Filters(report=report, annexes=annexes), report=report, confidence=0.9,
                     reason="tổng quan một phụ lục")
     return None
+
+
+STRUCTURE_CUE_BEFORE = 2  # "có mấy phụ lục", "gồm những nhóm": the count or list word this close before the noun
+STRUCTURE_CUE_AFTER = 3  # "những nhóm nội dung lớn nào": the question word this close after it
+
+
+def _structure_plan(q: Question, ops: list[str], layer: SemanticLayer, report: str | None) -> Plan | None:
+    """The parts of a report asked as a whole: its annexes ("báo cáo có mấy phụ lục, mỗi phụ lục nói về gì?"),
+    or the top-level items of a named annex ("Phụ lục V gồm những nhóm nội dung nào?"). Only when a structure
+    noun of the lexicon is what is counted or listed, and every other word is a question word or a word of
+    the annex titles: "dự án X ở phụ lục nào" names a row, and is not this question."""
+    if report is None or "rank_desc" in ops or "rank_asc" in ops or q.marker or q.row_ref or q.conditions or q.agencies \
+            or q.keys("verdict_questions") or any(k != "status" for k in q.keys("measures")):  # "nói về nội dung gì"
+        return None
+    view = layer.report(report)
+    if view is None:
+        return None
+    lex = lexicon()
+    cues_before = {fold(p) for p in (*lex.phrases("list_before_kind")["list_before_kind"],
+                                     *lex.phrases("operations")["count"])}
+    cues_after = {fold(p) for p in lex.phrases("list_after_kind")["list_after_kind"]}
+    folded = q.folded
+    asked: set[str] = set()
+    for key, phrases in lex.phrases("structure_nouns").items():
+        for noun in (tuple(fold(t) for t in p.split()) for p in phrases):
+            for i in range(len(folded) - len(noun) + 1):
+                if tuple(folded[i : i + len(noun)]) != noun:
+                    continue
+                before = {" ".join(folded[j:i]) for j in range(max(0, i - STRUCTURE_CUE_BEFORE), i)}
+                after = set(folded[i + len(noun) : i + len(noun) + STRUCTURE_CUE_AFTER])
+                if before & cues_before or after & cues_after:
+                    asked.add(key)
+    annexes = _annexes(q, report, layer)
+    if not asked or ("item" in asked and not annexes) or ("annex" in asked and annexes):
+        return None
+    if _kind_near(q, 0, len(q.words)) and "annex" in asked:
+        return None  # "phụ lục nào có dự án …": rows are asked, not the annexes
+    titles = {t for a in view.annexes for t in fold_tokens(a.title)}
+    extra = {fold(t) for p in lex.phrases("structure_words")["structure_words"] for t in p.split()}
+    if any((w.repaired or w.folded) not in titles | extra for w in q.free()):
+        return None
+    if annexes:
+        return Plan(op="structure", filters=Filters(report=report, annexes=annexes[:1]), report=report, confidence=0.9,
+                    reason="các mục lớn của một phụ lục")
+    return Plan(op="structure", filters=Filters(report=report), report=report, confidence=0.9,
+                reason="các phụ lục của báo cáo")
 
 
 def _asks_number(q: Question) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ingestion.cache import DerivedCache, parse_cached
+from ingestion.cache import DerivedCache, parse_cached, sync_rows_file
 from ingestion.parser import ParseError
 from ingestion.store import merge_rows, read_rows, write_rows
 from ingestion.tables import write_annex_tables
@@ -37,7 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     rows_path = args.out / "rows.jsonl"
     existing = [] if args.replace or not rows_path.exists() else read_rows(rows_path)
     rows = merge_rows(existing, [report.rows for report in parsed])
-    write_rows(rows, rows_path)
+    settings = get_settings()
+    if rows_path.resolve() == (settings.rows_dir / "rows.jsonl").resolve():  # stamped: the index CLI need not re-read it
+        sync_rows_file(rows, rows_path, settings.cache_dir / "rows.stamp")
+    else:
+        write_rows(rows, rows_path)
     write_annex_tables(rows, args.out)
     for report in parsed:
         counts = Counter((row.annex, row.kind) for row in report.rows)

@@ -20,9 +20,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
+from ingestion.models import Row
 from ingestion.parser import ParsedReport, parse_report
 from ingestion.readers import Progress
-from ingestion.store import atomic_write
+from ingestion.store import atomic_write, rows_to_jsonl
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,38 @@ def digest_of(parts: Iterable[str | bytes]) -> str:
         digest.update(part if isinstance(part, bytes) else part.encode("utf-8"))
         digest.update(b"\x00")
     return digest.hexdigest()[:24]
+
+
+def rows_digest(rows: Iterable[Row]) -> str:
+    """Digest of the rows' ids and content hashes (and the deriving code): one report's or a corpus' content."""
+    return digest_of(f"{row.id}={row.content_hash or row.compute_hash()}" for row in rows)
+
+
+def sync_rows_file(rows: list[Row], path: Path, stamp_path: Path) -> None:
+    """Make ``path`` (``rows.jsonl``, what ``python -m retrieval index`` reads) hold exactly ``rows``, checking a
+    stamp (rows digest, file size and time) first so an unchanged start neither reads nor writes it."""
+    digest = rows_digest(rows)
+    if stamped_digest(path, stamp_path) == (digest, len(rows)):
+        return
+    text = rows_to_jsonl(rows)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        atomic_write(path, text)
+    atomic_write(stamp_path, f"{digest} {len(rows)} {_file_stamp(path)}")
+
+
+def stamped_digest(path: Path, stamp_path: Path) -> tuple[str, int] | None:
+    """(rows digest, row count) of ``path`` as recorded by :func:`sync_rows_file`, when the file is still the one
+    it wrote (same place, size and time): ``python -m retrieval index`` then need not read it."""
+    try:
+        digest, count, recorded = stamp_path.read_text(encoding="utf-8").split(" ", 2)
+        return (digest, int(count)) if recorded == _file_stamp(path) else None
+    except (OSError, ValueError):
+        return None
+
+
+def _file_stamp(path: Path) -> str:
+    info = path.stat()
+    return f"{path.resolve()} {info.st_size} {info.st_mtime_ns}"
 
 
 class DerivedCache:

@@ -90,11 +90,19 @@ class LexicalIndex:
     def __post_init__(self) -> None:
         body, title = self.tokens or chunk_tokens(self.chunks)
         self.tokens = None  # not kept: the BM25 models hold what searching needs
+        distinct: set[str] = set()
+        for toks in (*body, *title):
+            distinct.update(toks)
+        folded = {token: fold_diacritics(token) for token in distinct}  # millions of tokens, thousands of words
+
+        def fold_all(corpus: list[list[str]]) -> list[list[str]]:
+            return [list(map(folded.__getitem__, toks)) for toks in corpus]
+
         self.fields = {
             "body": _bm25(body),
-            "body_folded": _bm25([[fold_diacritics(t) for t in toks] for toks in body]),
+            "body_folded": _bm25(fold_all(body)),
             "title": _bm25(title),
-            "title_folded": _bm25([[fold_diacritics(t) for t in toks] for toks in title]),
+            "title_folded": _bm25(fold_all(title)),
         }
 
     def scores(self, query: str) -> np.ndarray:

@@ -20,9 +20,10 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, ConfigDict, Field
 
-from ingestion.cache import REPORT_ENTRIES, DerivedCache, digest_of
+from ingestion.cache import REPORT_ENTRIES, DerivedCache
 from ingestion.cleaning import fold_diacritics
 from ingestion.models import Row
+from ingestion.store import atomic_write
 from retrieval.chunks import Chunk, chunks_for_rows
 from retrieval.lexical import LexicalIndex, chunk_tokens
 from retrieval.normalize import NormalizedQuery, Vocabulary, build_vocabulary, normalize_query, syllables
@@ -30,6 +31,7 @@ from retrieval.store import (
     ChunkStore,
     IndexStats,
     IndexUnavailable,
+    changed_reports,
     index_rows,
     is_synced,
     mark_synced,
@@ -37,6 +39,7 @@ from retrieval.store import (
     open_store,
     rows_digest,
     sync_key,
+    synced_key,
 )
 from settings import Settings, get_settings
 
@@ -74,22 +77,43 @@ class Hit(BaseModel):
     dense: float = Field(default=0.0, description="Best cosine similarity of the row's chunks")
 
 
-def _lexical_index(rows: Sequence[Row], cache: DerivedCache | None = None) -> tuple[list[Chunk], LexicalIndex]:
-    """Chunks (without their full ``text``) and their BM25 index; each report's analysed tokens are cached by
-    its content, so adding a report analyses only its own chunks (bm25s indexing of the tokens is the fast part)."""
-    chunks = chunks_for_rows(list(rows))
-    positions: dict[str, list[int]] = {}
-    for i, chunk in enumerate(chunks):
-        positions.setdefault(str(chunk.metadata["report"]), []).append(i)
+def report_chunks(rows: Sequence[Row], cache: DerivedCache | None = None) -> dict[str, list[Chunk]]:
+    """Report → the chunks of its rows (in row order), each report's loaded from ``cache`` when its rows
+    are unchanged: adding one report to hundreds builds only its own chunks."""
     by_report: dict[str, list[Row]] = {}
     for row in rows:
         by_report.setdefault(row.report, []).append(row)
+    if cache is None:
+        return {report: chunks_for_rows(group) for report, group in by_report.items()}
+    return {
+        report: cache.load_or_build("chunks", rows_digest(group), lambda group=group: chunks_for_rows(group),
+                                    keep=REPORT_ENTRIES)
+        for report, group in by_report.items()
+    }
+
+
+def build_lexical_index(
+    rows: Sequence[Row], by_report: dict[str, list[Chunk]], cache: DerivedCache | None = None
+) -> tuple[list[Chunk], LexicalIndex]:
+    """Chunks (without their full ``text``) and their BM25 index; each report's analysed tokens are cached by
+    its content, so adding a report analyses only its own chunks (bm25s indexing of the tokens is the fast part)."""
+    of_row: dict[str, list[Chunk]] = {}
+    for own in by_report.values():
+        for chunk in own:
+            of_row.setdefault(chunk.row_id, []).append(chunk)
+    chunks = [chunk for row in rows for chunk in of_row.get(row.id, [])]
+    positions: dict[str, list[int]] = {}
+    for i, chunk in enumerate(chunks):
+        positions.setdefault(str(chunk.metadata["report"]), []).append(i)
+    by_rows: dict[str, list[Row]] = {}
+    for row in rows:
+        by_rows.setdefault(row.report, []).append(row)
     body: list[list[str]] = [[] for _ in chunks]
     title: list[list[str]] = [[] for _ in chunks]
     memo: dict[str, list[str]] = {}
     for report, where in positions.items():
         part = [chunks[i] for i in where]
-        key = digest_of(f"{row.id}={row.content_hash or row.compute_hash()}" for row in by_report.get(report, []))
+        key = rows_digest(by_rows.get(report, []))
         build = lambda part=part: chunk_tokens(part, memo)  # noqa: E731
         got_body, got_title = cache.load_or_build("tokens", key, build, keep=REPORT_ENTRIES) if cache else build()
         for j, i in enumerate(where):
@@ -162,7 +186,16 @@ class Retriever:
         self.rows = {row.id: row for row in rows}
         cache = DerivedCache(self.settings.cache_dir)
         self.corpus_key = rows_digest(rows)
-        self.chunks, self.lexical = cache.load_or_build("lexical", self.corpus_key, lambda: _lexical_index(rows, cache))
+        built: dict[str, list[Chunk]] = {}
+
+        def by_report() -> dict[str, list[Chunk]]:  # built only when something must be (re)built
+            if not built:
+                built.update(report_chunks(rows, cache))
+            return built
+
+        self.chunks, self.lexical = cache.load_or_build(
+            "lexical", self.corpus_key, lambda: build_lexical_index(rows, by_report(), cache)
+        )
         self.chunk_by_id = {chunk.id: chunk for chunk in self.chunks}
         self._chunk_reports = np.array([str(c.metadata["report"]) for c in self.chunks], dtype=object)
         ordinals: dict[str, int] = {}
@@ -172,14 +205,16 @@ class Retriever:
         self.notices: list[str] = []  # for the user, e.g. the index was rebuilt at start-up
         self.index_stats: IndexStats | None = None
         self._matrix: np.ndarray | None = None
-        if store is None and sync and self._start_from_cache(embedder):
+        if store is None and sync and (self._start_from_cache(embedder) or self._sync_changed(embedder, by_report())):
             return
         if store is None and sync:
             store, self.notices = open_checked_store(self.settings, (row.report for row in rows), embedder)
         self.store = store or open_store(self.settings, embedder)
         self.embedder = self.store.embedder
         try:
-            self.index_stats = index_rows(list(rows), self.store, progress) if sync else None
+            if sync:
+                chunks = [chunk for own in by_report().values() for chunk in own]
+                self.index_stats = index_rows(list(rows), self.store, progress, chunks=chunks)
             self._matrix = self._load_vectors() if len(self.chunks) <= EXACT_DENSE_LIMIT else None
             if sync:
                 self._save_synced()
@@ -226,6 +261,54 @@ class Retriever:
         self._init_weights()
         return True
 
+    def _sync_changed(self, embedder: Embeddings | None, by_report: dict[str, list[Chunk]]) -> bool:
+        """Sync only the reports whose chunks changed since the last completed sync (embedded mode): true
+        when the recorded state could be trusted (:func:`changed_reports`) and the sync is done. The
+        vectors of unchanged reports come from the last sync's matrix, not from reading the collection."""
+        if self.settings.chroma_mode == "server" or len(self.chunks) > EXACT_DENSE_LIMIT:
+            return False
+        try:
+            self.store = open_store(self.settings, embedder)
+            changed = changed_reports(self.store, by_report)
+            previous = synced_key(self.settings)
+        except Exception as exc:  # anything odd: take the checked path, which repairs
+            log.info("recorded index state not usable (%s); checking the index", exc)
+            return False
+        if changed is None:
+            return False
+        self.embedder = self.store.embedder
+        rows = [row for row in self.rows.values() if row.report in set(changed)]
+        stats = index_rows(rows, self.store, chunks=[c for r in changed for c in by_report[r]])
+        stats.unchanged += sum(len(own) for r, own in by_report.items() if r not in changed)
+        self.index_stats = stats
+        self._matrix = self._reuse_vectors(previous, set(changed))
+        self._save_synced()
+        self._has_vector = self._matrix.any(axis=1)
+        self._init_weights()
+        return True
+
+    def _reuse_vectors(self, previous: str | None, changed: set[str]) -> np.ndarray:
+        """The vector matrix from the last sync's (``previous`` key) for chunks of unchanged reports, read
+        from the collection for the rest; all of it read when that matrix is gone."""
+        path = self.settings.cache_dir / "derived" / f"vectors-{previous}.npy"
+        try:
+            old = np.load(path, mmap_mode="r")
+            old_ids = path.with_suffix(".ids").read_text(encoding="utf-8").split("\n")
+        except (OSError, ValueError):
+            return self._load_vectors()
+        if previous is None or len(old_ids) != old.shape[0]:
+            return self._load_vectors()
+        where = {chunk_id: i for i, chunk_id in enumerate(old_ids)}
+        matrix = np.zeros((len(self.chunks), old.shape[1]), dtype=np.float32)
+        fetch: list[int] = []
+        for i, chunk in enumerate(self.chunks):
+            j = where.get(chunk.id)
+            if j is None or str(chunk.metadata["report"]) in changed:
+                fetch.append(i)
+            else:
+                matrix[i] = old[j]
+        return self._load_vectors(matrix, fetch)
+
     def _save_synced(self) -> None:
         """Record that this corpus is fully synced, with its vector matrix, for the next start."""
         if self.settings.chroma_mode == "server" or self._matrix is None:
@@ -233,12 +316,14 @@ class Retriever:
         vectors = self._vectors_path()
         try:
             vectors.parent.mkdir(parents=True, exist_ok=True)
-            for old in vectors.parent.glob("vectors-*.npy"):
-                if old != vectors and time.time() - old.stat().st_mtime > STALE_VECTORS_S:
+            ids = vectors.with_suffix(".ids")
+            for old in vectors.parent.glob("vectors-*"):
+                if old not in (vectors, ids) and time.time() - old.stat().st_mtime > STALE_VECTORS_S:
                     old.unlink(missing_ok=True)
             tmp = vectors.with_suffix(".tmp.npy")
             np.save(tmp, self._matrix)
             tmp.replace(vectors)
+            atomic_write(ids, "\n".join(chunk.id for chunk in self.chunks))
             mark_synced(self.settings, self.store, self.corpus_key, len(self.chunks))
         except OSError as exc:  # the next start syncs again; nothing is lost
             log.warning("index state not saved (%s)", exc)
@@ -280,16 +365,20 @@ class Retriever:
             self._masks[key] = np.isin(self._chunk_reports, list(key))
         return self._masks[key]
 
-    def _load_vectors(self) -> np.ndarray:
-        """This corpus' chunk vectors from Chroma, L2-normalised, in ``self.chunks`` order."""
-        stored = self.store.vectors([c.id for c in self.chunks])
-        dim = len(next(iter(stored.values()))) if stored else 1
-        matrix = np.zeros((len(self.chunks), dim), dtype=np.float32)
-        for i, chunk in enumerate(self.chunks):
-            if chunk.id in stored:
-                matrix[i] = stored[chunk.id]
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        return matrix / np.where(norms == 0, 1, norms)
+    def _load_vectors(self, matrix: np.ndarray | None = None, rows: list[int] | None = None) -> np.ndarray:
+        """This corpus' chunk vectors from Chroma, L2-normalised, in ``self.chunks`` order; with ``matrix``,
+        only its ``rows`` are read (the others are already there)."""
+        rows = list(range(len(self.chunks))) if rows is None else rows
+        stored = self.store.vectors([self.chunks[i].id for i in rows])
+        if matrix is None:
+            dim = len(next(iter(stored.values()))) if stored else 1
+            matrix = np.zeros((len(self.chunks), dim), dtype=np.float32)
+        for i in rows:
+            if (vector := stored.get(self.chunks[i].id)) is not None:
+                matrix[i] = vector
+        norms = np.linalg.norm(matrix[rows], axis=1, keepdims=True)
+        matrix[rows] = matrix[rows] / np.where(norms == 0, 1, norms)
+        return matrix
 
     def _dense_candidates(
         self, vector: list[float], filters: dict[str, str], allowed: np.ndarray, reports: Collection[str] | None = None

@@ -17,7 +17,7 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +29,7 @@ from chromadb.config import Settings as ChromaSettings
 from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
-from ingestion.cache import digest_of
+from ingestion.cache import digest_of, rows_digest  # noqa: F401 (rows_digest: part of this module's API)
 from ingestion.models import Row
 from ingestion.store import atomic_write
 from retrieval.chunks import CHUNKING_VERSION, Chunk, chunks_for_rows
@@ -162,8 +162,9 @@ class ChunkStore:
         except (OSError, ValueError, AttributeError):
             return {}
 
-    def record(self, reports: dict[str, Iterable[str] | None]) -> None:
-        """Record (ids) or forget (``None``) the chunk ids of ``reports``."""
+    def record(self, reports: dict[str, Sequence[Chunk] | None]) -> None:
+        """Record (the chunks a sync left) or forget (``None``) ``reports``: per report
+        ``"<ids digest>/<chunk count>/<content digest>"`` (see :func:`report_state`)."""
         if self.state_path is None or not reports:
             return
         with _STATE_LOCK:
@@ -173,11 +174,11 @@ class ChunkStore:
             except (OSError, ValueError):
                 state = {}
             mine = dict(state.get(self.name) or {})
-            for report, ids in reports.items():
-                if ids is None:
+            for report, chunks in reports.items():
+                if chunks is None:
                     mine.pop(report, None)
                 else:
-                    mine[report] = ids_digest(ids)
+                    mine[report] = report_state(chunks)
             state[self.name] = mine
             atomic_write(self.state_path, json.dumps(state, ensure_ascii=False, sort_keys=True, indent=1))
 
@@ -234,6 +235,34 @@ _STATE_LOCK = threading.Lock()
 
 def ids_digest(ids: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()[:16]
+
+
+def report_state(chunks: Sequence[Chunk]) -> str:
+    """What a sync records for one report's chunks: ids digest (checked against the collection at start),
+    chunk count and content digest (an unchanged report is not read again when another one changes)."""
+    content = hashlib.sha256(
+        "\n".join(sorted(f"{c.id} {c.metadata['content_hash']} {c.metadata['chunk_hash']}" for c in chunks)).encode()
+    ).hexdigest()[:16]
+    return f"{ids_digest(c.id for c in chunks)}/{len(chunks)}/{content}"
+
+
+def changed_reports(store: ChunkStore, chunks: dict[str, Sequence[Chunk]]) -> list[str] | None:
+    """The reports of ``chunks`` (report → its chunks) whose chunks the last completed syncs did not
+    leave in the collection, read without reading every chunk's metadata; ``None`` when the recorded
+    state cannot be trusted (the collection's size disagrees with it).
+
+    Reports recorded with the same content are trusted when the collection holds exactly what the records
+    add up to (the chunks of the changed reports counted in the collection itself)."""
+    recorded = store.recorded()
+    changed = [r for r, own in chunks.items() if recorded.get(r) != report_state(own)]
+    expected = 0
+    for report, value in recorded.items():  # other reports in the collection: as recorded (older records: counted)
+        if report not in chunks:
+            count = value.split("/")[1] if value.count("/") == 2 else ""
+            expected += int(count) if count.isdigit() else len(store.stored(where={"report": report}))
+    expected += sum(len(own) for r, own in chunks.items() if r not in changed)
+    expected += sum(len(store.stored(where={"report": r})) for r in changed)
+    return changed if store.count() == expected else None
 
 
 def state_path(settings: Settings) -> Path:
@@ -329,7 +358,7 @@ def open_checked_store(
     by_report: dict[str, list[str]] = {report: [] for report in reports}
     for chunk_id, meta in stored.items():
         by_report.setdefault(str(meta.get("report")), []).append(chunk_id)
-    damaged = [r for r in reports if r in recorded and recorded[r] != ids_digest(by_report[r])]
+    damaged = [r for r in reports if r in recorded and recorded[r].split("/")[0] != ids_digest(by_report[r])]
     if damaged:
         log.error("Chroma index at %s disagrees with the rows for %s; re-syncing", settings.chroma_path, damaged)
         return store, [INDEX_REBUILT_NOTICE]
@@ -345,14 +374,16 @@ def _changed(chunk: Chunk, meta: dict[str, Any] | None) -> bool:
     )
 
 
-def index_rows(rows: list[Row], store: ChunkStore, progress: bool = False) -> IndexStats:
-    """Bring the store in line with ``rows``: embed new/changed chunks only, and drop chunks of
-    the given reports that no longer exist (a re-ingested report replaces its old chunks).
-    Reports absent from ``rows`` are left alone (see :func:`remove_report`).
+def index_rows(
+    rows: list[Row], store: ChunkStore, progress: bool = False, chunks: list[Chunk] | None = None
+) -> IndexStats:
+    """Bring the store in line with ``rows`` (whose chunks are ``chunks`` when already built): embed
+    new/changed chunks only, and drop chunks of the given reports that no longer exist (a re-ingested
+    report replaces its old chunks). Reports absent from ``rows`` are left alone (see :func:`remove_report`).
 
     Example: indexing the same rows twice → second call ``IndexStats(added=0, …, unchanged=n)``.
     """
-    chunks = chunks_for_rows(rows)
+    chunks = chunks_for_rows(rows) if chunks is None else chunks
     reports = sorted({row.report for row in rows})
     stored: dict[str, dict[str, Any]] = {}
     for report in reports:
@@ -364,20 +395,15 @@ def index_rows(rows: list[Row], store: ChunkStore, progress: bool = False) -> In
         store.record(dict.fromkeys(reports))  # in progress: an interruption is resumed, not flagged
     store.delete(stale)
     embedded = store.upsert(todo, progress=progress)
-    ids_by_report: dict[str, list[str]] = {report: [] for report in reports}
+    by_report: dict[str, list[Chunk]] = {report: [] for report in reports}
     for chunk in chunks:
-        ids_by_report[str(chunk.metadata["report"])].append(chunk.id)
+        by_report[str(chunk.metadata["report"])].append(chunk)
     recorded = store.recorded()
-    done = {r: ids for r, ids in ids_by_report.items() if recorded.get(r) != ids_digest(ids)}
+    done = {r: own for r, own in by_report.items() if recorded.get(r) != report_state(own)}
     store.record(done)  # complete: the start-up check compares the collection with this
     added = sum(1 for c in todo if c.id not in stored)
     return IndexStats(added=added, updated=len(todo) - added, deleted=len(stale), unchanged=len(chunks) - len(todo),
                       embedded=embedded)
-
-
-def rows_digest(rows: Iterable[Row]) -> str:
-    """Digest of the rows' ids and content hashes (and the deriving code): what the index must hold."""
-    return digest_of(f"{row.id}={row.content_hash or row.compute_hash()}" for row in rows)
 
 
 def sync_marker(settings: Settings) -> Path:
@@ -397,6 +423,14 @@ def is_synced(settings: Settings, store: ChunkStore, corpus_key: str) -> bool:
         return False
     key, _, count = marker.read_text(encoding="utf-8").partition(" ")
     return key == sync_key(corpus_key, store) and count == str(store.count())
+
+
+def synced_key(settings: Settings) -> str | None:
+    """The sync key the last completed sync recorded in this Chroma folder (embedded mode), if any."""
+    marker = sync_marker(settings)
+    if settings.chroma_mode == "server" or not marker.exists():
+        return None
+    return marker.read_text(encoding="utf-8").partition(" ")[0] or None
 
 
 def mark_synced(settings: Settings, store: ChunkStore, corpus_key: str, chunks: int) -> None:

@@ -13,35 +13,21 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ingestion.cleaning import fold_diacritics
+
 LEXICON_PATH = Path(__file__).with_name("lexicon.yaml")
 _TOKEN_RE = re.compile(r"\d+(?:[.,/]\d+)*|[^\W\d_]+|%")
-_MARKS_RE = re.compile(r"[\u0300-\u036f]+")
-FOLD_CACHE = 1 << 17  # distinct words folded per process: a corpus vocabulary fits, memory stays a few MiB
-FOLD_CACHED_CHARS = 40  # words and short phrases are folded once; long texts (cells) are not kept
 
 
 def fold(text: str | None) -> str:
     """Lower case without diacritics, single-spaced: ``fold("Thư  Viện") == "thu vien"``."""
-    if text and len(text) <= FOLD_CACHED_CHARS:
-        return _fold_short(text)
-    return _fold(text)
-
-
-@lru_cache(maxsize=FOLD_CACHE)
-def _fold_short(text: str) -> str:
-    return _fold(text)
-
-
-def _fold(text: str | None) -> str:
-    text = (text or "").replace("đ", "d").replace("Đ", "D")
-    text = _MARKS_RE.sub("", unicodedata.normalize("NFD", text))
-    return " ".join(unicodedata.normalize("NFC", text).lower().split())
+    return " ".join(fold_diacritics(text or "").split())
 
 
 def tokens(text: str | None) -> list[str]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -55,6 +55,54 @@ INITIALISM_MIN_USES = 2  # a phrase the corpus says at least twice: a recurring 
 INITIALISM_DOMINANCE = 3  # the phrase must be 3× as frequent as the next one with the same initials
 
 @dataclass
+class LayerPart:
+    """The layer's word indexes for one report's rows (they add up over reports), worked out once per
+    report content."""
+
+    name_index: dict[str, set[str]]  # folded word → row ids (name, group title)
+    text_index: dict[str, set[str]]  # folded word → row ids (any cell)
+    forms: dict[str, set[str]]  # folded word → accented spellings seen
+    df: Counter[str]  # folded word → rows that have it
+    name_words: dict[str, list[str]]
+    acronyms: dict[str, set[str]]
+    bigrams: Counter[tuple[str, str]]
+    written_bigrams: set[tuple[str, str]]
+
+    @classmethod
+    def of(cls, rows: list[Row]) -> LayerPart:
+        """The part of ``rows`` (one report's)."""
+        part = cls({}, {}, {}, Counter(), {}, {}, Counter(), set())
+        by_id = {row.id: row for row in rows}
+        for row in rows:
+            parent = by_id.get(f"{row.report}:{row.annex}:{row.parent}")
+            name_text = " ".join(filter(None, [row.name, row.group_title, parent.name if parent and row.kind == "indicator" else ""]))
+            words = fold_tokens(name_text)
+            part.name_words[row.id] = fold_tokens(row.name)
+            for word in set(words):
+                part.name_index.setdefault(word, set()).add(row.id)
+            all_words = set(words)
+            for text in (*row.cells.values(), *(v for sub in row.extra_values for v in sub.values())):
+                folded_tokens = []
+                written_tokens = tokens(text)
+                for token in written_tokens:
+                    folded = fold(token)
+                    folded_tokens.append(folded)
+                    all_words.add(folded)
+                    part.forms.setdefault(folded, set()).add(token)
+                part.bigrams.update(zip(folded_tokens, folded_tokens[1:], strict=False))
+                part.written_bigrams.update(zip(written_tokens, written_tokens[1:], strict=False))
+            for token in tokens(name_text):
+                part.forms.setdefault(fold(token), set()).add(token)
+            for word in all_words:
+                part.text_index.setdefault(word, set()).add(row.id)
+            part.df.update(all_words)
+            for inside in _BRACKETS_RE.findall(row.name):
+                for acronym in _ACRONYM_RE.findall(inside):
+                    part.acronyms.setdefault(fold(acronym), set()).add(row.id)
+        return part
+
+
+@dataclass
 class SemanticLayer:
     rows: dict[str, Row]
     annexes: dict[tuple[str, str], Annex]
@@ -72,7 +120,11 @@ class SemanticLayer:
     # -- building ---------------------------------------------------------------------------
 
     @classmethod
-    def build(cls, rows: Iterable[Row], annexes: Iterable[Annex] = ()) -> SemanticLayer:
+    def build(
+        cls, rows: Iterable[Row], annexes: Iterable[Annex] = (), parts: Callable[[list[Row]], LayerPart] | None = None
+    ) -> SemanticLayer:
+        """The layer of ``rows``; ``parts`` gives each report's :class:`LayerPart` (e.g. from a cache keyed
+        by its rows' content), so adding a report indexes only the new one; by default each is worked out."""
         by_id = {row.id: row for row in rows}
         annex_map = {(a.report, a.annex): a for a in annexes}
         for row in by_id.values():  # annex records may be missing (rows from an older rows.jsonl)
@@ -83,41 +135,27 @@ class SemanticLayer:
                       columns=list(row.cells), roles=dict(row.roles)),
             )
         layer = cls(rows=by_id, annexes=annex_map, reports=_reports(by_id.values(), annex_map))
-        layer._index()
+        by_report: dict[str, list[Row]] = defaultdict(list)
+        for row in by_id.values():
+            by_report[row.report].append(row)
+        part = parts or LayerPart.of
+        layer._index([part(report_rows) for report_rows in by_report.values()])
         return layer
 
-    def _index(self) -> None:
+    def _index(self, parts: list[LayerPart]) -> None:
         name_index: dict[str, set[str]] = defaultdict(set)
         text_index: dict[str, set[str]] = defaultdict(set)
         forms: dict[str, set[str]] = defaultdict(set)
         df: Counter[str] = Counter()
-        parents = {row.id: self.rows.get(f"{row.report}:{row.annex}:{row.parent}") for row in self.rows.values()}
-        for row in self.rows.values():
-            parent = parents[row.id]
-            name_text = " ".join(filter(None, [row.name, row.group_title, parent.name if parent and row.kind == "indicator" else ""]))
-            words = fold_tokens(name_text)
-            self.name_words[row.id] = fold_tokens(row.name)
-            for word in set(words):
-                name_index[word].add(row.id)
-            all_words = set(words)
-            for text in (*row.cells.values(), *(v for sub in row.extra_values for v in sub.values())):
-                folded_tokens = []
-                written_tokens = tokens(text)
-                for token in written_tokens:
-                    folded = fold(token)
-                    folded_tokens.append(folded)
-                    all_words.add(folded)
-                    forms[folded].add(token)
-                self.bigrams.update(zip(folded_tokens, folded_tokens[1:], strict=False))
-                self.written_bigrams.update(zip(written_tokens, written_tokens[1:], strict=False))
-            for token in tokens(name_text):
-                forms[fold(token)].add(token)
-            for word in all_words:
-                text_index[word].add(row.id)
-            df.update(all_words)
-            for inside in _BRACKETS_RE.findall(row.name):
-                for acronym in _ACRONYM_RE.findall(inside):
-                    self.acronyms.setdefault(fold(acronym), set()).add(row.id)
+        for part in parts:
+            for merged, own in ((name_index, part.name_index), (text_index, part.text_index), (forms, part.forms),
+                                (self.acronyms, part.acronyms)):
+                for key, values in own.items():
+                    merged.setdefault(key, set()).update(values)
+            df.update(part.df)
+            self.name_words.update(part.name_words)
+            self.bigrams.update(part.bigrams)
+            self.written_bigrams.update(part.written_bigrams)
         n = max(len(self.rows), 1)
         self.idf = {word: math.log(1 + n / count) for word, count in df.items()}
         lex = lexicon()

@@ -12,7 +12,7 @@ Example::
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,6 +77,41 @@ class ReportInfo(BaseModel):
     annexes: list[AnnexInfo]
 
 
+@dataclass
+class TablePart:
+    """What the tables hold for one report's rows, worked out once per report content: the frame
+    records and the per-row lookups (lead agency keys, years, row numbers)."""
+
+    records: list[dict]
+    lead_keys: dict[str, tuple[str, ...]]
+    period_years: dict[str, frozenset[int]]
+    span_years: dict[str, frozenset[int]]  # the implementation period, else every time cell
+    number_index: dict[tuple[str, str, str], str]
+
+    @classmethod
+    def of(cls, rows: list[Row]) -> TablePart:
+        """The part of ``rows`` (one report's, in corpus order)."""
+        number_index: dict[tuple[str, str, str], str] = {}
+        for row in rows:
+            for number in (row.row, *row.row_numbers):
+                number_index.setdefault((row.report, row.annex, normalize_number(number)), row.id)
+        return cls(
+            records=[row_record(row) for row in rows],
+            lead_keys={r.id: tuple(k for t in role_texts(r, "lead") for k in agency_keys(t)) for r in rows},
+            period_years={
+                r.id: frozenset().union(*(years_in(t) for role in ("prep_time", "impl_time", "deadline") for t in role_texts(r, role)))
+                for r in rows
+            },
+            span_years={r.id: frozenset().union(*(years_in(t) for t in role_texts(r, "impl_time")))
+                        or frozenset().union(*(years_in(t) for role in ("prep_time", "deadline") for t in role_texts(r, role)))
+                        for r in rows},
+            number_index=number_index,
+        )
+
+
+PartLoader = Callable[[list[Row]], TablePart]
+
+
 @dataclass(repr=False)
 class CorpusTables:
     """Rows by id plus one typed DataFrame ``frame`` (index = row id, one record per row:
@@ -94,30 +129,30 @@ class CorpusTables:
     position: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def from_rows(cls, rows: Iterable[Row], annexes: Iterable[Annex] = ()) -> CorpusTables:
-        """Build every table once. A later row with an existing id replaces it."""
+    def from_rows(
+        cls, rows: Iterable[Row], annexes: Iterable[Annex] = (), parts: PartLoader | None = None
+    ) -> CorpusTables:
+        """Build every table once. A later row with an existing id replaces it. ``parts`` gives each
+        report's :class:`TablePart` (e.g. from a cache keyed by its rows' content), so adding a report to
+        a corpus of hundreds works out only the new one; by default each is worked out here."""
         by_id = {row.id: row for row in sort_rows(list({r.id: r for r in rows}.values()))}
         ordered = list(by_id.values())
-        records = [row_record(row) for row in ordered]
-        frame = pd.DataFrame.from_records(records).set_index("id", drop=False) if records else pd.DataFrame()
-        number_index: dict[tuple[str, str, str], str] = {}
+        by_report: dict[str, list[Row]] = {}
         for row in ordered:
-            for number in (row.row, *row.row_numbers):
-                number_index.setdefault((row.report, row.annex, normalize_number(number)), row.id)
+            by_report.setdefault(row.report, []).append(row)
+        part = parts or TablePart.of
+        built = [part(report_rows) for report_rows in by_report.values()]
+        records = [record for one in built for record in one.records]
+        frame = pd.DataFrame.from_records(records).set_index("id", drop=False) if records else pd.DataFrame()
         annex_map = {(a.report, a.annex): a for a in annexes}
         return cls(
             rows=by_id,
             frame=frame,
             annexes=annex_map,
-            lead_keys={r.id: tuple(k for t in role_texts(r, "lead") for k in agency_keys(t)) for r in ordered},
-            period_years={
-                r.id: frozenset().union(*(years_in(t) for role in ("prep_time", "impl_time", "deadline") for t in role_texts(r, role)))
-                for r in ordered
-            },
-            span_years={r.id: frozenset().union(*(years_in(t) for t in role_texts(r, "impl_time")))
-                        or frozenset().union(*(years_in(t) for role in ("prep_time", "deadline") for t in role_texts(r, role)))
-                        for r in ordered},
-            number_index=number_index,
+            lead_keys={k: v for one in built for k, v in one.lead_keys.items()},
+            period_years={k: v for one in built for k, v in one.period_years.items()},
+            span_years={k: v for one in built for k, v in one.span_years.items()},
+            number_index={k: v for one in built for k, v in one.number_index.items()},
             catalogue=_catalogue(ordered, annex_map),
             arrays={name: _array(frame[name].tolist()) for name in frame.columns} if records else {},
             position={row_id: i for i, row_id in enumerate(by_id)},

@@ -603,6 +603,17 @@ def explain_marker(tables: CorpusTables, report: str | None, annex: str, marker:
     return None
 
 
+def outline(tables: CorpusTables, report: str | None, annex: str) -> list[Row]:
+    """The top-level items of one annex, in order (group headings and rows at level 0, not totals): what the
+    annex is made of. Example: ``[r.row for r in outline(tables, "320/BC-UBND", "I")] == ["A", "B", "C"]``."""
+    numbers = tables.resolve_report(report)
+    if not numbers:
+        return []
+    annex_key = normalize_annex(annex)
+    return [row for row in tables.rows.values()
+            if row.report == numbers[0] and row.annex == annex_key and row.level == 0 and row.kind != "total"]
+
+
 def verdict_of(text: str) -> str | None:
     """The class of a verdict as printed ("Chưa đạt NQ" → "not_met")."""
     return verdict_class(text)

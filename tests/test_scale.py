@@ -92,9 +92,10 @@ def test_unchanged_start_loads_instead_of_building(corpus, monkeypatch):
         raise AssertionError("rebuilt although nothing changed")
 
     monkeypatch.setattr("assistant.engine.CorpusDerived.build", fail)
-    monkeypatch.setattr("retrieval.search._lexical_index", fail)
+    monkeypatch.setattr("retrieval.search.build_lexical_index", fail)
     monkeypatch.setattr("retrieval.store.index_rows", fail)
     monkeypatch.setattr("ingestion.cache.parse_report", fail)
+    monkeypatch.setattr("assistant.engine.load_corpus", fail)  # the same files: the corpus is loaded whole
     second = _fresh_start(corpus)
     assert sorted(second.by_id) == answer_rows
     assert second.retriever.index_stats.unchanged == len(second.retriever.chunks)
@@ -173,6 +174,60 @@ def test_unchanged_cli_reindex_reads_no_chunks(corpus, monkeypatch, capsys):
         raise AssertionError("re-read the index although the rows are unchanged")
 
     monkeypatch.setattr(retrieval_cli, "index_rows", fail)
+    monkeypatch.setattr(retrieval_cli, "load_rows", fail)  # rows.jsonl as stamped: not even read
     capsys.readouterr()
     assert retrieval_cli.main(["index"]) == 0
     assert f"thêm 0, cập nhật 0, xóa 0, giữ nguyên {chunks} chunk" in capsys.readouterr().out
+
+
+def test_adding_a_report_works_out_only_that_report(corpus, monkeypatch):
+    """Tables, layer, chunks and vectors of unchanged reports come from the cache and the last sync; only the
+    new report is parsed, chunked, indexed, read back from Chroma and embedded."""
+    from retrieval.store import ChunkStore
+    from structured.semantic import LayerPart
+    from structured.tables import TablePart
+
+    before = _fresh_start(corpus)
+    old_reports = {row.report for row in before.rows}
+    write_corpus(SEED_REPORT, corpus.raw_dir, 1, start=2)
+    seen: dict[str, list] = {"tables": [], "layer": [], "chunks": [], "read": [], "vectors": []}
+    for target, key in (("structured.tables.TablePart.of", "tables"), ("structured.semantic.LayerPart.of", "layer")):
+        real = TablePart.of if key == "tables" else LayerPart.of
+        monkeypatch.setattr(target, lambda rows, real=real, key=key: seen[key].append(rows[0].report) or real(rows))
+    real_chunks, real_stored, real_vectors = chunks_for_rows, ChunkStore.stored, ChunkStore.vectors
+    monkeypatch.setattr("retrieval.search.chunks_for_rows", lambda rows: seen["chunks"].append(rows[0].report) or real_chunks(rows))
+    monkeypatch.setattr(ChunkStore, "stored", lambda self, where=None: seen["read"].append(where) or real_stored(self, where))
+    monkeypatch.setattr(ChunkStore, "vectors", lambda self, ids: seen["vectors"].append(ids) or real_vectors(self, ids))
+    after = _fresh_start(corpus)
+    new = {row.report for row in after.rows} - old_reports
+    assert len(new) == 1 and seen["tables"] == seen["layer"] == seen["chunks"] == list(new)
+    assert seen["read"] and all(where == {"report": next(iter(new))} for where in seen["read"])
+    new_chunks = [c for c in after.retriever.chunks if c.metadata["report"] in new]
+    assert [len(ids) for ids in seen["vectors"]] == [len(new_chunks)]
+    stats = after.retriever.index_stats
+    assert (stats.added, stats.unchanged) == (len(new_chunks), len(before.retriever.chunks))
+    # The result is the corpus a start from scratch gives: same rows, tables, words and vectors.
+    monkeypatch.undo()
+    shutil.rmtree(corpus.cache_dir)
+    scratch = _fresh_start(corpus)
+    assert list(scratch.tables.frame.index) == list(after.tables.frame.index)
+    assert scratch.tables.frame.equals(after.tables.frame)
+    assert scratch.layer.text_index == after.layer.text_index and scratch.layer.idf == after.layer.idf
+    assert [c.id for c in scratch.retriever.chunks] == [c.id for c in after.retriever.chunks]
+    assert abs(scratch.retriever._matrix - after.retriever._matrix).max() < 1e-5
+
+
+def test_lexical_index_of_a_new_corpus_builds_in_a_second_process(corpus, monkeypatch):
+    from retrieval import lexical_job
+
+    monkeypatch.setattr(lexical_job, "PARALLEL_MIN_BYTES", 0)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the lexical index was built here, not in the second process")
+
+    monkeypatch.setattr("retrieval.search.build_lexical_index", fail)
+    rows_file = corpus.rows_dir / "rows.jsonl"
+    engine = _fresh_start(corpus)
+    assert "retriever" in engine.__dict__  # opened at warm-up, nothing failed
+    assert engine.retriever.search("thư viện thành phố", k=1)[0].name == "Thư viện Thành phố"
+    assert [row.id for row in read_rows(rows_file)] == [row.id for row in engine.rows]

@@ -3,9 +3,12 @@ values as printed). Metamorphic pairs (accents, typos, synonyms) must cite the s
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant import answer, get_engine
+from eval.scoring import unsupported_numbers
 from settings import Settings
 from tests.conftest import ROOT, SEED_REPORT
 
@@ -134,7 +137,10 @@ def test_legend_words_and_two_markers_on_another_city(cities):
     assert reply.text.startswith("Có 4 dự án") and rows(reply) == ["A.2", "I.1", "II.2", "III.1"]
     both = ask(cities, "Huế: Phụ lục II 1 sao với 3 sao khác nhau thế nào?")
     assert "(*)" in both.text and "(***)" in both.text and "Dự án khởi công mới năm 2025" in both.text
-    assert {c.row_id for c in both.citations} == {"468/BC-UBND:II:Ghi chú"}
+    assert both.citations[0].row_id == "468/BC-UBND:II:Ghi chú"  # the legend, then the rows it counts
+    marked = [c for c in both.citations if c.row != "Ghi chú"]
+    assert marked and all(c.column == "Ký hiệu" and c.annex == "II" for c in marked)
+    assert len(marked) == sum(int(n) for n in re.findall(r"Có (\d+) mục mang ký hiệu", both.text))
 
 
 def test_refinements_others_and_row_numbers_in_a_conversation(engine, cities):
@@ -330,3 +336,27 @@ def test_a_place_named_in_a_table_by_place_is_found_by_two_common_words(vinh_lon
     retriever ranks, and the column headers explain the rest of the question."""
     reply = answer("Vi phạm trật tự xây dựng: Huyện Trà Ôn phát hiện bao nhiêu vụ?", [], engine=vinh_long)
     assert rows(reply)[:1] == ["7"]
+
+
+@pytest.mark.parametrize("question", ["Báo cáo có mấy phụ lục, mỗi phụ lục nói về nội dung gì?",
+                                      "bao cao co may phu luc, moi phu luc noi ve gi",
+                                      "Báo cáo gồm những phụ lục nào?"])
+def test_the_annexes_of_a_report_are_listed_with_their_titles(engine, question):
+    reply = ask(engine, question)
+    assert reply.text.startswith("Báo cáo số 320/BC-UBND ngày 15/11/2024 có 5 phụ lục")
+    assert [(c.annex, c.row) for c in reply.citations] == [(a, "Tiêu đề") for a in ("I", "II", "III", "IV", "V")]
+    assert "NHIỆM VỤ ĐẦU TƯ DỰ ÁN KẾT CẤU HẠ TẦNG DO THÀNH PHỐ THỰC HIỆN (26 mục)" in reply.text
+    # every number (the date, the counts, the numbers of the titles) is cited or computed
+    assert unsupported_numbers(reply.text, reply.citations, engine.by_id, reply.computed_values, [question]).numbers == []
+
+
+def test_the_top_level_items_of_an_annex_are_listed(engine, cities):
+    reply = ask(engine, "Phụ lục V gồm những nhóm nội dung lớn nào?")
+    assert "gồm 10 mục lớn" in reply.text and rows(reply) == [str(i) for i in range(1, 11)]
+    assert "(9 mục con)" in reply.text  # group 2 and its sub-items
+    hue = ask(cities, "Huế: PL II chia thành những nhóm nào?")
+    assert "gồm 2 mục lớn" in hue.text and rows(hue) == ["A", "B"]
+    assert unsupported_numbers(hue.text, hue.citations, cities.by_id, hue.computed_values).numbers == []
+    assert "có 3 phụ lục" in ask(cities, "Báo cáo của Thái Nguyên có mấy phụ lục?").text
+    # A row asked "in which annex" is a row, not the report's structure.
+    assert rows(ask(engine, "Thư viện thành phố nằm ở phụ lục nào?")) == ["20"]

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from assistant.types import ANNEX_PARTS
 from ingestion.columns import column_role
 from ui.text import ROUTE_LABELS, highlight_md, md_block, md_escape, shorten, vn_date, vn_number
 
@@ -334,6 +335,8 @@ def render_citation_card(
         label = row_label(row)
         if row.marker:
             label += f" ({row.marker})"
+    elif first.row in ANNEX_PARTS:  # the annex's legend or title
+        label = f"{first.report} · Phụ lục {first.annex} · {first.row}"
     else:
         label = f"{first.report} · Phụ lục {first.annex} · dòng {first.row}"
     with st.expander(md_escape(label), expanded=expanded, icon=":material/description:"):
@@ -344,7 +347,8 @@ def render_citation_card(
             for citation in citations:
                 if citation.quote:
                     st.info(md_block(citation.quote), icon=":material/format_quote:")
-            st.caption("Dòng này không còn trong kho báo cáo hiện tại.")
+            if first.row not in ANNEX_PARTS:
+                st.caption("Dòng này không còn trong kho báo cáo hiện tại.")
 
 
 CHART_LABEL_CHARS = 18  # axis labels wrap at this many characters: a 390-px phone keeps room for the bars
