@@ -15,10 +15,11 @@ $(STAMP): requirements.txt
 
 install: $(STAMP)
 
-## Parse every report in data/raw and (re)index it; idempotent.
+## Parse every report in data/raw, (re)index it and build what the chat loads at start; idempotent.
 data: install
 	$(PY) -m ingestion $(wildcard data/raw/*.txt data/raw/*.docx data/raw/*.xlsx data/raw/*.pdf) --out data/processed --replace
 	$(PY) -m retrieval index
+	$(PY) -m assistant warm
 
 ## Set everything up and start the chat on the bundled report, on 127.0.0.1 (ADDRESS=0.0.0.0 needs sign-in; README).
 ADDRESS ?= 127.0.0.1

@@ -1,4 +1,5 @@
-"""``python -m assistant ask "câu hỏi" --json`` · ``ask --batch q.jsonl --json`` · ``chat``."""
+"""``python -m assistant ask "câu hỏi" --json`` · ``ask --batch q.jsonl --json`` · ``chat`` · ``warm`` (build the
+tables, layer and indexes the chat loads, so its first start only loads them)."""
 
 from __future__ import annotations
 
@@ -47,11 +48,16 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("--history", action="append", default=[], help="an earlier user turn (repeatable, oldest first)")
     ask.add_argument("--batch", type=Path, help="JSONL with id, question, optional context")
     chat = sub.add_parser("chat", help="a terminal chat")
-    for command in (ask, chat):
+    warm = sub.add_parser("warm", help="build what the chat loads at start (tables, layer, indexes)")
+    for command in (ask, chat, warm):
         command.add_argument("--corpus", type=Path, nargs="+", help="report files (default: data/raw/*.txt)")
     args = parser.parse_args(argv)
 
     engine = get_engine(args.corpus)
+    if args.command == "warm":
+        engine.warm_up()
+        print(f"Sẵn sàng: {len(engine.rows)} bản ghi, {len(engine.reports())} báo cáo.")
+        return 0
     if args.command == "chat":
         history: list[dict] = []
         print("Trợ lý hỏi đáp báo cáo — gõ câu hỏi, Enter để gửi, Ctrl-D để thoát.")

@@ -231,3 +231,21 @@ def test_lexical_index_of_a_new_corpus_builds_in_a_second_process(corpus, monkey
     assert "retriever" in engine.__dict__  # opened at warm-up, nothing failed
     assert engine.retriever.search("thư viện thành phố", k=1)[0].name == "Thư viện Thành phố"
     assert [row.id for row in read_rows(rows_file)] == [row.id for row in engine.rows]
+
+
+def test_warm_command_builds_what_the_first_start_loads(corpus, monkeypatch, capsys):
+    from assistant.__main__ import main as assistant_cli
+
+    monkeypatch.setattr("assistant.engine.get_settings", lambda: corpus)
+    reset_engines()
+    reset_retrievers()
+    assert assistant_cli(["warm"]) == 0
+    assert "Sẵn sàng" in capsys.readouterr().out
+
+    def fail(*args, **kwargs):
+        raise AssertionError("built at the first start although `python -m assistant warm` ran")
+
+    monkeypatch.setattr("assistant.engine.CorpusDerived.build", fail)
+    monkeypatch.setattr("retrieval.search.build_lexical_index", fail)
+    engine = _fresh_start(corpus)
+    assert "retriever" in engine.__dict__ and engine.retriever.index_stats.embedded == 0
