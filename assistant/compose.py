@@ -12,14 +12,16 @@ import re
 from typing import Any
 
 from assistant.execute import Result
+from assistant.plan import Plan
 from assistant.types import Answer, Citation
 from ingestion.models import Row
 from ingestion.tables import role_texts
 from prompts import render
 from retrieval.passages import sentences
+from structured.lexicon import fold
 from structured.models import Comparison, RowLookup, ValueCell
 from structured.tables import CorpusTables
-from structured.tools import printed_totals
+from structured.tools import difference, printed_totals, shown_name
 
 MAX_LISTED = 60  # rows named in a count answer's sentence (the table always has them all)
 MAX_STATUS_CHARS = 1500  # status text quoted in a status answer before it is cut
@@ -91,7 +93,7 @@ def _column_label(value: ValueCell) -> str:
 
 
 def _table_row(row: Row, **extra: Any) -> dict[str, Any]:
-    record = {"Báo cáo": row.report, "Phụ lục": row.annex, "Mục": row.row, "Tên": row.name, "Ký hiệu": row.marker or ""}
+    record = {"Báo cáo": row.report, "Phụ lục": row.annex, "Mục": row.row, "Tên": shown_name(row), "Ký hiệu": row.marker or ""}
     if row.kind == "indicator":
         facts = row.facts
         record.update({"ĐVT": facts.get("unit") or "",
@@ -138,13 +140,51 @@ def _lookup(result: Result, tables: CorpusTables) -> Answer:
     dates = report_dates(tables)
     for lookup in result.lookups:
         row = tables.rows[lookup.id]
-        text, cites = _lookup_text(row, lookup, tables)
+        if row.kind == "total" and len(lookup.values) == 1 and lookup.values[0].role is None:
+            text, cites = _column_total_text(row, lookup.values[0], result.plan)
+        else:
+            text, cites = _lookup_text(row, lookup, tables)
         if several:  # "qua các báo cáo": each line says which report it is from
             text = f"Báo cáo số {row.report} ngày {dates.get(row.report, '')}: {text}"
         texts.append(text)
         citations += cites
         chart = chart or (chart_of(row) if row.kind == "indicator" else None)
-    return Answer(text="\n".join(texts), citations=_dedupe(citations), route="table", chart=chart)
+    computed = []
+    if result.plan.contrast and (contrast := _contrast(result.lookups, tables)):
+        line, computed = contrast
+        texts.append(line)
+    return Answer(text="\n".join(texts), citations=_dedupe(citations), route="table", chart=chart, computed_values=computed)
+
+
+def _contrast(lookups: list[RowLookup], tables: CorpusTables) -> tuple[str, list[str]] | None:
+    """"nơi nào bị phạt nhiều hơn, chênh bao nhiêu?": of two rows' one figure in the same column, which is
+    higher and by how much (computed)."""
+    if len(lookups) != 2 or any(len(lk.values) < 1 for lk in lookups):
+        return None
+    a, b = (lk.values[0] for lk in lookups)
+    if _column_label(a) != _column_label(b) or a.value is None or b.value is None or a.value == b.value:
+        return None
+    (high, high_lookup), (low, low_lookup) = sorted(((a, lookups[0]), (b, lookups[1])), key=lambda p: -(p[0].value or 0))
+    diff = difference(high, low, high.unit or lookups[0].unit)
+    if diff is None:
+        return None
+    names = [tables.rows[lk.id].name for lk in (high_lookup, low_lookup)]
+    value = f"{diff.text} {diff.unit or ''}".strip()
+    return render("contrast", higher=names[0], lower=names[1], difference=value), [diff.text]
+
+
+def _column_total_text(row: Row, value: ValueCell, plan: Plan) -> tuple[str, list[Citation]]:
+    """A column's printed total ("Tổng cộng" under "Số vụ phát hiện"); said as a count when one was asked."""
+    fields = {"label": _column_label(value), "annex": row.annex, "report": row.report, "total": row.name or row.row}
+    leaf = re.split(r"\s+[–—]\s+", value.column or "")[-1]
+    counted = re.match(r"(?i)số\s+(\S+)", leaf)  # "Số vụ phát hiện": a count of "vụ"
+    noun = counted.group(1) if counted and plan.units and [fold(counted.group(1))] in plan.units else ""
+    whole = value.value is not None and float(value.value).is_integer() and "," not in value.raw
+    if noun and whole:
+        text = render("column_total_count", value=shown(value), noun=noun, **fields)
+    else:
+        text = render("column_total", value=shown(value), **fields)
+    return text, [cite(row, value.column, value.raw)]
 
 
 def _lookup_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[str, list[Citation]]:
@@ -152,7 +192,8 @@ def _lookup_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[str
     measure = lookup.measure
     if row.kind == "indicator" and measure in (None, "estimate", "actual", "actual_prev", "target", "vs_target_pct", "vs_prev_pct"):
         return _indicator_text(row, lookup, tables)
-    if measure in (None, "status", "note", "verdict") and row.kind != "total":
+    picked = measure is None and lookup.values and all(v.role is None for v in lookup.values)  # the column the words name
+    if measure in (None, "status", "note", "verdict") and row.kind != "total" and not picked:
         return _status_text(row, lookup)
     if measure in _DISBURSEMENT and row.kind != "total":
         lookup = lookup.model_copy(update={"values": _with_related(row, lookup.values)})
@@ -171,6 +212,9 @@ def _lookup_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[str
             return f"{label(measure).capitalize()} của {name}: {joined}.{quoted}", cites
         joined = "; ".join(dict.fromkeys(v.raw for v in lookup.values))
         return render("value_text", label=label(measure).capitalize(), row=name, value=joined) + quoted, cites
+    if len(lookup.values) > 1 and not any(v.quote for v in lookup.values):  # several figures of one row: one sentence
+        joined = "; ".join(f"{_column_label(v)}{_qualifier(v)} {shown(v)}" for v in lookup.values)
+        return render("value", row=name, label=joined, value="").replace(" .", ".") + quoted, cites
     parts = []
     for value in lookup.values:
         qualifier = _qualifier(value)
@@ -313,6 +357,9 @@ def _missing(result: Result, tables: CorpusTables) -> Answer:
     elif result.missing == "compare":
         text = render("no_compare", row=_plain_name(row), where=where(row),
                       reference="năm trước" if plan.against == "previous" else "kế hoạch / Nghị quyết")
+    elif plan.measure == "status" and row.kind in ("task", "project"):
+        # "đã xong chưa?" of a task whose status cell is empty: the report does not say; the row is offered to open
+        text = render("no_status", row=_plain_name(row), where=where(row))
     else:
         text = render("no_measure", measure=label(plan.measure), row=_plain_name(row), where=where(row))
     return Answer(text=text, route="none", abstained=True, suggestions=[cite(row, None, row.name)])
@@ -535,7 +582,7 @@ def _rank(result: Result, tables: CorpusTables) -> Answer:
         row = tables.rows[item.id]
         value = ValueCell(raw=item.raw, value=item.value, unit=item.unit, as_of=item.as_of, scope=item.scope, column=item.column,
                           role=measure)
-        texts.append(render("rank", top=f"{row.name} ({short_where(row)})", measure=label(measure), order=order, scope=scope,
+        texts.append(render("rank", top=f"{item.name} ({short_where(row)})", measure=label(measure), order=order, scope=scope,
                             value=shown(value) + _qualifier(value)))
         if item.quote:
             texts[-1] += f" Báo cáo ghi: “{_unstopped(item.quote)}”."

@@ -149,7 +149,8 @@ def next_state(state: DialogueState, plan: Plan, result: Result) -> DialogueStat
         return state
     if plan.op in ("lookup", "compare"):
         return DialogueState(focus=plan.targets, op=plan.op, measure=plan.measure, period=plan.period,
-                             report=plan.report, against=plan.against, filters=state.filters, set_ids=state.set_ids)
+                             report=plan.report, against=plan.against, filters=state.filters, set_ids=state.set_ids,
+                             words=plan.words)
     ids = [row.id for row in result.rows]
     return DialogueState(focus=ids[:1] if plan.op == "rank" or len(ids) == 1 else [], op=plan.op, measure=plan.measure,
                          filters=plan.filters, set_ids=ids, period=plan.period, report=plan.report or plan.filters.report)

@@ -48,9 +48,13 @@ class Plan(BaseModel):
     period: int | None = Field(default=None, description="The year asked for, if any")
     report: str | None = None
     yes_no: bool = False
+    contrast: bool = Field(default=False, description="Two rows compared on one figure ('nơi nào nhiều hơn'): "
+                           "their difference is computed")
     unmatched: list[str] = Field(default_factory=list, description="Words of the question nothing accounted for")
     words: list[str] = Field(default_factory=list, description="Informative words the row's name does not hold "
                              "(they pick the status sentences to quote)")
+    written: list[str] = Field(default_factory=list, description="The words of ``words`` typed with diacritics, as "
+                               "typed: 'phạt' never picks a column saying 'phát'")
     name_words: list[str] = Field(default_factory=list, description="Question words the row's name holds (they weigh "
                                   "less when picking status sentences)")
     missing: str | None = Field(default=None, description="Why the report cannot answer (for the refusal)")
@@ -75,3 +79,5 @@ class DialogueState(BaseModel):
     report: str | None = None
     against: Literal["target", "previous", "both"] | None = None
     options: list[str] = Field(default_factory=list, description="The questions a clarifying reply offered ('1', '2' picks one)")
+    words: list[str] = Field(default_factory=list, description="What the last lookup asked besides the row's name: the "
+                             "column or sentences ('nhà ở riêng lẻ'); 'còn X thì sao?' asks it of X")

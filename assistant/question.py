@@ -31,7 +31,7 @@ from ingestion.cleaning import nfc
 from ingestion.numbers import parse_vn_number
 from retrieval.abbreviations import readings
 from structured.agency import agencies_mentioned
-from structured.lexicon import PhraseHit, PhraseIndex, find_phrases, fold, lexicon, tokens
+from structured.lexicon import PhraseHit, PhraseIndex, find_phrases, fold, fold_tokens, lexicon, tokens
 from structured.semantic import SemanticLayer
 
 _TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
@@ -40,6 +40,8 @@ _CODE_ELEMENT_RE = re.compile(  # a script or style element with its content (co
 )
 _YEAR_RE = re.compile(r"^(?:19|20)\d{2}$")
 _DATE_RE = re.compile(r"^\d{1,2}/(?:\d{1,2}/)?(?:19|20)\d{2}$")
+_DAY_MONTH_RE = re.compile(r"^(?:[12]\d|3[01]|0?[1-9])/(?:1[0-2]|0?[1-9])$")  # "31/5": a date only after _DATE_BEFORE
+_DATE_BEFORE = ("den", "toi", "ngay", "tu")
 _NUMBER_RE = re.compile(r"^\d+(?:[.,]\d+)*$")
 _MARKER_RE = re.compile(r"\(\s*(\*{1,5})\s*\)|(?<![\w*])(\*{1,5})(?![\w*])")
 _MARKER_WORDS_RE = re.compile(r"\b(1|2|3|4|mot|hai|ba|bon)\s*(?:dau\s*)?(?:sao|\*)")
@@ -343,6 +345,25 @@ def _legend_runs(q: Question, folded: list[str], layer: SemanticLayer) -> list[P
             for (_, start, end), keys in found.items() if len(keys) == 1]
 
 
+def _names_a_column(hit: PhraseHit, folded: list[str], headers: list[PhraseHit]) -> bool:
+    """Words of a legend line that are a column's name ("kế hoạch vốn năm 2025") name the column, not a marker."""
+    said = {i for i in range(hit.start, hit.end) if not _YEAR_RE.match(folded[i])}
+    return any(said <= set(range(h.start, h.end)) for h in headers)
+
+
+def _names_another_kind(hit: PhraseHit, folded: list[str], layer: SemanticLayer) -> bool:
+    """A legend's words holding a kind noun of the other family than its annex's rows ("các dự án ngành xây
+    dựng" quoted from a note under a table of indicators): they name rows of that kind, not the marker."""
+    report, annex, _ = hit.key.split("|")
+    annex_kind = layer.annex_kind(report, annex)
+    said = f" {' '.join(folded[hit.start : hit.end])} "
+    if not annex_kind:
+        return False
+    return any(f" {fold(phrase)} " in said for kind, phrases in lexicon().phrases("kinds").items()
+               if kind in ("project", "task", "indicator") and (kind == "indicator") != (annex_kind == "indicator")
+               for phrase in phrases)  # tasks and projects mix in one annex; indicators never do
+
+
 def _tag(q: Question, layer: SemanticLayer) -> None:
     folded_text = " ".join(q.folded)
     written: list[str | None] = [None if w.repaired or not w.accented else w.text for w in q.words]
@@ -378,8 +399,9 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     elif (match := _UNTIL_RE.search(folded_text)) and f" {match.group(0)} " not in layer.names_text:
         q.span = (None, int(match.group(1)))  # not part of a name ("Chương trình … đến năm 2025")
         _mark_pattern(q, _UNTIL_RE, "frame")
-    for word in q.words:  # "đến 31/10/2025": the date a column is reported at, not a condition on rows
-        if _DATE_RE.match(word.text) and word.tag is None:
+    for i, word in enumerate(q.words):  # "đến 31/10/2025": the date a column is reported at, not a condition on rows
+        short = _DAY_MONTH_RE.match(word.text) and i > 0 and q.words[i - 1].folded in _DATE_BEFORE  # "đến 31/5"
+        if (_DATE_RE.match(word.text) or short) and word.tag is None:
             word.tag = "date"
     for word in q.words:
         if _YEAR_RE.match(word.text) and word.tag is None:
@@ -397,12 +419,11 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
         for hit in find_phrases(folded, index, overlapping=True, written=written):
             candidates.append((section, hit))
     # Corpus phrases: marker meanings ("đang triển khai thi công") and column headers as printed.
+    headers = [hit for hit in find_phrases(folded, layer.header_index, overlapping=True, written=written) if hit.size >= 2]
     for hit in find_phrases(folded, layer.legend_index, overlapping=True, written=written):
-        if hit.size >= 3:
+        if hit.size >= 3 and not _names_a_column(hit, folded, headers) and not _names_another_kind(hit, folded, layer):
             candidates.append(("legend", hit))
-    for hit in find_phrases(folded, layer.header_index, overlapping=True, written=written):
-        if hit.size >= 2:
-            candidates.append(("header", hit))
+    candidates += [("header", hit) for hit in headers]
     taken: set[int] = {i for i, w in enumerate(q.words) if w.tag is not None}
     accepted: set[tuple[int, int]] = set()
     for section, hit in sorted(candidates, key=lambda c: (-c[1].size, c[1].start, _SECTION_RANK.get(c[0], 99))):
@@ -427,7 +448,9 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     loose_spans: set[tuple[int, int]] = set()
     asks_set = any(s == "kinds" or (s == "operations" and h.key in _SET_OPERATIONS) or (s, h.key) == ("dialogue", "refine")
                    for s, h in q.hits)  # "trong đó cái nào đang thi công" refines a set
-    for hit in sorted(_legend_runs(q, folded, layer), key=lambda h: -h.size) if asks_set else ():
+    runs = [h for h in _legend_runs(q, folded, layer)
+            if not _names_a_column(h, folded, headers) and not _names_another_kind(h, folded, layer)] if asks_set else []
+    for hit in sorted(runs, key=lambda h: -h.size):
         if (hit.start, hit.end) in loose_spans or all(w.tag == "legend" for w in q.words[hit.start : hit.end]):
             q.hits.append(("legend", hit))  # the same words in another annex's legend: the annex decides
             continue
@@ -578,12 +601,30 @@ def _tag_reports(q: Question, layer: SemanticLayer) -> None:
                      and re.search(rf"(?<!\w){initials.upper()}(?!\w)", _unmarked(q.original)) is not None)  # typed in capitals
             if not (whole or short) or (named and report.number not in q.reports):
                 continue
+            if whole and _smaller_place(folded[:start], report, layer):
+                continue  # "Thành phố Vĩnh Long" in a report of the province Vĩnh Long: a row (a district), not the report
             if len(layer.reports) > 1 and report.number not in q.reports:
                 q.reports.append(report.number)
             for word in q.words[start : start + (size if whole else 1)]:
                 word.tag = "report" if len(layer.reports) > 1 else "frame"
     q.reports = list(dict.fromkeys(q.reports))
     _issuers_beside_reports(q, layer)
+
+
+_PLACE_UNITS = (("thanh", "pho"), ("thi", "xa"), ("huyen",), ("quan",), ("tinh",))  # administrative levels before a name
+
+
+def _smaller_place(before: list[str], report, layer: SemanticLayer) -> bool:  # noqa: ANN001
+    """The words before the report's place name make another place that a row names: "thành phố Vĩnh Long"
+    when the report is of "tỉnh Vĩnh Long" (its issuer says which level the report is of)."""
+    issuer = f" {' '.join(fold_tokens(report.issuer or ''))} "
+    place = " ".join(report.place)
+    for unit in _PLACE_UNITS:
+        if tuple(before[-len(unit):]) != unit:
+            continue
+        phrase = f" {' '.join(unit)} {place} "
+        return phrase not in issuer and phrase in layer.names_text
+    return False
 
 
 def _issuers_beside_reports(q: Question, layer: SemanticLayer) -> None:

@@ -56,11 +56,13 @@ SET_CONFIDENCE = 0.9  # a set described by understood conditions (every word acc
 GROUP_TITLE_MIN_COVER = 0.25  # …or a quarter of it, when no other group's title holds the words at all
 GROUP_TITLE_COVER = 0.5  # a group is named when the question holds half its title's weight ("chỉ tiêu xã hội")
 MULTI_ROW_SHARE = 0.75  # rows scoring this share of the best are named too when several annexes are asked
+PER_ANNEX_COVER_GAP = 0.1  # a row of another annex is the same project only when its name holds as many of the words
 CROSS_ANNEX_LINKS = 8  # candidate rows looked at for the other annexes of a cross-annex question
 CROSS_NAMED_SPECIFICITY = 0.5  # …a row whose own name the question says at least half of is named by it
 CROSS_NAMED_COVER = 0.25  # …and that holds a quarter of the question's words
 ASKED_ANNEX_COVER = 0.6  # "PL III và PL V nói gì": the best row of each annex named, when its name holds most words
 FOLLOWUP_COVERAGE = 0.9  # the previous row explains this share of a turn's words: the turn is about it
+ASPECT_COVERAGE = 0.5  # …"còn <aspect>?" naming no other row: this share, found in the row's own text, is enough
 PRESENCE_TAGS = ("function", "frame")  # the words of "không ghi", "chưa có" before a measure
 PASSAGE_ROWS = 8  # candidate rows whose sentences are read for a number of the noun asked
 PASSAGE_COVER = 0.75  # …the sentence and the row's name hold this share of the question's words
@@ -148,6 +150,9 @@ TIED_SCORE = 0.98  # two link scores this close are a tie
 PAIR_EDGE = 0.2  # a reading keeping this much more of the question's word pairs (or of its own name) is the one meant
 ENTITY_TIE = 0.7  # a second project / task holding every word and scoring this close to the best is a second reading
 MARGIN_SCALE = 5.0  # a best score below this is weak evidence: its lead over the runner-up counts proportionally less
+WHOLE_NAME = 0.9  # a row whose name the question says (nearly) whole: "Huyện Long Hồ" in "… cấp ở huyện Long Hồ"
+WHOLE_READING_LINKS = 8  # candidates looked at for a row that explains every word of the question
+NEAR_MISS_SHARE = 0.5  # …the near misses ranked above it then score at most this share of it
 ANNEX_TITLE_COVER = 0.6  # share of the words' weight an annex title must hold to be the annex they name
 
 
@@ -171,6 +176,10 @@ def _measure(q: Question, dropped: set[int] = frozenset()) -> str | None:
     found = [m for m in found if m not in ("rate", "lower_is_better")]
     if "coordinating" in found and "lead" in found:  # "sở nào chủ trì, phối hợp với ai?": both columns
         found = ["agencies"] + [m for m in found if m not in ("lead", "coordinating")]
+    why = {fold(p) for p in lexicon().section("why_words")}
+    if any(s == "measures" and h.key == "status" and fold(h.phrase) in why and not set(range(h.start, h.end)) <= dropped
+           for s, h in q.hits):
+        return "status"  # "vì sao giải ngân chậm?": a reason, told by the status text
     specific = [m for m in found if m not in GENERIC_MEASURES]
     measure = (specific or found or [None])[0]
     ratio = [h.key for s, h in q.hits if s in ("measures", "header") and h.key in RATIO_OF
@@ -242,10 +251,15 @@ def _marker_from_legend(q: Question, layer: SemanticLayer, report: str, annexes:
         rep, annex, marker = hit.key.split("|")
         if rep != report or (annexes and annex not in annexes):
             continue
-        # the legend reading, or the same words read as a measure the annex does not have ("đã thực hiện")
+        kind, annex_kind = _kind(q), layer.annex_kind(report, annex)
+        if kind not in (None, "part") and annex_kind and (kind == "indicator") != (annex_kind == "indicator"):
+            continue  # "các dự án …" never reads the legend of an annex of indicators (tasks and projects mix)
+        # the legend reading, or the same words read as a measure no annex asked about has ("đã thực hiện")
         measure = read_as_measure.get((hit.start, hit.end))
         verdict = (hit.start, hit.end) in read_as_verdict and not _has_verdicts(layer, Filters(report=report, annexes=[annex]))
-        if q.words[hit.start].tag == "legend" or verdict or (measure and not _annex_states(layer, report, annex, measure)):
+        stated_elsewhere = measure and any(_annex_states(layer, report, a, measure) for (r, a) in layer.annexes
+                                           if r == report and (not annexes or a in annexes))
+        if q.words[hit.start].tag == "legend" or verdict or (measure and not stated_elsewhere):
             return marker, [annex]
     return None, annexes
 
@@ -318,6 +332,12 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     dropped = best.in_name & _cue_positions(q) if best is not None and p_best >= clarify_at else set()
     measure = _measure(q, dropped)
 
+    # "Tổng số vụ vi phạm phát hiện toàn tỉnh?": a column of a table whose printed total row answers.
+    if {"count", "total"} & set(ops) and p_best < answer_at and primary is not None:
+        column_total = _column_total_plan(q, layer, primary)
+        if column_total is not None:
+            return column_total
+
     if collection:
         asked = _measure(q)  # a ratio said in full ("so với chỉ tiêu giao") names the set's measure whatever the links
         plan = _collection_plan(q, collection, state if refine else None, layer, reports, links, p_best, agency,
@@ -367,8 +387,8 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
         if len(targets) == 1 and len(links) > 1 and _two_readings(q, links, layer):
             return _clarify(q, links[:2], p_best)
         if what_about and state.focus and measure is None:
-            return _row_plan(q, targets, _carried(state), period or state.period, ops or _ops_of(state), layer, p_best,
-                             "còn X: câu hỏi trước, dòng mới")
+            return _asked_again(_row_plan(q, targets, _carried(state), period or state.period, ops or _ops_of(state), layer,
+                                          p_best, "còn X: câu hỏi trước, dòng mới"), state)
         return _row_plan(q, targets, measure, period, ops, layer, p_best, "dòng được nêu trong câu hỏi")
 
     # A row next to the one being talked about that names every word of the turn ("giảm được bao nhiêu điểm %?"
@@ -378,8 +398,17 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
 
     # "còn X thì sao?": the previous question about a new row.
     if state.focus and what_about and best is not None and p_best >= clarify_at and best.numbers_ok:
-        return _row_plan(q, [best.row.id], measure or _carried(state), period or state.period,
+        plan = _row_plan(q, [best.row.id], measure or _carried(state), period or state.period,
                          ops or _ops_of(state), layer, p_best, "còn X: câu hỏi trước, dòng mới")
+        return plan if measure else _asked_again(plan, state)
+
+    # "còn tờ trình gửi bộ nào?" naming no new row: the same row, an aspect its own text speaks of.
+    if state.focus and what_about and not q.reports and (best is None or p_best < clarify_at):
+        focus_links, _ = _links(q, layer, ctx, reports, extra=list(state.focus))
+        on_focus = bool(focus_links) and focus_links[0].row.id in state.focus  # no other row explains the words better
+        followup = _followup_plan(q, state, focus_links, p_best, measure, period, ops, layer, pronoun, ASPECT_COVERAGE) if on_focus else None
+        if followup is not None:
+            return followup
 
     # "Diễn đàn … có bao nhiêu thành viên?": one sentence of a row's text says a number of the thing asked
     # and holds the question's words.
@@ -401,6 +430,36 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
 
 
 SET_OPS = ("list", "count", "rank", "total")
+COLUMN_TOTAL_COVER = 0.8  # share of the question's words one column's header must hold for its printed total to answer
+
+
+def _column_total_plan(q: Question, layer: SemanticLayer, report: str) -> Plan | None:
+    """The total row of an annex, read at the one column whose header holds (nearly) all of the question's
+    words: a table by place prints "Tổng cộng" under "Vi phạm – Số vụ phát hiện"."""
+    free = [w for w in q.words if w.tag is None and not w.text.isdigit()]
+    asked = {w.repaired or w.folded for w in free}
+    total_weight = sum(layer.weight(w) for w in asked)
+    if not asked or not total_weight:
+        return None
+    found: list[tuple[float, Row, str]] = []
+    for row in layer.rows_of(report):
+        if row.kind != "total" or row.facts.get("total_of") is not None:
+            continue
+        if q.annexes and not any(annex_matches(row.annex, a) for a in q.annexes):
+            continue
+        for header, cell in row.cells.items():
+            if header in row.roles or not re.search(r"\d", cell):
+                continue
+            share = sum(layer.weight(w) for w in asked & set(fold_tokens(header))) / total_weight
+            found.append((share, row, header))
+    found.sort(key=lambda f: -f[0])
+    if not found or found[0][0] < COLUMN_TOTAL_COVER or (len(found) > 1 and found[1][0] >= found[0][0] - 1e-9):
+        return None  # no column holds the words, or two hold them alike: not one answer
+    _, row, header = found[0]
+    counted = re.match(r"so\s+(\w+)", " ".join(fold_tokens(re.split(r"\s+[–—]\s+", header)[-1])))
+    units = [[counted.group(1)]] if counted and q.has("operations", "count") else []  # "bao nhiêu vụ": said as a count
+    return Plan(op="lookup", targets=[row.id], report=report, words=fold_tokens(header), units=units,
+                confidence=SET_CONFIDENCE, reason="tổng của một cột: dòng tổng in trong báo cáo")
 
 
 def _swapped_set(q: Question, state: DialogueState, agency: str | None) -> DialogueState:
@@ -489,6 +548,14 @@ def _asked_units(q: Question, measure: str | None = None) -> list[tuple[str, ...
 def _how_many_ends_at(folded: list[str], i: int) -> bool:
     """Whether "mấy" or "bao nhiêu" ends at position ``i`` of the folded words."""
     return i >= 0 and (folded[i] == "may" or (i > 0 and folded[i - 1] == "bao" and folded[i] == "nhieu"))
+
+
+def _asked_again(plan: Plan, state: DialogueState) -> Plan:
+    """"thế còn Trà Ôn?" after "Tam Bình cấp bao nhiêu giấy phép nhà ở riêng lẻ?": the new row, the same column
+    (or status sentences) the previous turn's words picked."""
+    if plan.words or not state.words:
+        return plan
+    return plan.model_copy(update={"words": list(state.words)})
 
 
 def _carried(state: DialogueState) -> str | None:
@@ -588,8 +655,14 @@ def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], 
         links.sort(key=lambda lk: (not lk.numbers_ok, -lk.score))
     if len(links) > 1 and links[1].score >= TIED_SCORE * links[0].score and links[1].specificity - links[0].specificity > PAIR_EDGE:
         links[0], links[1] = links[1], links[0]  # tied scores: the row whose name the question says almost whole
+    whole = _whole_reading(q, links, layer)
+    if whole is not None:  # the rows before it leave a condition unexplained; it explains every word
+        for lk in links[: links.index(whole)]:
+            lk.score = min(lk.score, NEAR_MISS_SHARE * whole.score)
+        links.sort(key=lambda lk: (not lk.numbers_ok, -lk.score))
     best = links[0]
-    second = next((lk for lk in links[1:] if not _related(best.row, lk.row)), None)
+    second = next((lk for lk in links[1:] if not _related(best.row, lk.row)
+                   and (lk.numbers_ok or not best.numbers_ok)), None)  # a row without the number asked ("ĐT 902") is no rival
     margin = (best.score - second.score) / max(best.score, MARGIN_SCALE) if second and best.score > 0 else float(best.score > 0)
     if _defines(q, best, layer) and best.name_cov >= 1.0 and not (second and _defines(q, second, layer)):
         margin = 1.0  # "GRDP" names the row that defines the acronym; the others only use it
@@ -607,6 +680,19 @@ def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], 
     return links, features
 
 
+def _whole_reading(q: Question, links: list[Link], layer: SemanticLayer) -> Link | None:
+    """A row whose name the question says whole and whose name and columns explain every other word ("số
+    giấy phép nhà ở riêng lẻ cấp ở huyện Long Hồ" → the row "Huyện Long Hồ" of a table by place), when the
+    best-scoring row leaves salient words unexplained (it would be a near miss): the complete reading wins."""
+    for lk in links[:WHOLE_READING_LINKS]:
+        if not lk.numbers_ok or lk.score <= 0:
+            return None
+        if _unmatched_weight(q, lk, layer) < UNMATCHED_GATE:  # the first row that is a reading at all
+            whole = lk.specificity >= WHOLE_NAME and lk.name_cov >= 1.0 - 1e-9 and _unmatched_weight(q, lk, layer) == 0.0
+            return lk if whole and lk is not links[0] else None
+    return None
+
+
 _PAIR_WORDS = ("va", "voi")  # "ĐT 917 và ĐT 918", "ĐT 917 với ĐT 918": two rows side by side
 
 
@@ -615,7 +701,7 @@ def _split_entities(q: Question, layer: SemanticLayer, ctx: Context, reports: li
     free = [i for i, w in enumerate(q.words) if w.tag is None]
     if not free or (best is not None and set(free) <= best.covered):
         return None
-    answer_at, _ = cutoffs()
+    answer_at, clarify_at = cutoffs()
     for cut, word in enumerate(q.words):
         if word.folded not in _PAIR_WORDS or not any(i < cut for i in free) or not any(i > cut for i in free):
             continue
@@ -624,7 +710,11 @@ def _split_entities(q: Question, layer: SemanticLayer, ctx: Context, reports: li
             side = Question(q.original, q.text, [_masked(w, not keep(i)) for i, w in enumerate(q.words)], list(q.hits),
                             numbers=[n for n in q.numbers if any(keep(i) and w.text == n for i, w in enumerate(q.words))])
             links, features = _links(side, layer, ctx, reports)
-            if not links or features is None or confidence(features) < answer_at or not links[0].numbers_ok:
+            if not links or features is None or not links[0].numbers_ok:
+                break
+            p = confidence(features)
+            named_whole = links[0].name_cov >= 1.0 - 1e-9 and links[0].specificity >= WHOLE_NAME  # "Thành phố Vĩnh Long"
+            if p < answer_at and not (named_whole and p >= clarify_at):
                 break
             sides.append(links[0])
         if len(sides) == 2 and sides[0].row.id != sides[1].row.id:
@@ -741,8 +831,8 @@ def _targets(q: Question, links: list[Link], layer: SemanticLayer, ops: list[str
         for lk in links[1:CROSS_ANNEX_LINKS]:
             if lk.row.report != best.row.report or not lk.numbers_ok:
                 continue
-            if _related(best.row, lk.row):
-                continue  # the best row's parent or sub-line is not another place the question asks about
+            if _related(best.row, lk.row) or _unmatched_weight(q, lk, layer) >= UNMATCHED_GATE:
+                continue  # the best row's parent or sub-line, or a near miss, is not another place the question asks about
             asked_annex = any(annex_matches(lk.row.annex, a) for a in q.annexes) and lk.row.annex != best.row.annex
             if several and lk.specificity >= CROSS_NAMED_SPECIFICITY and lk.name_cov >= CROSS_NAMED_COVER:
                 named.append(lk)  # "Khu hành chính và TT văn hóa Tây Đô … ở các phụ lục": each row the question names
@@ -752,7 +842,8 @@ def _targets(q: Question, links: list[Link], layer: SemanticLayer, ops: list[str
             strong = lk.score >= MULTI_ROW_SHARE * best.score or (
                 several and max(lk.name_cov, lk.row_cov) >= max(best.name_cov, best.row_cov) - 0.05) or (
                 asked_annex and lk.name_cov >= ASKED_ANNEX_COVER)
-            if strong and (several or _close(best, lk)):
+            same_words = lk.name_cov >= best.name_cov - PER_ANNEX_COVER_GAP  # the same project in another annex
+            if strong and (several or (_close(best, lk) and same_words)):
                 per_annex[lk.row.annex] = lk
         targets += [lk.row.id for lk in [*per_annex.values(), *named] if lk.row.id not in targets]
     return targets
@@ -831,9 +922,11 @@ def _row_plan(
             measure = "estimate"  # "… tăng bao nhiêu so với năm trước" of a task: a figure its text states, or nothing
         return Plan(op="compare", targets=targets, against=against, measure=measure, period=period,
                     report=row.report, yes_no=yes_no, confidence=p, reason=reason, words=words, name_words=name_words)
+    written = [w.text.lower() for w in q.words if w.accented and not w.repaired and w.folded in words]
     return _quoting_asked_units(q, Plan(op="lookup", targets=targets, measure=measure, period=period, report=row.report,
                                         yes_no=yes_no, confidence=p, reason=reason, words=words, name_words=name_words,
-                                        more_measures=_more_measures(q, measure)))
+                                        written=written, more_measures=_more_measures(q, measure),
+                                        contrast="compare_rows" in ops and len(targets) == 2))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -967,8 +1060,17 @@ def _collection_plan(
                         reason="điều kiện chưa hiểu: " + " ".join(missing), missing="condition")
         flt.ids = named if flt.ids is None else [i for i in flt.ids if i in set(named)]
         flt.words = flt.words + [w.text for w in topic]
+        scope = layer.rows.get(flt.parent or flt.group or "")
+        if scope is not None and not any(_under(layer.rows[i], scope, layer) for i in flt.ids if i in layer.rows):
+            missing = [w.text for w in topic]  # the words name rows outside the group / parent named: two readings, not "none"
+            return Plan(op="none", report=report, unmatched=missing, filters=flt,
+                        reason="điều kiện chưa hiểu: " + " ".join(missing), missing="condition")
     if op == "rank" and measure in ("disbursed", "disbursement_rate", "capital_plan", "total_investment", "site_clearance"):
         flt.kind = None  # a project fact ranks whatever rows state it
+    if op in ("rank", "list") and q.has("kinds", "part") and flt.parent is None and flt.ids is None:
+        subtotals = _subtotals(layer, report, flt)
+        if len(subtotals) >= 2:  # "lĩnh vực nào giải ngân thấp nhất?": the groups, by the subtotals the report prints
+            flt.ids, flt.include_groups, flt.kind, flt.group = subtotals, True, None, None
     if op == "rank" and measure == "disbursed" and any(k in ("rank_asc", "rank_desc") for k in q.keys("operations")):
         speed = {fold(p) for p in lexicon().section("rate_rankings")}
         if any(h.phrase in speed for s, h in q.hits if s == "operations"):
@@ -1010,6 +1112,38 @@ def _collection_plan(
         flt.has = measure
     return Plan(op=op, filters=flt, measure=measure, order=order if op == "rank" else None,
                 limit=q.top, report=report, confidence=SET_CONFIDENCE, reason="tập hợp theo điều kiện")
+
+
+def _under(row: Row, scope: Row, layer: SemanticLayer) -> bool:
+    """The row is inside ``scope``: one of its sub-lines at any depth, or a row of the group it heads."""
+    if row.report != scope.report or row.annex != scope.annex:
+        return False
+    if scope.kind == "group" and row.group == scope.row:
+        return True
+    while row.parent:
+        if row.parent == scope.row:
+            return True
+        parent = layer.rows.get(f"{row.report}:{row.annex}:{row.parent}")
+        if parent is None:
+            return False
+        row = parent
+    return False
+
+
+def _subtotals(layer: SemanticLayer, report: str, flt: Filters) -> list[str]:
+    """The printed subtotal rows ("Cộng I") of the groups in the set's scope: the annexes asked, and inside
+    the group asked its sub-groups."""
+    inside = layer.rows.get(flt.group or "")
+    found = []
+    for row in layer.rows_of(report):
+        of = row.facts.get("total_of")
+        if row.kind != "total" or of is None or (flt.annexes and not any(annex_matches(row.annex, a) for a in flt.annexes)):
+            continue
+        group = layer.rows.get(f"{row.report}:{row.annex}:{of}")
+        if inside is not None and (group is None or group.annex != inside.annex or inside.row not in (group.group, group.parent)):
+            continue
+        found.append(row.id)
+    return found
 
 
 def _presence(q: Question) -> tuple[list[str], list[str]]:
@@ -1281,7 +1415,7 @@ def _field_said(q: Question) -> bool:
 
 def _followup_plan(
     q: Question, state: DialogueState, links: list[Link], p_best: float, measure: str | None, period: int | None,
-    ops: list[str], layer: SemanticLayer, pronoun: bool,
+    ops: list[str], layer: SemanticLayer, pronoun: bool, coverage: float = FOLLOWUP_COVERAGE,
 ) -> Plan | None:
     """The same row as the last turn when the turn names nothing else (a pronoun, a bare measure, a period),
     or when that row explains the turn's words as well as any other row does."""
@@ -1293,7 +1427,7 @@ def _followup_plan(
     salient = [w for _, w in free if layer.weight(w.repaired or w.folded) >= SALIENT_WEIGHT]
     row = layer.rows[focus[0]]
     focus_link = next((lk for lk in links if lk.row.id == row.id), None)
-    fits = focus_link is not None and free and focus_link.row_cov >= FOLLOWUP_COVERAGE
+    fits = focus_link is not None and free and focus_link.row_cov >= coverage and focus_link.numbers_ok
     if salient and not pronoun and not fits:
         return None
     if links and p_best >= answer_at and not pronoun and not fits and links[0].row.id != row.id and free:

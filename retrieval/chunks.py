@@ -19,7 +19,7 @@ CHUNKING_VERSION = "c1"
 MAX_CHUNK_CHARS = 1200
 MIN_BODY_CHARS = 500
 
-_KIND_LABEL = {"indicator": "Chỉ tiêu", "group": "Nhóm", "project": "Dự án", "task": "Nhiệm vụ"}
+_KIND_LABEL = {"indicator": "Chỉ tiêu", "group": "Nhóm", "project": "Dự án", "task": "Nhiệm vụ", "total": "Dòng tổng"}
 _HEADER_ROLES = ("name", "lead", "prep_time", "impl_time", "funding", "status")
 # Shown in the stored text but not embedded: they rarely decide a search and cost embedding time.
 _DETAIL_ROLES = ("coordinating", "product", "approver")
@@ -77,7 +77,7 @@ def row_header(row: Row) -> str:
     if row.group_title:
         parts.append(f"Thuộc nhóm {row.group}: {_one_line(row.group_title)}.")
     marker = f" ({row.marker})" if row.marker else ""
-    parts.append(f"{_KIND_LABEL[row.kind]} {row.row}{marker}: {_one_line(row.name).rstrip('.')}.")
+    parts.append(f"{_KIND_LABEL.get(row.kind, 'Mục')} {row.row}{marker}: {_one_line(row.name).rstrip('.')}.")
     for role, label in (("lead", "Cơ quan chủ trì"), ("funding", "Nguồn vốn")):
         if role in roles:
             parts.append(_sentence(label, row.cells[roles[role]]))
@@ -95,7 +95,7 @@ def row_header(row: Row) -> str:
 
 def short_header(row: Row) -> str:
     """The discriminative part of the header. Example: ``'Dự án 20: Thư viện Thành phố. Chủ trì: Ban …'``."""
-    parts = [f"{_KIND_LABEL[row.kind]} {row.row}: {_one_line(row.name).rstrip('.')}."]
+    parts = [f"{_KIND_LABEL.get(row.kind, 'Mục')} {row.row}: {_one_line(row.name).rstrip('.')}."]
     if row.group_title:
         parts.append(f"Nhóm: {_one_line(row.group_title)[:100].rstrip('.')}.")
     if lead := lead_agency(row):

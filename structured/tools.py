@@ -26,7 +26,7 @@ from ingestion.numbers import format_vn_number, parse_typed_value
 from ingestion.tables import fact_number, money_in_ty, role_texts
 from structured.agency import agencies_in, agency_key, is_collective, match_keys, query_keys
 from structured.compare import direction_vs_previous, interval_of, outcome_vs_target
-from structured.lexicon import fold, fold_tokens, lexicon
+from structured.lexicon import fold, fold_tokens, lexicon, tokens
 from structured.models import (
     AgencyCount,
     Comparison,
@@ -159,7 +159,7 @@ _PASSAGE_MEASURES = ("status", "note", "verdict", "estimate", "actual", "documen
 
 def lookup_row(
     tables: CorpusTables, row_id: str, measure: str | None = None, period: int | None = None, words: list[str] | None = None,
-    name_words: list[str] | None = None, units: list[list[str]] | None = None,
+    name_words: list[str] | None = None, units: list[list[str]] | None = None, written: list[str] | None = None,
 ) -> RowLookup:
     """What a row states for a measure (``None``: its main values). ``period`` picks the column of that
     year ("năm 2023" → the previous year's actual); a year no column of the row covers is ``missing``.
@@ -179,12 +179,14 @@ def lookup_row(
         values = [v for role in roles for v in _role_values(row, role)]
     elif measure == "agencies":  # lead and coordinating together
         values = [v for role in roles for v in _role_values(row, role)]
+    if measure is None and words and row.kind != "indicator":  # "bị phạt bao nhiêu tiền" of a row by place: the column its words name
+        values = _header_values(row, words, written=written or [])
     for role in roles if not values else ():
         values = _role_values(row, role)
         if values:
             break
     if not values and measure in (None, "estimate", "actual"):
-        values = _header_values(row, words or [])
+        values = _header_values(row, words or [], every=measure is None, written=written or [])
     passages = _passages(row, measure, words or [], bool(values), name_words or [], units) if row.kind in ("task", "project") else []
     if not values and passages and measure not in _PASSAGE_MEASURES:
         values, passages = passages, []
@@ -208,21 +210,24 @@ def lookup_row(
                      period=period, missing=missing, verdict=facts.get("verdict"), unit=facts.get("unit"))
 
 
-def _header_values(row: Row, words: list[str]) -> list[ValueCell]:
+def _header_values(row: Row, words: list[str], every: bool = False, written: list[str] = ()) -> list[ValueCell]:
     """Numbers of the row's columns without a role whose header the question's words name best ("phát
     hiện bao nhiêu vụ" → "Vi phạm – Số vụ phát hiện"): a table by place or by unit has no columns the
-    lexicon knows, and its headers are its vocabulary. None when no header shares a word."""
+    lexicon knows, and its headers are its vocabulary. None when no header shares a word; with ``every``
+    (nothing in particular asked: "tình hình huyện X"), then all of them."""
     asked = set(words)
+    typed_as = {fold(w): w for w in written}  # a word typed with diacritics matches only that spelling
     scored: list[tuple[int, ValueCell]] = []
     for header, cell in row.cells.items():
         if header in row.roles or not cell.strip():
             continue
         typed = parse_typed_value(cell)
         if typed.value is not None or typed.low is not None:
-            shared = len(asked & set(fold_tokens(header)))
+            spelled = {t.lower() for t in tokens(header)}
+            shared = sum(1 for w in asked & set(fold_tokens(header)) if w not in typed_as or typed_as[w] in spelled)
             scored.append((shared, _value_cell({"column": header, **typed.model_dump()}, None)))
     best = max((n for n, _ in scored), default=0)
-    return [value for n, value in scored if n == best] if best else []
+    return [value for n, value in scored if n == best] if best or every else []
 
 
 def _passages(row: Row, measure: str | None, words: list[str], have_values: bool, name_words: list[str] = (),
@@ -310,6 +315,13 @@ def compare_row(tables: CorpusTables, row_id: str, against: Literal["target", "p
 
 def _decimals(raw: str) -> int:
     return len(raw.rsplit(",", 1)[1]) if "," in raw else 0
+
+
+def difference(a: ValueCell, b: ValueCell, unit: str | None = None) -> ComputedValue | None:
+    """``a − b`` of two single printed numbers (of two rows, the same column), or None.
+
+    Example: ``difference(<186,5>, <72,0>).text == "114,5"``."""
+    return _computed(a, b, unit)[1]
 
 
 def _computed(estimate: ValueCell | None, reference: ValueCell | None, unit: str | None) -> tuple[ComputedValue | None, ComputedValue | None]:
@@ -501,11 +513,18 @@ def rank_rows(tables: CorpusTables, flt: RowFilter, by: str, order: Literal["asc
     return [_ranked(row, by, rank, value) for rank, (value, row) in enumerate(scored, 1)]
 
 
+def shown_name(row: Row) -> str:
+    """A subtotal ("Cộng I") is named by the group it adds up: "Cộng I – LĨNH VỰC GIAO THÔNG"."""
+    if row.kind == "total" and row.facts.get("total_of") and row.group_title:
+        return f"{row.row} – {row.group_title}"
+    return row.name
+
+
 def _ranked(row: Row, by: str, rank: int, sort_value: float) -> RankedRow:
     fact = row.facts[by]
     unit = fact.get("unit") or (row.facts.get("unit") if by in ("estimate", "actual", "target", "actual_prev") else None)
     return RankedRow(
-        rank=rank, id=row.id, report=row.report, annex=row.annex, row=row.row, name=row.name, by=by, raw=fact["raw"],
+        rank=rank, id=row.id, report=row.report, annex=row.annex, row=row.row, name=shown_name(row), by=by, raw=fact["raw"],
         value=float(fact["value"]), unit=unit, sort_value=sort_value, quote=fact.get("quote"), column=fact.get("column"),
         as_of=fact.get("as_of") or (row.facts.get("as_of") if by == "disbursement_rate" else None), scope=fact.get("scope"),
     )

@@ -360,3 +360,72 @@ def test_the_top_level_items_of_an_annex_are_listed(engine, cities):
     assert "có 3 phụ lục" in ask(cities, "Báo cáo của Thái Nguyên có mấy phụ lục?").text
     # A row asked "in which annex" is a row, not the report's structure.
     assert rows(ask(engine, "Thư viện thành phố nằm ở phụ lục nào?")) == ["20"]
+
+
+@pytest.mark.parametrize("question", ["so giay phep xay dung nha o rieng le cap o huyen Long Ho",
+                                      "Số giấy phép xây dựng nhà ở riêng lẻ cấp ở huyện Long Hồ là bao nhiêu?"])
+def test_a_row_explaining_every_word_beats_one_that_leaves_a_place_unexplained(vinh_long, question):
+    """An indicator naming "cấp giấy phép xây dựng" scores higher but leaves "huyện Long Hồ" unexplained; the
+    place row (its name) with its column ("Nhà ở riêng lẻ") explains every word, so it answers, alone."""
+    reply = ask(vinh_long, question)
+    assert rows(reply) == ["3"] and "248" in reply.text
+
+
+def test_a_table_by_place_in_a_conversation(vinh_long):
+    """"thế còn Trà Ôn?" asks the previous column of the new place; "tình hình huyện X" gives its figures."""
+    assert "164" in ask(vinh_long, "thế còn Trà Ôn?", "Huyện Tam Bình cấp bao nhiêu GPXD nhà ở riêng lẻ?").text
+    whole = ask(vinh_long, "tình hình huyện Long Hồ")
+    assert rows(whole) == ["3"] and "248" in whole.text and "95,5" in whole.text
+    city = ask(vinh_long, "Thành phố Vĩnh Long cấp bao nhiêu giấy phép nhà ở riêng lẻ?")  # a district, not the province
+    assert rows(city) == ["1"] and "412" in city.text
+
+
+def test_a_columns_printed_total_answers_a_total_of_the_column(vinh_long):
+    reply = ask(vinh_long, "Tổng số vụ vi phạm TTXD phát hiện trong 6 tháng toàn tỉnh?")
+    assert reply.text.startswith("Có 72 vụ") and rows(reply) == ["Tổng cộng"]
+    assert "1.683" in ask(vinh_long, "toàn tỉnh cấp tổng cộng bao nhiêu giấy phép nhà ở riêng lẻ?").text
+
+
+def test_words_of_a_legend_that_name_a_column_ask_the_column(vinh_long):
+    """"kế hoạch vốn năm 2025" is in the legend of (**) and is the name of a column: the column is asked."""
+    for question in ("KH vốn 2025 của dự án cầu Mỹ An là bao nhiêu?", "kế hoạch vốn năm 2025 của dự án cầu Mỹ An là bao nhiêu?"):
+        reply = ask(vinh_long, question)
+        assert rows(reply) == ["2"] and "65.000" in reply.text
+
+
+def test_a_row_without_the_number_asked_is_no_rival(vinh_long):
+    reply = ask(vinh_long, "tỷ lệ giải ngân của ĐT 902")
+    assert rows(reply) == ["1"] and "34,63" in reply.text
+
+
+def test_status_reasons_and_aspects_of_the_row_talked_about(vinh_long):
+    empty = ask(vinh_long, "Nhiệm vụ nâng tỷ lệ hồ sơ TTHC giải quyết trực tuyến toàn trình đã xong chưa?")
+    assert "chưa ghi tình hình thực hiện" in empty.text and empty.abstained and not empty.citations  # silent, not "no"
+    assert [s.row for s in empty.suggestions] == ["5.2"]
+    assert "Tân Ngãi" in ask(vinh_long, "Vì sao đường vành đai phía Tây giải ngân chậm?").text  # a reason: the text
+    aspect = ask(vinh_long, "còn tờ trình gửi bộ nào, số mấy?", "Dự án cầu An Bình TMĐT bao nhiêu?")
+    assert rows(aspect) == ["15"] and "85/TTr-UBND" in aspect.text
+
+
+def test_two_rows_compared_on_one_column_state_the_difference(vinh_long):
+    """"phạt" typed with its tone picks "Số tiền xử phạt", never "Số vụ phát hiện"; the difference is computed."""
+    reply = ask(vinh_long, "TP Vĩnh Long với TX Bình Minh nơi nào bị phạt VPTTXD nhiều hơn, chênh bao nhiu?")
+    assert set(rows(reply)) == {"1", "2"} and "186,5" in reply.text and "72,0" in reply.text
+    assert "Số vụ phát hiện" not in reply.text and "chênh lệch 114,5 (tính toán)" in reply.text
+    assert unsupported_numbers(reply.text, reply.citations, vinh_long.by_id, reply.computed_values).numbers == []
+
+
+def test_groups_ranked_by_the_subtotals_the_report_prints(cities):
+    """"lĩnh vực nào … thấp nhất" ranks the groups (their "Cộng I/II/III" rows), not the projects in them; a
+    "tốt / kém nhất" of disbursement is about its rate."""
+    tn = ask(cities, "Lĩnh vực nào trong PL2 báo cáo Thái Nguyên giải ngân tốt nhất, lĩnh vực nào kém nhất?")
+    assert set(rows(tn)) == {"Cộng I", "Cộng II", "Cộng III"} and "31,01" in tn.text and "NÔNG NGHIỆP" in tn.text
+    hue = ask(cities, "Lĩnh vực nào trong nhóm dự án vốn NSTW của Huế giải ngân thấp nhất?")
+    assert rows(hue)[0] == "Cộng III" and "59,35" in hue.text
+
+
+def test_an_annex_overview_said_with_a_date_and_a_note_of_another_table(vinh_long):
+    """"đến 31/5" is a date; "các dự án ngành xây dựng, giao thông" also sits in a note under the table of
+    indicators, whose rows are no projects: the words ask the projects' annex, led by its printed total."""
+    reply = ask(vinh_long, "Tóm tắt tình hình giải ngân vốn đầu tư công các dự án ngành XD-GT đến 31/5")
+    assert rows(reply)[0] == "Tổng cộng" and "256.950" in reply.text and "30,57" in reply.text
