@@ -283,6 +283,11 @@ def _consume(q: Question, phrase: str) -> None:
         if q.folded[start : start + len(words)] == words:
             for word in q.words[start : start + len(words)]:
                 word.tag = word.tag or "agency"
+            if start and q.folded[start - 1] in _ASSIGNS and q.words[start - 1].tag is None:
+                q.words[start - 1].tag = "agency"  # "giao Sở Công Thương chủ trì": who it is given to
+
+
+_ASSIGNS = ("giao",)  # a verb right before an agency that says the agency is the one given the task
 
 
 # ---------------------------------------------------------------------------------------------

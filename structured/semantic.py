@@ -159,16 +159,18 @@ class SemanticLayer:
         n = max(len(self.rows), 1)
         self.idf = {word: math.log(1 + n / count) for word, count in df.items()}
         lex = lexicon()
-        for section in ("measures", "operations", "kinds", "periods", "dialogue", "politeness", "verdict_questions",
-                        "function_words", "frame_words", "fields"):
-            for phrases in lex.phrases(section).values():
-                for phrase in phrases:
-                    written = tokens(phrase)
-                    for token in written:
-                        forms[fold(token)].add(token)
-                    folded_phrase = [fold(t) for t in written]
-                    self.bigrams.update(zip(folded_phrase, folded_phrase[1:], strict=False))
-                    self.written_bigrams.update(zip(written, written[1:], strict=False))
+        sections = ("measures", "operations", "kinds", "periods", "dialogue", "politeness", "verdict_questions",
+                    "function_words", "frame_words", "fields")
+        phrases = [p for section in sections for ps in lex.phrases(section).values() for p in ps]
+        # the corpus' own words outside its rows too: annex titles, legends, column headers ("cần tháo gỡ")
+        phrases += [t for a in self.annexes.values() for t in (a.title or "", *a.legend.values(), *a.roles)]
+        for phrase in phrases:
+            written = tokens(phrase)
+            for token in written:
+                forms[fold(token)].add(token)
+            folded_phrase = [fold(t) for t in written]
+            self.bigrams.update(zip(folded_phrase, folded_phrase[1:], strict=False))
+            self.written_bigrams.update(zip(written, written[1:], strict=False))
         for expansions in lex.abbreviations.values():
             for expansion in expansions:
                 for token in tokens(expansion):

@@ -429,3 +429,14 @@ def test_an_annex_overview_said_with_a_date_and_a_note_of_another_table(vinh_lon
     indicators, whose rows are no projects: the words ask the projects' annex, led by its printed total."""
     reply = ask(vinh_long, "Tóm tắt tình hình giải ngân vốn đầu tư công các dự án ngành XD-GT đến 31/5")
     assert rows(reply)[0] == "Tổng cộng" and "256.950" in reply.text and "30,57" in reply.text
+
+
+def test_words_that_assign_or_classify_are_no_condition(engine, vinh_long):
+    """"giao Sở X chủ trì" says who leads (not a topic "giao"); "thuộc diện" / "bị xếp vào diện" introduce the
+    class asked; a legend's own words ("cần tháo gỡ") are corpus words, never "repaired" into a place name."""
+    assigned = ask(engine, "cac nhiem vu o phu luc IV giao So Cong Thuong chu tri gom nhung gi?")
+    assert rows(assigned) == ["15", "15.1", "15.2", "16"]
+    later = ask(engine, "PL III có bao nhiêu dự án thuộc diện triển khai sau năm 2024-2025?")
+    assert later.text.startswith("Có 2 dự án") and rows(later) == ["10", "14"]
+    stuck = ask(vinh_long, "Có mấy dự án đầu tư công bị xếp vào diện chậm tiến độ, có vướng mắc cần tháo gỡ?")
+    assert stuck.text.startswith("Có 2 dự án") and rows(stuck) == ["3", "6"]
