@@ -21,7 +21,7 @@ from retrieval.passages import sentences
 from structured.lexicon import fold
 from structured.models import Comparison, RowLookup, ValueCell
 from structured.tables import CorpusTables
-from structured.tools import difference, printed_totals, shown_name
+from structured.tools import difference, filter_ids, printed_totals, shown_name
 
 MAX_LISTED = 60  # rows named in a count answer's sentence (the table always has them all)
 MAX_STATUS_CHARS = 1500  # status text quoted in a status answer before it is cut
@@ -447,7 +447,10 @@ def conditions(result: Result, tables: CorpusTables, bare: bool = False) -> str:
     if flt.marker:
         meaning = tables.legend(flt.report or "", flt.annexes[0]).get(flt.marker) if flt.annexes and not bare else None
         parts.append(f"ký hiệu ({flt.marker})" + (f": {meaning}" if meaning else ""))
-    if flt.verdicts:
+    if flt.verdict_said:  # the report's own wording, as the question said it
+        said = next((r.facts["verdict"] for r in result.rows if r.facts.get("verdict")), flt.verdict_said)
+        parts.append(f"đánh giá “{said}”")
+    elif flt.verdicts:
         parts.append("đánh giá " + " / ".join(render(f"verdict:{v}") for v in flt.verdicts))
     if flt.agency:
         agency = f"các {flt.agency[:-1]}" if flt.agency.endswith("*") else flt.agency  # "Bộ*": every ministry
@@ -510,6 +513,8 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
     if not rows:
         return Answer(text=render("empty_set", what=what, conditions=scope), route="table", table=[], computed_values=["0"],
                       citations=scope_citations(result, tables))
+    others = _other_wordings(result, tables)
+
     def item(r: Row) -> str:
         values = _key_values(r)
         extra = r.facts.get("verdict") or next((v for h, v in r.cells.items() if r.roles.get(h) == "lead" and v), "")
@@ -522,7 +527,24 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
         text += "\n" + "\n".join(item(r) for r in rows[:MAX_LISTED])
     else:
         text = render("list", count=len(rows), what=what, conditions=scope, items="\n".join(item(r) for r in rows))
-    return Answer(text=text, citations=citations, route="table", table=table, computed_values=[str(len(rows))])
+    computed = [str(len(rows))]
+    if others:  # "không đạt" counted apart from "chưa đạt": say how many the other wording has
+        text += "\n" + render("other_wordings", items="; ".join(f"{n} {what} ghi “{w}”" for w, n in others))
+        computed += [str(n) for _, n in others]
+    return Answer(text=text, citations=citations, route="table", table=table, computed_values=computed)
+
+
+def _other_wordings(result: Result, tables: CorpusTables) -> list[tuple[str, int]]:
+    """Rows of the same verdict class printed with another wording than the one the question said."""
+    flt = result.plan.filters
+    if not flt.verdict_said:
+        return []
+    shown = {r.id for r in result.rows}
+    wider = [tables.rows[i] for i in filter_ids(tables, flt.model_copy(update={"verdict_said": None})) if i not in shown]
+    counts: dict[str, int] = {}
+    for row in wider:
+        counts[row.facts.get("verdict") or ""] = counts.get(row.facts.get("verdict") or "", 0) + 1
+    return [(w, n) for w, n in counts.items() if w]
 
 
 def _key_values(row: Row) -> str:

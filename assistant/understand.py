@@ -996,6 +996,7 @@ def _collection_plan(
     marker_named = marker is not None  # by this turn (its words may then describe it)
     marker = marker or base.marker
     verdicts, _ = _verdicts(q)
+    verdict_said = _verdict_wording(q, layer, report) if verdicts else None
     verdicts = verdicts or base.verdicts
     kind = _kind(q) or base.kind
     if verdicts and kind is None and op in ("count", "list"):
@@ -1004,6 +1005,7 @@ def _collection_plan(
     if measure in GENERIC_MEASURES and measure != "status" and state is not None and state.measure:
         measure = state.measure
     flt = Filters(report=report, annexes=annexes, kind=kind, marker=marker, verdicts=verdicts, agency=agency,
+                  verdict_said=verdict_said or base.verdict_said,
                   group=base.group, field=base.field, ids=base.ids if state is not None else None, period=base.period,
                   words=list(base.words) if state is not None else [], where=list(base.where),
                   lower_is_better=True if q.has("measures", "lower_is_better") else base.lower_is_better,
@@ -1097,6 +1099,8 @@ def _collection_plan(
                 return Plan(op="none", report=report, unmatched=missing, filters=flt,
                             reason="điều kiện chưa hiểu: " + " ".join(missing), missing="condition")
             flt.marker, flt.annexes, flt.verdicts = marker, annexes_with, []
+    if not flt.verdicts:
+        flt.verdict_said = None  # the verdict words were read as a marker's meaning
     order = "asc" if "rank_asc" in q.keys("operations") else "desc"
     if op == "list" and measure is None and (q.has("measures", "status") or q.has("operations", "overview")):
         measure = "status"  # "các dự án của Sở X tình hình chung?": each row's state
@@ -1149,6 +1153,24 @@ def _subtotals(layer: SemanticLayer, report: str, flt: Filters) -> list[str]:
             continue
         found.append(row.id)
     return found
+
+
+def _verdict_wording(q: Question, layer: SemanticLayer, report: str) -> str | None:
+    """The verdict words of the question when they are one of the report's own wordings and the report prints
+    another wording of the same class ("Không đạt" beside "Chưa đạt"): the count keeps to the one said."""
+    said = " ".join(w.folded for w in q.words if w.tag == "verdict")
+    if not said:
+        return None
+    printed: dict[str, set[str]] = {}
+    for row in layer.rows_of(report):
+        verdict = row.facts.get("verdict")
+        if verdict:
+            printed.setdefault(row.facts.get("verdict_class") or "", set()).add(fold(verdict))
+    for wordings in printed.values():
+        stems = {w for w in wordings if w == said or w.startswith(said + " ")}
+        if stems and len(wordings - stems) and any(not (w == said or w.startswith(said + " ")) for w in wordings):
+            return said
+    return None
 
 
 def _presence(q: Question) -> tuple[list[str], list[str]]:

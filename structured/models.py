@@ -44,6 +44,8 @@ class RowFilter(BaseModel):
     marker: str | None = Field(default=None, description="Ký hiệu trạng thái, e.g. '*', '***' or '(**)'")
     marker_meaning_contains: str | None = Field(default=None, description="Words of the marker's meaning, e.g. 'thi công'")
     verdicts: list[VerdictClass] = Field(default_factory=list, description="Classes of the report's verdict")
+    verdict_said: str | None = Field(default=None, description="The verdict as the report prints it, when the question "
+                                     "says one of its own wordings ('không đạt' apart from 'chưa đạt'), folded")
     outcome: Literal["met", "not_met", "exceeded", "undetermined"] | None = Field(
         default=None, description="Computed estimate-vs-target outcome (tính toán, not the report's verdict)"
     )

@@ -368,6 +368,9 @@ def _mask(tables: CorpusTables, flt: RowFilter) -> np.ndarray:
         mask &= col("marker") == normalize_marker(flt.marker)
     if flt.verdicts:
         mask &= np.isin(col("verdict_class"), list(flt.verdicts))
+    if flt.verdict_said:  # the report's own wording: "Không đạt" and "Không đạt NQ", not "Chưa đạt"
+        said = flt.verdict_said
+        mask &= np.array([bool(v) and (fold(v) == said or fold(v).startswith(said + " ")) for v in col("verdict")], dtype=bool)
     if flt.outcome:
         mask &= col("computed_vs_target") == flt.outcome
     if flt.group:

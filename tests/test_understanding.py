@@ -440,3 +440,12 @@ def test_words_that_assign_or_classify_are_no_condition(engine, vinh_long):
     assert later.text.startswith("Có 2 dự án") and rows(later) == ["10", "14"]
     stuck = ask(vinh_long, "Có mấy dự án đầu tư công bị xếp vào diện chậm tiến độ, có vướng mắc cần tháo gỡ?")
     assert stuck.text.startswith("Có 2 dự án") and rows(stuck) == ["3", "6"]
+
+
+def test_a_verdict_said_in_the_reports_own_wording_keeps_to_it(vinh_long, engine):
+    """Vĩnh Long prints both "Không đạt" (5) and "Chưa đạt" (1): a count keeps to the wording asked and says
+    how many the other has; on 320, where "Chưa đạt NQ" is the only wording of the class, nothing changes."""
+    strict = ask(vinh_long, "bao nhieu chi tieu chu yeu bi danh gia khong dat")
+    assert strict.text.startswith("Có 5 chỉ tiêu") and rows(strict) == ["3", "9", "13", "16", "17"]
+    assert "1 chỉ tiêu ghi “Chưa đạt”" in strict.text
+    assert ask(engine, "Có bao nhiêu chỉ tiêu không đạt nghị quyết?").text.startswith("Có 3 chỉ tiêu")
