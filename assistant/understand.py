@@ -486,6 +486,8 @@ def _swapped_set(q: Question, state: DialogueState, agency: str | None) -> Dialo
 def _prev_is_the_change(q: Question) -> bool:
     """ "có giảm được như kế hoạch không": "có giảm" names the change the plan asks for, not last year."""
     prev = [h for s, h in q.hits if s == "operations" and h.key == "compare_prev"]
+    if re.search(r"\bso (?:voi )?(?:nam )?(?:19|20)\d{2}\b", " ".join(q.folded)):
+        return False  # "tăng hay giảm so 2023": last year is named
     return bool(prev) and q.has("operations", "compare_target") and not any(
         "so" in h.phrase.split() or "nam" in h.phrase.split() or "ky" in h.phrase.split() for h in prev)
 

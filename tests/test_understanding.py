@@ -449,3 +449,10 @@ def test_a_verdict_said_in_the_reports_own_wording_keeps_to_it(vinh_long, engine
     assert strict.text.startswith("Có 5 chỉ tiêu") and rows(strict) == ["3", "9", "13", "16", "17"]
     assert "1 chỉ tiêu ghi “Chưa đạt”" in strict.text
     assert ask(engine, "Có bao nhiêu chỉ tiêu không đạt nghị quyết?").text.startswith("Có 3 chỉ tiêu")
+
+
+def test_both_comparisons_and_the_parts_that_make_up_an_indicator(engine):
+    both = ask(engine, "ty trong cong nghiep - xay dung trong co cau kinh te 2024 tang hay giam so 2023, co dat NQ ko?")
+    assert "31,57-31,59" in both.text and "30,28" in both.text  # "so 2023" names last year beside the target
+    parts = ask(engine, "Trong 4 khu vực cấu thành GRDP, khu vực nào tăng trưởng thấp nhất năm 2024?")
+    assert rows(parts)[0] == "1.1" and "1,20" in parts.text
