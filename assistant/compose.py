@@ -599,8 +599,12 @@ def _rank(result: Result, tables: CorpusTables) -> Answer:
     order = "thấp nhất" if plan.order == "asc" else "cao nhất"
     limit = plan.limit or 1
     head = result.ranked[:limit]
+    ends = [(item, order) for item in head]
+    if plan.order == "both" and len(result.ranked) > 1:  # "dự án nào cao nhất, dự án nào thấp nhất?"
+        ends = [(result.ranked[0], "cao nhất"), (result.ranked[-1], "thấp nhất")]
+        limit = 2
     texts = []
-    for item in head:
+    for item, order in ends:
         row = tables.rows[item.id]
         value = ValueCell(raw=item.raw, value=item.value, unit=item.unit, as_of=item.as_of, scope=item.scope, column=item.column,
                           role=measure)

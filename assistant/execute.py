@@ -121,7 +121,7 @@ def execute(plan: Plan, tables: CorpusTables) -> Result:
         if not result.agencies:
             result.missing = "measure"
     elif op == "rank":
-        result.ranked = rank_rows(tables, plan.filters, plan.measure or "estimate", plan.order or "desc", limit=None)
+        result.ranked = rank_rows(tables, plan.filters, plan.measure or "estimate", "asc" if plan.order == "asc" else "desc", limit=None)
         result.rows = [tables.rows[r.id] for r in result.ranked]
         if not result.ranked:
             result.missing = "measure"

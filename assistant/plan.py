@@ -43,7 +43,7 @@ class Plan(BaseModel):
     more_markers: list[str] = Field(default_factory=list, description="Further markers asked of ('1 sao với 2 sao')")
     units: list[list[str]] = Field(default_factory=list, description="What a number is asked of, folded ('bao nhiêu ha')")
     against: Literal["target", "previous", "both"] | None = None
-    order: Literal["asc", "desc"] | None = None
+    order: Literal["asc", "desc", "both"] | None = Field(default=None, description="'both': the highest and the lowest")
     limit: int | None = None
     period: int | None = Field(default=None, description="The year asked for, if any")
     report: str | None = None

@@ -1061,6 +1061,13 @@ def _collection_plan(
             flt.annexes = [titled]
             title = set(fold_tokens(view.annex(titled).title))
             topic = [w for w in topic if (w.repaired or w.folded) not in title]
+    numbered = [w for w in topic if w.text.isdigit() and w.tag is None and not re.fullmatch(r"(?:19|20)\d{2}", w.text)]
+    if len(numbered) >= 2 and op in ("rank", "list", "count"):  # "trong các tuyến 923, 917, 918, 921 thì tuyến nào …"
+        by_number = [[i for i in sorted(layer.name_index.get(w.folded, ())) if layer.rows[i].report == report] for w in numbered]
+        if all(by_number):
+            ids = list(dict.fromkeys(i for found in by_number for i in found))
+            flt.ids = ids if flt.ids is None else [i for i in flt.ids if i in set(ids)]
+            topic = [w for w in topic if w not in numbered]
     if topic:
         named = _rows_named_by_topic(topic, layer, flt)
         if named is None:
@@ -1103,7 +1110,8 @@ def _collection_plan(
             flt.marker, flt.annexes, flt.verdicts = marker, annexes_with, []
     if not flt.verdicts:
         flt.verdict_said = None  # the verdict words were read as a marker's meaning
-    order = "asc" if "rank_asc" in q.keys("operations") else "desc"
+    asked_orders = {"rank_asc", "rank_desc"} & set(q.keys("operations"))
+    order = "both" if len(asked_orders) == 2 else "asc" if "rank_asc" in asked_orders else "desc"
     if op == "list" and measure is None and (q.has("measures", "status") or q.has("operations", "overview")):
         measure = "status"  # "các dự án của Sở X tình hình chung?": each row's state
     if op == "total" and flt.ids is not None and len(flt.ids) == 1 and flt.group is None and flt.parent is None:

@@ -456,3 +456,10 @@ def test_both_comparisons_and_the_parts_that_make_up_an_indicator(engine):
     assert "31,57-31,59" in both.text and "30,28" in both.text  # "so 2023" names last year beside the target
     parts = ask(engine, "Trong 4 khu vực cấu thành GRDP, khu vực nào tăng trưởng thấp nhất năm 2024?")
     assert rows(parts)[0] == "1.1" and "1,20" in parts.text
+
+
+def test_a_rank_among_rows_named_by_number_and_both_ends(engine, cities):
+    roads = ask(engine, "Trong mấy tuyến đường tỉnh 923, 917, 918, 921 thì tuyến nào bàn giao mặt bằng thấp nhất?")
+    assert sorted(rows(roads)) == ["5", "6", "7", "8"] and rows(roads)[0] == "5" and "42,28" in roads.text
+    ends = ask(cities, "Lĩnh vực nào trong PL2 báo cáo Thái Nguyên giải ngân tốt nhất, lĩnh vực nào kém nhất?")
+    assert "78,37" in ends.text and "31,01" in ends.text  # the highest and the lowest, both asked
