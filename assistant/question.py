@@ -185,12 +185,13 @@ def _repair(words: list[Word], layer: SemanticLayer) -> None:
             if len(close) == 1:
                 word.repaired = close[0]
                 forms.add(close[0])
-        elif (len(word.folded) >= MIN_REPAIR_LENGTH + 1 and word.text.isalpha() and word.folded not in _asking_words()
+        elif (len(word.folded) >= MIN_REPAIR_LENGTH and word.text.isalpha() and word.folded not in _asking_words()
               and not _pairs_known(words, i, word.folded, layer)):
-            # a typo that makes another real word ("hải quang", "giải nhân"): neither neighbour pair exists, while
-            # a one-letter neighbour forms a frequent pair ("hải quan"); a common word needs a very frequent one
+            # a typo that makes another real word ("hải quang", "giải nhân", "giả ngân"): neither neighbour pair
+            # exists, while a one-letter neighbour forms a frequent pair ("hải quan"); a common or short word
+            # needs a staple pair of the reports
             rare = layer.weight(word.folded) >= TYPO_RARE_WEIGHT and word.folded not in _lexicon_words()
-            needed = TYPO_PAIRS if rare else COMMON_TYPO_PAIRS
+            needed = TYPO_PAIRS if rare and len(word.folded) > MIN_REPAIR_LENGTH else COMMON_TYPO_PAIRS
             close = [k for k in _neighbours(word.folded, layer)
                      if k != word.folded and Levenshtein.distance(k, word.folded) <= MAX_REPAIR_DISTANCE
                      and _pairs_known(words, i, k, layer, needed)]

@@ -1067,7 +1067,8 @@ def _collection_plan(
         if all(by_number):
             ids = list(dict.fromkeys(i for found in by_number for i in found))
             flt.ids = ids if flt.ids is None else [i for i in flt.ids if i in set(ids)]
-            topic = [w for w in topic if w not in numbered]
+            said = {t for i in ids for t in layer.name_words.get(i, [])}  # "tuyến", "đường": how they are called
+            topic = [w for w in topic if w not in numbered and (w.repaired or w.folded) not in said]
     if topic:
         named = _rows_named_by_topic(topic, layer, flt)
         if named is None:

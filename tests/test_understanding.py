@@ -463,3 +463,14 @@ def test_a_rank_among_rows_named_by_number_and_both_ends(engine, cities):
     assert sorted(rows(roads)) == ["5", "6", "7", "8"] and rows(roads)[0] == "5" and "42,28" in roads.text
     ends = ask(cities, "Lĩnh vực nào trong PL2 báo cáo Thái Nguyên giải ngân tốt nhất, lĩnh vực nào kém nhất?")
     assert "78,37" in ends.text and "31,01" in ends.text  # the highest and the lowest, both asked
+
+
+def test_a_short_typo_of_a_staple_pair_and_an_overall_rate(cities):
+    """"giả ngân" (a real syllable, a typo of the reports' staple "giải ngân") is repaired; "tỷ lệ … chung của
+    các dự án" is the printed total's rate."""
+    from assistant import get_engine as engine_of
+
+    dong_thap = engine_of([SEED_REPORT, ROOT / "tests" / "data" / "bao-cao-418-BC-UBND-2025-dong-thap.txt"],
+                          settings=cities.settings)
+    reply = ask(dong_thap, "Tỷ lệ giả ngân chung của các dự án đến 30/11/2025?")
+    assert "65,16" in reply.text and rows(reply)[0] == "Tổng cộng"
