@@ -710,7 +710,7 @@ def _structure(result: Result, tables: CorpusTables) -> Answer:
 
 
 def _overview(result: Result, tables: CorpusTables) -> Answer:
-    rows = [r for r in result.rows if r.kind not in ("group", "total")]
+    rows = _with_judged_sub_lines([r for r in result.rows if r.kind not in ("group", "total")], tables)
     if not rows:
         return Answer(text=render("no_answer"), route="none", abstained=True)
     scope = conditions(result, tables)
@@ -755,6 +755,21 @@ def _overview(result: Result, tables: CorpusTables) -> Answer:
     table = [_table_row(row) for row in rows]
     return Answer(text="\n".join(lines), citations=_dedupe(citations + scope_citations(result, tables)), route="table",
                   table=table, computed_values=[str(len(rows)), *map(str, verdicts.values())])
+
+
+def _with_judged_sub_lines(rows: list[Row], tables: CorpusTables) -> list[Row]:
+    """Each row followed by its sub-lines that carry a verdict of their own ("Tỷ lệ dân số nông thôn … — Chưa
+    đạt" under an indicator judged "Đạt"): an overview never hides a part judged apart."""
+    shown = {r.id for r in rows}
+    out: list[Row] = []
+    for row in rows:
+        out.append(row)
+        for child_id in tables.child_ids(row):
+            child = tables.rows.get(child_id)
+            if child is not None and child.id not in shown and child.facts.get("verdict"):
+                out.append(child)
+                shown.add(child.id)
+    return out
 
 
 def _totals_of_set(result: Result, tables: CorpusTables) -> list[Row]:

@@ -474,3 +474,8 @@ def test_a_short_typo_of_a_staple_pair_and_an_overall_rate(cities):
                           settings=cities.settings)
     reply = ask(dong_thap, "Tỷ lệ giả ngân chung của các dự án đến 30/11/2025?")
     assert "65,16" in reply.text and rows(reply)[0] == "Tổng cộng"
+
+
+def test_an_overview_never_hides_a_sub_line_judged_apart(cities):
+    reply = ask(cities, "Các chỉ tiêu môi trường của Thái Nguyên năm 2024 nhìn chung thế nào?")
+    assert "21.1" in rows(reply) and "58,7" in reply.text and "Chưa đạt: 1" in reply.text
