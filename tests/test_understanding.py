@@ -479,3 +479,13 @@ def test_a_short_typo_of_a_staple_pair_and_an_overall_rate(cities):
 def test_an_overview_never_hides_a_sub_line_judged_apart(cities):
     reply = ask(cities, "Các chỉ tiêu môi trường của Thái Nguyên năm 2024 nhìn chung thế nào?")
     assert "21.1" in rows(reply) and "58,7" in reply.text and "Chưa đạt: 1" in reply.text
+
+
+def test_a_qualifier_holding_a_measure_word_asks_nothing_of_it(cities):
+    """"giải quyết đúng hạn" is no question about a deadline: the sentence stating the rate answers."""
+    from assistant import get_engine as engine_of
+
+    dong_thap = engine_of([SEED_REPORT, ROOT / "tests" / "data" / "bao-cao-418-BC-UBND-2025-dong-thap.txt"],
+                          settings=cities.settings)
+    reply = ask(dong_thap, "Tỷ lệ hồ sơ giải quyết đúng hạn tại các trung tâm phục vụ hành chính công là bao nhiêu?")
+    assert "98,72" in reply.text and rows(reply) == ["I.4"]
