@@ -998,7 +998,6 @@ def _collection_plan(
     marker_named = marker is not None  # by this turn (its words may then describe it)
     marker = marker or base.marker
     verdicts, _ = _verdicts(q)
-    verdict_said = _verdict_wording(q, layer, report) if verdicts else None
     verdicts = verdicts or base.verdicts
     kind = _kind(q) or base.kind
     if verdicts and kind is None and op in ("count", "list"):
@@ -1006,6 +1005,7 @@ def _collection_plan(
     agency = agency or base.agency
     if measure in GENERIC_MEASURES and measure != "status" and state is not None and state.measure:
         measure = state.measure
+    verdict_said = _verdict_wording(q, layer, report, annexes, kind) if _verdicts(q)[0] else None
     flt = Filters(report=report, annexes=annexes, kind=kind, marker=marker, verdicts=verdicts, agency=agency,
                   verdict_said=verdict_said or base.verdict_said,
                   group=base.group, field=base.field, ids=base.ids if state is not None else None, period=base.period,
@@ -1166,14 +1166,16 @@ def _subtotals(layer: SemanticLayer, report: str, flt: Filters) -> list[str]:
     return found
 
 
-def _verdict_wording(q: Question, layer: SemanticLayer, report: str) -> str | None:
-    """The verdict words of the question when they are one of the report's own wordings and the report prints
-    another wording of the same class ("Không đạt" beside "Chưa đạt"): the count keeps to the one said."""
+def _verdict_wording(q: Question, layer: SemanticLayer, report: str, annexes: list[str], kind: str | None) -> str | None:
+    """The verdict words of the question when they are one of the report's own wordings and the rows asked about
+    print another wording of the same class ("Không đạt" beside "Chưa đạt"): the count keeps to the one said."""
     said = " ".join(w.folded for w in q.words if w.tag == "verdict")
     if not said:
         return None
     printed: dict[str, set[str]] = {}
     for row in layer.rows_of(report):
+        if (annexes and not any(annex_matches(row.annex, a) for a in annexes)) or (kind and row.kind != kind):
+            continue
         verdict = row.facts.get("verdict")
         if verdict:
             printed.setdefault(row.facts.get("verdict_class") or "", set()).add(fold(verdict))

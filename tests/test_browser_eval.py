@@ -95,6 +95,23 @@ def test_malformed_question_file_says_what_is_wrong(server, tmp_path):
             page.close()
 
 
+DOWNLOAD_TRIES = 3  # a rerun of the page at the click can cancel a download in the browser; the file is the same
+
+
+def _download(page, button: str) -> Path:  # noqa: ANN001
+    """The file a download button gives (clicked again when the browser cancelled the download)."""
+    for attempt in range(DOWNLOAD_TRIES):
+        with page.expect_download() as download:
+            page.get_by_role("button", name=button).click()
+        try:
+            return Path(download.value.path())
+        except Exception:
+            if attempt == DOWNLOAD_TRIES - 1:
+                raise
+            page.wait_for_timeout(500)
+    raise AssertionError("unreachable")
+
+
 def test_run_grade_download_and_compare(server, tmp_path):
     gold = write_xlsx(tmp_path / "co-dap-an.xlsx", ["Câu hỏi", "Phải có", "Nguồn", "Loại"], QUESTIONS)
     bare = write_xlsx(tmp_path / "khong-dap-an.xlsx", ["cau hoi"], [(q[0],) for q in QUESTIONS])
@@ -149,9 +166,7 @@ def test_run_grade_download_and_compare(server, tmp_path):
             assert (table["đã chấm"], table["đúng"], table["trả lời sai"]) == (2, 0.5, 0.5)
 
             # 3. Downloads: the results workbook carries the hand grades; the Markdown report the scores.
-            with page.expect_download() as download:
-                page.get_by_role("button", name="Tải kết quả (.xlsx)").click()
-            sheet = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))["Kết quả"]
+            sheet = openpyxl.load_workbook(io.BytesIO(_download(page, "Tải kết quả (.xlsx)").read_bytes()))["Kết quả"]
             rows = list(sheet.iter_rows(values_only=True))
             header = list(rows[0])
             by_id = {r[header.index("mã")]: r for r in rows[1:]}
@@ -159,9 +174,7 @@ def test_run_grade_download_and_compare(server, tmp_path):
             assert by_id["q001"][header.index("kết quả")] == "trả lời sai"
             assert by_id["q002"][header.index("kết quả")] == "đúng"
             assert by_id["q003"][header.index("kết quả")] == "chưa chấm"
-            with page.expect_download() as download:
-                page.get_by_role("button", name="Tải báo cáo (.md)").click()
-            report = Path(download.value.path()).read_text(encoding="utf-8")
+            report = _download(page, "Tải báo cáo (.md)").read_text(encoding="utf-8")
             assert (
                 f"# Đánh giá {second.run_id}" in report
                 and "| tất cả | 5 | 2 | 50,0% | 50,0% | 0,0% |" in report
@@ -175,9 +188,7 @@ def test_run_grade_download_and_compare(server, tmp_path):
                 page.locator('[data-testid="stMetric"]').filter(has_text="Vẫn đúng").inner_text().split()[-1]
                 == "1"
             )
-            with page.expect_download() as download:
-                page.get_by_role("button", name="Tải so sánh (.md)").click()
-            comparison = Path(download.value.path()).read_text(encoding="utf-8")
+            comparison = _download(page, "Tải so sánh (.md)").read_text(encoding="utf-8")
             assert "Đúng → sai: 1 · sai → đúng: 0 · vẫn đúng: 1" in comparison
             assert QUESTIONS[0][0] in comparison
         finally:
