@@ -14,6 +14,7 @@ from typing import Any
 from assistant.execute import Result
 from assistant.plan import Plan
 from assistant.types import Answer, Citation
+from ingestion.columns import header_leaf
 from ingestion.models import Row
 from ingestion.tables import role_texts
 from prompts import render
@@ -176,8 +177,7 @@ def _contrast(lookups: list[RowLookup], tables: CorpusTables) -> tuple[str, list
 def _column_total_text(row: Row, value: ValueCell, plan: Plan) -> tuple[str, list[Citation]]:
     """A column's printed total ("Tổng cộng" under "Số vụ phát hiện"); said as a count when one was asked."""
     fields = {"label": _column_label(value), "annex": row.annex, "report": row.report, "total": row.name or row.row}
-    leaf = re.split(r"\s+[–—]\s+", value.column or "")[-1]
-    counted = re.match(r"(?i)số\s+(\S+)", leaf)  # "Số vụ phát hiện": a count of "vụ"
+    counted = re.match(r"(?i)số\s+(\S+)", header_leaf(value.column or ""))  # "Số vụ phát hiện": a count of "vụ"
     noun = counted.group(1) if counted and plan.units and [fold(counted.group(1))] in plan.units else ""
     whole = value.value is not None and float(value.value).is_integer() and "," not in value.raw
     if noun and whole:

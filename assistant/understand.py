@@ -32,6 +32,7 @@ from assistant.confidence import CLOSE_MARGIN, LinkFeatures, confidence, cutoffs
 from assistant.linking import Link, candidate_ids, contradicts, link
 from assistant.plan import ClarifyOption, DialogueState, Filters, Plan
 from assistant.question import Question, prepare
+from ingestion.columns import header_leaf
 from ingestion.models import Row
 from retrieval.abbreviations import readings
 from retrieval.passages import sentences as passage_sentences
@@ -40,7 +41,7 @@ from structured.agency import agency_key
 from structured.lexicon import fold, fold_tokens, lexicon, tokens
 from structured.models import NumberCondition
 from structured.semantic import SemanticLayer, annex_matches
-from structured.tools import measure_roles, role_texts
+from structured.tools import measure_roles, role_texts, says_verdict
 
 Search = Callable[[str, int, list[str]], dict[str, int]]  # (text, k, reports) → {row id: rank}
 
@@ -461,7 +462,7 @@ def _column_total_plan(q: Question, layer: SemanticLayer, report: str) -> Plan |
     if not found or found[0][0] < COLUMN_TOTAL_COVER or (len(found) > 1 and found[1][0] >= found[0][0] - 1e-9):
         return None  # no column holds the words, or two hold them alike: not one answer
     _, row, header = found[0]
-    counted = re.match(r"so\s+(\w+)", " ".join(fold_tokens(re.split(r"\s+[–—]\s+", header)[-1])))
+    counted = re.match(r"so\s+(\w+)", " ".join(fold_tokens(header_leaf(header))))
     units = [[counted.group(1)]] if counted and q.has("operations", "count") else []  # "bao nhiêu vụ": said as a count
     return Plan(op="lookup", targets=[row.id], report=report, words=fold_tokens(header), units=units,
                 confidence=SET_CONFIDENCE, reason="tổng của một cột: dòng tổng in trong báo cáo")
@@ -694,8 +695,9 @@ def _whole_reading(q: Question, links: list[Link], layer: SemanticLayer) -> Link
     for lk in links[:WHOLE_READING_LINKS]:
         if not lk.numbers_ok or lk.score <= 0:
             return None
-        if _unmatched_weight(q, lk, layer) < UNMATCHED_GATE:  # the first row that is a reading at all
-            whole = lk.specificity >= WHOLE_NAME and lk.name_cov >= 1.0 - 1e-9 and _unmatched_weight(q, lk, layer) == 0.0
+        unmatched = _unmatched_weight(q, lk, layer)
+        if unmatched < UNMATCHED_GATE:  # the first row that is a reading at all
+            whole = lk.specificity >= WHOLE_NAME and lk.name_cov >= 1.0 - 1e-9 and unmatched == 0.0
             return lk if whole and lk is not links[0] else None
     return None
 
@@ -1180,8 +1182,8 @@ def _verdict_wording(q: Question, layer: SemanticLayer, report: str, annexes: li
         if verdict:
             printed.setdefault(row.facts.get("verdict_class") or "", set()).add(fold(verdict))
     for wordings in printed.values():
-        stems = {w for w in wordings if w == said or w.startswith(said + " ")}
-        if stems and len(wordings - stems) and any(not (w == said or w.startswith(said + " ")) for w in wordings):
+        stems = {w for w in wordings if says_verdict(w, said)}
+        if stems and wordings - stems:  # said one way, printed another way too
             return said
     return None
 

@@ -73,6 +73,14 @@ def column_role(header: str) -> str | None:
     return column_info(header).role
 
 
+_LEVELS_RE = re.compile(r"\s+[–—]\s+")  # between the levels of a merged header ("Năm 2025 – Kế hoạch")
+
+
+def header_leaf(header: str) -> str:
+    """The lowest level of a merged header: ``header_leaf("Vi phạm – Số vụ phát hiện") == "Số vụ phát hiện"``."""
+    return _LEVELS_RE.split(header)[-1]
+
+
 @lru_cache(maxsize=4096)
 def column_info(header: str, table_year: int | None = None) -> ColumnInfo:
     """Role, year, date and money unit of a column from its merged header path ("Năm 2025 – Kế hoạch").
@@ -81,7 +89,7 @@ def column_info(header: str, table_year: int | None = None) -> ColumnInfo:
     in a 2025 table and decides which year a comparison column is measured against.
     """
     folded = fold(header)
-    parts = [fold_tokens(part) for part in re.split(r"\s+[–—]\s+", header)]
+    parts = [fold_tokens(part) for part in _LEVELS_RE.split(header)]
     years = [int(y) for y in _YEAR_RE.findall(header)]
     as_of = next(iter(_DATE_RE.findall(header)), None)
     unit = _money_unit(folded)

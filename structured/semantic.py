@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ingestion.columns import header_leaf
 from ingestion.models import Annex, Row
 from retrieval.abbreviations import expand_abbreviations
 from structured.agency import known_agencies
@@ -333,8 +334,7 @@ class SemanticLayer:
         for annex in self.annexes.values():
             for header, role in annex.roles.items():
                 if role not in ("number", "name"):
-                    leaf = re.split(r"\s+[–—]\s+", header)[-1]
-                    leaf = re.sub(r"\(.*?\)", " ", leaf)
+                    leaf = re.sub(r"\(.*?\)", " ", header_leaf(header))
                     for variant in {leaf, expand_abbreviations(leaf)}:
                         index.add(role, variant)
                         index.add(role, _YEARLESS_RE.sub(" ", variant))  # named without its year

@@ -369,8 +369,7 @@ def _mask(tables: CorpusTables, flt: RowFilter) -> np.ndarray:
     if flt.verdicts:
         mask &= np.isin(col("verdict_class"), list(flt.verdicts))
     if flt.verdict_said:  # the report's own wording: "Không đạt" and "Không đạt NQ", not "Chưa đạt"
-        said = flt.verdict_said
-        mask &= np.array([bool(v) and (fold(v) == said or fold(v).startswith(said + " ")) for v in col("verdict")], dtype=bool)
+        mask &= np.array([bool(v) and says_verdict(fold(v), flt.verdict_said) for v in col("verdict")], dtype=bool)
     if flt.outcome:
         mask &= col("computed_vs_target") == flt.outcome
     if flt.group:
@@ -634,6 +633,12 @@ def outline(tables: CorpusTables, report: str | None, annex: str) -> list[Row]:
     annex_key = normalize_annex(annex)
     return [row for row in tables.rows.values()
             if row.report == numbers[0] and row.annex == annex_key and row.level == 0 and row.kind != "total"]
+
+
+def says_verdict(printed: str, said: str) -> bool:
+    """A printed verdict (folded) in the wording said: ``says_verdict("khong dat nq", "khong dat")`` is True,
+    ``says_verdict("chua dat", "khong dat")`` False."""
+    return printed == said or printed.startswith(said + " ")
 
 
 def verdict_of(text: str) -> str | None:
