@@ -48,6 +48,7 @@ class Plan(BaseModel):
     period: int | None = Field(default=None, description="The year asked for, if any")
     report: str | None = None
     yes_no: bool = False
+    number_asked: bool = Field(default=False, description="'bao nhiêu', 'mấy', '%': a figure is asked")
     contrast: bool = Field(default=False, description="Two rows compared on one figure ('nơi nào nhiều hơn'): "
                            "their difference is computed")
     unmatched: list[str] = Field(default_factory=list, description="Words of the question nothing accounted for")

@@ -352,6 +352,24 @@ def _names_a_column(hit: PhraseHit, folded: list[str], headers: list[PhraseHit])
     return any(said <= set(range(h.start, h.end)) for h in headers)
 
 
+def _ordinary_part(hit: PhraseHit, folded: list[str], layer: SemanticLayer) -> bool:
+    """A few words of a legend line that some row's name also says ("vốn đầu tư công" of "… được bố trí kế
+    hoạch vốn đầu tư công trung hạn"): an ordinary phrase of the corpus, not a quote of the marker."""
+    report, annex, marker = hit.key.split("|")
+    meaning = (layer.annexes[(report, annex)].legend.get(marker, "") if (report, annex) in layer.annexes else "")
+    said = " ".join(folded[hit.start : hit.end])
+    return said != " ".join(fold_tokens(meaning)) and f" {said} " in layer.names_text
+
+
+def _restates_title(hit: PhraseHit, folded: list[str], layer: SemanticLayer) -> bool:
+    """A legend's words that the title of its own annex says whole ("dự án trọng điểm" under "… CÁC DỰ ÁN
+    TRỌNG ĐIỂM"): every row of the annex is that, the words do not pick the marker."""
+    report, annex, _ = hit.key.split("|")
+    title = layer.annexes.get((report, annex))
+    said = f" {' '.join(folded[hit.start : hit.end])} "
+    return title is not None and said in f" {' '.join(fold_tokens(title.title))} "
+
+
 def _names_another_kind(hit: PhraseHit, folded: list[str], layer: SemanticLayer) -> bool:
     """A legend's words holding a kind noun of the other family than its annex's rows ("các dự án ngành xây
     dựng" quoted from a note under a table of indicators): they name rows of that kind, not the marker."""
@@ -422,7 +440,8 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     # Corpus phrases: marker meanings ("đang triển khai thi công") and column headers as printed.
     headers = [hit for hit in find_phrases(folded, layer.header_index, overlapping=True, written=written) if hit.size >= 2]
     for hit in find_phrases(folded, layer.legend_index, overlapping=True, written=written):
-        if hit.size >= 3 and not _names_a_column(hit, folded, headers) and not _names_another_kind(hit, folded, layer):
+        if hit.size >= 3 and not _names_a_column(hit, folded, headers) and not _names_another_kind(hit, folded, layer) \
+                and not _restates_title(hit, folded, layer) and not _ordinary_part(hit, folded, layer):
             candidates.append(("legend", hit))
     candidates += [("header", hit) for hit in headers]
     taken: set[int] = {i for i, w in enumerate(q.words) if w.tag is not None}
@@ -450,7 +469,8 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     asks_set = any(s == "kinds" or (s == "operations" and h.key in _SET_OPERATIONS) or (s, h.key) == ("dialogue", "refine")
                    for s, h in q.hits)  # "trong đó cái nào đang thi công" refines a set
     runs = [h for h in _legend_runs(q, folded, layer)
-            if not _names_a_column(h, folded, headers) and not _names_another_kind(h, folded, layer)] if asks_set else []
+            if not _names_a_column(h, folded, headers) and not _names_another_kind(h, folded, layer)
+            and not _restates_title(h, folded, layer)] if asks_set else []
     for hit in sorted(runs, key=lambda h: -h.size):
         if (hit.start, hit.end) in loose_spans or all(w.tag == "legend" for w in q.words[hit.start : hit.end]):
             q.hits.append(("legend", hit))  # the same words in another annex's legend: the annex decides

@@ -272,10 +272,22 @@ def _agency_filter(q: Question) -> str | None:
     folded = " ".join(q.folded)
     for kind, phrases in lexicon().section("agency_types").items():
         for phrase in sorted(phrases, key=len, reverse=True):
-            if re.search(rf"\b{re.escape(fold(phrase))}\b.*\b(chu tri|phu trach|thuc hien)\b|\b(do|cua)\s+{re.escape(fold(phrase))}\b", folded):
+            if re.search(rf"\b{re.escape(fold(phrase))}\b.*\b(chu tri|phu trach|thuc hien)\b|\b(do|cua)\s+{re.escape(fold(phrase))}\b", folded) \
+                    and _spelled_as(q, phrase):
                 _consume(q, fold(phrase))
                 return f"{kind}*"
     return None
+
+
+def _spelled_as(q: Question, phrase: str) -> bool:
+    """Some place where the question says ``phrase`` with no word typed in another tone ("số" is not "sở")."""
+    wanted = tokens(phrase)
+    for i in range(len(q.words) - len(wanted) + 1):
+        run = q.words[i : i + len(wanted)]
+        if [w.folded for w in run] == [fold(t) for t in wanted] and all(
+                not w.accented or w.text == t for w, t in zip(run, wanted, strict=True)):
+            return True
+    return False
 
 
 def _consume(q: Question, phrase: str) -> None:
@@ -346,8 +358,9 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
 
     if collection:
         asked = _measure(q)  # a ratio said in full ("so với chỉ tiêu giao") names the set's measure whatever the links
+        # …and a rank needs its measure even when some row's name holds the words ("giải ngân vốn … thấp nhất")
         plan = _collection_plan(q, collection, state if refine else None, layer, reports, links, p_best, agency,
-                                asked if asked in RATIO_OF else measure)
+                                asked if asked in RATIO_OF or (collection == "rank" and measure is None) else measure)
         plan = _without_talked_about(q, plan, state) if plan is not None and not refine else plan
         words_name_a_row = best is not None and best.numbers_ok and (p_best >= answer_at or best.row_cov >= FOLLOWUP_COVERAGE)
         if plan is not None and not (plan.op == "none" and words_name_a_row):
@@ -934,7 +947,7 @@ def _row_plan(
     written = [w.text.lower() for w in q.words if w.accented and not w.repaired and w.folded in words]
     return _quoting_asked_units(q, Plan(op="lookup", targets=targets, measure=measure, period=period, report=row.report,
                                         yes_no=yes_no, confidence=p, reason=reason, words=words, name_words=name_words,
-                                        written=written, more_measures=_more_measures(q, measure),
+                                        written=written, number_asked=_asks_number(q), more_measures=_more_measures(q, measure),
                                         contrast="compare_rows" in ops and len(targets) == 2))
 
 
@@ -965,12 +978,14 @@ def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None
     counted = any(s == "operations" and h.key == "count" and _kind_near(q, h.end) for s, h in q.hits)  # "bao nhiêu dự án"
     if plural and kinds and amount and not counted and "list" not in ops:
         return "total"  # "lũy kế giải ngân các dự án vốn NSTW là bao nhiêu?": the set's figure
+    if "compare_target" in ops and kinds and not q.keys("verdict_questions") and "nao" not in q.folded:
+        return None  # "các chỉ tiêu môi trường có đạt không?": the set's verdicts, an overview
     if q.listing and set_words:
         return "list"
     if refine and (not ops or "list" in ops):
         return "list"
-    if (q.marker or q.keys("verdict_questions")) and kinds and not q.free():
-        return "list"
+    if (q.marker or q.keys("verdict_questions")) and kinds and (not q.free() or ("nao" in q.folded and _field_of(q, q.free()))):
+        return "list"  # "các chỉ tiêu chưa đạt?", "chỉ tiêu kinh tế nào chỉ cơ bản đạt?" (not "… có đạt không?": an overview)
     return None
 
 
@@ -1056,12 +1071,18 @@ def _collection_plan(
     if field_name and flt.group is None:
         flt.field = field_name
         topic = []
-    if topic and not flt.annexes:  # "các nhiệm vụ phòng chống sạt lở, hạn mặn": the annex titled so
-        view = layer.report(report)
-        titled = annex_by_title(topic, view, layer) if view else None
-        if titled is not None:
+    view = layer.report(report) if topic else None
+    if view is not None and (not flt.annexes or len(flt.annexes) == 1):
+        # "các nhiệm vụ phòng chống sạt lở, hạn mặn": the annex titled so; "PL III … nhiệm vụ CCHC, CĐS": words
+        # that only restate the title of the annex named
+        titled = annex_by_title(topic, view, layer) if not flt.annexes else flt.annexes[0]
+        title = set(fold_tokens(view.annex(titled).title)) if titled is not None and view.annex(titled) else set()
+        if title and (not flt.annexes or all((w.repaired or w.folded) in title for w in topic)):
             flt.annexes = [titled]
-            title = set(fold_tokens(view.annex(titled).title))
+            narrower = _group_holding(topic, layer, report, titled) if flt.group is None else None
+            if narrower is not None:  # "dự án ODA" where the title says "vốn ODA, vốn NSTW": the group of ODA
+                flt.group = narrower.id
+                topic = [w for w in topic if (w.repaired or w.folded) not in set(layer.name_words.get(narrower.id, []))]
             topic = [w for w in topic if (w.repaired or w.folded) not in title]
     numbered = [w for w in topic if w.text.isdigit() and w.tag is None and not re.fullmatch(r"(?:19|20)\d{2}", w.text)]
     if len(numbered) >= 2 and op in ("rank", "list", "count"):  # "trong các tuyến 923, 917, 918, 921 thì tuyến nào …"
@@ -1285,6 +1306,15 @@ def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, an
     if best is None and len(holding) == 1 and holding[0][1] >= GROUP_TITLE_MIN_COVER:
         return holding[0][0]  # the only group whose title holds the words ("nhóm dự án vốn ODA")
     return best
+
+
+def _group_holding(topic: list, layer: SemanticLayer, report: str, annex: str) -> Row | None:
+    """The one group of an annex whose title holds every topic word, when its other groups' titles do not:
+    the annex title names all of them, the word tells which ("vốn ODA" of "… vốn ODA, vốn NSTW")."""
+    groups = [r for r in layer.group_rows if r.report == report and r.annex == annex]
+    holding = [r for r in groups
+               if all(_word_in(w, set(tokens(r.name)), {fold(t) for t in tokens(r.name)}) for w in topic)]
+    return holding[0] if len(holding) == 1 and len(groups) > 1 else None
 
 
 def _word_in(word, written: set[str], folded: set[str]) -> bool:  # noqa: ANN001

@@ -152,6 +152,7 @@ def _role_values(row: Row, role: str) -> list[ValueCell]:
 TIME_ROLES = ("prep_time", "impl_time", "deadline")
 _YEAR_IN_TEXT_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _WORD_RE = re.compile(r"\w+")
+_DIGIT_RE = re.compile(r"\d")
 NAME_WORD_WEIGHT = 0.3  # a question word the row's name holds picks its sentences less than one it does not
 MEASURE_WORD_WEIGHT = 0.3  # a word of the measure's lexicon phrases the question did not say picks a sentence less
 _PASSAGE_MEASURES = ("status", "note", "verdict", "estimate", "actual", "documents", None)
@@ -160,11 +161,14 @@ _PASSAGE_MEASURES = ("status", "note", "verdict", "estimate", "actual", "documen
 def lookup_row(
     tables: CorpusTables, row_id: str, measure: str | None = None, period: int | None = None, words: list[str] | None = None,
     name_words: list[str] | None = None, units: list[list[str]] | None = None, written: list[str] | None = None,
+    number_asked: bool = False,
 ) -> RowLookup:
     """What a row states for a measure (``None``: its main values). ``period`` picks the column of that
     year ("năm 2023" → the previous year's actual); a year no column of the row covers is ``missing``.
     ``words`` (the question's words its name does not hold) pick the sentences of the status text to
-    quote; a fact the row has no cell for is then looked for in those sentences.
+    quote; a fact the row has no cell for is then looked for in those sentences. ``number_asked`` ("kinh phí
+    thực hiện được bao nhiêu"): a cell holding only words ("NSNN") does not answer it, a sentence stating a
+    number is looked for too.
 
     Example: ``lookup_row(t, "320/BC-UBND:I:4", "estimate").values[0].raw == "31.500,00"``.
     """
@@ -187,7 +191,9 @@ def lookup_row(
             break
     if not values and measure in (None, "estimate", "actual"):
         values = _header_values(row, words or [], every=measure is None, written=written or [])
-    passages = _passages(row, measure, words or [], bool(values), name_words or [], units) if row.kind in ("task", "project") else []
+    answered = bool(values) and not (number_asked and not any(_DIGIT_RE.search(v.raw) for v in values))
+    passages = (_passages(row, measure, words or [], answered, name_words or [], units, number_asked)
+                if row.kind in ("task", "project") else [])
     if not values and passages and measure not in _PASSAGE_MEASURES:
         values, passages = passages, []
     if period is not None and passages:  # a sentence about another year does not answer this one
@@ -231,7 +237,7 @@ def _header_values(row: Row, words: list[str], every: bool = False, written: lis
 
 
 def _passages(row: Row, measure: str | None, words: list[str], have_values: bool, name_words: list[str] = (),
-              units: list[list[str]] | None = None) -> list[ValueCell]:
+              units: list[list[str]] | None = None, number_asked: bool = False) -> list[ValueCell]:
     """Sentences of the row's status (and note) texts that answer the question's own words; for a fact
     the row states no cell for, the sentences that speak of it ("giải phóng mặt bằng … 5,7ha")."""
     from retrieval.passages import best_sentences
@@ -254,7 +260,7 @@ def _passages(row: Row, measure: str | None, words: list[str], have_values: bool
         found = best_sentences(texts, [*words, *time_words], need_date=True, k=2)
     elif words and (measure in _PASSAGE_MEASURES or not have_values):  # name words alone never pick a sentence
         named = {w: NAME_WORD_WEIGHT for w in name_words}
-        found = best_sentences(texts, [*words, *name_words], need_number=measure == "estimate", weights=named,
+        found = best_sentences(texts, [*words, *name_words], need_number=measure == "estimate" or number_asked, weights=named,
                                k=3 if len(words) > 4 else 2, units=units)
     else:
         found = []
