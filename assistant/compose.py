@@ -22,7 +22,7 @@ from retrieval.passages import sentences
 from structured.lexicon import fold
 from structured.models import Comparison, RowLookup, ValueCell
 from structured.tables import CorpusTables
-from structured.tools import difference, filter_ids, printed_totals, shown_name
+from structured.tools import COLUMN_MEASURE, difference, filter_ids, printed_totals, shown_name
 
 MAX_LISTED = 60  # rows named in a count answer's sentence (the table always has them all)
 MAX_STATUS_CHARS = 1500  # status text quoted in a status answer before it is cut
@@ -70,6 +70,8 @@ def _dedupe(citations: list[Citation]) -> list[Citation]:
 
 
 def label(measure: str | None) -> str:
+    if measure and measure.startswith(COLUMN_MEASURE):
+        return measure.removeprefix(COLUMN_MEASURE)  # a printed column: its header
     try:
         return render(f"label:{measure}")
     except KeyError:

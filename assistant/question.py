@@ -463,6 +463,15 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
         accepted.add((hit.start, hit.end))
         taken |= span
         _mark(q, hit.start, hit.end, _SECTION_TAG[section], hit.key)
+    # What a table calls its rows ("địa bàn nào …" of a table by place): a kind noun of that annex.
+    for hit in find_phrases(folded, layer.row_noun_index, written=written):
+        if all(w.tag in (None, "function") for w in q.words[hit.start : hit.end]):
+            report, numeral = hit.key.split("|")
+            kind = layer.annex_kind(report, numeral) or "any"
+            q.hits.append(("kinds", PhraseHit(kind, hit.phrase, hit.start, hit.end)))
+            _mark(q, hit.start, hit.end, "kind", kind, force=True)
+            if numeral not in q.annexes:
+                q.annexes.append(numeral)
     # Marker meanings said loosely, after every lexicon phrase: they only take words nothing else named.
     read_both = [(s, h) for s, h in q.hits if s in ("measures", "verdict_questions")]
     loose_spans: set[tuple[int, int]] = set()
@@ -527,7 +536,8 @@ def _most_of(q: Question) -> None:
     for i, word in enumerate(q.words):
         if word.folded not in ("nhieu", "it") or word.tag not in (None, "function"):
             continue
-        for j in range(i + 2, min(i + 2 + MOST_OF_GAP, len(q.words))):
+        ends_with_most = q.words[-1].folded == "nhat"  # "… nhiều giấy phép xây dựng nhà ở riêng lẻ nhất?"
+        for j in range(i + 2, len(q.words) if ends_with_most else min(i + 2 + MOST_OF_GAP, len(q.words))):
             if q.words[j].folded == "nhat" and q.words[j].tag in (None, "function"):
                 key = "rank_desc" if word.folded == "nhieu" else "rank_asc"
                 for k in (i, j):

@@ -41,7 +41,7 @@ from structured.agency import agency_key
 from structured.lexicon import fold, fold_tokens, lexicon, tokens
 from structured.models import NumberCondition
 from structured.semantic import SemanticLayer, annex_matches
-from structured.tools import measure_roles, role_texts, says_verdict
+from structured.tools import COLUMN_MEASURE, column_number, measure_roles, role_texts, says_verdict
 
 Search = Callable[[str, int, list[str]], dict[str, int]]  # (text, k, reports) → {row id: rank}
 
@@ -291,13 +291,36 @@ def _spelled_as(q: Question, phrase: str) -> bool:
 
 
 def _consume(q: Question, phrase: str) -> None:
+    """Tag the words that say ``phrase`` (an agency's key) as the agency: the phrase whole, else the run of
+    words that says it shortened ("ban quản lý dự án giao thông tỉnh")."""
     words = phrase.split()
-    for start in range(len(q.words) - len(words) + 1):
-        if q.folded[start : start + len(words)] == words:
-            for word in q.words[start : start + len(words)]:
-                word.tag = word.tag or "agency"
-            if start and q.folded[start - 1] in _ASSIGNS and q.words[start - 1].tag is None:
-                q.words[start - 1].tag = "agency"  # "giao Sở Công Thương chủ trì": who it is given to
+    spans = [(start, start + len(words)) for start in range(len(q.words) - len(words) + 1)
+             if q.folded[start : start + len(words)] == words]
+    if not spans:
+        spans = [_shortened_run(q.folded, words)] if words else []
+    for start, end in spans:
+        if end - start <= 0:
+            continue
+        for word in q.words[start:end]:
+            word.tag = word.tag or "agency"
+        if start and q.folded[start - 1] in _ASSIGNS and q.words[start - 1].tag is None:
+            q.words[start - 1].tag = "agency"  # "giao Sở Công Thương chủ trì": who it is given to
+
+
+def _shortened_run(folded: list[str], phrase: list[str]) -> tuple[int, int]:
+    """The longest run of ``folded`` starting with the phrase's first word whose words are, in order, words of
+    the phrase; (0, 0) when none is longer than the first word."""
+    best = (0, 0)
+    for start, word in enumerate(folded):
+        if word != phrase[0]:
+            continue
+        end, at = start + 1, 1
+        while end < len(folded) and folded[end] in phrase[at:]:
+            at = phrase.index(folded[end], at) + 1
+            end += 1
+        if end - start > 1 and end - start > best[1] - best[0]:
+            best = (start, end)
+    return best
 
 
 _ASSIGNS = ("giao",)  # a verb right before an agency that says the agency is the one given the task
@@ -1028,7 +1051,7 @@ def _collection_plan(
                   group=base.group, field=base.field, ids=base.ids if state is not None else None, period=base.period,
                   words=list(base.words) if state is not None else [], where=list(base.where),
                   lower_is_better=True if q.has("measures", "lower_is_better") else base.lower_is_better,
-                  top_level=q.sub_items is False or base.top_level)
+                  top_level=q.sub_items is False or base.top_level, with_parts=q.sub_items is True or base.with_parts)
     if q.span != (None, None) and not q.has("legend"):
         flt.starts, flt.ends = q.span
     if op in ("count", "list"):
@@ -1036,10 +1059,16 @@ def _collection_plan(
         if flt.marker:
             flt.states = [m for m in flt.states if m != "marker"]  # "có ký hiệu (*)": the marker says it
     legend_text = " ".join(fold_tokens(" ".join(_legend_meanings(layer, report, flt.annexes, marker)))) if marker_named else ""
+    column, column_words = (measure, set()) if measure and measure.startswith(COLUMN_MEASURE) else (None, set())
+    if op in ("rank", "list", "count") and column is None and (measure is None or measure not in NUMERIC_MEASURES):
+        column, column_words = _column_named(q, layer, report, flt.annexes) or (None, set())
+        if column is not None:  # "địa bàn nào bị phạt nhiều tiền nhất": a printed column of a table by place
+            measure = column
+            flt.annexes = flt.annexes or [column_annex(layer, report, column)]
     for op_word, value, text, percent in q.conditions:
         if legend_text and f" {' '.join(fold_tokens(text))} " in f" {legend_text} ":
             continue  # "giải ngân vốn sự nghiệp dưới 50% (*)": the marker's own words, not a second condition
-        target = measure if measure in NUMERIC_MEASURES else "estimate"
+        target = measure if measure in NUMERIC_MEASURES or measure == column else "estimate"
         if percent:  # "giải ngân dưới 30%": the rate of the money asked
             target = lexicon().section("rate_of").get(target, target)
         flt.where.append(NumberCondition(measure=target, op=op_word, value=value, text=text))
@@ -1047,7 +1076,8 @@ def _collection_plan(
         flt.ids = list(state.set_ids)
     # What is left of the question names the set: a group, the parent of some sub-lines, or words every
     # row's name holds.
-    topic = [w for w in q.free() if w.tag is None and not _counts_items(q, w)]  # "trong 3 chương trình …": how many
+    topic = [w for i, w in enumerate(q.words) if w in q.free() and w.tag is None and not _counts_items(q, w)
+             and i not in column_words]  # "trong 3 chương trình …": how many
     if marker is not None:  # "đang rà soát (3 sao)": words of the marker's own legend describe it, no new condition
         topic = [w for w in topic if not _in_legend(w, layer, report, flt.annexes, marker)]
     parts_asked = q.has("kinds", "part")
@@ -1146,7 +1176,7 @@ def _collection_plan(
         return Plan(op="rank", filters=flt, measure=measure, order=order, report=report, confidence=SET_CONFIDENCE,
                     reason="xếp hạng cơ quan theo số mục")
     if op == "rank":
-        if measure is None or measure not in NUMERIC_MEASURES:
+        if (measure is None or measure not in NUMERIC_MEASURES) and column is None:
             if flt.parent is not None or flt.kind == "indicator":
                 measure = "estimate"
             else:
@@ -1155,6 +1185,55 @@ def _collection_plan(
         flt.has = measure
     return Plan(op=op, filters=flt, measure=measure, order=order if op == "rank" else None,
                 limit=q.top, report=report, confidence=SET_CONFIDENCE, reason="tập hợp theo điều kiện")
+
+
+COLUMN_NAMED_COVER = 0.6  # share of a column header's words (by weight) the question must say to name the column
+_NOT_COLUMN_WORDS = ("kind", "op", "annex", "report", "year", "agency", "verdict", "legend", "condition", "group")
+
+
+def _column_named(q: Question, layer: SemanticLayer, report: str, annexes: list[str]) -> tuple[str, set[int]] | None:
+    """A printed column with no role that the question names ("nhiều tiền nhất" → "… – Số tiền xử phạt"):
+    tables by place or unit have columns the lexicon does not know, their headers are their vocabulary.
+    Returns ``column:<header>`` and the indexes of the question words its header holds: the column whose
+    header the words cover at least ``COLUMN_NAMED_COVER``, best on its last line (which tells sibling
+    columns apart), numbers in its cells."""
+    candidates = [(i, w) for i, w in enumerate(q.words) if w.tag not in _NOT_COLUMN_WORDS]
+    function = {fold(w) for w in lexicon().phrases("function_words")["function_words"]}
+    scored: list[tuple[float, float, str, set[int]]] = []
+    for (rep, numeral), annex in layer.annexes.items():
+        if rep != report or (annexes and numeral not in annexes):
+            continue
+        for header in annex.columns:
+            if annex.roles.get(header) is not None:
+                continue
+            written = {t for t in tokens(header)}
+            said: dict[str, int] = {}  # folded word → its index, typed with the header's diacritics ("phạt" ≠ "phát")
+            for i, w in candidates:
+                if not w.accented or w.repaired or w.text in written:
+                    said.setdefault(w.repaired or w.folded, i)
+            leaf = {w for w in fold_tokens(re.sub(r"\(.*?\)", " ", header_leaf(header))) if w not in function}
+            whole = {w for w in fold_tokens(re.sub(r"\(.*?\)", " ", header)) if w not in function}
+            cover = sum(layer.weight(w) for w in whole if w in said) / (sum(layer.weight(w) for w in whole) or 1.0)
+            leaf_cover = sum(layer.weight(w) for w in leaf if w in said) / (sum(layer.weight(w) for w in leaf) or 1.0)
+            if cover >= COLUMN_NAMED_COVER and leaf_cover > 0 and _numbers_in(layer, report, numeral, header):
+                spoken = set(fold_tokens(header))  # function words of the header too ("nhà ở")
+                scored.append((leaf_cover, cover, header, {i for w, i in said.items() if w in spoken}))
+    if not scored:
+        return None
+    scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
+    if len(scored) > 1 and scored[1][:2] == scored[0][:2]:
+        return None  # two columns named alike ("số vụ" of "phát hiện" and "đã xử lý"): not one column
+    return COLUMN_MEASURE + scored[0][2], scored[0][3]
+
+
+def _numbers_in(layer: SemanticLayer, report: str, annex: str, header: str) -> bool:
+    rows = [r for r in layer.rows_of(report) if r.annex == annex and r.kind != "total"]
+    return sum(1 for r in rows if column_number(r, COLUMN_MEASURE + header) is not None) * 2 >= len(rows) > 0
+
+
+def column_annex(layer: SemanticLayer, report: str, measure: str) -> str:
+    header = measure.removeprefix(COLUMN_MEASURE)
+    return next(a for (r, a), annex in layer.annexes.items() if r == report and header in annex.columns)
 
 
 def _under(row: Row, scope: Row, layer: SemanticLayer) -> bool:

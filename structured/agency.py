@@ -280,8 +280,41 @@ def agencies_mentioned(text: str, agencies: Iterable[str]) -> list[str]:
             if (at := haystack.find(f" {needle} ")) >= 0:
                 spans.append((at, at + len(needle) + 2, name))
                 break
+    spans += _shortened_mentions(haystack, list(agencies))
     accepted: list[tuple[int, int, str]] = []
     for start, end, name in sorted(spans, key=lambda s: s[0] - s[1]):  # longest first
         if all(end <= a_start + 1 or start + 1 >= a_end for a_start, a_end, _ in accepted):
             accepted.append((start, end, name))
     return [name for _, _, name in sorted(accepted)]
+
+
+SHORTENED_MIN_WORDS = 3  # "ban qlda giao thông": the head and two more words; fewer would name a whole class
+
+
+def _is_subsequence(words: list[str], of: list[str]) -> bool:
+    it = iter(of)
+    return all(any(w == o for o in it) for w in words)
+
+
+def _shortened_mentions(haystack: str, agencies: list[str]) -> list[tuple[int, int, str]]:
+    """Agencies named with words of their name left out ("Ban QLDA giao thông tỉnh" for "Ban QLDA đầu tư xây
+    dựng công trình giao thông tỉnh"): the longest run of the question's words, starting at an agency's first
+    word, found in order in exactly one agency's name. A run several agencies hold names none of them."""
+    keys = {name: agency_key(name).split() for name in agencies}
+    words = haystack.split()
+    offsets, at = [], 0
+    for word in words:
+        at = haystack.index(f" {word} ", at)
+        offsets.append(at)
+        at += len(word) + 1
+    found = []
+    for i, word in enumerate(words):
+        starting = [n for n, k in keys.items() if k and k[0] == word]
+        if not starting:
+            continue
+        end, holders = i + 1, starting
+        while end < len(words) and (wider := [n for n in holders if _is_subsequence(words[i : end + 1], keys[n])]):
+            end, holders = end + 1, wider
+        if end - i >= SHORTENED_MIN_WORDS and len(holders) == 1 and words[i:end] != keys[holders[0]]:
+            found.append((offsets[i], offsets[end - 1] + len(words[end - 1]) + 2, holders[0]))
+    return found

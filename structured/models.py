@@ -62,6 +62,8 @@ class RowFilter(BaseModel):
     lacks: list[str] = Field(default_factory=list, description="Only rows stating none of these, e.g. ['verdict']")
     has: str | None = Field(default=None, description="Only rows stating this measure as a number, e.g. 'disbursement_rate'")
     top_level: bool = Field(default=False, description="Leave out sub-items (rows under another item)")
+    with_parts: bool = Field(default=False, description="Count the sub-lines that break an item down as items too "
+                                                         "('kể cả tiểu mục a, b')")
     lower_is_better: bool | None = Field(default=None, description="Only indicators the report says are better lower")
     where: list[NumberCondition] = Field(default_factory=list, description="Number conditions, e.g. rate < 50")
     include_groups: bool = Field(default=False, description="Include group heading and total rows")

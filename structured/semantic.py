@@ -51,6 +51,7 @@ class ReportView:
         return next((a for a in self.annexes if a.annex == numeral), None)
 
 
+ROW_NOUN_MAX_WORDS = 3  # a name column's header this short is what the rows are ("Địa bàn"), not a description
 INITIALISM_WORDS = (3, 6)  # phrases of 3 to 6 words: initials of 3 letters or more ("sxd", "ttxd"; never "kh")
 INITIALISM_MIN_USES = 2  # a phrase the corpus says at least twice: a recurring notion, not a chance run
 INITIALISM_DOMINANCE = 3  # the phrase must be 3× as frequent as the next one with the same initials
@@ -338,6 +339,20 @@ class SemanticLayer:
                     for variant in {leaf, expand_abbreviations(leaf)}:
                         index.add(role, variant)
                         index.add(role, _YEARLESS_RE.sub(" ", variant))  # named without its year
+        return index
+
+    @cached_property
+    def row_noun_index(self) -> PhraseIndex:
+        """What an annex calls its rows, from the header of its name column ("Địa bàn", "Đơn vị"), keyed
+        ``report|annex``: "địa bàn nào …" asks for rows of that table. Headers that are a kind of the lexicon
+        ("Tên dự án", "Chỉ tiêu", "Nội dung nhiệm vụ") are already kind nouns and left out."""
+        kind_words = {fold(w) for phrases in lexicon().phrases("kinds").values() for p in phrases for w in p.split()}
+        index = PhraseIndex()
+        for (report, numeral), annex in self.annexes.items():
+            for header, role in annex.roles.items():
+                words = fold_tokens(re.sub(r"\(.*?\)", " ", header))
+                if role == "name" and 0 < len(words) <= ROW_NOUN_MAX_WORDS and not set(words) & kind_words:
+                    index.add(f"{report}|{numeral}", " ".join(tokens(re.sub(r"\(.*?\)", " ", header))))
         return index
 
     def annex_kind(self, report: str, numeral: str) -> str | None:

@@ -402,7 +402,9 @@ def _mask(tables: CorpusTables, flt: RowFilter) -> np.ndarray:
         _keep(mask, col("name_folded"), in_field)
     for measure, wanted in [(m, True) for m in flt.states] + [(m, False) for m in flt.lacks]:
         _keep(mask, col("id"), lambda i, m=measure, w=wanted: row_states(tables.rows[i], m) == w)
-    if flt.has:
+    if flt.has and flt.has.startswith(COLUMN_MEASURE):
+        _keep(mask, col("id"), lambda i: column_number(tables.rows[i], flt.has) is not None)
+    elif flt.has:
         _keep(mask, col(flt.has), lambda v: v is not None and not (isinstance(v, float) and np.isnan(v)))
     if flt.top_level:
         _keep(mask, col("parent"), lambda p: not p)
@@ -411,6 +413,10 @@ def _mask(tables: CorpusTables, flt: RowFilter) -> np.ndarray:
     for condition in flt.where:
         compare = {"<": float.__lt__, "<=": float.__le__, ">": float.__gt__, ">=": float.__ge__}[condition.op]
         bound = float(condition.value)
+        if condition.measure.startswith(COLUMN_MEASURE):
+            _keep(mask, col("id"), lambda i, c=compare, b=bound, m=condition.measure:
+                  (v := column_number(tables.rows[i], m)) is not None and c(v, b))
+            continue
         _keep(mask, col(condition.measure), lambda v, c=compare, b=bound: v is not None and not np.isnan(v) and c(float(v), b))
     return mask
 
@@ -497,8 +503,50 @@ def filter_rows(tables: CorpusTables, flt: RowFilter) -> list[Row]:
 
 def count_rows(tables: CorpusTables, flt: RowFilter) -> CountResult:
     """How many rows match, with their ids. Example: ``count_rows(t, RowFilter(annexes=["III"], marker="*")).count``."""
-    ids = filter_ids(tables, flt)
+    ids = filter_ids(tables, flt) if flt.with_parts else _items_not_parts(tables, filter_ids(tables, flt))
     return CountResult(count=len(ids), ids=ids, filter=flt)
+
+
+BREAKDOWN_TOLERANCE = 0.01  # sub-lines whose figures add up to their parent's within 1% (rounding) are its parts
+
+
+COLUMN_MEASURE = "column:"  # a measure that is one printed column of a table by place or unit: "column:<header>"
+
+
+def column_fact(row: Row, measure: str) -> dict | None:
+    """The typed value of the column a ``column:<header>`` measure names, as a fact (None when not a number)."""
+    header = measure.removeprefix(COLUMN_MEASURE)
+    typed = parse_typed_value(row.cells.get(header) or "")
+    return {"column": header, **typed.model_dump()} if typed.value is not None else None
+
+
+def column_number(row: Row, measure: str) -> float | None:
+    """``column_number(row, "column:Vi phạm trật tự xây dựng – Số vụ phát hiện") == 21.0``: one printed number."""
+    fact = column_fact(row, measure)
+    return None if fact is None or fact.get("comparator") else float(fact["value"])
+
+
+def _items_not_parts(tables: CorpusTables, ids: list[str]) -> list[str]:
+    """The ids without the sub-lines that break down an item itself in the set (a project's "Hợp phần
+    bồi thường" and "Hợp phần xây dựng", whose figures add up to the project's): a part of an item counted is
+    not another item. A sub-task with its own figures or none (a plan under a programme) stays an item."""
+    chosen = set(ids)
+    return [row_id for row_id in ids
+            if not ((parent := tables.rows.get(tables.parent_id(tables.rows[row_id]) or "")) is not None
+                    and parent.id in chosen and _broken_down(tables, parent))]
+
+
+def _broken_down(tables: CorpusTables, parent: Row) -> bool:
+    """Whether the parent's sub-lines add up to it on some money figure all of them state."""
+    children = [tables.rows[c] for c in tables.child_ids(parent) if c in tables.rows]
+    if len(children) < 2:
+        return False
+    for role in MONEY_ROLES:
+        whole = fact_number(parent, role)
+        parts = [fact_number(c, role) for c in children]
+        if whole and all(p is not None for p in parts) and abs(sum(parts) - whole) <= BREAKDOWN_TOLERANCE * abs(whole):
+            return True
+    return False
 
 
 def rank_rows(tables: CorpusTables, flt: RowFilter, by: str, order: Literal["asc", "desc"] = "desc", limit: int | None = 10) -> list[RankedRow]:
@@ -510,8 +558,8 @@ def rank_rows(tables: CorpusTables, flt: RowFilter, by: str, order: Literal["asc
     scored = []
     for row_id in filter_ids(tables, flt.model_copy(update={"has": None})):
         row = tables.rows[row_id]
-        value = fact_number(row, by)
-        fact = row.facts.get(by)
+        value = column_number(row, by) if by.startswith(COLUMN_MEASURE) else fact_number(row, by)
+        fact = column_fact(row, by) if by.startswith(COLUMN_MEASURE) else row.facts.get(by)
         if value is None or (by == "disbursed" and isinstance(fact, dict) and fact.get("scope") == "cumulative"):
             continue
         scored.append((value, row))
@@ -529,7 +577,7 @@ def shown_name(row: Row) -> str:
 
 
 def _ranked(row: Row, by: str, rank: int, sort_value: float) -> RankedRow:
-    fact = row.facts[by]
+    fact = column_fact(row, by) if by.startswith(COLUMN_MEASURE) else row.facts[by]
     unit = fact.get("unit") or (row.facts.get("unit") if by in ("estimate", "actual", "target", "actual_prev") else None)
     return RankedRow(
         rank=rank, id=row.id, report=row.report, annex=row.annex, row=row.row, name=shown_name(row), by=by, raw=fact["raw"],
