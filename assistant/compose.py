@@ -52,14 +52,33 @@ def where(row: Row) -> str:
     return f"Báo cáo số {row.report}, Phụ lục {row.annex}, {noun} {row.row}"
 
 
+_KIND_HEADER_WORDS = {"ten", "noi", "dung", "chi", "tieu", "nhiem", "vu", "du", "an", "chuong", "trinh", "stt", "tt"}
+
+
+SHORT_NAME_WORDS = 4  # a sub-line named this briefly ("Vốn sự nghiệp") is shown with the item it is part of
+
+
+def full_name(row: Row, tables: CorpusTables) -> str:
+    """``"Vốn sự nghiệp – Chương trình mục tiêu quốc gia giảm nghèo bền vững"``: a short sub-line's name
+    with its parent's, so that two "Vốn sự nghiệp" lines of a list can be told apart."""
+    parent = tables.rows.get(tables.parent_id(row) or "")
+    if parent is None or parent.kind == "group":
+        return row.name
+    short = len(row.name.split()) <= SHORT_NAME_WORDS
+    if short or (row.report, row.annex, row.name) in tables.repeated_names:
+        return f"{row.name} – {parent.name}"  # short, or printed under several items ("Vốn đầu tư phát triển")
+    return row.name
+
+
 def short_where(row: Row) -> str:
     marker = f" ({row.marker})" if row.marker else ""
     return f"PL {row.annex} mục {row.row}{marker}"
 
 
 def cite(row: Row, column: str | None = None, quote: str | None = None) -> Citation:
-    return Citation(row_id=row.id, report=row.report, annex=row.annex, row=row.row, annex_title=row.annex_title,
-                    column=column, quote=(quote or "")[:2000])
+    printed = row.name if row.kind == "total" and row.name and row.name.lower() != row.row.lower() else None
+    return Citation(row_id=row.id, report=row.report, annex=row.annex, row=row.row, printed=printed,
+                    annex_title=row.annex_title, column=column, quote=(quote or "")[:2000])
 
 
 def _dedupe(citations: list[Citation]) -> list[Citation]:
@@ -499,8 +518,19 @@ def scope_citations(result: Result, tables: CorpusTables) -> list[Citation]:
     return out
 
 
+ROW_NOUN_MAX_WORDS = 3  # a name column headed this briefly says what the rows are ("Địa bàn"), not "Tên dự án"
+
+
 def _what(result: Result) -> str:
-    """The noun of a set: the kind asked, else the one kind every row of the answer has ("dự án")."""
+    """The noun of a set: what the one table its rows come from calls them ("địa bàn"), else the kind asked,
+    else the one kind every row of the answer has ("dự án")."""
+    annexes = {(row.report, row.annex) for row in result.rows}
+    if len(annexes) == 1:
+        name_header = next((h for h, r in result.rows[0].roles.items() if r == "name"), "")
+        words = re.sub(r"\(.*?\)", " ", name_header).split()
+        kind_words = {fold(w) for key in ("indicator", "project", "task") for w in render(f"kind:{key}").split()}
+        if 0 < len(words) <= ROW_NOUN_MAX_WORDS and not {fold(w) for w in words} & (kind_words | _KIND_HEADER_WORDS):
+            return " ".join(words).lower()
     kinds = {row.kind for row in result.rows}
     kind = result.plan.filters.kind or (kinds.pop() if len(kinds) == 1 else "any")
     return render(f"kind:{kind if kind in ('indicator', 'project', 'task') else 'any'}")
@@ -520,7 +550,7 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
     def item(r: Row) -> str:
         values = _key_values(r)
         extra = r.facts.get("verdict") or next((v for h, v in r.cells.items() if r.roles.get(h) == "lead" and v), "")
-        return f"- {short_where(r)}: {r.name}" + (f" ({values})" if values else "") + (f" — {extra}" if extra else "")
+        return f"- {short_where(r)}: {full_name(r, tables)}" + (f" ({values})" if values else "") + (f" — {extra}" if extra else "")
 
     if result.plan.op == "list" and result.plan.measure == "status" and len(rows) <= OVERVIEW_LIST_ROWS:
         return _overview(result, tables)  # "các dự án của Sở X tình hình chung?": each row's state, not only its name
@@ -610,7 +640,8 @@ def _rank(result: Result, tables: CorpusTables) -> Answer:
         row = tables.rows[item.id]
         value = ValueCell(raw=item.raw, value=item.value, unit=item.unit, as_of=item.as_of, scope=item.scope, column=item.column,
                           role=measure)
-        texts.append(render("rank", top=f"{item.name} ({short_where(row)})", measure=label(measure), order=order, scope=scope,
+        shown_as = item.name if row.kind == "total" else full_name(row, tables)
+        texts.append(render("rank", top=f"{shown_as} ({short_where(row)})", measure=label(measure), order=order, scope=scope,
                             value=shown(value) + _qualifier(value)))
         if item.quote:
             texts[-1] += f" Báo cáo ghi: “{_unstopped(item.quote)}”."
@@ -751,7 +782,7 @@ def _overview(result: Result, tables: CorpusTables) -> Answer:
                 first = sentences(status)[:2]
                 values.append("“" + " ".join(first)[:OVERVIEW_STATUS_CHARS] + "”")
                 citations.append(cite(row, next(h for h, r in row.roles.items() if r == "status"), " ".join(first)))
-        lines.append(render("overview_item", row=f"{row.name} ({short_where(row)})", values="; ".join(values) or "xem chi tiết"))
+        lines.append(render("overview_item", row=f"{full_name(row, tables)} ({short_where(row)})", values="; ".join(values) or "xem chi tiết"))
         if not any(c.row_id == row.id for c in citations):
             citations.append(cite(row, None, row.name))
     table = [_table_row(row) for row in rows]

@@ -24,6 +24,8 @@ class Citation(BaseModel):
     report: str
     annex: str
     row: str
+    printed: str | None = Field(default=None, description="The row's label as the report prints it, when the id's "
+                                                          "differs (a total row: 'TỔNG CỘNG (A+B)')")
     annex_title: str = ""
     column: str | None = Field(default=None, description="Column header of the cell used, if a cell")
     quote: str = Field(default="", description="The cell text or passage quoted as evidence")

@@ -374,7 +374,7 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     measure = _measure(q, dropped)
 
     # "Tổng số vụ vi phạm phát hiện toàn tỉnh?": a column of a table whose printed total row answers.
-    if {"count", "total"} & set(ops) and p_best < answer_at and primary is not None:
+    if {"count", "total"} & set(ops) and p_best < answer_at and primary is not None and collection != "count":
         column_total = _column_total_plan(q, layer, primary)
         if column_total is not None:
             return column_total
@@ -1017,6 +1017,8 @@ def _kind_near(q: Question, start: int, reach: int = 3) -> bool:
     words got ("dự án đang triển khai thi công" may have been read as a legend phrase)."""
     kinds = {tuple(fold(t) for t in p.split()) for key, phrases in lexicon().phrases("kinds").items() if key != "part" for p in phrases}
     for begin in range(start, min(start + reach, len(q.words))):
+        if q.words[begin].tag == "kind" and q.words[begin].key != "part":
+            return True  # a kind noun of the corpus ("địa bàn": what a table by place calls its rows)
         for kind in kinds:
             if tuple(q.folded[begin : begin + len(kind)]) == kind:
                 return True
@@ -1072,6 +1074,10 @@ def _collection_plan(
         if percent:  # "giải ngân dưới 30%": the rate of the money asked
             target = lexicon().section("rate_of").get(target, target)
         flt.where.append(NumberCondition(measure=target, op=op_word, value=value, text=text))
+    if column is not None and op in ("list", "count") and not any(c.measure == column for c in flt.where):
+        said = [q.words[i].text for i in sorted(column_words)]  # "địa bàn đã xử lý hết số vụ phát hiện": a column, no condition read
+        return Plan(op="none", report=report, unmatched=said, filters=flt, reason="điều kiện chưa hiểu: " + " ".join(said),
+                    missing="condition")
     if state is not None and state.set_ids and flt.ids is None:
         flt.ids = list(state.set_ids)
     # What is left of the question names the set: a group, the parent of some sub-lines, or words every
@@ -1081,8 +1087,9 @@ def _collection_plan(
     if marker is not None:  # "đang rà soát (3 sao)": words of the marker's own legend describe it, no new condition
         topic = [w for w in topic if not _in_legend(w, layer, report, flt.annexes, marker)]
     parts_asked = q.has("kinds", "part")
-    parent = _parent_named(q, topic, links, layer, report) if topic and parts_asked and op in ("rank", "list", "count") else None
-    group = None if parent is not None else _group_named(q, topic, layer, report, annexes)
+    group = _group_named(q, topic, layer, report, annexes)  # "lĩnh vực văn hóa - xã hội": a heading of that title first
+    parent = _parent_named(q, topic, links, layer, report) if group is None and topic and parts_asked \
+        and op in ("rank", "list", "count") else None
     counted = any(_counts_items(q, w) for w in q.words)  # "trong 3 chương trình": the items, not one item's parts
     if parent is None and group is None and topic and op in ("rank", "list", "count") and not counted:
         parent = _parent_named(q, topic, links, layer, report)
@@ -1122,6 +1129,9 @@ def _collection_plan(
             flt.ids = ids if flt.ids is None else [i for i in flt.ids if i in set(ids)]
             said = {t for i in ids for t in layer.name_words.get(i, [])}  # "tuyến", "đường": how they are called
             topic = [w for w in topic if w not in numbered and (w.repaired or w.folded) not in said]
+    if flt.kind not in (None, "any") and not any(r.kind == flt.kind and (not flt.annexes or r.annex in flt.annexes)
+                                                 for r in layer.rows_of(report)):
+        flt.kind = None  # "chương trình nào … PL V" where the annex lists projects: the noun names its rows
     if topic:
         named = _rows_named_by_topic(topic, layer, flt)
         if named is None:
@@ -1145,9 +1155,6 @@ def _collection_plan(
         speed = {fold(p) for p in lexicon().section("rate_rankings")}
         if any(h.phrase in speed for s, h in q.hits if s == "operations"):
             measure = "disbursement_rate"  # "giải ngân chậm nhất" is about the rate, not the amount
-    if flt.kind not in (None, "any") and not any(r.kind == flt.kind and (not flt.annexes or r.annex in flt.annexes)
-                                                 for r in layer.rows_of(report)):
-        flt.kind = None  # "chương trình nào … PL V" where the annex lists projects: the noun names its rows
     if counted and flt.parent is None:
         flt.top_level = True  # "trong 3 chương trình": the items themselves, not their sub-lines
     if flt.kind == "indicator" and op in ("count", "list", "overview") and not flt.ids and flt.parent is None and q.sub_items is not True:
@@ -1374,10 +1381,12 @@ def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, an
             continue
         written = set(tokens(row.name))
         folded = {fold(t) for t in written}
-        if not all(_word_in(w, written, folded) for w in topic):
+        own = [w for w in topic if not _word_in(w, written, folded) and (w.repaired or w.folded) in _annex_wide(layer, row)]
+        said = [w for w in topic if w not in own]  # "… của NQ 98": words of the annex's title describe every group
+        if not said or not all(_word_in(w, written, folded) for w in said):
             continue
         content = [t for t in folded if t not in generic and not t.isdigit()]
-        named = {(w.repaired or w.folded) for w in topic}
+        named = {(w.repaired or w.folded) for w in said}
         cover = sum(layer.weight(t) for t in content if t in named) / (sum(layer.weight(t) for t in content) or 1.0)
         holding.append((row, cover))
         if cover >= GROUP_TITLE_COVER and cover > best_cover:
@@ -1396,6 +1405,16 @@ def _group_holding(topic: list, layer: SemanticLayer, report: str, annex: str) -
     return holding[0] if len(holding) == 1 and len(groups) > 1 else None
 
 
+def _annex_wide(layer: SemanticLayer, group: Row) -> set[str]:
+    """Folded words of the group's annex title that no group title of the annex holds ("98" of "… theo Nghị
+    quyết 98"): they describe every group, a question may say them of any one."""
+    annex = layer.annexes.get((group.report, group.annex))
+    if annex is None:
+        return set()
+    in_groups = {t for r in layer.group_rows if r.report == group.report and r.annex == group.annex for t in fold_tokens(r.name)}
+    return set(fold_tokens(annex.title)) - in_groups
+
+
 def _word_in(word, written: set[str], folded: set[str]) -> bool:  # noqa: ANN001
     """A question word in a set of words, respecting the diacritics it was typed with."""
     if word.repaired:
@@ -1411,7 +1430,7 @@ def _parent_named(q: Question, topic: list, links: list[Link], layer: SemanticLa
     parts_asked = q.has("kinds", "part")
     for lk in links[:5]:
         row = lk.row
-        if row.report != report or not row.children or not topic_idx & lk.in_name or lk.name_cov < 0.5:
+        if row.report != report or not row.children or not topic_idx <= lk.in_name or lk.name_cov < 0.5:
             continue
         if parts_asked or (lk.pair_cov >= 0.5 and lk.specificity >= 0.5):
             return row

@@ -30,10 +30,26 @@ def fold(text: str | None) -> str:
     return " ".join(fold_diacritics(text or "").split())
 
 
+# Old-style tone placement on a syllable-final "oa", "oe", "uy" ("hoá", "thuỷ") → the mark on the first vowel
+# ("hóa", "thủy"), as most reports print it; "quý" keeps its mark ("qu" is a consonant).
+_TONED = {"a": "áàảãạ", "e": "éèẻẽẹ", "y": "ýỳỷỹỵ", "o": "óòỏõọ", "u": "úùủũụ"}
+_OLD_TONE_RE = re.compile(r"(?<!q)(?:o[áàảãạéèẻẽẹ]|u[ýỳỷỹỵ])$")
+
+
+def _new_style_tone(token: str) -> str:
+    """``_new_style_tone("hoá") == "hóa"``, ``_new_style_tone("thuỷ") == "thủy"``, ``"quý"`` unchanged."""
+    match = _OLD_TONE_RE.search(token)
+    if not match:
+        return token
+    first, marked = match.group(0)
+    base = next(b for b in "aey" if marked in _TONED[b])
+    return token[: match.start()] + _TONED[first][_TONED[base].index(marked)] + base
+
+
 def tokens(text: str | None) -> list[str]:
-    """Lower-case NFC word tokens (diacritics kept), numbers whole: ``tokens("ĐT 917, 3,7%")``
-    → ``["đt", "917", "3,7", "%"]``."""
-    return _TOKEN_RE.findall(unicodedata.normalize("NFC", text or "").lower())
+    """Lower-case NFC word tokens (diacritics kept, tone marks placed the new way), numbers whole:
+    ``tokens("ĐT 917, 3,7%")`` → ``["đt", "917", "3,7", "%"]``; ``tokens("văn hoá") == ["văn", "hóa"]``."""
+    return [_new_style_tone(t) for t in _TOKEN_RE.findall(unicodedata.normalize("NFC", text or "").lower())]
 
 
 def fold_tokens(text: str | None) -> list[str]:

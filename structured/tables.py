@@ -12,8 +12,10 @@ Example::
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -179,6 +181,12 @@ class CorpusTables:
 
     def row(self, row_id: str) -> Row | None:
         return self.rows.get(row_id)
+
+    @cached_property
+    def repeated_names(self) -> frozenset[tuple[str, str, str]]:
+        """(report, annex, name) of names an annex prints on several rows ("Vốn sự nghiệp" under each programme)."""
+        counts = Counter((r.report, r.annex, r.name) for r in self.rows.values())
+        return frozenset(key for key, n in counts.items() if n > 1)
 
     def child_ids(self, row: Row) -> list[str]:
         found = (self.number_index.get((row.report, row.annex, normalize_number(c))) for c in row.children)

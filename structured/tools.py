@@ -556,7 +556,8 @@ def rank_rows(tables: CorpusTables, flt: RowFilter, by: str, order: Literal["asc
     Example: ``rank_rows(t, RowFilter(annexes=["III"]), "disbursement_rate", "asc")[0].raw == "3,7"``.
     """
     scored = []
-    for row_id in filter_ids(tables, flt.model_copy(update={"has": None})):
+    ids = filter_ids(tables, flt.model_copy(update={"has": None}))
+    for row_id in ids if flt.with_parts else _items_not_parts(tables, ids):  # items, not the lines that break one down
         row = tables.rows[row_id]
         value = column_number(row, by) if by.startswith(COLUMN_MEASURE) else fact_number(row, by)
         fact = column_fact(row, by) if by.startswith(COLUMN_MEASURE) else row.facts.get(by)
