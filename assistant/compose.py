@@ -61,13 +61,13 @@ SHORT_NAME_WORDS = 4  # a sub-line named this briefly ("Vốn sự nghiệp") is
 def full_name(row: Row, tables: CorpusTables) -> str:
     """``"Vốn sự nghiệp – Chương trình mục tiêu quốc gia giảm nghèo bền vững"``: a short sub-line's name
     with its parent's, so that two "Vốn sự nghiệp" lines of a list can be told apart."""
+    name = " ".join(row.name.split())  # a name printed over several lines stays one list line
     parent = tables.rows.get(tables.parent_id(row) or "")
     if parent is None or parent.kind == "group":
-        return row.name
-    short = len(row.name.split()) <= SHORT_NAME_WORDS
-    if short or (row.report, row.annex, row.name) in tables.repeated_names:
-        return f"{row.name} – {parent.name}"  # short, or printed under several items ("Vốn đầu tư phát triển")
-    return row.name
+        return name
+    if len(row.name.split()) <= SHORT_NAME_WORDS or (row.report, row.annex, row.name) in tables.repeated_names:
+        return f"{name} – {' '.join(parent.name.split())}"  # short, or printed under several items ("Vốn sự nghiệp")
+    return name
 
 
 def short_where(row: Row) -> str:
@@ -559,6 +559,12 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
         text += "\n" + "\n".join(item(r) for r in rows[:MAX_LISTED])
     else:
         text = render("list", count=len(rows), what=what, conditions=scope, items="\n".join(item(r) for r in rows))
+        flt = result.plan.filters
+        if not (flt.where or flt.verdicts):  # a whole annex or group listed: the total the report prints for it too
+            for total in _totals_of_set(result, tables):
+                if values := _key_values(total):
+                    text += "\n" + f"- {' '.join(total.name.split()) or total.row} ({short_where(total)}): {values}"
+                    citations.append(cite(total, None, values))
     computed = [str(len(rows))]
     if others:  # "không đạt" counted apart from "chưa đạt": say how many the other wording has
         text += "\n" + render("other_wordings", items="; ".join(f"{n} {what} ghi “{w}”" for w, n in others))

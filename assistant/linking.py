@@ -58,7 +58,7 @@ class RowWords:
     lead: set[str]
     cells: set[str]
     cells_written: set[str]
-    numbers: set[str]  # numbers of the name and the row label
+    numbers: set[str]  # numbers of the name (identifiers split: "ĐT.845" → "845") and of the cells as printed
     headers: set[str] = field(default_factory=set)  # the row's column headers (as folded / written words)
     headers_written: set[str] = field(default_factory=set)
     sequence: list[str] = field(default_factory=list)  # parent's name then the row's own (where pairs are adjacent)
@@ -80,7 +80,7 @@ class Link:
 
 
 @lru_cache(maxsize=200_000)
-def _row_words_cached(key: str, name: str, context: str, parent: str, lead: str, cells: str, label: str,
+def _row_words_cached(key: str, name: str, context: str, parent: str, lead: str, cells: str,
                       headers: str = "") -> RowWords:
     name_tokens = tokens(name)
     expanded = expand_abbreviations(name)
@@ -92,8 +92,10 @@ def _row_words_cached(key: str, name: str, context: str, parent: str, lead: str,
     context_tokens = tokens(context)
     parent_tokens = tokens(parent)
     cell_tokens = tokens(cells)
-    numbers = {t for t in name_tokens + cell_tokens + tokens(headers) if any(ch.isdigit() for ch in t)} | {label} | set(label.split("."))
-    numbers |= {part for t in numbers for part in t.replace("/", ".").split(".") if part}
+    # identifiers are split ("ĐT.845", "178/2024/NĐ-CP" → "845", "178"); printed values are not ("2.160,000" is not "2")
+    named = {t for t in name_tokens + tokens(headers) if any(ch.isdigit() for ch in t)}
+    numbers = {part for t in named for part in t.replace("/", ".").split(".") if part} | named
+    numbers |= {t for t in cell_tokens if any(ch.isdigit() for ch in t)}
     return RowWords(
         name=name_tokens,
         name_folded=[fold(t) for t in name_tokens],
@@ -119,7 +121,7 @@ def row_words(row: Row, layer: SemanticLayer) -> RowWords:
     headers = " ".join([row.annex_title or "", *(h for h, role in row.roles.items() if role not in ("number", "name")),
                         *(h for h in row.cells if h not in row.roles)])
     return _row_words_cached(row.id + row.content_hash, row.name, row.group_title or "",
-                             parent.name if parent is not None else "", lead, cells, row.row, headers)
+                             parent.name if parent is not None else "", lead, cells, headers)
 
 
 def _matches(word: Word, written: list[str] | set[str], folded: list[str] | set[str]) -> float:

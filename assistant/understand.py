@@ -992,8 +992,9 @@ def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None
         kind_after = _kind_near(q, count_hit.end)
         if kind_after or refine or (q.group_ref and not q.free()):
             return "count"
-    if q.conditions and kinds and "count" not in ops:
-        return "list"
+    legend_said = any(w.tag == "legend" for w in q.words)
+    if (q.conditions or (legend_said and _asks_which(q))) and kinds and "count" not in ops:
+        return "list"  # "dự án nào giải ngân dưới 30%", "dự án ODA nào dự kiến hoàn thành trong năm 2025 (legend)"
     if "total" in ops and _measure(q) in NUMERIC_MEASURES and (kinds or q.annexes or refine):
         return "total"
     plural = any(w.folded in ("cac", "nhung") for w in q.words)
@@ -1007,9 +1008,14 @@ def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None
         return "list"
     if refine and (not ops or "list" in ops):
         return "list"
-    if (q.marker or q.keys("verdict_questions")) and kinds and (not q.free() or ("nao" in q.folded and _field_of(q, q.free()))):
+    if (q.marker or q.keys("verdict_questions")) and kinds and (not q.free() or (_asks_which(q) and _field_of(q, q.free()))):
         return "list"  # "các chỉ tiêu chưa đạt?", "chỉ tiêu kinh tế nào chỉ cơ bản đạt?" (not "… có đạt không?": an overview)
     return None
+
+
+def _asks_which(q: Question) -> bool:
+    """ "nào" asking which ("dự án nào …"), not the "thế nào" of "how"."""
+    return any(w == "nao" and (i == 0 or q.folded[i - 1] != "the") for i, w in enumerate(q.folded))
 
 
 def _kind_near(q: Question, start: int, reach: int = 3) -> bool:
@@ -1596,6 +1602,10 @@ def _followup_plan(
     free = [(i, w) for i, w in enumerate(q.words) if w.tag is None]
     salient = [w for _, w in free if layer.weight(w.repaired or w.folded) >= SALIENT_WEIGHT]
     row = layer.rows[focus[0]]
+    children = {f"{row.report}:{row.annex}:{c}" for c in row.children}
+    part = next((lk for lk in links if lk.row.id in children and lk.name_cov >= 1.0 and lk.numbers_ok), None)
+    if part is not None:  # "vốn sự nghiệp của nó …": the sub-line of the row talked about that the turn names whole
+        return _row_plan(q, [part.row.id], measure, period, ops, layer, max(p_best, answer_at), "phần của dòng đang nói tới")
     focus_link = next((lk for lk in links if lk.row.id == row.id), None)
     fits = focus_link is not None and free and focus_link.row_cov >= coverage and focus_link.numbers_ok
     if salient and not pronoun and not fits:
