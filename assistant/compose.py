@@ -559,12 +559,10 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
         text += "\n" + "\n".join(item(r) for r in rows[:MAX_LISTED])
     else:
         text = render("list", count=len(rows), what=what, conditions=scope, items="\n".join(item(r) for r in rows))
-        flt = result.plan.filters
-        if not (flt.where or flt.verdicts):  # a whole annex or group listed: the total the report prints for it too
-            for total in _totals_of_set(result, tables):
-                if values := _key_values(total):
-                    text += "\n" + f"- {' '.join(total.name.split()) or total.row} ({short_where(total)}): {values}"
-                    citations.append(cite(total, None, values))
+        for total in _totals_of_set(result, tables):  # a whole annex or group listed: the total the report prints for it too
+            if values := _key_values(total):
+                text += "\n" + f"- {' '.join(total.name.split()) or total.row} ({short_where(total)}): {values}"
+                citations.append(cite(total, None, values))
     computed = [str(len(rows))]
     if others:  # "không đạt" counted apart from "chưa đạt": say how many the other wording has
         text += "\n" + render("other_wordings", items="; ".join(f"{n} {what} ghi “{w}”" for w, n in others))
@@ -814,8 +812,9 @@ def _with_judged_sub_lines(rows: list[Row], tables: CorpusTables) -> list[Row]:
 def _totals_of_set(result: Result, tables: CorpusTables) -> list[Row]:
     """The total rows the report prints for the overview's set (none for a field, an agency or a topic)."""
     flt = result.plan.filters
-    if flt.group is None and (not flt.annexes or flt.field or flt.parent or flt.ids or flt.agency or flt.marker):
-        return []
+    narrowed = flt.field or flt.parent or flt.ids or flt.agency or flt.marker or flt.where or flt.verdicts or flt.states or flt.lacks
+    if narrowed or (flt.group is None and not flt.annexes):
+        return []  # a group's subtotal is not the total of some of its rows
     return printed_totals(tables, flt)
 
 

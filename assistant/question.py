@@ -361,15 +361,19 @@ def _ordinary_part(hit: PhraseHit, folded: list[str], layer: SemanticLayer) -> b
     return said != " ".join(fold_tokens(meaning)) and f" {said} " in layer.names_text
 
 
-def _asks_another_kind(hit: PhraseHit, asked: set[str], layer: SemanticLayer) -> bool:
+def _asks_another_kind(hit: PhraseHit, asked: set[tuple[str, str]], layer: SemanticLayer) -> bool:
     """The question asks for tasks ("mấy nhiệm vụ … đã hoàn thành") and the legend is of an annex of projects
-    while the report has an annex of tasks (or the other way round): the words are not that legend's."""
-    report, annex, _ = hit.key.split("|")
+    that does not call its rows so ("Dự án đã hoàn thành"), while the report has an annex of tasks (or the
+    other way round): the words are not that legend's. ``asked``: (kind, folded phrase) of the kind nouns said."""
+    report, annex, marker = hit.key.split("|")
     annex_kind = layer.annex_kind(report, annex)
-    wanted = asked & {"task", "project"}
-    if annex_kind not in ("task", "project") or not wanted or annex_kind in wanted:
+    wanted = {(kind, phrase) for kind, phrase in asked if kind in ("task", "project")}
+    if annex_kind not in ("task", "project") or not wanted or annex_kind in {kind for kind, _ in wanted}:
         return False
-    return any(layer.annex_kind(r, a) in wanted for r, a in layer.annexes if r == report)
+    meaning = f" {' '.join(fold_tokens(layer.annexes[(report, annex)].legend.get(marker, '')))} "
+    if any(f" {phrase} " in meaning for _, phrase in wanted):
+        return False  # "Chương trình có tỷ lệ giải ngân …": the legend calls its rows what the question does
+    return any(layer.annex_kind(r, a) in {kind for kind, _ in wanted} for r, a in layer.annexes if r == report)
 
 
 def _restates_title(hit: PhraseHit, folded: list[str], layer: SemanticLayer) -> bool:
@@ -450,7 +454,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
             candidates.append((section, hit))
     # Corpus phrases: marker meanings ("đang triển khai thi công") and column headers as printed.
     headers = [hit for hit in find_phrases(folded, layer.header_index, overlapping=True, written=written) if hit.size >= 2]
-    asked_kinds = {h.key for s, h in candidates if s == "kinds"}
+    asked_kinds = {(h.key, h.phrase) for s, h in candidates if s == "kinds"}
     for hit in find_phrases(folded, layer.legend_index, overlapping=True, written=written):
         if hit.size >= 3 and not _names_a_column(hit, folded, headers) and not _names_another_kind(hit, folded, layer) \
                 and not _restates_title(hit, folded, layer) and not _ordinary_part(hit, folded, layer) \
@@ -493,7 +497,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     runs = [h for h in _legend_runs(q, folded, layer)
             if not _names_a_column(h, folded, headers) and not _names_another_kind(h, folded, layer)
             and not _restates_title(h, folded, layer)
-            and not _asks_another_kind(h, {k.key for s, k in q.hits if s == "kinds"}, layer)] if asks_set else []
+            and not _asks_another_kind(h, {(k.key, k.phrase) for s, k in q.hits if s == "kinds"}, layer)] if asks_set else []
     for hit in sorted(runs, key=lambda h: -h.size):
         if (hit.start, hit.end) in loose_spans or all(w.tag == "legend" for w in q.words[hit.start : hit.end]):
             q.hits.append(("legend", hit))  # the same words in another annex's legend: the annex decides

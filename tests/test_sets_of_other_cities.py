@@ -1,0 +1,133 @@
+"""Sets (counts, lists, ranks, totals) asked of reports of other cities, whose annexes the parser was not
+written around: groups inside titled annexes, tables by place, shortened agency names, items and the
+sub-lines that break them down. Each test asserts the rows and the printed figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import answer, get_engine
+from settings import Settings
+from structured.lexicon import tokens
+from tests.conftest import ROOT, SEED_REPORT
+
+DATA = ROOT / "tests" / "data"
+HUE = DATA / "bao-cao-468-BC-UBND-2025-hue.txt"
+THAI_NGUYEN = DATA / "bao-cao-412-BC-SKHDT-2024-thai-nguyen.txt"
+DONG_THAP = DATA / "bao-cao-418-BC-UBND-2025-dong-thap.txt"
+VINH_LONG = DATA / "bao-cao-57-BC-SXD-2025-vinh-long.txt"
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory):
+    return Settings(embedder="hash", data_dir=tmp_path_factory.mktemp("sets"))
+
+
+def engine_of(settings, city):
+    return get_engine([SEED_REPORT, city], settings=settings)
+
+
+def ask(engine, question, *turns):
+    history = []
+    for turn in turns:
+        reply = answer(turn, history, engine=engine)
+        history += [{"role": "user", "content": turn}, {"role": "assistant", "content": reply.text, "state": reply.state}]
+    return answer(question, history, engine=engine)
+
+
+def rows(reply) -> list[str]:
+    return list(dict.fromkeys(c.row for c in reply.citations if c.row != "Ghi chú"))
+
+
+def test_tone_marks_placed_the_old_way_are_the_same_words():
+    assert tokens("văn hoá, thuỷ lợi, quý, Hoà Bình") == ["văn", "hóa", "thủy", "lợi", "quý", "hòa", "bình"]
+
+
+def test_a_group_inside_an_annex_titled_for_several(settings):
+    """Phụ lục II of Huế is titled "… vốn ODA, vốn ngân sách trung ương": "dự án ODA" is its group A."""
+    hue = engine_of(settings, HUE)
+    reply = ask(hue, "Mấy dự án ODA giải ngân chưa tới 50% kế hoạch vốn 2025?")
+    assert rows(reply) == ["A.2", "A.3"] and reply.text.startswith("Có 2 dự án")
+    listed = ask(hue, "Dự án ODA nào dự kiến hoàn thành, đưa vào sử dụng trong năm 2025?")  # a legend, in group A
+    assert rows(listed) == ["A.1", "A.4"]
+
+
+def test_words_restating_the_annex_title_and_a_number_no_agency(settings):
+    """"CCHC, CĐS" restate the title of Phụ lục III; "chuyển đổi số" holds "số", which is no "Sở"."""
+    reply = ask(engine_of(settings, HUE), "Phụ lục III có bao nhiêu nhiệm vụ CCHC, CĐS ghi tiến độ 'Đang thực hiện'?")
+    assert reply.text.startswith("Có 6 nhiệm vụ") and "cơ quan chủ trì" not in reply.text
+
+
+def test_legend_words_the_annex_title_says_pick_no_marker(settings):
+    """Phụ lục IV of Huế is about "các dự án trọng điểm"; its marker (*) is those the Standing Committee follows:
+    "dự án trọng điểm" alone is every row of the annex, not the marker."""
+    reply = ask(engine_of(settings, HUE), "Trung tâm Phát triển quỹ đất TP Huế đang thực hiện GPMB mấy dự án trọng điểm?")
+    assert {"1", "3", "6"} <= set(rows(reply)) and "ký hiệu" not in reply.text
+
+
+def test_items_are_ranked_and_listed_with_their_parts_named(settings):
+    hue = engine_of(settings, HUE)
+    best = ask(hue, "CTMTQG nào giải ngân tốt nhất?")  # the programmes, not their "vốn đầu tư phát triển" lines
+    assert rows(best)[0] == "1" and "72,35" in best.text
+    parts = ask(hue, "Chương trình MTQG nào có vốn sự nghiệp giải ngân dưới 50%?")
+    assert rows(parts) == ["2.b", "3.b"] and "43,86" in parts.text and "giảm nghèo bền vững" in parts.text
+    whole = ask(hue, "Giải ngân vốn các CTMTQG năm 2025 thế nào?")  # the annex's printed total with its items
+    assert rows(whole) == ["1", "2", "3", "Tổng cộng"] and "64,74" in whole.text
+    part = ask(hue, "vốn sự nghiệp của nó giải ngân được bao nhiêu?", "Chương trình giảm nghèo bền vững năm 2025 giải ngân bao nhiêu %?")
+    assert rows(part) == ["2.b"] and "43,86" in part.text
+
+
+def test_a_total_row_is_cited_with_its_printed_label_and_a_missing_number_is_no_other_row(settings):
+    hue = engine_of(settings, HUE)
+    total = ask(hue, "Tổng KH vốn năm 2025 các dự án ODA và NSTW là bao nhiêu, giải ngân được bao nhiêu?")
+    assert "2.379,500" in total.text and total.citations[0].printed == "TỔNG CỘNG (A+B)"
+    missing = ask(hue, "Đường Vành đai 2 TP Huế giải ngân vốn 2025 được bao nhiêu?")  # the report has Vành đai 3 only
+    assert missing.abstained and "362,870" not in missing.text
+
+
+def test_fields_groups_and_words_said_of_the_whole_annex(settings):
+    thai_nguyen = engine_of(settings, THAI_NGUYEN)
+    late = ask(thai_nguyen, "Trong lĩnh vực văn hóa - xã hội, những nhiệm vụ nào đang chậm tiến độ?")
+    assert rows(late) == ["II.2.2.2", "II.3"]
+    done = ask(thai_nguyen, "Trong lĩnh vực văn hoá - xã hội của NQ 98, đã hoàn thành bao nhiêu nhiệm vụ?")
+    assert rows(done) == ["II.1", "II.2.2.1", "II.5"] and done.text.startswith("Có 3 nhiệm vụ")
+    basic = ask(thai_nguyen, "Chỉ tiêu kinh tế nào chỉ cơ bản đạt?")
+    assert rows(basic) == ["6", "8"]
+    overview = ask(thai_nguyen, "Các chỉ tiêu môi trường năm nay có đạt không?")  # yes/no over a set: its verdicts
+    assert "Chưa đạt: 1" in overview.text and "58,7" in overview.text
+    lowest = ask(thai_nguyen, "Lĩnh vực nào giải ngân vốn đầu tư công thấp nhất?")  # a name holds "giải ngân vốn"
+    assert rows(lowest) == ["Cộng III"] and "31,01" in lowest.text
+
+
+def test_agencies_named_short_and_projects_counted_without_their_parts(settings):
+    thai_nguyen = engine_of(settings, THAI_NGUYEN)
+    reply = ask(thai_nguyen, "Ban QLDA giao thông tỉnh làm chủ đầu tư mấy dự án, là những dự án nào?")
+    assert reply.text.startswith("Có 3 dự án") and rows(reply) == ["1", "2", "5"]  # not "1.2", a component of 1
+    dong_thap = engine_of(settings, DONG_THAP)
+    led = ask(dong_thap, "Ban QLDA dân dụng và công nghiệp tỉnh đang làm chủ đầu tư những dự án nào?")
+    assert rows(led) == ["11", "12", "14"]
+    with_parts = ask(dong_thap, "Có bao nhiêu nhiệm vụ (kể cả tiểu mục a, b) bị đánh giá Chưa đạt ở phụ lục IV?")
+    assert with_parts.text.startswith("Có 4 nhiệm vụ")
+
+
+def test_a_table_by_place_is_ranked_and_filtered_by_its_printed_columns(settings):
+    vinh_long = engine_of(settings, VINH_LONG)
+    over = ask(vinh_long, "dia ban nao cap tren 200 giay phep nha o rieng le?")
+    assert rows(over) == ["1", "3", "5"] and over.text.startswith("Có 3 địa bàn")
+    fined = ask(vinh_long, "Địa bàn nào bị phạt vi phạm TTXD nhiều tiền nhất?")  # "phạt" is not "phát hiện"
+    assert rows(fined)[0] == "1" and "186,5" in fined.text
+    fewest = ask(vinh_long, "còn ít nhất là địa bàn nào?", "Địa bàn nào cấp nhiều giấy phép xây dựng nhà ở riêng lẻ nhất?")
+    assert rows(fewest)[0] == "8" and "142" in fewest.text
+    unread = ask(vinh_long, "Có mấy địa bàn đã xử lý hết số vụ vi phạm trật tự xây dựng phát hiện được?")
+    assert unread.abstained and "63" not in unread.text  # a comparison of two columns is not understood: not a total
+
+
+def test_a_legend_of_an_annex_of_another_kind_is_not_read(settings):
+    """"nhiệm vụ … đã hoàn thành": Phụ lục III lists tasks, the legend "Dự án đã hoàn thành" is of Phụ lục II."""
+    reply = ask(engine_of(settings, VINH_LONG), "SXD đã hoàn thành mấy nhiệm vụ trọng tâm năm 2025?")
+    assert reply.text.startswith("Có 5 nhiệm vụ") and rows(reply) == ["1.1", "2.2", "3.1", "4.1", "5.1"]
+
+
+def test_a_number_asked_of_a_cell_of_words_is_looked_for_in_the_text(settings):
+    reply = ask(get_engine([SEED_REPORT], settings=settings), "kè sông Trà Nóc đã thực hiện đc bao nhiêu kinh phí")
+    assert "54,63" in reply.text and rows(reply) == ["12"]
