@@ -22,7 +22,7 @@ from retrieval.passages import sentences
 from structured.lexicon import fold
 from structured.models import Comparison, RowLookup, ValueCell
 from structured.tables import CorpusTables
-from structured.tools import COLUMN_MEASURE, difference, filter_ids, printed_totals, shown_name
+from structured.tools import COLUMN_MEASURE, column_fact, difference, filter_ids, printed_totals, shown_name
 
 MAX_LISTED = 60  # rows named in a count answer's sentence (the table always has them all)
 MAX_STATUS_CHARS = 1500  # status text quoted in a status answer before it is cut
@@ -547,8 +547,14 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
                       citations=scope_citations(result, tables))
     others = _other_wordings(result, tables)
 
+    columns = [c.measure for c in result.plan.filters.where if c.measure.startswith(COLUMN_MEASURE)]
+    if columns:  # each row cited at the printed cell its condition was read from
+        citations = [cite(row, label(columns[0]), (column_fact(row, columns[0]) or {}).get("raw") or row.name)
+                     for row in rows] + scope_citations(result, tables)
+
     def item(r: Row) -> str:
-        values = _key_values(r)
+        values = "; ".join([_key_values(r)] * bool(_key_values(r)) + [  # the printed column a condition is on, too
+            f"{label(m)} {fact['raw']}" for m in columns if (fact := column_fact(r, m))])
         extra = r.facts.get("verdict") or next((v for h, v in r.cells.items() if r.roles.get(h) == "lead" and v), "")
         return f"- {short_where(r)}: {full_name(r, tables)}" + (f" ({values})" if values else "") + (f" — {extra}" if extra else "")
 

@@ -454,6 +454,9 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
 
     # "Diễn đàn … có bao nhiêu thành viên?": one sentence of a row's text says a number of the thing asked
     # and holds the question's words.
+    counted = _counted_in_asked_unit(q, links)
+    if counted is not None:  # "nhà ở xã hội … bao nhiêu căn": of the rows named, the one indicator counted in "Căn"
+        return _row_plan(q, [counted.id], measure, period, ops, layer, answer_at, "dòng có đơn vị được hỏi")
     passage = _passage_evidence(q, links, layer)
     if passage is not None:
         return _row_plan(q, [passage.id], "estimate", period, ops, layer, PASSAGE_CONFIDENCE, "một câu của dòng nêu số được hỏi")
@@ -1567,6 +1570,22 @@ def _structure_plan(q: Question, ops: list[str], layer: SemanticLayer, report: s
                     reason="các mục lớn của một phụ lục")
     return Plan(op="structure", filters=Filters(report=report), report=report, confidence=0.9,
                 reason="các phụ lục của báo cáo")
+
+
+UNIT_ROW_COVERAGE = 0.8  # share of the question's words a row must explain to be picked by its unit alone
+UNIT_ROW_CANDIDATES = 3  # the close readings looked at
+
+
+def _counted_in_asked_unit(q: Question, links: list[Link]) -> Row | None:
+    """The one indicator among the best readings whose unit is what "bao nhiêu …" counts ("căn", "km")."""
+    def counts_in(unit: list[str]) -> bool:  # "bao nhiêu căn": the unit right after the question word
+        return bool(unit) and any(q.folded[i + 1 : i + 1 + len(unit)] == unit and _how_many_ends_at(q.folded, i)
+                                  for i in range(len(q.folded)))
+
+    found = [lk.row for lk in links[:UNIT_ROW_CANDIDATES]
+             if lk.numbers_ok and lk.row_cov >= UNIT_ROW_COVERAGE and lk.row.kind == "indicator"
+             and counts_in(fold_tokens(lk.row.facts.get("unit") or ""))]
+    return found[0] if len(found) == 1 else None
 
 
 def _asks_number(q: Question) -> bool:

@@ -131,3 +131,17 @@ def test_a_legend_of_an_annex_of_another_kind_is_not_read(settings):
 def test_a_number_asked_of_a_cell_of_words_is_looked_for_in_the_text(settings):
     reply = ask(get_engine([SEED_REPORT], settings=settings), "kè sông Trà Nóc đã thực hiện đc bao nhiêu kinh phí")
     assert "54,63" in reply.text and rows(reply) == ["12"]
+
+
+def test_the_unit_asked_picks_the_indicator_and_both_comparisons_are_made(settings):
+    vinh_long = engine_of(settings, VINH_LONG)
+    homes = ask(vinh_long, "Nhà ở xã hội 6 tháng được bao nhiêu căn, so với KH năm và cùng kỳ?")
+    assert rows(homes) == ["3"] and all(n in homes.text for n in ("386", "1.200", "215"))  # "căn" is its unit
+    rate = ask(vinh_long, "Tỷ lệ giải ngân vốn ĐTC ngành XD-GT 6 tháng so cùng kỳ năm trước thế nào?")
+    assert rows(rate) == ["16"] and "28,4" in rate.text and "31,7" in rate.text
+
+
+def test_a_list_by_a_printed_column_shows_and_cites_that_cell(settings):
+    reply = ask(engine_of(settings, VINH_LONG), "dia ban nao cap tren 200 giay phep nha o rieng le?")
+    assert all(n in reply.text for n in ("412", "248", "203"))
+    assert {c.column for c in reply.citations} == {"Giấy phép xây dựng được cấp (giấy phép) – Nhà ở riêng lẻ"}
