@@ -413,7 +413,8 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     # The dialogue first when the turn's words fit the row being talked about ("giai đoạn 2 khởi công khi nào").
     only_period = what_about and not any(w.tag in (None, "kind", "aspect") for w in q.words) and (
         bool(q.years) or q.has("periods"))  # "thế còn năm 2023 thì tỷ lệ là bao nhiêu?"
-    if state.focus and (not what_about or only_period) and not q.reports:  # "còn năm 2023?": same row, new year
+    # "còn năm 2023?": same row, new year; "còn GPMB của nó?": a pronoun is the row talked about
+    if state.focus and (not what_about or only_period or pronoun) and not q.reports:
         followup = _followup_plan(q, state, links, p_best, measure, period, ops, layer, pronoun)
         if followup is not None:
             return followup

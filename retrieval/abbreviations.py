@@ -46,6 +46,17 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
     return regex, lookup
 
 
+_CHAIN_RE = re.compile(r"(?<![\w/-])[A-ZĐ]{2,5}(?:-[A-ZĐ]{2,5}){2,}(?![\w/-])")  # "KT-XH-MT": three or more parts
+
+
+def _chain(found: str, lookup: dict[str, tuple[str, ...]]) -> str:
+    """ "KT-XH-MT" → "kinh tế - xã hội - môi trường" when every part is a known abbreviation (else as typed)."""
+    parts = found.split("-")
+    if all(p.casefold() in lookup for p in parts):
+        return " - ".join(lookup[p.casefold()][0] for p in parts)
+    return found
+
+
 def _accepts(found: str, text: str) -> bool:
     """Two-letter abbreviations count only when typed in capitals ("KH", "TP"), unless the whole
     text is lower case (people typing without diacritics often type "kh", "tp" too)."""
@@ -61,6 +72,7 @@ def readings(text: str, keep: frozenset[str] = KEPT_AS_WRITTEN) -> list[str]:
     for regex, replacement in _numbered():
         text = regex.sub(replacement, text)
     regex, lookup = _pattern()
+    text = _CHAIN_RE.sub(lambda m: _chain(m.group(0), lookup), text)
     kept = {k.casefold() for k in keep}
     matches = [m for m in regex.finditer(text) if _accepts(m.group(0), text)]
     choices = [

@@ -145,3 +145,11 @@ def test_a_list_by_a_printed_column_shows_and_cites_that_cell(settings):
     reply = ask(engine_of(settings, VINH_LONG), "dia ban nao cap tren 200 giay phep nha o rieng le?")
     assert all(n in reply.text for n in ("412", "248", "203"))
     assert {c.column for c in reply.citations} == {"Giấy phép xây dựng được cấp (giấy phép) – Nhà ở riêng lẻ"}
+
+
+def test_a_pronoun_after_con_and_a_chain_of_abbreviations(settings):
+    dong_thap = engine_of(settings, DONG_THAP)
+    clearance = ask(dong_thap, "còn GPMB của nó đạt bao nhiêu?", "Dự án tuyến tránh QL30 qua phường Hồng Ngự giải ngân được bao nhiêu rồi?")
+    assert rows(clearance) == ["2"] and "68,5" in clearance.text  # "còn … của nó": the row talked about
+    overview = ask(dong_thap, "Nhìn chung các chỉ tiêu KT-XH-MT 2025 của tỉnh đạt được thế nào?")
+    assert overview.text.startswith("Phụ lục I") and "Không đạt: 3" in overview.text
