@@ -21,6 +21,7 @@ from prompts import render
 from retrieval.passages import sentences
 from structured.lexicon import fold
 from structured.models import Comparison, RowLookup, ValueCell
+from structured.semantic import row_noun
 from structured.tables import CorpusTables
 from structured.tools import COLUMN_MEASURE, column_fact, difference, filter_ids, printed_totals, shown_name
 
@@ -50,9 +51,6 @@ def compose(result: Result, tables: CorpusTables) -> Answer:
 def where(row: Row) -> str:
     noun = "chỉ tiêu" if row.kind == "indicator" else "mục"
     return f"Báo cáo số {row.report}, Phụ lục {row.annex}, {noun} {row.row}"
-
-
-_KIND_HEADER_WORDS = {"ten", "noi", "dung", "chi", "tieu", "nhiem", "vu", "du", "an", "chuong", "trinh", "stt", "tt"}
 
 
 SHORT_NAME_WORDS = 4  # a sub-line named this briefly ("Vốn sự nghiệp") is shown with the item it is part of
@@ -518,19 +516,13 @@ def scope_citations(result: Result, tables: CorpusTables) -> list[Citation]:
     return out
 
 
-ROW_NOUN_MAX_WORDS = 3  # a name column headed this briefly says what the rows are ("Địa bàn"), not "Tên dự án"
-
-
 def _what(result: Result) -> str:
     """The noun of a set: what the one table its rows come from calls them ("địa bàn"), else the kind asked,
     else the one kind every row of the answer has ("dự án")."""
-    annexes = {(row.report, row.annex) for row in result.rows}
-    if len(annexes) == 1:
+    if len({(row.report, row.annex) for row in result.rows}) == 1:
         name_header = next((h for h, r in result.rows[0].roles.items() if r == "name"), "")
-        words = re.sub(r"\(.*?\)", " ", name_header).split()
-        kind_words = {fold(w) for key in ("indicator", "project", "task") for w in render(f"kind:{key}").split()}
-        if 0 < len(words) <= ROW_NOUN_MAX_WORDS and not {fold(w) for w in words} & (kind_words | _KIND_HEADER_WORDS):
-            return " ".join(words).lower()
+        if noun := row_noun(name_header):
+            return noun
     kinds = {row.kind for row in result.rows}
     kind = result.plan.filters.kind or (kinds.pop() if len(kinds) == 1 else "any")
     return render(f"kind:{kind if kind in ('indicator', 'project', 'task') else 'any'}")

@@ -346,18 +346,26 @@ class SemanticLayer:
         """What an annex calls its rows, from the header of its name column ("Địa bàn", "Đơn vị"), keyed
         ``report|annex``: "địa bàn nào …" asks for rows of that table. Headers that are a kind of the lexicon
         ("Tên dự án", "Chỉ tiêu", "Nội dung nhiệm vụ") are already kind nouns and left out."""
-        kind_words = {fold(w) for phrases in lexicon().phrases("kinds").values() for p in phrases for w in p.split()}
         index = PhraseIndex()
         for (report, numeral), annex in self.annexes.items():
             for header, role in annex.roles.items():
-                words = fold_tokens(re.sub(r"\(.*?\)", " ", header))
-                if role == "name" and 0 < len(words) <= ROW_NOUN_MAX_WORDS and not set(words) & kind_words:
-                    index.add(f"{report}|{numeral}", " ".join(tokens(re.sub(r"\(.*?\)", " ", header))))
+                if role == "name" and (noun := row_noun(header)):
+                    index.add(f"{report}|{numeral}", noun)
         return index
 
     def annex_kind(self, report: str, numeral: str) -> str | None:
         annex = self.annexes.get((report, numeral))
         return annex.kind if annex else None
+
+
+def row_noun(name_header: str) -> str | None:
+    """What a table calls its rows, from the header of its name column: ``row_noun("Địa bàn") == "địa bàn"``;
+    None for a header that is a kind of the lexicon ("Tên dự án", "Chỉ tiêu") or a description (long)."""
+    words = tokens(re.sub(r"\(.*?\)", " ", name_header))
+    kind_words = {fold(w) for phrases in lexicon().phrases("kinds").values() for p in phrases for w in p.split()}
+    if 0 < len(words) <= ROW_NOUN_MAX_WORDS and not {fold(w) for w in words} & kind_words:
+        return " ".join(words)
+    return None
 
 
 def _reports(rows: Iterable[Row], annexes: dict[tuple[str, str], Annex]) -> list[ReportView]:

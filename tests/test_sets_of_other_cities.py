@@ -153,3 +153,11 @@ def test_a_pronoun_after_con_and_a_chain_of_abbreviations(settings):
     assert rows(clearance) == ["2"] and "68,5" in clearance.text  # "còn … của nó": the row talked about
     overview = ask(dong_thap, "Nhìn chung các chỉ tiêu KT-XH-MT 2025 của tỉnh đạt được thế nào?")
     assert overview.text.startswith("Phụ lục I") and "Không đạt: 3" in overview.text
+
+
+def test_a_verdict_against_the_budget_and_a_group_refining_the_last_set(settings):
+    thai_nguyen = engine_of(settings, THAI_NGUYEN)
+    beyond = ask(thai_nguyen, "Phụ lục 1 có bao nhiêu chỉ tiêu được đánh giá vượt (vượt KH, vượt NQ, vượt dự toán)?")
+    assert beyond.text.startswith("Có 4 chỉ tiêu") and "5" in rows(beyond)  # "Vượt dự toán" exceeds its target too
+    health = ask(thai_nguyen, "trong đó cái nào thuộc lĩnh vực y tế, giáo dục?", "Có bao nhiêu dự án trọng điểm giải ngân dưới 30%?")
+    assert rows(health) == ["8"] and "16,50" in health.text
