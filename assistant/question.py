@@ -347,8 +347,10 @@ def _legend_runs(q: Question, folded: list[str], layer: SemanticLayer) -> list[P
 
 
 def _names_a_column(hit: PhraseHit, folded: list[str], headers: list[PhraseHit]) -> bool:
-    """Words of a legend line that are a column's name ("kế hoạch vốn năm 2025") name the column, not a marker."""
-    said = {i for i in range(hit.start, hit.end) if not _YEAR_RE.match(folded[i])}
+    """Words of a legend line that are a column's name ("kế hoạch vốn năm 2025", "có tỷ lệ giải ngân") name the
+    column, not a marker (years and function words aside)."""
+    function = {fold(w) for w in lexicon().phrases("function_words")["function_words"]}
+    said = {i for i in range(hit.start, hit.end) if not _YEAR_RE.match(folded[i]) and folded[i] not in function}
     return any(said <= set(range(h.start, h.end)) for h in headers)
 
 

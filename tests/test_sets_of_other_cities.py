@@ -161,3 +161,11 @@ def test_a_verdict_against_the_budget_and_a_group_refining_the_last_set(settings
     assert beyond.text.startswith("Có 4 chỉ tiêu") and "5" in rows(beyond)  # "Vượt dự toán" exceeds its target too
     health = ask(thai_nguyen, "trong đó cái nào thuộc lĩnh vực y tế, giáo dục?", "Có bao nhiêu dự án trọng điểm giải ngân dưới 30%?")
     assert rows(health) == ["8"] and "16,50" in health.text
+
+
+def test_a_column_said_with_a_function_word_is_no_legend_and_what_a_field_did(settings):
+    hue = engine_of(settings, HUE)
+    best = ask(hue, "Dự án ODA, NSTW nào ở Huế có tỷ lệ giải ngân năm 2025 cao nhất?")  # "có tỷ lệ giải ngân": a column
+    assert rows(best)[0] == "II.3" and "96,37" in best.text
+    done = ask(hue, "chuyen doi so cua Hue nam 2025 lam duoc nhung gi")  # "làm được những gì": the group's results
+    assert done.text.startswith("Phụ lục III, nhóm II") and rows(done)[0] == "II.1"
