@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import answer, get_engine
+from assistant import get_engine
 from settings import Settings
 from structured.lexicon import tokens
 from tests.conftest import ROOT, SEED_REPORT
+from tests.test_understanding import ask, rows
 
 DATA = ROOT / "tests" / "data"
 HUE = DATA / "bao-cao-468-BC-UBND-2025-hue.txt"
@@ -25,18 +26,6 @@ def settings(tmp_path_factory):
 
 def engine_of(settings, city):
     return get_engine([SEED_REPORT, city], settings=settings)
-
-
-def ask(engine, question, *turns):
-    history = []
-    for turn in turns:
-        reply = answer(turn, history, engine=engine)
-        history += [{"role": "user", "content": turn}, {"role": "assistant", "content": reply.text, "state": reply.state}]
-    return answer(question, history, engine=engine)
-
-
-def rows(reply) -> list[str]:
-    return list(dict.fromkeys(c.row for c in reply.citations if c.row != "Ghi chú"))
 
 
 def test_tone_marks_placed_the_old_way_are_the_same_words():
