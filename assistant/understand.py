@@ -953,6 +953,9 @@ def _row_plan(
     row = layer.rows[targets[0]]
     if measure is None and "count" in ops:
         measure = "estimate"  # "có bao nhiêu hệ thống …" of one row: a number it states
+    counted = _counted_noun(q) if row.kind in ("task", "project") and fold_tokens(row.name)[:1] != ["so"] else []
+    if measure is None and counted:
+        measure = "estimate"  # "Số doanh nghiệp thành lập mới?" of a task: a number its text states, or nothing
     words, name_words = _informative(q, layer, row)
     compares = _compare_ops(q, ops, layer, row)
     against = None
@@ -1587,6 +1590,18 @@ def _counted_in_asked_unit(q: Question, links: list[Link]) -> Row | None:
              if lk.numbers_ok and lk.row_cov >= UNIT_ROW_COVERAGE and lk.row.kind == "indicator"
              and counts_in(fold_tokens(lk.row.facts.get("unit") or ""))]
     return found[0] if len(found) == 1 else None
+
+
+COUNTED_NOUN_WORDS = 2  # "Số doanh nghiệp …": the words after a leading "số" say what is counted
+
+
+def _counted_noun(q: Question) -> list[str]:
+    """A question opening with "Số X …" asks how many X: X's first words (folded); [] otherwise ("Sở X …" is an
+    agency, typed with its own tone)."""
+    first = q.words[0] if q.words else None
+    if first is None or first.folded != "so" or first.tag not in (None, "function") or (first.accented and first.text != "số"):
+        return []
+    return [w.folded for w in q.words[1 : 1 + COUNTED_NOUN_WORDS] if w.tag is None]
 
 
 def _asks_number(q: Question) -> bool:

@@ -158,3 +158,13 @@ def test_a_column_said_with_a_function_word_is_no_legend_and_what_a_field_did(se
     assert rows(best)[0] == "II.3" and "96,37" in best.text
     done = ask(hue, "chuyen doi so cua Hue nam 2025 lam duoc nhung gi")  # "làm được những gì": the group's results
     assert done.text.startswith("Phụ lục III, nhóm II") and rows(done)[0] == "II.1"
+
+
+def test_a_count_said_as_so_x_of_a_task_needs_a_sentence_stating_it(settings):
+    """"Số doanh nghiệp thành lập mới?" names a task about incubators that states no number of enterprises."""
+    seed = get_engine([SEED_REPORT], settings=settings)
+    for question in ("Số doanh nghiệp thành lập mới năm 2024?", "so doanh nghiep thanh lap moi 2024"):
+        reply = ask(seed, question)
+        assert reply.abstained and not reply.citations and "30,5" not in reply.text, question
+    indicator = ask(engine_of(settings, THAI_NGUYEN), "Số doanh nghiệp thành lập mới của Thái Nguyên năm 2024?")
+    assert rows(indicator) == ["8"] and "1.046" in indicator.text  # an indicator of that name answers
