@@ -1009,7 +1009,7 @@ def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None
     counted = any(s == "operations" and h.key == "count" and _kind_near(q, h.end) for s, h in q.hits)  # "bao nhiêu dự án"
     if plural and kinds and amount and not counted and "list" not in ops:
         return "total"  # "lũy kế giải ngân các dự án vốn NSTW là bao nhiêu?": the set's figure
-    if "compare_target" in ops and kinds and not q.keys("verdict_questions") and "nao" not in q.folded:
+    if "compare_target" in ops and kinds and not q.keys("verdict_questions") and not _asks_which(q):
         return None  # "các chỉ tiêu môi trường có đạt không?": the set's verdicts, an overview
     if q.listing and set_words:
         return "list"
@@ -1252,6 +1252,7 @@ def _numbers_in(layer: SemanticLayer, report: str, annex: str, header: str) -> b
 
 
 def column_annex(layer: SemanticLayer, report: str, measure: str) -> str:
+    """The annex of the report that prints the column a ``column:<header>`` measure names."""
     header = measure.removeprefix(COLUMN_MEASURE)
     return next(a for (r, a), annex in layer.annexes.items() if r == report and header in annex.columns)
 
