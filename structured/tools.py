@@ -507,9 +507,6 @@ def count_rows(tables: CorpusTables, flt: RowFilter) -> CountResult:
     return CountResult(count=len(ids), ids=ids, filter=flt)
 
 
-BREAKDOWN_TOLERANCE = 0.01  # sub-lines whose figures add up to their parent's within 1% (rounding) are its parts
-
-
 COLUMN_MEASURE = "column:"  # a measure that is one printed column of a table by place or unit: "column:<header>"
 
 
@@ -524,6 +521,22 @@ def column_number(row: Row, measure: str) -> float | None:
     """``column_number(row, "column:Vi phạm trật tự xây dựng – Số vụ phát hiện") == 21.0``: one printed number."""
     fact = column_fact(row, measure)
     return None if fact is None or fact.get("comparator") else float(fact["value"])
+
+
+def measure_fact(row: Row, measure: str) -> dict | None:
+    """The fact a measure names: a role's fact, or the typed cell of a ``column:<header>`` measure."""
+    if measure.startswith(COLUMN_MEASURE):
+        return column_fact(row, measure)
+    fact = row.facts.get(measure)
+    return fact if isinstance(fact, dict) else None
+
+
+def measure_number(row: Row, measure: str) -> float | None:
+    """One stated number of the measure (money in tỷ đồng for a role), else None."""
+    return column_number(row, measure) if measure.startswith(COLUMN_MEASURE) else fact_number(row, measure)
+
+
+BREAKDOWN_TOLERANCE = 0.01  # sub-lines whose figures add up to their parent's within 1% (rounding) are its parts
 
 
 def _items_not_parts(tables: CorpusTables, ids: list[str]) -> list[str]:
@@ -559,9 +572,8 @@ def rank_rows(tables: CorpusTables, flt: RowFilter, by: str, order: Literal["asc
     ids = filter_ids(tables, flt.model_copy(update={"has": None}))
     for row_id in ids if flt.with_parts else _items_not_parts(tables, ids):  # items, not the lines that break one down
         row = tables.rows[row_id]
-        value = column_number(row, by) if by.startswith(COLUMN_MEASURE) else fact_number(row, by)
-        fact = column_fact(row, by) if by.startswith(COLUMN_MEASURE) else row.facts.get(by)
-        if value is None or (by == "disbursed" and isinstance(fact, dict) and fact.get("scope") == "cumulative"):
+        value, fact = measure_number(row, by), measure_fact(row, by)
+        if value is None or (by == "disbursed" and fact is not None and fact.get("scope") == "cumulative"):
             continue
         scored.append((value, row))
     scored.sort(key=lambda item: item[0] if order == "asc" else -item[0])
@@ -578,7 +590,7 @@ def shown_name(row: Row) -> str:
 
 
 def _ranked(row: Row, by: str, rank: int, sort_value: float) -> RankedRow:
-    fact = column_fact(row, by) if by.startswith(COLUMN_MEASURE) else row.facts[by]
+    fact = measure_fact(row, by)
     unit = fact.get("unit") or (row.facts.get("unit") if by in ("estimate", "actual", "target", "actual_prev") else None)
     return RankedRow(
         rank=rank, id=row.id, report=row.report, annex=row.annex, row=row.row, name=shown_name(row), by=by, raw=fact["raw"],
