@@ -755,13 +755,13 @@ def _overview(result: Result, tables: CorpusTables) -> Answer:
             verdicts[row.facts["verdict"]] = verdicts.get(row.facts["verdict"], 0) + 1
     verdict_text = ("; " + ", ".join(f"{v}: {n}" for v, n in verdicts.items())) if verdicts else ""
     lines = [render("overview_head", scope=scope[0].upper() + scope[1:], count=len(rows), verdicts=verdict_text)]
-    citations = []
+    citations, total_citations = [], []
     for total in _totals_of_set(result, tables):  # the printed subtotal of the group (or the annex total) first
         values = _key_values(total) or "; ".join(f"{_column_label(ValueCell(**{k: f.get(k) for k in ('column', 'raw')}))} {f['raw']}"
                                                   for f in total.facts.values() if isinstance(f, dict) and f.get("raw"))[:300]
         if values:
             lines.append(render("overview_item", row=f"{total.name or total.row} ({short_where(total)})", values=values))
-            citations.append(cite(total, None, values))
+            total_citations.append(cite(total, None, values))
     for row in rows[:25]:
         values = []
         facts = row.facts
@@ -788,7 +788,9 @@ def _overview(result: Result, tables: CorpusTables) -> Answer:
         if not any(c.row_id == row.id for c in citations):
             citations.append(cite(row, None, row.name))
     table = [_table_row(row) for row in rows]
-    return Answer(text="\n".join(lines), citations=_dedupe(citations + scope_citations(result, tables)), route="table",
+    # "tình hình giải ngân …" asks the set's money: its total first; "tiến độ chung" asks the rows, the total follows
+    ordered = total_citations + citations if result.plan.measure is not None else citations + total_citations
+    return Answer(text="\n".join(lines), citations=_dedupe(ordered + scope_citations(result, tables)), route="table",
                   table=table, computed_values=[str(len(rows)), *map(str, verdicts.values())])
 
 

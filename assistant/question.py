@@ -240,8 +240,11 @@ def _wrong_tones(words: list[Word], layer: SemanticLayer) -> None:
             a, b = (words[j], word) if j < i else (word, words[j])
             written = (a.text.lower(), b.text.lower())
             if written not in layer.written_bigrams and layer.bigrams.get((a.folded, b.folded), 0) >= WRONG_TONE_PAIRS:
-                word.accented = False
-                break
+                # the word whose own tone pairs with no printed form of the other is the typo ("xây dụng": "dụng")
+                typed = word.text.lower()
+                if not any(((typed, f) if j > i else (f, typed)) in layer.written_bigrams for f in layer.forms.get(words[j].folded, ())):
+                    word.accented = False
+                    break
 
 
 def _best_in_context(close: list[str], words: list[Word], i: int, layer: SemanticLayer) -> list[str]:
@@ -837,15 +840,16 @@ def _what_about_starts_turn(q: Question) -> None:
 
 
 def _annex_by_title(q: Question) -> None:
-    """ "phụ lục vốn đầu tư công", "phụ lục chỉ tiêu KT-XH": an annex named by words of its title."""
+    """ "phụ lục vốn đầu tư công", "PL chỉ tiêu KT-XH": an annex named by words of its title."""
     for i, word in enumerate(q.words[:-1]):
-        if word.folded != "phu" or q.words[i + 1].folded != "luc" or q.annexes:
+        said = 2 if word.folded == "phu" and q.words[i + 1].folded == "luc" else 1 if word.folded == "pl" else 0
+        if not said or q.annexes:
             continue
-        for j in range(i + 2, min(i + 2 + MAX_ANNEX_TITLE_WORDS, len(q.words))):
+        for j in range(i + said, min(i + said + MAX_ANNEX_TITLE_WORDS, len(q.words))):
             if q.words[j].tag not in (None, "kind", "frame", "measure", "unit", "legend"):
                 break
             q.annex_words.append(j)
-        for j in (i, i + 1, *q.annex_words):
+        for j in (*range(i, i + said), *q.annex_words):
             q.words[j].tag = "annex"
 
 

@@ -70,6 +70,7 @@ PASSAGE_COVER = 0.75  # …the sentence and the row's name hold this share of th
 PASSAGE_SENTENCE_SHARE = 0.3  # …of which the sentence itself holds this share (it is about the thing asked)
 PASSAGE_TIE = 0.05  # …two rows this close: not one answer
 PASSAGE_CONFIDENCE = 0.8  # a quoted sentence stating the asked number answers, shown with the sentence
+_MONEY_WORDS = {"von", "tien", "phi"}  # "tổng số vốn", "tổng kinh phí": a total said of money
 MONEY_UNITS = ("trieu", "ty", "nghin")  # "bao nhiêu tiền": an amount in these ("đồng" alone is also "đồng bào")
 CLIPPED_MIN = 2  # a typed word this long missing only its last letter ("chứ" for "chức") is that legend word
 
@@ -950,6 +951,7 @@ def _row_plan(
     q: Question, targets: list[str], measure: str | None, period: int | None, ops: list[str], layer: SemanticLayer,
     p: float, reason: str,
 ) -> Plan:
+    targets = _stating(measure, targets, layer)
     row = layer.rows[targets[0]]
     if measure is None and "count" in ops:
         measure = "estimate"  # "có bao nhiêu hệ thống …" of one row: a number it states
@@ -975,10 +977,29 @@ def _row_plan(
         return Plan(op="compare", targets=targets, against=against, measure=measure, period=period,
                     report=row.report, yes_no=yes_no, confidence=p, reason=reason, words=words, name_words=name_words)
     written = [w.text.lower() for w in q.words if w.accented and not w.repaired and w.folded in words]
-    return _quoting_asked_units(q, Plan(op="lookup", targets=targets, measure=measure, period=period, report=row.report,
+    plan = _quoting_asked_units(q, Plan(op="lookup", targets=targets, measure=measure, period=period, report=row.report,
                                         yes_no=yes_no, confidence=p, reason=reason, words=words, name_words=name_words,
                                         written=written, number_asked=_asks_number(q), more_measures=_more_measures(q, measure),
                                         contrast="compare_rows" in ops and len(targets) == 2))
+    if counted and not plan.units:  # "Số vụ tai nạn …" of a task: a number of "vụ" its text states, or nothing
+        plan.units = [[counted[0]]]
+        plan.words = list(dict.fromkeys([counted[0], *plan.words]))
+    return plan
+
+
+def _stating(measure: str | None, targets: list[str], layer: SemanticLayer) -> list[str]:
+    """Each target that does not state the figure asked replaced by the same project in another annex of its
+    report that does ("GPMB đường Vành đai 3": the annex of site clearance, not the one of disbursement)."""
+    if measure not in NUMERIC_MEASURES:
+        return targets
+    def sibling(row: Row, annex: str | None = None) -> Row | None:
+        return next((r for r in layer.rows_of(row.report) if measure in r.facts and r.kind == row.kind and r.annex != row.annex
+                     and (annex is None or r.annex == annex) and same_entity(row, r)), None)
+
+    rows = [layer.rows[t] if measure in layer.rows[t].facts else sibling(layer.rows[t]) or layer.rows[t] for t in targets]
+    first = rows[0].annex  # two projects compared: both from one table when it states the figure of both
+    rows = [row if row.annex == first else sibling(row, first) or row for row in rows]
+    return list(dict.fromkeys(row.id for row in rows))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1002,7 +1023,9 @@ def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None
     legend_said = any(w.tag == "legend" for w in q.words)
     if (q.conditions or (legend_said and _asks_which(q))) and kinds and "count" not in ops:
         return "list"  # "dự án nào giải ngân dưới 30%", "dự án ODA nào dự kiến hoàn thành trong năm 2025 (legend)"
-    if "total" in ops and _measure(q) in NUMERIC_MEASURES and (kinds or q.annexes or refine):
+    money_said = any(s == "operations" and h.key == "total" and h.size > 1 and set(q.folded[h.start : h.end]) & _MONEY_WORDS
+                     for s, h in q.hits)  # "tổng số vốn các chương trình": the money of the set, not how many
+    if "total" in ops and (_measure(q) in NUMERIC_MEASURES or money_said) and (kinds or q.annexes or refine):
         return "total"
     plural = any(w.folded in ("cac", "nhung") for w in q.words)
     amount = q.has("measures", "estimate") and _measure(q) in MONEY_MEASURES  # "… giải ngân (được) bao nhiêu"
@@ -1018,6 +1041,23 @@ def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None
     if (q.marker or q.keys("verdict_questions")) and kinds and (not q.free() or (_asks_which(q) and _field_of(q, q.free()))):
         return "list"  # "các chỉ tiêu chưa đạt?", "chỉ tiêu kinh tế nào chỉ cơ bản đạt?" (not "… có đạt không?": an overview)
     return None
+
+
+def _annex_of_qualified_kind(q: Question, layer: SemanticLayer, report: str) -> list[str]:
+    """A kind said with a qualifier ("dự án trọng điểm", not "dự án") that the title of exactly one annex of the
+    report says: the rows of that annex ("… GIẢI PHÓNG MẶT BẰNG CÁC DỰ ÁN TRỌNG ĐIỂM")."""
+    view = layer.report(report)
+    if view is None:
+        return []
+    bare = {fold(p) for phrases in lexicon().phrases("kinds").values() for p in phrases}
+    for section, hit in q.hits:
+        said = " ".join(q.folded[hit.start : hit.end])
+        if section != "kinds" or hit.size < 2 or not any(f" {b} " in f" {said} " and b != said for b in bare):
+            continue
+        titled = [a.annex for a in view.annexes if f" {said} " in f" {' '.join(fold_tokens(a.title))} "]
+        if len(titled) == 1:
+            return titled
+    return []
 
 
 def _asks_which(q: Question) -> bool:
@@ -1046,7 +1086,7 @@ def _collection_plan(
     report = base.report or (reports[0] if reports else None)
     if report is None:
         return None
-    annexes = _annexes(q, report, layer) or base.annexes
+    annexes = _annexes(q, report, layer) or _annex_of_qualified_kind(q, layer, report) or base.annexes
     marker = q.marker
     if marker is None:
         marker, annexes = _marker_from_legend(q, layer, report, annexes)
@@ -1188,6 +1228,8 @@ def _collection_plan(
     order = "both" if len(asked_orders) == 2 else "asc" if "rank_asc" in asked_orders else "desc"
     if op == "list" and measure is None and (q.has("measures", "status") or q.has("operations", "overview")):
         measure = "status"  # "các dự án của Sở X tình hình chung?": each row's state
+    if op == "total" and measure not in NUMERIC_MEASURES:
+        measure = "capital_plan"  # "tổng số vốn các chương trình": the capital planned, shown with what was disbursed of it
     if op == "total" and flt.ids is not None and len(flt.ids) == 1 and flt.group is None and flt.parent is None:
         # "lũy kế giải ngân của dự án X tổng cộng": the figure of that one row
         return Plan(op="lookup", targets=list(flt.ids), measure=measure, report=report, confidence=SET_CONFIDENCE,
@@ -1504,6 +1546,7 @@ def _overview_plan(
     if best is not None and p_best >= cutoffs()[0] and (best.specificity >= 0.5 or _defines(q, best, layer)) and not field_said:
         return None  # a row is named ("tăng trưởng GRDP … thế nào"), not a whole field ("lĩnh vực du lịch … thế nào")
     annexes = _annexes(q, report, layer)
+    asked = _measure(q) if _measure(q) in MONEY_MEASURES | {"disbursement_rate"} else None  # "tình hình giải ngân …": its total first
     if q.has("kinds", "part") and q.free() and not field_said:  # "tăng trưởng các khu vực kinh tế thế nào": its sub-lines
         parent = _parent_named(q, q.free(), [], layer, report)
         if parent is not None:
@@ -1515,7 +1558,7 @@ def _overview_plan(
                       and (not annexes or r.annex in annexes)), None)
     if group is not None:
         return Plan(op="overview", filters=Filters(report=report, annexes=[group.annex], group=group.id), report=report,
-                    confidence=0.9, reason="tổng quan một nhóm")
+                    measure=asked, confidence=0.9, reason="tổng quan một nhóm")
     field_name = _field_of(q, q.free()) if q.free() and not (group_verdicts and not q.has("operations", "overview")) else None
     if field_name:
         kind = _kind(q)  # every kind of row of the field unless one is asked (indicators are listed first)
@@ -1526,7 +1569,7 @@ def _overview_plan(
         annexes = [titled] if titled else []
     title_words = {t for a in annexes for t in fold_tokens(layer.annexes[(report, a)].title)} if annexes else set()
     if annexes and all((w.repaired or w.folded) in title_words or _counts_items(q, w) for w in q.free()):  # "tóm tắt PL II"
-        return Plan(op="overview", filters=Filters(report=report, annexes=annexes), report=report, confidence=0.9,
+        return Plan(op="overview", filters=Filters(report=report, annexes=annexes), report=report, measure=asked, confidence=0.9,
                     reason="tổng quan một phụ lục")
     return None
 

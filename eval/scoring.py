@@ -381,7 +381,8 @@ def wrong_rows(question: Mapping[str, Any], citations: Sequence[Any]) -> str:
         have_loose = set()
         for c in cited:  # each cited row under the label the gold uses for it (unique or as printed)
             annex = _norm_key(_get(c, "annex"))
-            labels = sorted(_labels(c), key=lambda label: (annex, label) not in gold_loose)
+            own = _norm_key(_get(c, "row"))  # its own label first when the gold has it too (a parent may be gold as well)
+            labels = sorted(_labels(c), key=lambda label: ((annex, label) not in gold_loose, label != own))
             have_loose.add((annex, labels[0]))
         if have_loose != gold_loose:
             extra, lacking = len(have_loose - gold_loose), len(gold_loose - have_loose)

@@ -21,9 +21,13 @@ from structured.lexicon import fold, fold_tokens
 
 _SPLIT_RE = re.compile(r"(?<=[.;!?])\s+(?=[-–+•]?\s*[A-ZĐÀ-Ỹ0-9“\"(])|\n+|\s+-\s+(?=[A-ZĐÀ-Ỹ])")
 _NUMBER_RE = re.compile(r"\d")
+# What carries digits without being a figure: a document's number ("Công văn số 257/UBND-KGVX", "59-NQ/TW") and a
+# full date ("ngày 19/01/2024").
+_NOT_A_FIGURE_RE = re.compile(r"\b\d[\w.-]*/[\w&.-]*[^\W\d_][\w&Đđ./-]*|\b\d{1,2}/\d{1,2}/\d{4}\b")
 _MONEY_RE = re.compile(r"\d[\d.,]*\s*(?:tỷ|triệu|nghìn|ngàn)\b", re.IGNORECASE)
 _DATE_RE = re.compile(r"\d{1,2}/\d{1,4}|\b(?:19|20)\d{2}\b|quý|tháng|năm", re.IGNORECASE)
 MIN_SCORE = 1.5  # below this a sentence shares too little with the question to be quoted
+COUNT_NAMED_BEFORE = 8  # "số hộ … là 705": the number this many words after the counted noun at most
 UNIT_MIN_SCORE = 0.5  # …unless it states a number of the very thing asked ("1.200 tàu cá"): then one name word will do
 MAX_SENTENCE_CHARS = 600
 
@@ -39,11 +43,17 @@ def sentences(text: str) -> list[str]:
 
 
 def states_number_of(tokens: list[str], units: list[list[str]]) -> bool:
-    """A number followed (one word apart at most) by a unit: "150.000 thành viên", "18,67 ha", "50 triệu"."""
+    """A number followed (one word apart at most) by a unit: "150.000 thành viên", "18,67 ha", "50 triệu"; or
+    a count named before its number: "tổng số hộ dân, tổ chức ảnh hưởng là 705 trường hợp"."""
     for i, token in enumerate(tokens):
         if token[:1].isdigit():
             for unit in units:
                 if any(tokens[i + gap : i + gap + len(unit)] == list(unit) for gap in (1, 2)):
+                    return True
+        if token == "so":
+            for unit in units:
+                end = i + 1 + len(unit)
+                if tokens[i + 1 : end] == list(unit) and any(t[:1].isdigit() for t in tokens[end : end + COUNT_NAMED_BEFORE]):
                     return True
     return False
 
@@ -69,6 +79,8 @@ def best_sentences(
     if units:
         texts = list(texts)
         stating = [s for t in texts for s in sentences(t) if states_number_of(fold_tokens(s), units)]
+        if not stating and need_number and all(len(unit) == 1 for unit in units):
+            return []  # "bao nhiêu hộ" where no sentence counts households: another number is no answer
         if stating:
             texts, floor = stating, UNIT_MIN_SCORE
     phrases = [f" {fold(p)} " for p in required or [] if fold(p)]
@@ -76,6 +88,7 @@ def best_sentences(
     if not wanted:
         return []
     weights = weights or {}
+    document_asked = any(f" {d} " in f" {' '.join(wanted)} " for d in _DOCUMENT_WORDS)
     scored = []
     for text in texts:
         for order, sentence in enumerate(sentences(text)):
@@ -85,7 +98,7 @@ def best_sentences(
             pairs = set(zip(tokens, tokens[1:], strict=False))
             score += 0.5 * sum(min(weights.get(a, 1.0), weights.get(b, 1.0))
                                for a, b in set(zip(wanted, wanted[1:], strict=False)) if (a, b) in pairs)
-            if need_number and not _NUMBER_RE.search(sentence):
+            if need_number and not (states_a_figure(sentence) or (document_asked and _NUMBER_RE.search(sentence))):
                 continue
             if need_date and not _DATE_RE.search(sentence):
                 continue
@@ -99,3 +112,13 @@ def best_sentences(
                 scored.append((score, -order, sentence))
     scored.sort(reverse=True)
     return [sentence for _, _, sentence in scored[:k]]
+
+
+_DOCUMENT_WORDS = ("to trinh", "quyet dinh", "cong van", "van ban", "thong bao", "chi thi", "thong tu", "nghi dinh",
+                   "ket luan", "huong dan")  # "tờ trình số mấy": then a document's number is the figure asked
+
+
+def states_a_figure(sentence: str) -> bool:
+    """Digits that are not a document's number or a date: ``"đạt 86%"`` yes, ``"theo Công văn số
+    257/UBND-KGVX ngày 19/01/2024"`` no."""
+    return bool(_NUMBER_RE.search(_NOT_A_FIGURE_RE.sub(" ", sentence)))
