@@ -358,7 +358,7 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
             return _without_talked_about(q, plan, state)
 
     # A set: list, count, rank, total (before the legend: "các nhiệm vụ (***) là gì" lists rows).
-    collection = _collection_op(q, ops, refine, agency)
+    collection = _collection_op(q, ops, refine, agency, layer, primary)
     if q.row_ref and not q.annexes and state.report in (None, primary):  # "còn cái 8.1 …": a row of the annex talked about
         q.annexes = _annexes_talked_about(state, layer)
     family = _family(state.focus, layer)
@@ -1006,7 +1006,8 @@ def _stating(measure: str | None, targets: list[str], layer: SemanticLayer) -> l
 # Sets: list, count, rank, total
 
 
-def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None) -> str | None:
+def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None, layer: SemanticLayer,
+                   report: str | None) -> str | None:
     if q.row_ref and not refine:
         return None  # "nhiệm vụ 2.1 PL V": one row named by its number
     kinds = q.keys("kinds") or (["any"] if _kind_near(q, 0, len(q.words)) else [])
@@ -1038,9 +1039,18 @@ def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None
         return "list"
     if refine and (not ops or "list" in ops):
         return "list"
-    if (q.marker or q.keys("verdict_questions")) and kinds and (not q.free() or (_asks_which(q) and _field_of(q, q.free()))):
-        return "list"  # "các chỉ tiêu chưa đạt?", "chỉ tiêu kinh tế nào chỉ cơ bản đạt?" (not "… có đạt không?": an overview)
+    described = bool(_field_of(q, q.free())) or _titles_an_annex(q.free(), layer, report)
+    if (q.marker or q.keys("verdict_questions")) and kinds and (not q.free() or (_asks_which(q) and described)):
+        # "các chỉ tiêu chưa đạt?", "chỉ tiêu kinh tế nào chỉ cơ bản đạt?", "nhiệm vụ trọng tâm nào của Sở XD đang chậm
+        # tiến độ?" (the title of an annex) — not "… có đạt không?": an overview
+        return "list"
     return None
+
+
+def _titles_an_annex(words: list, layer: SemanticLayer, report: str | None) -> bool:
+    """Words that name one annex of the report by its title ("nhiệm vụ trọng tâm … của Sở Xây dựng")."""
+    view = layer.report(report) if report and words else None
+    return view is not None and annex_by_title([w for w in words if w.folded not in ("cua", "ve")], view, layer) is not None
 
 
 def _annex_of_qualified_kind(q: Question, layer: SemanticLayer, report: str) -> list[str]:
@@ -1174,6 +1184,10 @@ def _collection_plan(
                 flt.group = narrower.id
                 topic = [w for w in topic if (w.repaired or w.folded) not in set(layer.name_words.get(narrower.id, []))]
             topic = [w for w in topic if (w.repaired or w.folded) not in title]
+    if flt.agency and len(flt.annexes) == 1 and (owner := layer.annexes.get((report, flt.annexes[0]))) is not None \
+            and len(fold_tokens(flt.agency)) > 1 \
+            and f" cua {' '.join(fold_tokens(flt.agency))} " in f" {' '.join(fold_tokens(owner.title))} ":
+        flt.agency = None  # "nhiệm vụ … của Sở XD" under "… NHIỆM VỤ TRỌNG TÂM CỦA SỞ XÂY DỰNG": every row is the Sở's
     numbered = [w for w in topic if w.text.isdigit() and w.tag is None and not re.fullmatch(r"(?:19|20)\d{2}", w.text)]
     if len(numbered) >= 2 and op in ("rank", "list", "count"):  # "trong các tuyến 923, 917, 918, 921 thì tuyến nào …"
         by_number = [[i for i in sorted(layer.name_index.get(w.folded, ())) if layer.rows[i].report == report] for w in numbered]
@@ -1437,8 +1451,10 @@ def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, an
             continue
         written = set(tokens(row.name))
         folded = {fold(t) for t in written}
-        own = [w for w in topic if not _word_in(w, written, folded) and (w.repaired or w.folded) in _annex_wide(layer, row)]
-        said = [w for w in topic if w not in own]  # "… của NQ 98": words of the annex's title describe every group
+        wide = _annex_wide(layer, row) | _heading_words(layer, row)
+        own = [w for w in topic if not _word_in(w, written, folded) and (w.repaired or w.folded) in wide]
+        # "… của NQ 98": words of the annex's title describe every group; "… vốn NSTW": those of the heading above it
+        said = [w for w in topic if w not in own]
         if not said or not all(_word_in(w, written, folded) for w in said):
             continue
         content = [t for t in folded if t not in generic and not t.isdigit()]
@@ -1450,6 +1466,26 @@ def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, an
     if best is None and len(holding) == 1 and holding[0][1] >= GROUP_TITLE_MIN_COVER:
         return holding[0][0]  # the only group whose title holds the words ("nhóm dự án vốn ODA")
     return best
+
+
+def _heading_words(layer: SemanticLayer, group: Row) -> set[str]:
+    """Folded words of the titles of the groups a group sits in ("B. DỰ ÁN SỬ DỤNG VỐN NSTW" above "II. Lĩnh vực …")."""
+    above: dict[int, Row] = {}  # the last heading seen of each rank
+
+    def rank(label: str) -> int:  # lettered headings hold Roman-numeral ones, which hold numbered ones ("I" after "H" is a letter)
+        letter = above.get(0)
+        if re.fullmatch(r"[A-Z]", label) and (label not in "IVXLC" or (letter is not None and ord(letter.row) == ord(label) - 1)):
+            return 0
+        return 1 if re.fullmatch(r"[IVXLC]+", label) else 2
+
+    for row in layer.rows_of(group.report):
+        if row.annex != group.annex or row.kind != "group":
+            continue
+        level = rank(row.row)
+        if row.id == group.id:
+            return {t for r, heading in above.items() if r < level for t in fold_tokens(heading.name)}
+        above = {r: h for r, h in above.items() if r < level} | {level: row}
+    return set()
 
 
 def _group_holding(topic: list, layer: SemanticLayer, report: str, annex: str) -> Row | None:

@@ -59,8 +59,10 @@ def _chain(found: str, lookup: dict[str, tuple[str, ...]]) -> str:
 
 def _accepts(found: str, text: str) -> bool:
     """Two-letter abbreviations count only when typed in capitals ("KH", "TP"), unless the whole
-    text is lower case (people typing without diacritics often type "kh", "tp" too)."""
-    return len(found) > 2 or found.isupper() or found != found.lower() or text == text.lower()
+    text is lower case (people typing without diacritics often type "kh", "tp" too) or the letters hold no
+    vowel, so no Vietnamese word is spelled so ("ds", "nv")."""
+    return len(found) > 2 or found.isupper() or found != found.lower() or text == text.lower() \
+        or not set(fold_diacritics(found).lower()) & set("aeiouy")
 
 
 def readings(text: str, keep: frozenset[str] = KEPT_AS_WRITTEN) -> list[str]:

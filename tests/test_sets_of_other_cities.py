@@ -238,3 +238,30 @@ def test_abbreviations_of_projects_and_transport_and_as_of(settings):
     assert count.text.startswith("Có 4 dự án") and rows(count) == ["3", "6", "8", "11"]
     rate = ask(vinh_long, "ty le giai ngan von dau tu cong nganh XD, GT so voi cung ky nam ngoai?")
     assert rows(rate) == ["16"] and "28,4" in rate.text and "31,7" in rate.text
+
+
+def test_lower_case_abbreviations_without_a_vowel_and_words_of_a_kind(settings):
+    """"nv", "ds" spell no Vietnamese word: abbreviations however typed; "thuộc loại" only says which set."""
+    seed = get_engine([SEED_REPORT], settings=settings)
+    tasks = ask(seed, "Sở Ngoại vụ chủ trì bao nhiêu nv trong PL V (phân công thực hiện CTr 03-CTr/TU)?")
+    assert tasks.text.startswith("Có 4 nhiệm vụ") and rows(tasks) == ["8.2", "8.3", "8.4", "8.5"]
+    projects = ask(seed, "ds cac du an do So Nong nghiep va PTNT chu tri trong PL III")
+    assert rows(projects) == ["12", "13", "16"]
+    later = ask(seed, "Những dự án nào trong phụ lục III thuộc loại triển khai sau năm 2024-2025 (4 sao)?")
+    assert rows(later) == ["10", "14"]
+
+
+def test_the_agency_an_annex_belongs_to_is_no_condition(settings):
+    """Phụ lục III of Vĩnh Long is "… NHIỆM VỤ TRỌNG TÂM … CỦA SỞ XÂY DỰNG" and has no lead column: "nhiệm vụ trọng
+    tâm nào của Sở XD" are its rows, not those whose partners include the Sở."""
+    reply = ask(engine_of(settings, VINH_LONG), "Nhiệm vụ trọng tâm nào của Sở XD đang chậm tiến độ?")
+    assert rows(reply) == ["1.3", "3.3", "4.3"] and "cơ quan chủ trì" not in reply.text
+
+
+def test_a_group_named_with_the_heading_above_it_and_a_field_of_disasters(settings):
+    """Huế II: "II. Lĩnh vực nông nghiệp, thủy lợi và phòng, chống thiên tai" sits under "B. … VỐN NGÂN SÁCH TRUNG
+    ƯƠNG (NSTW)"; Đồng Tháp IV holds tasks against landslides, drought and saline intrusion (PCTT)."""
+    group = ask(engine_of(settings, HUE), "Lĩnh vực nông nghiệp, thủy lợi, PCTT dùng vốn NSTW năm nay thế nào?")
+    assert rows(group)[:3] == ["II.1", "II.2", "II.3"] and "63,50" in group.text
+    exceeded = ask(engine_of(settings, DONG_THAP), "Nhiệm vụ phòng chống thiên tai, hạn mặn nào được đánh giá vượt?")
+    assert exceeded.text.startswith("Có 3 nhiệm vụ") and "56,5" in exceeded.text
