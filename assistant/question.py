@@ -442,6 +442,10 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
         short = _DAY_MONTH_RE.match(word.text) and i > 0 and q.words[i - 1].folded in _DATE_BEFORE  # "đến 31/5"
         if (_DATE_RE.match(word.text) or short) and word.tag is None:
             word.tag = "date"
+    for i, word in enumerate(q.words[:-1]):  # "6 tháng đầu năm" where a column reports 6 months: that column's period
+        if word.text in layer.header_months and q.words[i + 1].folded == "thang" and word.tag is None:
+            end = i + 4 if [w.folded for w in q.words[i + 2 : i + 4]] in (["dau", "nam"], ["cuoi", "nam"]) else i + 2
+            _mark(q, i, end, "period", force=True)
     for word in q.words:
         if _YEAR_RE.match(word.text) and word.tag is None:
             q.years.append(int(word.text))

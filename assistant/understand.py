@@ -659,7 +659,7 @@ def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], 
     hits: dict[str, int] | None = None
     if ctx.search is not None and words:
         try:
-            query = " ".join(w.text for w in q.words if w.tag not in ("polite", "dialogue", "report", "year")
+            query = " ".join(w.text for w in q.words if w.tag not in ("polite", "dialogue", "report", "year", "period")
                              and (w.tag not in ("op", "function") or w in words))
             hits = ctx.search(query, SEARCH_K, reports)
         except Exception as exc:  # retrieval unavailable: the inverted index still gives candidates

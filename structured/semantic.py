@@ -342,6 +342,13 @@ class SemanticLayer:
         return index
 
     @cached_property
+    def header_months(self) -> frozenset[str]:
+        """The spans of months the corpus's column headers report ("Ước thực hiện 6 tháng" → ``"6"``): a question
+        saying "6 tháng (đầu năm)" names that column's period, not a row."""
+        return frozenset(m.group(1) for annex in self.annexes.values() for header in annex.roles
+                         for m in re.finditer(r"\b(\d{1,2}) thang\b", " ".join(fold_tokens(header))))
+
+    @cached_property
     def row_noun_index(self) -> PhraseIndex:
         """What an annex calls its rows, from the header of its name column ("Địa bàn", "Đơn vị"), keyed
         ``report|annex``: "địa bàn nào …" asks for rows of that table. Headers that are a kind of the lexicon

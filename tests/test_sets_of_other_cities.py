@@ -265,3 +265,13 @@ def test_a_group_named_with_the_heading_above_it_and_a_field_of_disasters(settin
     assert rows(group)[:3] == ["II.1", "II.2", "II.3"] and "63,50" in group.text
     exceeded = ask(engine_of(settings, DONG_THAP), "Nhiệm vụ phòng chống thiên tai, hạn mặn nào được đánh giá vượt?")
     assert exceeded.text.startswith("Có 3 nhiệm vụ") and "56,5" in exceeded.text
+
+
+def test_the_months_a_column_reports_name_its_period_not_a_row(settings):
+    """Vĩnh Long reports "Ước thực hiện 6 tháng": "6 tháng đầu năm" says which column, and "6" is no part of a name
+    ("… đến năm 2030: 6.200 căn")."""
+    vinh_long = engine_of(settings, VINH_LONG)
+    reply = ask(vinh_long, "Nhờ bạn tra giúp: nhà ở xã hội 6 tháng đầu năm so với KH năm và cùng kỳ được bao nhiêu?")
+    assert rows(reply)[0] == "3" and "386" in reply.text and "32,17" in reply.text
+    place = ask(vinh_long, "còn huyện Bình Tân thì sao?", "Tình hình cấp phép xây dựng ở TP Vĩnh Long 6 tháng đầu năm thế nào?")
+    assert rows(place) == ["8"] and "142" in place.text and "24" in place.text
