@@ -584,11 +584,12 @@ def _other_wordings(result: Result, tables: CorpusTables) -> list[tuple[str, int
 def _key_values(row: Row) -> str:
     """A row's main printed numbers for a list line: "Ước thực hiện 97,90%; Kế hoạch 97,33%"."""
     parts = []
-    roles = ("total_investment", "capital_plan", "disbursed", "disbursement_rate") if row.kind == "total" else (
+    summing = row.kind in ("total", "group")  # a total line, or a heading printing its group's figures
+    roles = ("total_investment", "capital_plan", "disbursed", "disbursement_rate") if summing else (
         "estimate", "actual", "target", "total_investment", "disbursement_rate")
     for role in roles:
         fact = row.facts.get(role)
-        if isinstance(fact, dict) and fact.get("raw") and len(parts) < KEY_VALUES_SHOWN + (row.kind == "total"):
+        if isinstance(fact, dict) and fact.get("raw") and len(parts) < KEY_VALUES_SHOWN + summing:
             value = ValueCell(raw=fact["raw"], unit=fact.get("unit") or row.facts.get("unit"), text=bool(fact.get("text")))
             leaf = (fact.get("column") or label(role)).split(" – ")[-1]
             parts.append(f"{leaf} {shown(value)}")

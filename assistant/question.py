@@ -369,11 +369,15 @@ def _ordinary_part(hit: PhraseHit, folded: list[str], layer: SemanticLayer) -> b
 def _asks_another_kind(hit: PhraseHit, asked: set[tuple[str, str]], layer: SemanticLayer) -> bool:
     """The question asks for tasks ("mấy nhiệm vụ … đã hoàn thành") and the legend is of an annex of projects
     that does not call its rows so ("Dự án đã hoàn thành"), while the report has an annex of tasks (or the
-    other way round): the words are not that legend's. ``asked``: (kind, folded phrase) of the kind nouns said."""
+    other way round, or the legend is under a table of indicators): the words are not that legend's. ``asked``: (kind, folded phrase) of the kind nouns said."""
     report, annex, marker = hit.key.split("|")
     annex_kind = layer.annex_kind(report, annex)
     wanted = {(kind, phrase) for kind, phrase in asked if kind in ("task", "project")}
-    if annex_kind not in ("task", "project") or not wanted or annex_kind in {kind for kind, _ in wanted}:
+    if not wanted or annex_kind in {kind for kind, _ in wanted}:
+        return False
+    if annex_kind == "indicator":  # a note under a table of indicators is about indicators, not the projects asked
+        return any(layer.annex_kind(r, a) in {kind for kind, _ in wanted} for r, a in layer.annexes if r == report)
+    if annex_kind not in ("task", "project"):
         return False
     meaning = f" {' '.join(fold_tokens(layer.annexes[(report, annex)].legend.get(marker, '')))} "
     if any(f" {phrase} " in meaning for _, phrase in wanted):

@@ -650,7 +650,9 @@ def printed_totals(tables: CorpusTables, flt: RowFilter) -> list[Row]:
     totals = [r for r in tables.rows.values() if r.kind == "total" and r.report == report]
     group = tables.rows.get(flt.group or "")
     if group is not None:
-        return [r for r in totals if r.annex == group.annex and r.facts.get("total_of") == group.row]
+        printed = [r for r in totals if r.annex == group.annex and r.facts.get("total_of") == group.row]
+        # a heading printing its group's figures on its own line ("II  Dự án khởi công mới năm 2025  172.000 …")
+        return printed or ([group] if any(role in group.facts for role in MONEY_ROLES) else [])
     annexes = [normalize_annex(a) for a in flt.annexes]
     return [r for r in totals if r.facts.get("total_of") is None and (not annexes or r.annex in annexes)]
 

@@ -275,3 +275,14 @@ def test_the_months_a_column_reports_name_its_period_not_a_row(settings):
     assert rows(reply)[0] == "3" and "386" in reply.text and "32,17" in reply.text
     place = ask(vinh_long, "còn huyện Bình Tân thì sao?", "Tình hình cấp phép xây dựng ở TP Vĩnh Long 6 tháng đầu năm thế nào?")
     assert rows(place) == ["8"] and "142" in place.text and "24" in place.text
+
+
+def test_a_heading_printing_its_groups_figures_is_their_total(settings):
+    """Vĩnh Long II prints each group's sums on its heading ("II  Dự án khởi công mới năm 2025  172.000  35.430
+    20,60"), with no "Cộng" line; a note under its table of indicators mentions "tổng kế hoạch vốn" but the question
+    asks for projects."""
+    vinh_long = engine_of(settings, VINH_LONG)
+    total = ask(vinh_long, "tổng kế hoạch vốn nhóm dự án khởi công mới năm 2025?")
+    assert "172.000" in total.text and rows(total)[0] == "II" and total.citations[0].annex == "II"
+    overview = ask(vinh_long, "Nhóm dự án khởi công mới năm 2025 tiến độ chung thế nào?")
+    assert "35.430" in overview.text and "20,60" in overview.text and rows(overview)[0] == "8"
