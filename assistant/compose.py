@@ -14,7 +14,7 @@ from typing import Any
 from assistant.execute import Result
 from assistant.plan import Plan
 from assistant.types import Answer, Citation
-from ingestion.columns import header_leaf
+from ingestion.columns import MONEY_ROLES, header_leaf
 from ingestion.models import Row
 from ingestion.tables import role_texts
 from prompts import render
@@ -550,17 +550,22 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
         extra = r.facts.get("verdict") or next((v for h, v in r.cells.items() if r.roles.get(h) == "lead" and v), "")
         return f"- {short_where(r)}: {full_name(r, tables)}" + (f" ({values})" if values else "") + (f" — {extra}" if extra else "")
 
-    if result.plan.op == "list" and result.plan.measure == "status" and len(rows) <= OVERVIEW_LIST_ROWS:
-        return _overview(result, tables)  # "các dự án của Sở X tình hình chung?": each row's state, not only its name
+    summarised = result.plan.measure == "status" or (_money_asked(result.plan) and not result.plan.filters.where)
+    if result.plan.op == "list" and summarised and len(rows) <= OVERVIEW_LIST_ROWS:
+        # "các dự án của Sở X tình hình chung?", "tình hình giải ngân các dự án": each row's state, not only its name
+        return _overview(result, tables)
     if result.plan.op == "count":
         text = render("count", count=len(rows), what=what, conditions=scope)
         text += "\n" + "\n".join(item(r) for r in rows[:MAX_LISTED])
     else:
-        text = render("list", count=len(rows), what=what, conditions=scope, items="\n".join(item(r) for r in rows))
+        lines, total_citations = [], []
         for total in _totals_of_set(result, tables):  # a whole annex or group listed: the total the report prints for it too
             if values := _key_values(total):
-                text += "\n" + f"- {' '.join(total.name.split()) or total.row} ({short_where(total)}): {values}"
-                citations.append(cite(total, None, values))
+                lines.append(f"- {' '.join(total.name.split()) or total.row} ({short_where(total)}): {values}")
+                total_citations.append(cite(total, None, values))
+        text = "\n".join([render("list", count=len(rows), what=what, conditions=scope, items="\n".join(item(r) for r in rows)),
+                          *lines])
+        citations += total_citations
     computed = [str(len(rows))]
     if others:  # "không đạt" counted apart from "chưa đạt": say how many the other wording has
         text += "\n" + render("other_wordings", items="; ".join(f"{n} {what} ghi “{w}”" for w, n in others))
@@ -766,7 +771,7 @@ def _overview(result: Result, tables: CorpusTables) -> Answer:
     for row in rows[:25]:
         values = []
         facts = row.facts
-        for role in ("estimate", "actual", "target", "total_investment", "disbursement_rate", "disbursed"):
+        for role in ("estimate", "actual", "target", "total_investment", "disbursement_rate", "disbursed", "site_clearance"):
             fact = facts.get(role)
             if isinstance(fact, dict) and fact.get("raw"):
                 value = ValueCell(**{k: fact.get(k) for k in ("column", "raw", "value", "unit", "quote")}, role=role)
@@ -790,7 +795,7 @@ def _overview(result: Result, tables: CorpusTables) -> Answer:
             citations.append(cite(row, None, row.name))
     table = [_table_row(row) for row in rows]
     # "tình hình giải ngân …" asks the set's money: its total first; "tiến độ chung" asks the rows, the total follows
-    ordered = total_citations + citations if result.plan.measure is not None else citations + total_citations
+    ordered = total_citations + citations if _money_asked(result.plan) else citations + total_citations
     return Answer(text="\n".join(lines), citations=_dedupe(ordered + scope_citations(result, tables)), route="table",
                   table=table, computed_values=[str(len(rows)), *map(str, verdicts.values())])
 
@@ -810,13 +815,22 @@ def _with_judged_sub_lines(rows: list[Row], tables: CorpusTables) -> list[Row]:
     return out
 
 
+def _money_asked(plan: Plan) -> bool:
+    return plan.measure in (*MONEY_ROLES, "disbursement_rate")
+
+
 def _totals_of_set(result: Result, tables: CorpusTables) -> list[Row]:
-    """The total rows the report prints for the overview's set (none for a field, an agency or a topic)."""
+    """The total rows the report prints for the overview's set (none for a field, an agency or a topic); with the
+    money of a whole annex asked, its groups' subtotals too."""
     flt = result.plan.filters
     narrowed = flt.field or flt.parent or flt.ids or flt.agency or flt.marker or flt.where or flt.verdicts or flt.states or flt.lacks
     if narrowed or (flt.group is None and not flt.annexes):
         return []  # a group's subtotal is not the total of some of its rows
-    return printed_totals(tables, flt)
+    totals = printed_totals(tables, flt)
+    if flt.group is None and _money_asked(result.plan):
+        totals += [r for r in tables.rows.values() if r.kind == "total" and r.report == flt.report
+                   and r.annex in flt.annexes and r.facts.get("total_of") is not None and r not in totals]
+    return totals
 
 
 def _clarify(result: Result, tables: CorpusTables) -> Answer:

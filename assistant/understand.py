@@ -384,7 +384,8 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
         asked = _measure(q)  # a ratio said in full ("so với chỉ tiêu giao") names the set's measure whatever the links
         # …and a rank needs its measure even when some row's name holds the words ("giải ngân vốn … thấp nhất")
         plan = _collection_plan(q, collection, state if refine else None, layer, reports, links, p_best, agency,
-                                asked if asked in RATIO_OF or (collection == "rank" and measure is None) else measure)
+                                asked if asked in RATIO_OF or (collection == "rank" and measure is None)
+                                or (q.has("operations", "overview") and asked in MONEY_MEASURES) else measure)
         plan = _without_talked_about(q, plan, state) if plan is not None and not refine else plan
         words_name_a_row = best is not None and best.numbers_ok and (p_best >= answer_at or best.row_cov >= FOLLOWUP_COVERAGE)
         if plan is not None and not (plan.op == "none" and words_name_a_row):
