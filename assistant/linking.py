@@ -197,6 +197,10 @@ def link(
     if not free_idx and soft_as_free:  # a turn made only of cue words ("còn tổng chi?"): they are what names the row
         free_idx, soft_idx = soft_idx, []
     weights = {i: layer.weight(q.words[i].repaired or q.words[i].folded) for i in free_idx + soft_idx}
+    # a number ending a name ("cầu Cần Thơ 2 …"), not a quantity before its noun ("Ung bướu 500 giường")
+    bound = {w.text: q.words[i - 1].repaired or q.words[i - 1].folded for i, w in enumerate(q.words)
+             if 0 < i and w.text in q.numbers and q.words[i - 1].folded.isalpha() and q.words[i - 1].tag in (None, "frame")
+             and (i + 1 == len(q.words) or q.words[i + 1].tag not in (None, "unit", "aspect"))}
     total = sum(weights[i] for i in free_idx) or 0.0
     links = []
     for row_id in candidates:
@@ -271,7 +275,8 @@ def link(
         score += PAIR_WEIGHT * pair_hit
         name_weight = sum(layer.weight(w) for w in set(rw.name_folded)) or 1.0
         specificity = min(1.0, sum(weights[i] for i in covered if i in matched_positions) / name_weight)
-        numbers_ok = all(n in rw.numbers for n in q.numbers)
+        numbers_ok = all(n in rw.numbers for n in q.numbers) and all(
+            _bound_as_said(n, before, rw.name_folded) for n, before in bound.items())
         score += SPECIFICITY_WEIGHT * specificity
         score -= UNCOVERED_PENALTY * sum(weights[i] for i in free_idx if i not in covered)
         if hits and row_id in hits:
@@ -370,6 +375,17 @@ def synonym_spans(q: Question) -> list[tuple[range, list[str]]]:
     table = lexicon().phrases("synonyms")
     return [(range(hit.start, hit.end), fold_tokens(expansion))
             for section, hit in q.hits if section == "synonyms" for expansion in table.get(hit.key, [])]
+
+
+BOUND_REACH = 3  # "đường 918" is "Đường tỉnh 918": the word before a number this close before it in the name
+
+
+def _bound_as_said(number: str, before: str, name: list[str]) -> bool:
+    """A number said after a word names what that word names: "cầu Cần Thơ 2" is not "Cơ sở 2 Trường …". True when
+    the name does not hold the number as a word of its own (an identifier split, a cell) or holds it after that word."""
+    # in the name as printed or expanded ("ĐT.864", "Đường tỉnh 864"); a part split off an identifier starts a segment
+    at = [i for i, token in enumerate(name) if token == number and i > 0 and name[i - 1] != "|"]
+    return not at or any(before in name[max(0, i - BOUND_REACH) : i] for i in at)
 
 
 def question_numbers(text: str) -> list[str]:

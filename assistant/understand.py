@@ -457,7 +457,7 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
 
     # "Diễn đàn … có bao nhiêu thành viên?": one sentence of a row's text says a number of the thing asked
     # and holds the question's words.
-    counted = _counted_in_asked_unit(q, links)
+    counted = _counted_in_asked_unit(q, links, layer)
     if counted is not None:  # "nhà ở xã hội … bao nhiêu căn": of the rows named, the one indicator counted in "Căn"
         return _row_plan(q, [counted.id], measure, period, ops, layer, answer_at, "dòng có đơn vị được hỏi")
     passage = _passage_evidence(q, links, layer)
@@ -1661,8 +1661,9 @@ UNIT_ROW_COVERAGE = 0.8  # share of the question's words a row must explain to b
 UNIT_ROW_CANDIDATES = 3  # the close readings looked at
 
 
-def _counted_in_asked_unit(q: Question, links: list[Link]) -> Row | None:
-    """The one indicator among the best readings whose unit is what "bao nhiêu …" counts ("căn", "km")."""
+def _counted_in_asked_unit(q: Question, links: list[Link], layer: SemanticLayer) -> Row | None:
+    """The one indicator among the best readings whose unit is what "bao nhiêu …" counts ("căn", "km"), and whose
+    name does not say the opposite of the question ("xuất khẩu" for "nhập khẩu … bao nhiêu triệu USD")."""
     def counts_in(unit: list[str]) -> bool:  # "bao nhiêu căn": the unit right after the question word
         return bool(unit) and any(q.folded[i + 1 : i + 1 + len(unit)] == unit and _how_many_ends_at(q.folded, i)
                                   for i in range(len(q.folded)))
@@ -1670,7 +1671,7 @@ def _counted_in_asked_unit(q: Question, links: list[Link]) -> Row | None:
     found = [lk.row for lk in links[:UNIT_ROW_CANDIDATES]
              if lk.numbers_ok and lk.row_cov >= UNIT_ROW_COVERAGE and lk.row.kind == "indicator"
              and counts_in(fold_tokens(lk.row.facts.get("unit") or ""))]
-    return found[0] if len(found) == 1 else None
+    return found[0] if len(found) == 1 and not contradicts(q, found[0], layer) else None
 
 
 COUNTED_NOUN_WORDS = 2  # "Số doanh nghiệp …": the words after a leading "số" say what is counted

@@ -286,3 +286,16 @@ def test_a_heading_printing_its_groups_figures_is_their_total(settings):
     assert "172.000" in total.text and rows(total)[0] == "II" and total.citations[0].annex == "II"
     overview = ask(vinh_long, "Nhóm dự án khởi công mới năm 2025 tiến độ chung thế nào?")
     assert "35.430" in overview.text and "20,60" in overview.text and rows(overview)[0] == "8"
+
+
+def test_a_number_ending_a_name_and_an_opposite_word_are_near_misses(settings):
+    """"cầu Cần Thơ 2" is no bridge of the report ("Cơ sở 2 Trường Đại học …" holds a 2 after another word), while
+    "Ung bướu 500 giường" (a quantity) and "đường 918" ("Đường tỉnh 918") still name their rows; "nhập khẩu … bao
+    nhiêu triệu USD" is not the export indicator counted in that unit."""
+    seed = get_engine([SEED_REPORT], settings=settings)
+    bridge = ask(seed, "Dự án cầu Cần Thơ 2 tiến độ tới đâu rồi?")
+    assert bridge.abstained and not bridge.citations
+    assert rows(ask(seed, "Bệnh viện Ung Bướu 500 giường tới đâu rồi?"))[0] == "2"
+    assert rows(ask(seed, "đường 918 tiến độ thế nào?"))[0] == "7"
+    imports = ask(engine_of(settings, THAI_NGUYEN), "Kim ngạch nhập khẩu năm 2024 của Thái Nguyên đạt bao nhiêu triệu USD?")
+    assert imports.abstained and "32.150" not in imports.text
