@@ -874,12 +874,15 @@ def _units_after_numbers(q: Question) -> None:
 
 def _pronouns_typed_plainly(q: Question) -> None:
     """ "du an do so gtvt chu tri": typed without diacritics, "do" is "do" (by), not "đó" (that), when a
-    name or an agency follows; a pronoun ends a phrase ("dự án đó giải ngân bao nhiêu?")."""
+    name or an agency follows; a pronoun ends a phrase ("dự án đó giải ngân bao nhiêu?") or opens the turn ("no giam
+    bao nhieu?")."""
     for section, hit in list(q.hits):
         if section != "dialogue" or hit.key != "pronouns":
             continue
         last = q.words[hit.end - 1]
         following = q.words[hit.end] if hit.end < len(q.words) else None
+        if hit.start == 0 and hit.size == 1:
+            continue  # "no giam bao nhieu …": a pronoun opening the turn is its subject
         if not last.accented and following is not None and following.tag in (None, "kind", "frame"):
             q.hits.remove((section, hit))
             for word in q.words[hit.start : hit.end]:

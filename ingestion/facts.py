@@ -115,7 +115,7 @@ _DISBURSED_RE = re.compile(
 )
 _SITE_CLEARANCE_RE = re.compile(
     rf"(?:bàn giao mặt bằng|giải phóng mặt bằng|GPMB)[^.;%]{{0,40}}?(?:khoảng|đạt|được)?\s*{_PERCENT}"
-    rf"|bàn giao\s[^.;%]{{0,30}}?\(\s*đạt\s*{_PERCENT.replace('pct', 'pct2')}",  # "đã bàn giao 71,5 ha (đạt 73,9%)"
+    rf"|(?:bàn giao|thu hồi)\s[^.;%]{{0,30}}?\(\s*(?:đạt\s*)?{_PERCENT.replace('pct', 'pct2')}",  # "đã bàn giao 71,5 ha (đạt 73,9%)", "đã thu hồi 71,6 ha (38,4%)"
     re.IGNORECASE,
 )
 _TOTAL_INVESTMENT_RE = re.compile(

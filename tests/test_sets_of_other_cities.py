@@ -299,3 +299,15 @@ def test_a_number_ending_a_name_and_an_opposite_word_are_near_misses(settings):
     assert rows(ask(seed, "đường 918 tiến độ thế nào?"))[0] == "7"
     imports = ask(engine_of(settings, THAI_NGUYEN), "Kim ngạch nhập khẩu năm 2024 của Thái Nguyên đạt bao nhiêu triệu USD?")
     assert imports.abstained and "32.150" not in imports.text
+
+
+def test_land_taken_back_a_part_asked_and_a_pronoun_opening_the_turn(settings):
+    """Thái Nguyên states site clearance as land taken back ("đã thu hồi 71,6 ha (38,4%)"); "phần cầu chính" is the
+    sub-line "Cầu chính …" of the bridge talked about; "no giam …" typed plainly opens with the pronoun "nó"."""
+    thai_nguyen = engine_of(settings, THAI_NGUYEN)
+    land = ask(thai_nguyen, "Đường Vành đai V đoạn qua TN giải phóng mặt bằng tới đâu rồi?")
+    assert rows(land) == ["2"] and "38,4" in land.text
+    part = ask(thai_nguyen, "trong đó phần cầu chính thì sao?", "Cầu Mỏ Bạch 2 giải ngân năm 2024 được bao nhiêu?")
+    assert rows(part)[0] == "4.a" and "49.665" in part.text
+    change = ask(thai_nguyen, "no giam bao nhieu diem % so voi nam truoc?", "Tỷ lệ hộ nghèo năm 2024 của Thái Nguyên là bao nhiêu?")
+    assert "1,07" in change.text and rows(change)[0].startswith("10")
