@@ -311,3 +311,9 @@ def test_land_taken_back_a_part_asked_and_a_pronoun_opening_the_turn(settings):
     assert rows(part)[0] == "4.a" and "49.665" in part.text
     change = ask(thai_nguyen, "no giam bao nhieu diem % so voi nam truoc?", "Tỷ lệ hộ nghèo năm 2024 của Thái Nguyên là bao nhiêu?")
     assert "1,07" in change.text and rows(change)[0].startswith("10")
+
+
+def test_what_holds_a_project_up_is_its_status_text(settings):
+    """"vướng mắc gì mà giải ngân chậm" asks the obstacles (the status text and its figures), not the disbursed sum."""
+    reply = ask(engine_of(settings, VINH_LONG), "Đường vành đai phía Tây TP Vĩnh Long vướng mắc gì mà giải ngân chậm vậy?")
+    assert rows(reply)[0] == "3" and "36,8" in reply.text and "vướng mắc" in reply.text
