@@ -193,6 +193,8 @@ def _measure(q: Question, dropped: set[int] = frozenset()) -> str | None:
         measure = lexicon().section("rate_of").get(measure, measure)
         if measure is None and "compare_target" in q.keys("operations"):
             measure = "vs_target_pct"
+        elif ranked and measure in (None, "estimate", "actual") and "compare_prev" in q.keys("operations"):
+            measure = "vs_prev_pct"  # "chỉ tiêu nào có tỷ lệ ước TH so với năm 2023 cao nhất": the printed ratio
     return measure
 
 
@@ -359,6 +361,9 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
 
     # A set: list, count, rank, total (before the legend: "các nhiệm vụ (***) là gì" lists rows).
     collection = _collection_op(q, ops, refine, agency, layer, primary)
+    asked_again = refine and collection == "list" and state.op in ("total", "count") and q.has("dialogue", "what_about_tail")
+    if asked_again and not q.listing and not set(ops) & {"list", "count", "total"}:
+        collection = state.op  # "trong đó riêng vốn ODA thì sao?" after a total: the same figure of the part
     if q.row_ref and not q.annexes and state.report in (None, primary):  # "còn cái 8.1 …": a row of the annex talked about
         q.annexes = _annexes_talked_about(state, layer)
     family = _family(state.focus, layer)
@@ -385,7 +390,8 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
         # …and a rank needs its measure even when some row's name holds the words ("giải ngân vốn … thấp nhất")
         plan = _collection_plan(q, collection, state if refine else None, layer, reports, links, p_best, agency,
                                 asked if asked in RATIO_OF or (collection == "rank" and measure is None)
-                                or (q.has("operations", "overview") and asked in MONEY_MEASURES) else measure)
+                                or (q.has("operations", "overview") and asked in MONEY_MEASURES) else
+                                measure or (state.measure if refine and collection == state.op else None))
         plan = _without_talked_about(q, plan, state) if plan is not None and not refine else plan
         words_name_a_row = best is not None and best.numbers_ok and (p_best >= answer_at or best.row_cov >= FOLLOWUP_COVERAGE)
         if plan is not None and not (plan.op == "none" and words_name_a_row):

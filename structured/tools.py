@@ -623,6 +623,8 @@ def total_of(tables: CorpusTables, flt: RowFilter, by: str) -> TotalResult:
     ids = filter_ids(tables, flt)
     conditions = flt.model_dump(exclude={"report", "annexes", "group", "kind", "words", "include_groups", "top_level"},
                                 exclude_defaults=True)
+    if flt.ids is not None and set(filter_ids(tables, flt.model_copy(update={"ids": None}))) <= set(flt.ids):
+        conditions.pop("ids", None)  # the last set refined ("trong đó riêng nhóm A"): the group holds no other row
     if not conditions:
         total = _printed_total(tables, flt, by)
         if total is not None:

@@ -317,3 +317,13 @@ def test_what_holds_a_project_up_is_its_status_text(settings):
     """"vướng mắc gì mà giải ngân chậm" asks the obstacles (the status text and its figures), not the disbursed sum."""
     reply = ask(engine_of(settings, VINH_LONG), "Đường vành đai phía Tây TP Vĩnh Long vướng mắc gì mà giải ngân chậm vậy?")
     assert rows(reply)[0] == "3" and "36,8" in reply.text and "vướng mắc" in reply.text
+
+
+def test_a_total_refined_to_a_group_and_a_printed_ratio_ranked(settings):
+    """"trong đó riêng vốn ODA thì sao?" after a total is the same figure of group A (its printed "Cộng A");
+    "tỷ lệ ước TH 2024 so với năm 2023 cao nhất" ranks the printed ratio to last year, not the estimates."""
+    refined = ask(engine_of(settings, HUE), "trong đó riêng vốn ODA thì sao?", "Tổng kế hoạch vốn năm 2025 các dự án PL II của Huế?")
+    assert rows(refined) == ["Cộng A"] and "951,500" in refined.text and "539,635" in refined.text
+    seed = get_engine([SEED_REPORT], settings=settings)
+    ratio = ask(seed, "Chỉ tiêu nào có tỷ lệ ước TH 2024 so với năm 2023 cao nhất (theo cột so sánh %)?")
+    assert "127,69" in ratio.text
