@@ -1174,6 +1174,12 @@ def _collection_plan(
         topic = [w for w in topic if w.folded not in set(layer.name_words.get(parent.id, []))]
         if parent.group_title:
             topic = [w for w in topic if w.folded not in set(fold(parent.group_title).split())]
+    if flt.group is None and flt.parent is None and topic and not flt.annexes and (view := layer.report(report)) is not None:
+        titled = annex_by_title(topic, view, layer)  # "nhiệm vụ chống hạn mặn": the group of the annex so titled,
+        narrower = _group_holding(topic, layer, report, titled) if titled else None  # before a field of the lexicon
+        if narrower is not None:
+            flt.group, flt.annexes = narrower.id, [titled]
+            topic = [w for w in topic if (w.repaired or w.folded) not in set(layer.name_words.get(narrower.id, []))]
     field_name = _field_of(q, topic)
     if field_name and flt.group is None:
         flt.field = field_name
@@ -1249,7 +1255,7 @@ def _collection_plan(
     order = "both" if len(asked_orders) == 2 else "asc" if "rank_asc" in asked_orders else "desc"
     if op == "list" and measure is None and (q.has("measures", "status") or q.has("operations", "overview")):
         measure = "status"  # "các dự án của Sở X tình hình chung?": each row's state
-    if op == "total" and measure not in NUMERIC_MEASURES:
+    if op == "total" and measure is None:
         measure = "capital_plan"  # "tổng số vốn các chương trình": the capital planned, shown with what was disbursed of it
     if op == "total" and flt.ids is not None and len(flt.ids) == 1 and flt.group is None and flt.parent is None:
         # "lũy kế giải ngân của dự án X tổng cộng": the figure of that one row

@@ -327,3 +327,10 @@ def test_a_total_refined_to_a_group_and_a_printed_ratio_ranked(settings):
     seed = get_engine([SEED_REPORT], settings=settings)
     ratio = ask(seed, "Chỉ tiêu nào có tỷ lệ ước TH 2024 so với năm 2023 cao nhất (theo cột so sánh %)?")
     assert "127,69" in ratio.text
+
+
+def test_the_group_an_annex_title_holds_comes_before_a_field_of_the_lexicon(settings):
+    """"tổng kinh phí các nhiệm vụ chống hạn mặn" is the printed total of Đồng Tháp IV's group B ("PHÒNG, CHỐNG HẠN
+    HÁN, XÂM NHẬP MẶN …"), not a sum over the lexicon's field of disasters; "kinh phí" stays the figure asked."""
+    reply = ask(engine_of(settings, DONG_THAP), "tổng kinh phí các nhiệm vụ chống hạn mặn?")
+    assert "125.730" in reply.text and rows(reply) == ["Cộng B"] and reply.citations[0].annex == "IV"
