@@ -210,7 +210,11 @@ def _lookup_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[str
     name = f"{row.name} ({short_where(row)})"
     measure = lookup.measure
     if row.kind == "indicator" and measure in (None, "estimate", "actual", "actual_prev", "target", "vs_target_pct", "vs_prev_pct"):
-        return _indicator_text(row, lookup, tables)
+        text, cites = _indicator_text(row, lookup, tables)
+        if lookup.passages:  # "11 tháng …": the note stating the span asked, after the yearly columns
+            text += "".join(f" Báo cáo ghi: “{_unstopped(p.raw)}”." for p in lookup.passages)
+            cites = [cite(row, p.column, p.raw) for p in lookup.passages] + cites
+        return text, cites
     picked = measure is None and lookup.values and all(v.role is None for v in lookup.values)  # the column the words name
     if measure in (None, "status", "note", "verdict") and row.kind != "total" and not picked:
         return _status_text(row, lookup)

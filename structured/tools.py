@@ -193,7 +193,7 @@ def lookup_row(
         values = _header_values(row, words or [], every=measure is None, written=written or [])
     answered = bool(values) and not (number_asked and not any(_DIGIT_RE.search(v.raw) for v in values))
     passages = (_passages(row, measure, words or [], answered, name_words or [], units, number_asked)
-                if row.kind in ("task", "project") else [])
+                if row.kind in ("task", "project") or _span_in_text(row, words or []) else [])
     if not values and passages and measure not in _PASSAGE_MEASURES:
         values, passages = passages, []
     if period is not None and passages:  # a sentence about another year does not answer this one
@@ -234,6 +234,16 @@ def _header_values(row: Row, words: list[str], every: bool = False, written: lis
             scored.append((shared, _value_cell({"column": header, **typed.model_dump()}, None)))
     best = max((n for n, _ in scored), default=0)
     return [value for n, value in scored if n == best] if best or every else []
+
+
+def _span_in_text(row: Row, words: list[str]) -> bool:
+    """ "11 tháng … bao nhiêu" of an indicator whose columns are yearly and whose note says "11 tháng: 958": a span
+    of months the question says, that its text states and its headers do not."""
+    said = " ".join(words)
+    texts = " ".join(fold_tokens(" ".join(role_texts(row, "status") + role_texts(row, "note"))))
+    headers = " ".join(fold_tokens(" ".join(row.roles)))
+    return any(f" {m} " in f" {texts} " and f" {m} " not in f" {headers} "
+               for m in re.findall(r"\b\d{1,2} thang\b", said))
 
 
 def _passages(row: Row, measure: str | None, words: list[str], have_values: bool, name_words: list[str] = (),

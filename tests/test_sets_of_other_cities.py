@@ -334,3 +334,11 @@ def test_the_group_an_annex_title_holds_comes_before_a_field_of_the_lexicon(sett
     HÁN, XÂM NHẬP MẶN …"), not a sum over the lexicon's field of disasters; "kinh phí" stays the figure asked."""
     reply = ask(engine_of(settings, DONG_THAP), "tổng kinh phí các nhiệm vụ chống hạn mặn?")
     assert "125.730" in reply.text and rows(reply) == ["Cộng B"] and reply.citations[0].annex == "IV"
+
+
+def test_a_span_of_months_the_note_states_is_quoted_with_the_yearly_figures(settings):
+    """Thái Nguyên's columns are yearly; the note of row 8 says "11 tháng: 958 doanh nghiệp"."""
+    reply = ask(engine_of(settings, THAI_NGUYEN), "11 tháng năm 2024 có bao nhiêu doanh nghiệp thành lập mới?")
+    assert rows(reply) == ["8"] and "958" in reply.text and "1.046" in reply.text
+    yearly = ask(engine_of(settings, THAI_NGUYEN), "Số doanh nghiệp thành lập mới của Thái Nguyên năm 2024?")
+    assert "958" not in yearly.text  # the note is quoted only for the span asked
