@@ -999,6 +999,7 @@ def _stating(measure: str | None, targets: list[str], layer: SemanticLayer) -> l
     report that does ("GPMB đường Vành đai 3": the annex of site clearance, not the one of disbursement)."""
     if measure not in NUMERIC_MEASURES:
         return targets
+
     def sibling(row: Row, annex: str | None = None) -> Row | None:
         return next((r for r in layer.rows_of(row.report) if measure in r.facts and r.kind == row.kind and r.annex != row.annex
                      and (annex is None or r.annex == annex) and same_entity(row, r)), None)
@@ -1178,8 +1179,8 @@ def _collection_plan(
         titled = annex_by_title(topic, view, layer)  # "nhiệm vụ chống hạn mặn": the group of the annex so titled,
         narrower = _group_holding(topic, layer, report, titled) if titled else None  # before a field of the lexicon
         if narrower is not None:
-            flt.group, flt.annexes = narrower.id, [titled]
-            topic = [w for w in topic if (w.repaired or w.folded) not in set(layer.name_words.get(narrower.id, []))]
+            flt.annexes = [titled]
+            topic = _narrowed_to(flt, narrower, topic, layer)
     field_name = _field_of(q, topic)
     if field_name and flt.group is None:
         flt.field = field_name
@@ -1194,8 +1195,7 @@ def _collection_plan(
             flt.annexes = [titled]
             narrower = _group_holding(topic, layer, report, titled) if flt.group is None else None
             if narrower is not None:  # "dự án ODA" where the title says "vốn ODA, vốn NSTW": the group of ODA
-                flt.group = narrower.id
-                topic = [w for w in topic if (w.repaired or w.folded) not in set(layer.name_words.get(narrower.id, []))]
+                topic = _narrowed_to(flt, narrower, topic, layer)
             topic = [w for w in topic if (w.repaired or w.folded) not in title]
     if flt.agency and len(flt.annexes) == 1 and (owner := layer.annexes.get((report, flt.annexes[0]))) is not None \
             and len(fold_tokens(flt.agency)) > 1 \
@@ -1479,6 +1479,12 @@ def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, an
     if best is None and len(holding) == 1 and holding[0][1] >= GROUP_TITLE_MIN_COVER:
         return holding[0][0]  # the only group whose title holds the words ("nhóm dự án vốn ODA")
     return best
+
+
+def _narrowed_to(flt: Filters, group: Row, topic: list, layer: SemanticLayer) -> list:
+    """The set narrowed to ``group``; the topic words its title accounts for are used up."""
+    flt.group = group.id
+    return [w for w in topic if (w.repaired or w.folded) not in set(layer.name_words.get(group.id, []))]
 
 
 def _heading_words(layer: SemanticLayer, group: Row) -> set[str]:

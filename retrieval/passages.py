@@ -27,8 +27,10 @@ _NOT_A_FIGURE_RE = re.compile(r"\b\d[\w.-]*/[\w&.-]*[^\W\d_][\w&Đđ./-]*|\b\d{1
 _MONEY_RE = re.compile(r"\d[\d.,]*\s*(?:tỷ|triệu|nghìn|ngàn)\b", re.IGNORECASE)
 _DATE_RE = re.compile(r"\d{1,2}/\d{1,4}|\b(?:19|20)\d{2}\b|quý|tháng|năm", re.IGNORECASE)
 MIN_SCORE = 1.5  # below this a sentence shares too little with the question to be quoted
-COUNT_NAMED_BEFORE = 8  # "số hộ … là 705": the number this many words after the counted noun at most
 UNIT_MIN_SCORE = 0.5  # …unless it states a number of the very thing asked ("1.200 tàu cá"): then one name word will do
+_DOCUMENT_WORDS = ("to trinh", "quyet dinh", "cong van", "van ban", "thong bao", "chi thi", "thong tu", "nghi dinh",
+                   "ket luan", "huong dan")  # "tờ trình số mấy": then a document's number is the figure asked
+COUNT_NAMED_BEFORE = 8  # "số hộ … là 705": the number this many words after the counted noun at most
 MAX_SENTENCE_CHARS = 600
 
 
@@ -112,10 +114,6 @@ def best_sentences(
                 scored.append((score, -order, sentence))
     scored.sort(reverse=True)
     return [sentence for _, _, sentence in scored[:k]]
-
-
-_DOCUMENT_WORDS = ("to trinh", "quyet dinh", "cong van", "van ban", "thong bao", "chi thi", "thong tu", "nghi dinh",
-                   "ket luan", "huong dan")  # "tờ trình số mấy": then a document's number is the figure asked
 
 
 def states_a_figure(sentence: str) -> bool:
