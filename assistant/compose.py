@@ -543,7 +543,7 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
                       citations=scope_citations(result, tables))
     others = _other_wordings(result, tables)
 
-    columns = [c.measure for c in result.plan.filters.where if c.measure.startswith(COLUMN_MEASURE)]
+    columns = [m for c in result.plan.filters.where for m in (c.measure, c.against) if m and m.startswith(COLUMN_MEASURE)]
     if columns:  # each row cited at the printed cell its condition was read from
         citations = [cite(row, label(columns[0]), (column_fact(row, columns[0]) or {}).get("raw") or row.name)
                      for row in rows] + scope_citations(result, tables)

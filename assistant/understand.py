@@ -1146,7 +1146,13 @@ def _collection_plan(
             target = lexicon().section("rate_of").get(target, target)
         flt.where.append(NumberCondition(measure=target, op=op_word, value=value, text=text))
     if column is not None and op in ("list", "count") and not any(c.measure == column for c in flt.where):
-        said = [q.words[i].text for i in sorted(column_words)]  # "địa bàn đã xử lý hết số vụ phát hiện": a column, no condition read
+        relation = _against_its_base(q, column, layer, report)
+        if relation is not None:  # "địa bàn nào còn vụ vi phạm chưa xử lý": handled < detected
+            flt.where.append(relation)
+            if all(w.folded in ("chua", "con", *_DONE_WORDS) for w in q.words if w.tag == "verdict"):
+                flt.verdicts = []  # "chưa … xong" said the relation, not a verdict
+    if column is not None and op in ("list", "count") and not any(c.measure == column for c in flt.where):
+        said = [q.words[i].text for i in sorted(column_words)]  # a column named, no condition read on it
         return Plan(op="none", report=report, unmatched=said, filters=flt, reason="điều kiện chưa hiểu: " + " ".join(said),
                     missing="condition")
     if state is not None and state.set_ids and flt.ids is None:
@@ -1276,6 +1282,31 @@ def _collection_plan(
                 limit=q.top, report=report, confidence=SET_CONFIDENCE, reason="tập hợp theo điều kiện")
 
 
+def _against_its_base(q: Question, column: str, layer: SemanticLayer, report: str) -> NumberCondition | None:
+    """A column counting what was done ("Số vụ đã xử lý") said with "chưa" (some left) or "hết"/"xong" (none left):
+    compared with the one sibling column counting the same noun without the verb ("Số vụ phát hiện")."""
+    header = column.removeprefix(COLUMN_MEASURE)
+    leaf = fold_tokens(header_leaf(header))
+    if "da" not in leaf or len(leaf) < 3:
+        return None
+    prefix = header[: len(header) - len(header_leaf(header))]
+    annex = next((a for (rep, _), a in layer.annexes.items() if rep == report and header in a.columns), None)
+    bases = [h for h in (annex.columns if annex else []) if h != header and h.startswith(prefix)
+             and fold_tokens(header_leaf(h))[:2] == leaf[:2] and "da" not in fold_tokens(header_leaf(h))]
+    left = "chua" in q.folded  # "chưa xử lý (xong)": some left
+    done = not left and any(w in q.folded for w in _DONE_WORDS)  # "đã xử lý hết": none left
+    if len(bases) != 1 or not (left or done):
+        return None
+    for word in q.words:  # the words of the relation are accounted for by it
+        if word.folded in ("chua", "con", *_DONE_WORDS) and word.tag is None:
+            word.tag = "function"
+    return NumberCondition(measure=column, op="<" if left else ">=", value=0.0, against=COLUMN_MEASURE + bases[0],
+                           text=f"{'<' if left else '='} {header_leaf(bases[0])}")
+
+
+_DONE_WORDS = ("het", "xong")  # "đã xử lý hết / xong": what a column of things done says of all of them
+
+
 COLUMN_NAMED_COVER = 0.6  # share of a column header's words (by weight) the question must say to name the column
 _NOT_COLUMN_WORDS = ("kind", "op", "annex", "report", "year", "agency", "verdict", "legend", "condition", "group")
 
@@ -1311,6 +1342,10 @@ def _column_named(q: Question, layer: SemanticLayer, report: str, annexes: list[
         return None
     scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
     if len(scored) > 1 and scored[1][:2] == scored[0][:2]:
+        tied = [s for s in scored if s[:2] == scored[0][:2]]
+        doing = [s for s in tied if "da" in fold_tokens(header_leaf(s[2]))]
+        if len(doing) == 1 and ("chua" in q.folded or any(w in q.folded for w in _DONE_WORDS)):
+            return COLUMN_MEASURE + doing[0][2], set().union(*(s[3] for s in tied))  # "đã xử lý hết số vụ phát hiện"
         return None  # two columns named alike ("số vụ" of "phát hiện" and "đã xử lý"): not one column
     return COLUMN_MEASURE + scored[0][2], scored[0][3]
 

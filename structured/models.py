@@ -26,6 +26,8 @@ class NumberCondition(BaseModel):
     op: Literal["<", "<=", ">", ">="]
     value: float
     text: str = Field(default="", description="The condition as the question said it, e.g. 'dưới 50%'")
+    against: str | None = Field(default=None, description="Another measure of the same row the value is compared with "
+                                "instead of ``value``: 'Số vụ đã xử lý' < 'Số vụ phát hiện' (cases left)")
 
 
 class RowFilter(BaseModel):

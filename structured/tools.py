@@ -423,6 +423,11 @@ def _mask(tables: CorpusTables, flt: RowFilter) -> np.ndarray:
     for condition in flt.where:
         compare = {"<": float.__lt__, "<=": float.__le__, ">": float.__gt__, ">=": float.__ge__}[condition.op]
         bound = float(condition.value)
+        if condition.against:  # one column against another of the same row
+            _keep(mask, col("id"), lambda i, c=compare, m=condition.measure, a=condition.against:
+                  (v := measure_number(tables.rows[i], m)) is not None and (w := measure_number(tables.rows[i], a)) is not None
+                  and c(v, w))
+            continue
         if condition.measure.startswith(COLUMN_MEASURE):
             _keep(mask, col("id"), lambda i, c=compare, b=bound, m=condition.measure:
                   (v := column_number(tables.rows[i], m)) is not None and c(v, b))

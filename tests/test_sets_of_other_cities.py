@@ -342,3 +342,16 @@ def test_a_span_of_months_the_note_states_is_quoted_with_the_yearly_figures(sett
     assert rows(reply) == ["8"] and "958" in reply.text and "1.046" in reply.text
     yearly = ask(engine_of(settings, THAI_NGUYEN), "Số doanh nghiệp thành lập mới của Thái Nguyên năm 2024?")
     assert "958" not in yearly.text  # the note is quoted only for the span asked
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Những địa bàn nào còn vụ vi phạm trật tự xây dựng chưa xử lý?", ["1", "3", "5", "6", "8"]),
+    ("Dia ban nao con vu vi pham TTXD chua xu ly xong?", ["1", "3", "5", "6", "8"]),
+    ("Có mấy địa bàn đã xử lý hết số vụ vi phạm trật tự xây dựng phát hiện được?", ["2", "4", "7"]),
+])
+def test_a_column_of_things_done_against_the_column_of_all(settings, question, expected):
+    """Vĩnh Long IV prints "Số vụ phát hiện" and "Số vụ đã xử lý": "còn … chưa xử lý" is handled < detected, "đã xử lý
+    hết" handled = detected; each row shows and cites both cells."""
+    reply = ask(engine_of(settings, VINH_LONG), question)
+    assert rows(reply) == expected and f"Có {len(expected)} địa bàn" in reply.text
+    assert "Số vụ phát hiện 21" in reply.text or "Số vụ phát hiện 9" in reply.text
