@@ -193,8 +193,8 @@ def _measure(q: Question, dropped: set[int] = frozenset()) -> str | None:
         measure = lexicon().section("rate_of").get(measure, measure)
         if measure is None and "compare_target" in q.keys("operations"):
             measure = "vs_target_pct"
-        elif ranked and measure in (None, "estimate", "actual") and "compare_prev" in q.keys("operations"):
-            measure = "vs_prev_pct"  # "chỉ tiêu nào có tỷ lệ ước TH so với năm 2023 cao nhất": the printed ratio
+    if ranked and measure in (None, "estimate", "actual") and "compare_prev" in q.keys("operations"):
+        measure = "vs_prev_pct"  # "chỉ tiêu nào có (tỷ lệ / mức tăng) … so với năm 2023 cao nhất": the printed ratio
     return measure
 
 
