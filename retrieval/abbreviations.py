@@ -41,8 +41,8 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
             lookup.setdefault(variant.casefold(), full)
     alternatives = sorted(lookup, key=len, reverse=True)
     body = "|".join(re.escape(a) for a in alternatives)
-    # Not inside document codes such as "59-NQ/TW" or "1519/QĐ-TTg".
-    regex = re.compile(rf"(?<![\w&/-])(?:{body})(?![\w&]|[/-]\w)", re.IGNORECASE)
+    # Not inside document codes such as "59-NQ/TW" or "1519/QĐ-TTg" ("Ước TH/so NQ": a word after the slash is no code).
+    regex = re.compile(rf"(?<![\w&/-])(?:{body})(?![\w&]|-\w|/(?-i:[A-ZĐ0-9]))", re.IGNORECASE)
     return regex, lookup
 
 
