@@ -591,7 +591,7 @@ def _asked_units(q: Question, measure: str | None = None) -> list[tuple[str, ...
     run: list[str] = []
     for i, word in enumerate([*q.words, None]):
         if word is not None and word.tag in ("aspect", "unit") and (run or _how_many_ends_at(q.folded, i - 1)):
-            run.append(word.folded)
+            run.append(word.repaired or word.folded)
             continue
         if run:
             asked += [(u,) for u in MONEY_UNITS] if run == ["tien"] else [tuple(run)]
