@@ -1188,6 +1188,9 @@ def _collection_plan(
             flt.annexes = [titled]
             topic = _narrowed_to(flt, narrower, topic, layer)
     field_name = _field_of(q, topic)
+    if field_name and len(flt.annexes) == 1 and (annex := layer.annexes.get((report, flt.annexes[0]))) is not None \
+            and all((w.repaired or w.folded) in set(fold_tokens(annex.title)) for w in topic):
+        field_name = None  # "kinh phí phòng chống sạt lở, hạn mặn PL IV": words of the annex's own title, no field
     if field_name and flt.group is None:
         flt.field = field_name
         topic = []
