@@ -355,3 +355,13 @@ def test_a_column_of_things_done_against_the_column_of_all(settings, question, e
     reply = ask(engine_of(settings, VINH_LONG), question)
     assert rows(reply) == expected and f"Có {len(expected)} địa bàn" in reply.text
     assert "Số vụ phát hiện 21" in reply.text or "Số vụ phát hiện 9" in reply.text
+
+
+def test_words_of_the_annex_title_are_no_field_filter(settings):
+    """Đồng Tháp IV is all about landslides, drought and saline intrusion: "phòng chống sạt lở, hạn mặn PL IV" is the
+    annex (its printed total), not a field filter summing some of its rows."""
+    dong_thap = engine_of(settings, DONG_THAP)
+    reply = ask(dong_thap, "tổng kinh phí phòng chống sạt lở, hạn mặn PL IV là bao nhiêu")
+    assert "276.950" in reply.text and rows(reply) == ["Tổng cộng"]
+    paid = ask(dong_thap, "Tổng giải ngân ĐTC các DA trọng điểm đến 30/11?")
+    assert "1.321.850" in paid.text and paid.citations[0].annex == "II"
