@@ -1527,6 +1527,13 @@ def _narrowed_to(flt: Filters, group: Row, topic: list, layer: SemanticLayer) ->
 
 def _heading_words(layer: SemanticLayer, group: Row) -> set[str]:
     """Folded words of the titles of the groups a group sits in ("B. DỰ ÁN SỬ DỤNG VỐN NSTW" above "II. Lĩnh vực …")."""
+    cache = layer.__dict__.setdefault("_heading_words", {})  # per loaded corpus: the layer is rebuilt when it changes
+    if group.id not in cache:
+        cache[group.id] = _headings_above(layer, group)
+    return cache[group.id]
+
+
+def _headings_above(layer: SemanticLayer, group: Row) -> set[str]:
     above: dict[int, Row] = {}  # the last heading seen of each rank
 
     def rank(label: str) -> int:  # lettered headings hold Roman-numeral ones, which hold numbered ones ("I" after "H" is a letter)
