@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from structured.lexicon import fold, fold_tokens
+from structured.lexicon import fold, fold_tokens, lexicon
 
 _SPLIT_RE = re.compile(r"(?<=[.;!?])\s+(?=[-–+•]?\s*[A-ZĐÀ-Ỹ0-9“\"(])|\n+|\s+-\s+(?=[A-ZĐÀ-Ỹ])")
 _NUMBER_RE = re.compile(r"\d")
@@ -28,8 +28,6 @@ _MONEY_RE = re.compile(r"\d[\d.,]*\s*(?:tỷ|triệu|nghìn|ngàn)\b", re.IGNORE
 _DATE_RE = re.compile(r"\d{1,2}/\d{1,4}|\b(?:19|20)\d{2}\b|quý|tháng|năm", re.IGNORECASE)
 MIN_SCORE = 1.5  # below this a sentence shares too little with the question to be quoted
 UNIT_MIN_SCORE = 0.5  # …unless it states a number of the very thing asked ("1.200 tàu cá"): then one name word will do
-_DOCUMENT_WORDS = ("to trinh", "quyet dinh", "cong van", "van ban", "thong bao", "chi thi", "thong tu", "nghi dinh",
-                   "ket luan", "huong dan")  # "tờ trình số mấy": then a document's number is the figure asked
 COUNT_NAMED_BEFORE = 8  # "số hộ … là 705": the number this many words after the counted noun at most
 MAX_SENTENCE_CHARS = 600
 
@@ -90,7 +88,8 @@ def best_sentences(
     if not wanted:
         return []
     weights = weights or {}
-    document_asked = any(f" {d} " in f" {' '.join(wanted)} " for d in _DOCUMENT_WORDS)
+    # "tờ trình … số mấy": a document's number is then the figure asked
+    document_asked = any(f" {fold(d)} " in f" {' '.join(wanted)} " for d in lexicon().section("document_words"))
     scored = []
     for text in texts:
         for order, sentence in enumerate(sentences(text)):
