@@ -1058,7 +1058,8 @@ def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None
 def _titles_an_annex(words: list, layer: SemanticLayer, report: str | None) -> bool:
     """Words that name one annex of the report by its title ("nhiệm vụ trọng tâm … của Sở Xây dựng")."""
     view = layer.report(report) if report and words else None
-    return view is not None and annex_by_title([w for w in words if w.folded not in ("cua", "ve")], view, layer) is not None
+    function = {fold(p) for p in lexicon().phrases("function_words")["function_words"]}
+    return view is not None and annex_by_title([w for w in words if w.folded not in function], view, layer) is not None
 
 
 def _annex_of_qualified_kind(q: Question, layer: SemanticLayer, report: str) -> list[str]:
@@ -1149,7 +1150,7 @@ def _collection_plan(
         relation = _against_its_base(q, column, layer, report)
         if relation is not None:  # "địa bàn nào còn vụ vi phạm chưa xử lý": handled < detected
             flt.where.append(relation)
-            if all(w.folded in ("chua", "con", *_DONE_WORDS) for w in q.words if w.tag == "verdict"):
+            if all(w.folded in _RELATION_WORDS for w in q.words if w.tag == "verdict"):
                 flt.verdicts = []  # "chưa … xong" said the relation, not a verdict
     if column is not None and op in ("list", "count") and not any(c.measure == column for c in flt.where):
         said = [q.words[i].text for i in sorted(column_words)]  # a column named, no condition read on it
@@ -1296,18 +1297,26 @@ def _against_its_base(q: Question, column: str, layer: SemanticLayer, report: st
     annex = next((a for (rep, _), a in layer.annexes.items() if rep == report and header in a.columns), None)
     bases = [h for h in (annex.columns if annex else []) if h != header and h.startswith(prefix)
              and fold_tokens(header_leaf(h))[:2] == leaf[:2] and "da" not in fold_tokens(header_leaf(h))]
-    left = "chua" in q.folded  # "chưa xử lý (xong)": some left
-    done = not left and any(w in q.folded for w in _DONE_WORDS)  # "đã xử lý hết": none left
-    if len(bases) != 1 or not (left or done):
+    said = _left_or_done(q)
+    if len(bases) != 1 or said is None:
         return None
+    left = said == "left"
     for word in q.words:  # the words of the relation are accounted for by it
-        if word.folded in ("chua", "con", *_DONE_WORDS) and word.tag is None:
+        if word.folded in _RELATION_WORDS and word.tag is None:
             word.tag = "function"
     return NumberCondition(measure=column, op="<" if left else ">=", value=0.0, against=COLUMN_MEASURE + bases[0],
                            text=f"{'<' if left else '='} {header_leaf(bases[0])}")
 
 
 _DONE_WORDS = ("het", "xong")  # "đã xử lý hết / xong": what a column of things done says of all of them
+_RELATION_WORDS = ("chua", "con", *_DONE_WORDS)  # "còn … chưa xử lý (xong)", "đã xử lý hết"
+
+
+def _left_or_done(q: Question) -> str | None:
+    """ "chưa xử lý (xong)" → "left" (some left); "đã xử lý hết" → "done" (none left); else None."""
+    if "chua" in q.folded:
+        return "left"
+    return "done" if any(w in q.folded for w in _DONE_WORDS) else None
 
 
 COLUMN_NAMED_COVER = 0.6  # share of a column header's words (by weight) the question must say to name the column
@@ -1347,7 +1356,7 @@ def _column_named(q: Question, layer: SemanticLayer, report: str, annexes: list[
     if len(scored) > 1 and scored[1][:2] == scored[0][:2]:
         tied = [s for s in scored if s[:2] == scored[0][:2]]
         doing = [s for s in tied if "da" in fold_tokens(header_leaf(s[2]))]
-        if len(doing) == 1 and ("chua" in q.folded or any(w in q.folded for w in _DONE_WORDS)):
+        if len(doing) == 1 and _left_or_done(q) is not None:
             return COLUMN_MEASURE + doing[0][2], set().union(*(s[3] for s in tied))  # "đã xử lý hết số vụ phát hiện"
         return None  # two columns named alike ("số vụ" of "phát hiện" and "đã xử lý"): not one column
     return COLUMN_MEASURE + scored[0][2], scored[0][3]
