@@ -28,6 +28,8 @@ from structured.tools import COLUMN_MEASURE, column_fact, difference, filter_ids
 MAX_LISTED = 60  # rows named in a count answer's sentence (the table always has them all)
 MAX_STATUS_CHARS = 1500  # status text quoted in a status answer before it is cut
 OVERVIEW_STATUS_CHARS = 300  # status quoted per row in an overview
+OVERVIEW_ROLES = ("estimate", "actual", "target", "total_investment", "disbursement_rate", "disbursed", "site_clearance")  # shown per row
+MARKER_MEANING_WORDS = 8  # a marker's meaning shown in a tally: its first words ("Nhiệm vụ đã hoàn thành")
 
 
 def compose(result: Result, tables: CorpusTables) -> Answer:
@@ -554,7 +556,8 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
         extra = r.facts.get("verdict") or next((v for h, v in r.cells.items() if r.roles.get(h) == "lead" and v), "")
         return f"- {short_where(r)}: {full_name(r, tables)}" + (f" ({values})" if values else "") + (f" — {extra}" if extra else "")
 
-    summarised = result.plan.measure == "status" or (_money_asked(result.plan) and not result.plan.filters.where)
+    summarised = result.plan.measure == "status" or (
+        (_money_asked(result.plan) or result.plan.measure in OVERVIEW_ROLES) and not result.plan.filters.where)
     if result.plan.op == "list" and summarised and len(rows) <= OVERVIEW_LIST_ROWS:
         # "các dự án của Sở X tình hình chung?", "tình hình giải ngân các dự án": each row's state, not only its name
         return _overview(result, tables)
@@ -754,15 +757,24 @@ def _structure(result: Result, tables: CorpusTables) -> Answer:
                   computed_values=[str(len(info.annexes)), *(str(a.item_count) for a in info.annexes)])
 
 
+def _short(meaning: str) -> str:
+    """A marker's meaning cut to its first words, e.g. ``"Dự án đã có quyết định chủ đầu tư …"``."""
+    words = meaning.rstrip(". ").split()
+    return " ".join(words[:MARKER_MEANING_WORDS]) + (" …" if len(words) > MARKER_MEANING_WORDS else "")
+
+
 def _overview(result: Result, tables: CorpusTables) -> Answer:
     rows = _with_judged_sub_lines([r for r in result.rows if r.kind not in ("group", "total")], tables)
     if not rows:
         return Answer(text=render("no_answer"), route="none", abstained=True)
     scope = conditions(result, tables)
     verdicts: dict[str, int] = {}
-    for row in rows:
-        if row.facts.get("verdict"):
-            verdicts[row.facts["verdict"]] = verdicts.get(row.facts["verdict"], 0) + 1
+    for row in rows:  # each row's verdict, or what its marker means ("(*) Nhiệm vụ đã hoàn thành: 5")
+        said = row.facts.get("verdict") or (f"({row.marker}) {_short(row.marker_meaning)}" if row.marker_meaning else None)
+        if said:
+            verdicts[said] = verdicts.get(said, 0) + 1
+    if verdicts and sum(verdicts.values()) < len(rows):
+        verdicts["không ghi đánh giá / ký hiệu"] = len(rows) - sum(verdicts.values())
     verdict_text = ("; " + ", ".join(f"{v}: {n}" for v, n in verdicts.items())) if verdicts else ""
     lines = [render("overview_head", scope=scope[0].upper() + scope[1:], count=len(rows), verdicts=verdict_text)]
     citations, total_citations = [], []
@@ -775,7 +787,7 @@ def _overview(result: Result, tables: CorpusTables) -> Answer:
     for row in rows[:25]:
         values = []
         facts = row.facts
-        for role in ("estimate", "actual", "target", "total_investment", "disbursement_rate", "disbursed", "site_clearance"):
+        for role in OVERVIEW_ROLES:
             fact = facts.get(role)
             if isinstance(fact, dict) and fact.get("raw"):
                 value = ValueCell(**{k: fact.get(k) for k in ("column", "raw", "value", "unit", "quote")}, role=role)

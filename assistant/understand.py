@@ -183,10 +183,12 @@ def _measure(q: Question, dropped: set[int] = frozenset()) -> str | None:
            for s, h in q.hits):
         return "status"  # "vì sao giải ngân chậm?": a reason, told by the status text
     specific = [m for m in found if m not in GENERIC_MEASURES]
+    ranked = any(k in ("rank_desc", "rank_asc") for k in q.keys("operations"))
+    if ranked:  # "quy mô tổng mức đầu tư lớn nhất": a ranking is by the measure that is a number
+        specific = sorted(specific, key=lambda m: m not in NUMERIC_MEASURES)
     measure = (specific or found or [None])[0]
     ratio = [h.key for s, h in q.hits if s in ("measures", "header") and h.key in RATIO_OF
              and not set(range(h.start, h.end)) <= dropped]
-    ranked = any(k in ("rank_desc", "rank_asc") for k in q.keys("operations"))
     if ratio and (rate or ranked or any(w.text == "%" for w in q.words)):  # "tỷ lệ … so với chỉ tiêu giao", "so với dự toán mấy %"
         return ratio[0]
     if rate:
@@ -339,8 +341,10 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     primary = reports[0] if reports else None
     ops = q.keys("operations")
     # "trong đó …", "cái nào …", or a bare "liệt kê" after a set: the previous set, refined
-    refine = (q.has("dialogue", "refine") or ("list" in q.keys("operations") and not q.free())) and state.filters is not None
     pronoun = q.has("dialogue", "pronouns")
+    # …but "vướng mắc của dự án đó là gì?" after one row asks about that row, not a list
+    bare_list = "list" in q.keys("operations") and not q.free() and not (pronoun and state.op not in SET_OPS)
+    refine = (q.has("dialogue", "refine") or bare_list) and state.filters is not None
     what_about = q.has("dialogue", "what_about")
     period = _period(q, primary, layer)
     agency = _agency_filter(q)
@@ -398,7 +402,8 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
             return plan  # a set condition not understood, unless the words name a row ("bao nhiêu dự án CNTT … của đề án X")
 
     # A group's figure: "lĩnh vực giao thông giải ngân được bao nhiêu?" → the group's printed subtotal.
-    if measure in NUMERIC_MEASURES and primary is not None and (q.free() or q.group_ref):
+    # ("… giải ngân, thi công thế nào?" asks more than the figure: the overview below, subtotal first)
+    if measure in NUMERIC_MEASURES and primary is not None and (q.free() or q.group_ref) and "overview" not in ops:
         group = _group_named(q, q.free(), layer, primary, _annexes(q, primary, layer))
         if group is not None and any(r.kind == "total" and r.facts.get("total_of") == group.row and r.annex == group.annex
                                      for r in layer.rows_of(primary)):
@@ -1091,6 +1096,8 @@ def _kind_near(q: Question, start: int, reach: int = 3) -> bool:
     for begin in range(start, min(start + reach, len(q.words))):
         if q.words[begin].tag == "kind" and q.words[begin].key != "part":
             return True  # a kind noun of the corpus ("địa bàn": what a table by place calls its rows)
+        if q.words[begin].tag == "dialogue":
+            continue  # "dự án đó": the row talked about, not a set of its kind
         for kind in kinds:
             if tuple(q.folded[begin : begin + len(kind)]) == kind:
                 return True
@@ -1278,6 +1285,8 @@ def _collection_plan(
         if (measure is None or measure not in NUMERIC_MEASURES) and column is None:
             if flt.parent is not None or flt.kind == "indicator":
                 measure = "estimate"
+            elif (headed := _measure_by_header_words(q, _rank_options(q, flt, layer, keys_only=True))) is not None:
+                measure = headed  # "công trình nào có tổng vốn đầu tư lớn nhất?": the words a column header says
             else:
                 return Plan(op="clarify", filters=flt, report=report, order=order, reason="chưa rõ xếp hạng theo số liệu nào",
                             options=_rank_options(q, flt, layer), missing="rank_measure")
@@ -1625,17 +1634,28 @@ def _rows_named_by_topic(topic: list, layer: SemanticLayer, flt: Filters) -> lis
     return None
 
 
-def _rank_options(q: Question, flt: Filters, layer: SemanticLayer) -> list[ClarifyOption]:
+def _rank_options(q: Question, flt: Filters, layer: SemanticLayer, keys_only: bool = False) -> list:
+    """The measures the rows of the set state, as options to rank by (their keys with ``keys_only``)."""
     keys = ("disbursement_rate", "disbursed", "capital_plan", "total_investment", "site_clearance", "estimate")
     present: list[str] = []
     for row in layer.rows_of(flt.report):
         if flt.annexes and row.annex not in flt.annexes:
             continue
         present += [k for k in keys if k in row.facts and k not in present]
+    if keys_only:
+        return present
     from prompts import render
 
     base = q.original.rstrip(" ?")
     return [ClarifyOption(label=render(f"label:{k}"), question=f"{base} theo {render(f'label:{k}')}?") for k in present[:4]]
+
+
+def _measure_by_header_words(q: Question, keys: list[str]) -> str | None:
+    """The one of ``keys`` whose column-header wording the question says whole ("tổng vốn đầu tư"), else None."""
+    said = f" {' '.join(q.folded)} "
+    columns = lexicon().phrases("columns")
+    named = [k for k in keys if any(f" {fold(p)} " in said for p in columns.get(k, []))]
+    return named[0] if len(named) == 1 else None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -285,9 +285,19 @@ def citation_matches(citation: Any, source: Mapping[str, Any]) -> bool:
         return False
     if source.get("annex") and _norm_key(source["annex"]) != _norm_key(_get(citation, "annex")):
         return False
-    if source.get("row") is not None and _norm_key(source["row"]) not in _labels(citation):
+    if source.get("row") is not None and _source_label(source["row"]) not in _labels(citation):
         return False
     return True
+
+
+_GRAND_TOTAL_RE = re.compile(r"^(?:tổng cộng|tổng số)\b", re.IGNORECASE)
+
+
+def _source_label(row: Any) -> str:
+    """A gold row label; a grand total written as printed ("TỔNG CỘNG (I+II+III)", "TỔNG SỐ (1+2+3)") is the
+    report's total row ("Tổng cộng")."""
+    label = str(row)
+    return _norm_key("Tổng cộng" if _GRAND_TOTAL_RE.match(label.strip()) else label)
 
 
 _GROUP_PART_RE = re.compile(r"^(?:[IVXLC]+|[A-Z])\.")
@@ -303,6 +313,8 @@ def _labels(citation: Any) -> set[str]:
         labels.add(label)
     if _get(citation, "printed"):
         labels.add(str(_get(citation, "printed")))
+    if label.startswith("Cộng "):  # a group's total row ("Cộng I") is also named by its group ("I")
+        labels.add(label.removeprefix("Cộng "))
     return {_norm_key(x) for x in labels if x}
 
 
@@ -361,7 +373,7 @@ def _cited_keys(citations: Sequence[Any]) -> set[tuple[str, str, str]]:
 
 
 def _source_keys(sources: Sequence[Mapping[str, Any]]) -> set[tuple[str, str, str]]:
-    return {(_norm_key(s.get("report")), _norm_key(s.get("annex")), _norm_key(s.get("row"))) for s in sources if s.get("row") != "Ghi chú"}
+    return {(_norm_key(s.get("report")), _norm_key(s.get("annex")), _source_label(s.get("row"))) for s in sources if s.get("row") != "Ghi chú"}
 
 
 def wrong_rows(question: Mapping[str, Any], citations: Sequence[Any]) -> str:
