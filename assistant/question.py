@@ -446,6 +446,10 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
         short = _DAY_MONTH_RE.match(word.text) and i > 0 and q.words[i - 1].folded in _DATE_BEFORE  # "đến 31/5"
         if (_DATE_RE.match(word.text) or short) and word.tag is None:
             word.tag = "date"
+    for i, word in enumerate(q.words):  # "đến cuối tháng 11" where a column is reported at 30/11: that column's date
+        if i and q.words[i - 1].folded == "thang" and word.text in layer.header_date_months and word.tag is None:
+            start = i - 2 if i > 1 and q.words[i - 2].folded in ("cuoi", "het") else i - 1
+            _mark(q, start, i + 1, "date", force=True)
     for i, word in enumerate(q.words[:-1]):  # "6 tháng đầu năm" where a column reports 6 months: that column's period
         if word.text in layer.header_months and q.words[i + 1].folded == "thang" and word.tag is None:
             end = i + 4 if [w.folded for w in q.words[i + 2 : i + 4]] in (["dau", "nam"], ["cuoi", "nam"]) else i + 2

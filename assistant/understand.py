@@ -86,13 +86,22 @@ class Context:
 def understand(text: str, state: DialogueState | None, ctx: Context) -> Plan:
     """The best plan over the readings of the question (an ambiguous abbreviation gives several)."""
     state = state or DialogueState()
+    options = readings(text)
     plans = []
-    for reading in readings(text):
+    for reading in options:
         ctx.features = None
         plan = _plan(prepare(text, ctx.layer, reading), state, ctx)
         plan.features = ctx.features
-        plans.append(plan)
-    return max(plans, key=lambda p: (p.op not in ("none", "clarify"), p.confidence))
+        plans.append((_corpus_pairs(reading, ctx.layer) if len(options) > 1 else 0, plan))
+    # an answer first; then the reading whose expansion joins its neighbours as the corpus writes them
+    # ("đạt KH không" → "đạt kế hoạch", not "đạt khoa học"); then the surer plan
+    return max(plans, key=lambda sp: (sp[1].op not in ("none", "clarify"), sp[0], sp[1].confidence))[1]
+
+
+def _corpus_pairs(reading: str, layer: SemanticLayer) -> int:
+    """How many adjacent word pairs of a reading the loaded reports (or the lexicon) also write."""
+    words = fold_tokens(reading)
+    return sum(1 for pair in zip(words, words[1:], strict=False) if layer.bigrams.get(pair, 0) > 0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -384,7 +393,9 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     measure = _measure(q, dropped)
 
     # "Tổng số vụ vi phạm phát hiện toàn tỉnh?": a column of a table whose printed total row answers.
-    if {"count", "total"} & set(ops) and p_best < answer_at and primary is not None and collection != "count":
+    # (after a row, "đã xử lý mấy vụ?" asks that row's cell, unless a total is said)
+    if {"count", "total"} & set(ops) and p_best < answer_at and primary is not None and collection != "count" \
+            and ("total" in ops or not state.focus):
         column_total = _column_total_plan(q, layer, primary)
         if column_total is not None:
             return column_total
@@ -1809,7 +1820,8 @@ def _followup_plan(
     if not focus:
         return None
     free = [(i, w) for i, w in enumerate(q.words) if w.tag is None]
-    salient = [w for _, w in free if layer.weight(w.repaired or w.folded) >= SALIENT_WEIGHT]
+    salient_at = {i for i, w in free if layer.weight(w.repaired or w.folded) >= SALIENT_WEIGHT}
+    salient = [q.words[i] for i in sorted(salient_at)]
     row = layer.rows[focus[0]]
     children = {f"{row.report}:{row.annex}:{c}" for c in row.children}
     part = next((lk for lk in links if lk.row.id in children and lk.name_cov >= 1.0 and lk.numbers_ok), None)
@@ -1819,6 +1831,10 @@ def _followup_plan(
     fits = focus_link is not None and free and focus_link.row_cov >= coverage and focus_link.numbers_ok
     if salient and not pronoun and not fits:
         return None
+    other = links[0] if links and links[0].row.id != row.id else None
+    if pronoun and salient and not fits and other is not None and salient_at <= other.in_name and other.numbers_ok \
+            and p_best >= answer_at:
+        return None  # "còn khu tái định cư phục vụ dự án đó?": a row the words name, tied to the one talked about
     if links and p_best >= answer_at and not pronoun and not fits and links[0].row.id != row.id and free:
         return None
     ops = ops or (_ops_of(state) if period is not None else [])

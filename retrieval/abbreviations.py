@@ -57,11 +57,11 @@ def _chain(found: str, lookup: dict[str, tuple[str, ...]]) -> str:
     return found
 
 
-def _accepts(found: str, text: str) -> bool:
-    """Two-letter abbreviations count only when typed in capitals ("KH", "TP"), unless the whole
-    text is lower case (people typing without diacritics often type "kh", "tp" too) or the letters hold no
-    vowel, so no Vietnamese word is spelled so ("ds", "nv")."""
-    return len(found) > 2 or found.isupper() or found != found.lower() or text == text.lower() \
+def _accepts(found: str) -> bool:
+    """Two-letter abbreviations count only when typed in capitals ("KH", "TP"), or in lower case when the
+    letters hold no vowel, so no Vietnamese word is spelled so ("kh", "tp", "ds", "nv"; not "da", which typed
+    without diacritics is "đã")."""
+    return len(found) > 2 or found.isupper() or found != found.lower() \
         or not set(fold_diacritics(found).lower()) & set("aeiouy")
 
 
@@ -76,7 +76,7 @@ def readings(text: str, keep: frozenset[str] = KEPT_AS_WRITTEN) -> list[str]:
     regex, lookup = _pattern()
     text = _CHAIN_RE.sub(lambda m: _chain(m.group(0), lookup), text)
     kept = {k.casefold() for k in keep}
-    matches = [m for m in regex.finditer(text) if _accepts(m.group(0), text)]
+    matches = [m for m in regex.finditer(text) if _accepts(m.group(0))]
     choices = [
         (m, (m.group(0),) if m.group(0).casefold() in kept else lookup[m.group(0).casefold()]) for m in matches
     ]
@@ -104,7 +104,7 @@ def abbreviations_in(text: str) -> dict[str, str]:
     Example: ``abbreviations_in("Sở GTVT") == {"GTVT": "Giao thông vận tải"}``.
     """
     regex, lookup = _pattern()
-    return {m.group(0): lookup[m.group(0).casefold()][0] for m in regex.finditer(nfc(text)) if _accepts(m.group(0), text)}
+    return {m.group(0): lookup[m.group(0).casefold()][0] for m in regex.finditer(nfc(text)) if _accepts(m.group(0))}
 
 
 def __getattr__(name: str) -> object:  # ABBREVIATIONS kept for callers that list them

@@ -349,6 +349,13 @@ class SemanticLayer:
                          for m in re.finditer(r"\b(\d{1,2}) thang\b", " ".join(fold_tokens(header))))
 
     @cached_property
+    def header_date_months(self) -> frozenset[str]:
+        """Months of the dates column headers are reported at ("Giải ngân đến 30/11/2024" → ``"11"``): "đến (cuối)
+        tháng 11" names that column's date, not a row."""
+        return frozenset(str(int(m.group(1))) for annex in self.annexes.values() for header in annex.roles
+                         for m in re.finditer(r"\b\d{1,2}/(\d{1,2})(?:/\d{2,4})?\b", header))
+
+    @cached_property
     def row_noun_index(self) -> PhraseIndex:
         """What an annex calls its rows, from the header of its name column ("Địa bàn", "Đơn vị"), keyed
         ``report|annex``: "địa bàn nào …" asks for rows of that table. Headers that are a kind of the lexicon
