@@ -209,7 +209,7 @@ def _column_total_text(row: Row, value: ValueCell, plan: Plan) -> tuple[str, lis
 
 
 def _lookup_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[str, list[Citation]]:
-    name = f"{row.name} ({short_where(row)})"
+    name = f"{full_name(row, tables)} ({short_where(row)})"  # "Vốn sự nghiệp – Chương trình …": which one
     measure = lookup.measure
     if row.kind == "indicator" and measure in (None, "estimate", "actual", "actual_prev", "target", "vs_target_pct", "vs_prev_pct"):
         text, cites = _indicator_text(row, lookup, tables)
@@ -237,9 +237,12 @@ def _lookup_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[str
             return f"{label(measure).capitalize()} của {name}: {joined}.{quoted}", cites
         joined = "; ".join(dict.fromkeys(v.raw for v in lookup.values))
         return render("value_text", label=label(measure).capitalize(), row=name, value=joined) + quoted, cites
-    if len(lookup.values) > 1 and not any(v.quote for v in lookup.values):  # several figures of one row: one sentence
-        joined = "; ".join(f"{_column_label(v)}{_qualifier(v)} {shown(v)}" for v in lookup.values)
-        return render("value", row=name, label=joined, value="").replace(" .", ".") + quoted, cites
+    if len(lookup.values) > 1:  # several figures of one row: one sentence, each sentence quoted once
+        joined = "; ".join(f"{label(v.role or measure) if v.quote else _column_label(v)}{_qualifier(v)} {shown(v)}"
+                           for v in lookup.values)
+        said = dict.fromkeys(_unstopped(v.quote) for v in lookup.values if v.quote)
+        quotes = (" Báo cáo ghi: " + "; ".join(f"“{q}”" for q in said) + ".") if said else ""
+        return render("value", row=name, label=joined, value="").replace(" .", ".") + quotes + quoted, cites
     parts = []
     for value in lookup.values:
         qualifier = _qualifier(value)

@@ -400,6 +400,10 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
         if column_total is not None:
             return column_total
 
+    if collection == "list" and "compare_rows" in ops:  # "ĐT 917 với ĐT 918, dự án nào … tốt hơn?": the two rows compared
+        pair = _split_entities(q, layer, ctx, reports, best)
+        if pair is not None:
+            return _row_plan(q, [lk.row.id for lk in pair], measure, period, ops, layer, answer_at, "hai dòng được so sánh")
     if collection:
         asked = _measure(q)  # a ratio said in full ("so với chỉ tiêu giao") names the set's measure whatever the links
         # …and a rank needs its measure even when some row's name holds the words ("giải ngân vốn … thấp nhất")
@@ -772,7 +776,8 @@ _PAIR_WORDS = ("va", "voi")  # "ĐT 917 và ĐT 918", "ĐT 917 với ĐT 918": t
 def _split_entities(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], best: Link | None) -> list[Link] | None:
     """Two rows named on either side of "và" / "với" when no single row explains the turn's words."""
     free = [i for i, w in enumerate(q.words) if w.tag is None]
-    if not free or (best is not None and set(free) <= best.covered):
+    compared = q.has("operations", "compare_rows")  # "phần cầu chính với phần đường dẫn, phần nào … hơn?": two parts of one row
+    if not free or (best is not None and set(free) <= best.covered and not compared):
         return None
     answer_at, clarify_at = cutoffs()
     for cut, word in enumerate(q.words):
@@ -789,7 +794,7 @@ def _split_entities(q: Question, layer: SemanticLayer, ctx: Context, reports: li
             named_whole = links[0].name_cov >= 1.0 - 1e-9 and links[0].specificity >= WHOLE_NAME  # "Thành phố Vĩnh Long"
             if p < answer_at and not (named_whole and p >= clarify_at):
                 break
-            sides.append(links[0])
+            sides.append(_sub_line_said(side, links) or links[0])
         if len(sides) == 2 and sides[0].row.id != sides[1].row.id:
             return sides
     return None
@@ -887,10 +892,23 @@ def _two_readings(q: Question, links: list[Link], layer: SemanticLayer) -> bool:
     return _close(best, second) if best.row.kind == "indicator" else second.score >= ENTITY_TIE * best.score
 
 
+def _sub_line_said(q: Question, links: list[Link]) -> Link | None:
+    """A sub-line of the best row whose own name holds every word the parent's name does not ("CTMTQG giảm nghèo
+    …, phần vốn sự nghiệp" → its line "b) Vốn sự nghiệp"), else None."""
+    best = links[0]
+    function = lexicon().words("function_words")
+    rest = {i for i, w in enumerate(q.words) if w.tag is None and w.folded not in function} - best.in_name
+    if not best.row.children or not rest:
+        return None
+    children = {f"{best.row.report}:{best.row.annex}:{c}" for c in best.row.children}
+    said = [lk for lk in links[1:] if lk.row.id in children and rest <= lk.in_name and (lk.numbers_ok or best.numbers_ok)]
+    return said[0] if len(said) == 1 else None
+
+
 def _targets(q: Question, links: list[Link], layer: SemanticLayer, ops: list[str]) -> list[str]:
     """The best row (the newest report's when several reports print it); when the question asks about
     several annexes, every annex's best row that scores close to the best."""
-    best = links[0]
+    best = _sub_line_said(q, links) or links[0]
     order = {r.number: i for i, r in enumerate(layer.reports)}
     twins = [lk for lk in links if lk is best or (same_entity(lk.row, best.row) and lk.score >= best.score - abs(best.score) * 0.1)]
     twins.sort(key=lambda lk: order.get(lk.row.report, 99))
