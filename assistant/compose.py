@@ -560,7 +560,7 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
         return f"- {short_where(r)}: {full_name(r, tables)}" + (f" ({values})" if values else "") + (f" — {extra}" if extra else "")
 
     summarised = result.plan.measure == "status" or (
-        (_money_asked(result.plan) or result.plan.measure in OVERVIEW_ROLES) and not result.plan.filters.where)
+        (_money_asked(result.plan) or result.plan.measure == "site_clearance") and not result.plan.filters.where)
     if result.plan.op == "list" and summarised and len(rows) <= OVERVIEW_LIST_ROWS:
         # "các dự án của Sở X tình hình chung?", "tình hình giải ngân các dự án": each row's state, not only its name
         return _overview(result, tables)

@@ -125,15 +125,21 @@ def _reports(q: Question, state: DialogueState, layer: SemanticLayer) -> list[st
     return every
 
 
-def _legend_report_first(q: Question, state: DialogueState, reports: list[str]) -> list[str]:
+def _legend_report_first(q: Question, state: DialogueState, reports: list[str], layer: SemanticLayer) -> list[str]:
     """An unnamed question quoting a legend ("dự án đang thi công") that only an older report's annexes
     print goes to that report, not to the newest one where the words mean nothing."""
+    if q.reports or state.report or len(reports) < 2:
+        return reports
+    newest = layer.report(reports[0])
+    titles = f" {' '.join(fold_tokens(' '.join(a.title for a in newest.annexes)))} " if newest else ""
     quoted = set()
     for section, hit in q.hits:
         report, annex, marker = hit.key.split("|") if section == "legend" else ("", "", "")
+        if f" {' '.join(q.folded[hit.start : hit.end])} " in titles:
+            continue  # "giải ngân vốn đầu tư công": words the newest report's own titles say, not a quote of another legend
         if report and (not q.annexes or any(annex_matches(annex, a) for a in q.annexes)) and q.marker in (None, marker):
             quoted.add(report)  # the annex and marker asked, when the question names them
-    if q.reports or state.report or len(reports) < 2 or not quoted or reports[0] in quoted:
+    if not quoted or reports[0] in quoted:
         return reports
     return [r for r in reports if r in quoted] + [r for r in reports if r not in quoted]
 
@@ -346,7 +352,7 @@ _ASSIGNS = ("giao",)  # a verb right before an agency that says the agency is th
 
 def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     layer = ctx.layer
-    reports = _legend_report_first(q, state, _reports(q, state, layer))
+    reports = _legend_report_first(q, state, _reports(q, state, layer), layer)
     primary = reports[0] if reports else None
     ops = q.keys("operations")
     # "trong đó …", "cái nào …", or a bare "liệt kê" after a set: the previous set, refined
