@@ -453,7 +453,8 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     for i, word in enumerate(q.words[:-1]):  # "6 tháng đầu năm" where a column reports 6 months: that column's period
         if word.text in layer.header_months and q.words[i + 1].folded == "thang" and word.tag is None:
             end = i + 4 if [w.folded for w in q.words[i + 2 : i + 4]] in (["dau", "nam"], ["cuoi", "nam"]) else i + 2
-            _mark(q, i, end, "period", force=True)
+            end += next((len(t) for t in (["vua", "qua"], ["qua"]) if [w.folded for w in q.words[end : end + len(t)]] == t), 0)
+            _mark(q, i, end, "period", force=True)  # "6 tháng (vừa) qua" too
     for word in q.words:
         if _YEAR_RE.match(word.text) and word.tag is None:
             q.years.append(int(word.text))
@@ -571,7 +572,9 @@ def _most_of(q: Question) -> None:
     for i, word in enumerate(q.words):
         if word.folded not in ("nhieu", "it") or word.tag not in (None, "function"):
             continue
-        ends_with_most = q.words[-1].folded == "nhat"  # "… nhiều giấy phép xây dựng nhà ở riêng lẻ nhất?"
+        # "… nhiều giấy phép xây dựng nhà ở riêng lẻ nhất (6 tháng qua)?": "nhất" ends it, a period may follow
+        last = max((k for k, w in enumerate(q.words) if w.folded == "nhat"), default=-1)
+        ends_with_most = last > i and all(w.tag in ("period", "year", "date") for w in q.words[last + 1 :])
         for j in range(i + 2, len(q.words) if ends_with_most else min(i + 2 + MOST_OF_GAP, len(q.words))):
             if q.words[j].folded == "nhat" and q.words[j].tag in (None, "function"):
                 key = "rank_desc" if word.folded == "nhieu" else "rank_asc"

@@ -25,9 +25,14 @@ LEXICON_PATH = Path(__file__).with_name("lexicon.yaml")
 _TOKEN_RE = re.compile(r"\d+(?:[.,/]\d+)*|[^\W\d_]+|%")
 
 
+# A syllable spelled with a final "i" or "y" alike ("tỉ lệ" / "tỷ lệ", "kí hiệu" / "ký hiệu", "qui định"): one folded form.
+_I_OR_Y_RE = re.compile(r"\b(t|k|l|m|s|h|qu)i\b")
+
+
 def fold(text: str | None) -> str:
-    """Lower case without diacritics, single-spaced: ``fold("Thư  Viện") == "thu vien"``."""
-    return " ".join(fold_diacritics(text or "").split())
+    """Lower case without diacritics, single-spaced, "i"/"y" spellings of a syllable alike:
+    ``fold("Thư  Viện") == "thu vien"``, ``fold("tỉ trọng") == fold("tỷ trọng") == "ty trong"``."""
+    return _I_OR_Y_RE.sub(r"\1y", " ".join(fold_diacritics(text or "").split()))
 
 
 # Old-style tone placement on a syllable-final "oa", "oe", "uy" ("hoá", "thuỷ") → the mark on the first vowel

@@ -364,7 +364,8 @@ class SemanticLayer:
         for (report, numeral), annex in self.annexes.items():
             for header, role in annex.roles.items():
                 if role == "name" and (noun := row_noun(header)):
-                    index.add(f"{report}|{numeral}", noun)
+                    for said in (noun, *lexicon().phrases("row_nouns").get(noun, [])):  # "địa bàn" also "địa phương"
+                        index.add(f"{report}|{numeral}", said)
         return index
 
     def annex_kind(self, report: str, numeral: str) -> str | None:
