@@ -792,6 +792,8 @@ def _number_conditions(q: Question, folded: list[str], written: list[str | None]
             if unit == "trieu":
                 value /= 1000  # money is compared in tỷ đồng
             end += 2 if unit == "phan" else 1
+            if unit in ("ty", "trieu") and end < len(q.words) and q.words[end].folded == "dong":
+                end += 1  # "trên 1.000 tỷ đồng"
         percent = unit in ("%", "phan")
         op = hit.key
         if percent:  # "dưới 30% kế hoạch", "trên 50% so với NQ": the reference belongs to the condition

@@ -24,6 +24,7 @@ Example::
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -1116,7 +1117,31 @@ def _annex_of_qualified_kind(q: Question, layer: SemanticLayer, report: str) -> 
         titled = [a.annex for a in view.annexes if f" {said} " in f" {' '.join(fold_tokens(a.title))} "]
         if len(titled) == 1:
             return titled
+    titles = {a.annex: f" {' '.join(fold_tokens(a.title))} " for a in view.annexes}
+    for section, hit in q.hits:  # "DA hạ tầng nào …": the words after the kind noun that one annex title says
+        if section != "kinds":
+            continue
+        following = list(itertools.takewhile(lambda i: q.words[i].tag is None, range(hit.end, len(q.words))))
+        if not QUALIFIER_WORDS[0] <= len(following) <= QUALIFIER_WORDS[1]:
+            continue
+        said = " ".join(q.folded[hit.end : hit.end + len(following)])  # the whole run of words, never a part of it
+        titled = [annex for annex, title in titles.items() if f" {said} " in title]
+        grouped = any(g.report == report and g.annex in titled and f" {said} " in f" {' '.join(fold_tokens(g.name))} "
+                      for g in layer.group_rows)
+        if len(titled) == 1 and not grouped:  # "chỉ tiêu xã hội" names the group B under the title, not the annex
+            _consume_range(q, hit.end, hit.end + len(following))
+            return titled
     return []
+
+
+# words right after a kind noun read as its qualifier ("dự án hạ tầng", "nhiệm vụ chuyển đổi số"): one word is too
+# common to name an annex, more than a few are a name
+QUALIFIER_WORDS = (2, 4)
+
+
+def _consume_range(q: Question, start: int, end: int) -> None:
+    for word in q.words[start:end]:
+        word.tag = "frame"
 
 
 def _asks_which(q: Question) -> bool:
@@ -1249,10 +1274,13 @@ def _collection_plan(
             if narrower is not None:  # "dự án ODA" where the title says "vốn ODA, vốn NSTW": the group of ODA
                 topic = _narrowed_to(flt, narrower, topic, layer)
             topic = [w for w in topic if (w.repaired or w.folded) not in title]
+            if all(w.folded in lexicon().words("function_words") for w in topic):
+                topic = []  # "… ngành XD, GT có …": what the title leaves is no name
     if flt.agency and len(flt.annexes) == 1 and (owner := layer.annexes.get((report, flt.annexes[0]))) is not None \
-            and len(fold_tokens(flt.agency)) > 1 \
+            and len(fold_tokens(flt.agency)) > 1 and not q.has("measures", "lead") \
             and f" cua {' '.join(fold_tokens(flt.agency))} " in f" {' '.join(fold_tokens(owner.title))} ":
         flt.agency = None  # "nhiệm vụ … của Sở XD" under "… NHIỆM VỤ TRỌNG TÂM CỦA SỞ XÂY DỰNG": every row is the Sở's
+        # (unless it is said to lead them: "Sở XD chủ trì mấy nhiệm vụ")
     numbered = [w for w in topic if w.text.isdigit() and w.tag is None and not re.fullmatch(r"(?:19|20)\d{2}", w.text)]
     if len(numbered) >= 2 and op in ("rank", "list", "count"):  # "trong các tuyến 923, 917, 918, 921 thì tuyến nào …"
         by_number = [[i for i in sorted(layer.name_index.get(w.folded, ())) if layer.rows[i].report == report] for w in numbered]
@@ -1480,6 +1508,9 @@ def _presence(q: Question) -> tuple[list[str], list[str]]:
             continue
         if word.key not in lexicon().section("measure_roles"):
             continue  # "tỷ lệ" alone says no field
+        end = next((j for j in range(start, len(q.words)) if q.words[j].tag != "measure" or q.words[j].key != word.key), len(q.words))
+        if end < len(q.words) and q.words[end].tag is None:
+            continue  # "có sử dụng vốn ODA": what the measure is of, not whether a row states it
         first = start
         while first > 0 and q.words[first - 1].tag in PRESENCE_TAGS:
             first -= 1
