@@ -365,3 +365,69 @@ def test_words_of_the_annex_title_are_no_field_filter(settings):
     assert "276.950" in reply.text and rows(reply) == ["Tổng cộng"]
     paid = ask(dong_thap, "Tổng giải ngân ĐTC các DA trọng điểm đến 30/11?")
     assert "1.321.850" in paid.text and paid.citations[0].annex == "II"
+
+
+def test_a_pronoun_turn_asking_what_holds_the_row_up_is_no_list(settings):
+    """"Vướng mắc (chủ yếu) của dự án đó là gì?" after one project: "là gì" and "dự án đó" ask about that row."""
+    vinh_long = engine_of(settings, VINH_LONG)
+    reply = ask(vinh_long, "Vướng mắc chủ yếu của dự án đó là gì?", "DA nâng cấp ĐT 907 đoạn Trà Ôn - QL54 giải ngân được bao nhiêu rồi?")
+    assert rows(reply)[0] == "6" and "2,3 km" in reply.text
+    tied = ask(engine_of(settings, HUE), "Thế còn khu tái định cư phục vụ dự án đó thì sao?",
+               "Kè chống sạt lở bờ sông Hương đoạn Kim Long - Hương Trà giai đoạn 2 làm tới đâu rồi?")
+    assert rows(tied) == ["7"] and "3,6/3,6 ha" in tied.text  # a row the words name whole, tied to the one talked about
+
+
+def test_a_cell_of_the_row_talked_about_and_an_abbreviation_read_as_the_corpus_writes_it(settings):
+    vinh_long = engine_of(settings, VINH_LONG)
+    handled = ask(vinh_long, "da xu ly may vu?", "Huyện Tam Bình 6 tháng phát hiện bao nhiêu vụ vi phạm TTXD?")
+    assert rows(handled) == ["6"] and "Số vụ đã xử lý 5" in handled.text  # "da" typed lower case is "đã", no "dự án"
+    met = ask(engine_of(settings, DONG_THAP), "vay co dat KH khong?", "Ty le ho ngheo da chieu nam 2025 uoc bao nhieu?")
+    assert rows(met)[0] == "9" and "Vượt KH" in met.text  # "đạt KH" is "đạt kế hoạch", not "khoa học"
+
+
+def test_a_ranking_by_the_header_a_question_says_and_by_a_column_of_places(settings):
+    dong_thap = engine_of(settings, DONG_THAP)
+    reply = ask(dong_thap, "Trong các dự án trọng điểm, công trình nào có tổng vốn đầu tư lớn nhất?")
+    assert rows(reply)[0] == "3" and "2.148.700" in reply.text
+    places = ask(engine_of(settings, VINH_LONG), "dia phuong nao phat hien nhieu vu vi pham TTXD nhat 6 thang qua?")
+    assert rows(places)[0] == "1" and "21" in places.text
+    sectors = ask(dong_thap, "Lĩnh vực nào giải ngân vốn đầu tư công thấp nhất trong nhóm dự án trọng điểm?")
+    assert "61,49%" in sectors.text  # the group subtotals of this report, not another report's legend
+
+
+def test_a_sub_line_named_with_its_parent_and_two_parts_compared(settings):
+    hue = engine_of(settings, HUE)
+    reply = ask(hue, "Vốn sự nghiệp của CTMTQG giảm nghèo bền vững giải ngân bao nhiêu %?")
+    assert rows(reply)[0] == "2.b" and "43,86%" in reply.text and "giảm nghèo" in reply.text
+    parts = ask(engine_of(settings, THAI_NGUYEN), "cau Mo Bach 2: phan cau chinh voi phan duong dan hai dau cau, phan nao giai ngan tot hon?")
+    assert rows(parts)[:2] == ["4.a", "4.b"] and "70,95%" in parts.text and "47,20%" in parts.text
+
+
+def test_an_overview_of_a_group_tallies_its_markers(settings):
+    dong_thap = engine_of(settings, DONG_THAP)
+    reply = ask(dong_thap, "Nhìn chung nhóm dự án giao thông trọng điểm năm 2025 giải ngân, thi công thế nào?")
+    assert "62,60%" in reply.text and "(**) Dự án khởi công mới năm 2025: 2" in reply.text
+    cleared = ask(engine_of(settings, HUE), "tinh hinh GPMB cac du an trong diem nhin chung the nao, co vuong gi lon khong?")
+    assert "96,6%" in cleared.text and rows(cleared)[0] == "1"
+
+
+def test_conditions_said_with_a_kind_qualifier_a_money_unit_and_a_header_date(settings):
+    seed = get_engine([SEED_REPORT], settings=settings)
+    oda = ask(seed, "Những DA hạ tầng nào của TP có sử dụng vốn ODA?")
+    assert sorted(rows(oda)) == ["1", "2", "23"]  # "hạ tầng" is Phụ lục III's title, "sử dụng vốn ODA" its funding
+    big = ask(engine_of(settings, VINH_LONG), "Những dự án nào trong danh mục đầu tư công ngành XD, GT có tổng mức đầu tư trên 1.000 tỷ đồng?")
+    assert rows(big) == ["3", "15"]
+    total = ask(engine_of(settings, THAI_NGUYEN), "Tổng cộng các dự án trọng điểm đã giải ngân được bao nhiêu đến cuối tháng 11?")
+    assert "855.265" in total.text  # "cuối tháng 11" is the date the column is reported at (30/11)
+    lead = ask(engine_of(settings, VINH_LONG), "Cho tôi hỏi trong các nhiệm vụ trọng tâm năm 2025 thì Sở XD chủ trì mấy nhiệm vụ?")
+    assert lead.text.startswith("Có 11 nhiệm vụ")
+
+
+def test_i_and_y_spellings_and_a_document_number_asked(settings):
+    seed = get_engine([SEED_REPORT], settings=settings)
+    reply = ask(seed, "khu vuc kinh te nao chiem ti trong lon nhat trong co cau kinh te nam 2024?")
+    assert rows(reply)[0] == "3.3" and "53,3%" in reply.text
+    why = ask(seed, "lý do chậm giải ngân ĐT 917")
+    assert rows(why)[0] == "6" and not why.abstained
+    document = ask(engine_of(settings, VINH_LONG), "Đường vành đai phía Tây được HĐND tỉnh thông qua chủ trương đầu tư tại nghị quyết số mấy?")
+    assert "118/NQ-HĐND" in document.text
