@@ -349,12 +349,14 @@ def _legend_runs(q: Question, folded: list[str], layer: SemanticLayer) -> list[P
             for (_, start, end), keys in found.items() if len(keys) == 1]
 
 
-def _names_a_column(hit: PhraseHit, folded: list[str], headers: list[PhraseHit]) -> bool:
+def _names_a_column(hit: PhraseHit, folded: list[str], headers: list[PhraseHit], measures: list[PhraseHit] = (),
+                    ranked: bool = False) -> bool:
     """Words of a legend line that are a column's name ("kế hoạch vốn năm 2025", "có tỷ lệ giải ngân") name the
     column, not a marker (years and function words aside)."""
     function = {fold(w) for w in lexicon().phrases("function_words")["function_words"]}
     said = {i for i in range(hit.start, hit.end) if not _YEAR_RE.match(folded[i]) and folded[i] not in function}
-    return any(said <= set(range(h.start, h.end)) for h in headers)
+    return any(said <= set(range(h.start, h.end)) for h in headers) or (
+        ranked and said <= {i for h in measures for i in range(h.start, h.end)})  # "dự án nào có tỷ lệ giải ngân vốn … cao nhất"
 
 
 def _ordinary_part(hit: PhraseHit, folded: list[str], layer: SemanticLayer) -> bool:
@@ -473,8 +475,11 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     # Corpus phrases: marker meanings ("đang triển khai thi công") and column headers as printed.
     headers = [hit for hit in find_phrases(folded, layer.header_index, overlapping=True, written=written) if hit.size >= 2]
     asked_kinds = {(h.key, h.phrase) for s, h in candidates if s == "kinds"}
+    ranked = any(s == "operations" and h.key in ("rank_desc", "rank_asc") for s, h in candidates)  # a ranking needs a measure
+    measures = [h for s, h in candidates if s == "measures"]
     for hit in find_phrases(folded, layer.legend_index, overlapping=True, written=written):
-        if hit.size >= 3 and not _names_a_column(hit, folded, headers) and not _names_another_kind(hit, folded, layer) \
+        if hit.size >= 3 and not _names_a_column(hit, folded, headers, measures, ranked) \
+                and not _names_another_kind(hit, folded, layer) \
                 and not _restates_title(hit, folded, layer) and not _ordinary_part(hit, folded, layer) \
                 and not _asks_another_kind(hit, asked_kinds, layer):
             candidates.append(("legend", hit))
@@ -513,7 +518,8 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     asks_set = any(s == "kinds" or (s == "operations" and h.key in _SET_OPERATIONS) or (s, h.key) == ("dialogue", "refine")
                    for s, h in q.hits)  # "trong đó cái nào đang thi công" refines a set
     runs = [h for h in _legend_runs(q, folded, layer)
-            if not _names_a_column(h, folded, headers) and not _names_another_kind(h, folded, layer)
+            if not _names_a_column(h, folded, headers, measures, ranked)
+            and not _names_another_kind(h, folded, layer)
             and not _restates_title(h, folded, layer)
             and not _asks_another_kind(h, {(k.key, k.phrase) for s, k in q.hits if s == "kinds"}, layer)] if asks_set else []
     for hit in sorted(runs, key=lambda h: -h.size):
@@ -564,13 +570,14 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     q.listing = _asks_list(q)
 
 
+_MOST_OF_WORDS = ("nhieu", "it")  # "nhiều … nhất", "ít … nhất"
 MOST_OF_GAP = 3  # "nhiều nhiệm vụ nhất": at most this many words between "nhiều"/"ít" and "nhất"
 
 
 def _most_of(q: Question) -> None:
     """"nhiều nhiệm vụ nhất" / "ít dự án nhất": a ranking whose words are split by what is counted."""
     for i, word in enumerate(q.words):
-        if word.folded not in ("nhieu", "it") or word.tag not in (None, "function"):
+        if word.folded not in _MOST_OF_WORDS or word.tag not in (None, "function"):
             continue
         # "… nhiều giấy phép xây dựng nhà ở riêng lẻ nhất (6 tháng qua)?": "nhất" ends it, a period may follow
         last = max((k for k, w in enumerate(q.words) if w.folded == "nhat"), default=-1)
@@ -614,7 +621,8 @@ def _names_starting_with_cues(q: Question, folded: list[str], layer: SemanticLay
         starts_name = hit.key == "total" and len(phrase) == hit.size + NAME_PHRASE_WORDS and f" {' '.join(phrase)} " in layer.names_text
         # a cue typed without diacritics that continues a name ("kinh te ban dem" is not "đếm")
         plain = not any(w.accented for w in q.words[hit.start : hit.end])
-        continues = plain and hit.start > 0 and f" {' '.join(folded[hit.start - 1 : hit.end])} " in layer.names_text
+        continues = plain and hit.start > 0 and hit.phrase not in _MOST_OF_WORDS \
+            and f" {' '.join(folded[hit.start - 1 : hit.end])} " in layer.names_text  # "ít … nhất" is split, not a name
         if starts_name or continues:
             q.hits.remove((section, hit))
             for word in q.words[hit.start : hit.end]:

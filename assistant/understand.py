@@ -1436,8 +1436,8 @@ def _column_named(q: Question, layer: SemanticLayer, report: str, annexes: list[
         if rep != report or (annexes and numeral not in annexes):
             continue
         for header in annex.columns:
-            if annex.roles.get(header) is not None:
-                continue
+            if annex.roles.get(header) is not None and annex.roles[header] != "funding":
+                continue  # a role the lexicon knows is asked by its measure; "Kinh phí (triệu đồng)" may hold numbers
             written = {t for t in tokens(header)}
             said: dict[str, int] = {}  # folded word → its index, typed with the header's diacritics ("phạt" ≠ "phát")
             for i, w in candidates:
