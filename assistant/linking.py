@@ -96,6 +96,7 @@ def _row_words_cached(key: str, name: str, context: str, parent: str, lead: str,
     named = {t for t in name_tokens + tokens(headers) if any(ch.isdigit() for ch in t)}
     numbers = {part for t in named for part in t.replace("/", ".").split(".") if part} | named
     numbers |= {t for t in cell_tokens if any(ch.isdigit() for ch in t)}
+    numbers |= {str(_roman_value(m.group(0))) for m in _ROMAN_RE.finditer(name)}  # "Vành đai V" answers to "vành đai 5"
     return RowWords(
         name=name_tokens,
         name_folded=[fold(t) for t in name_tokens],
@@ -378,6 +379,16 @@ def synonym_spans(q: Question) -> list[tuple[range, list[str]]]:
 
 
 BOUND_REACH = 3  # "đường 918" is "Đường tỉnh 918": the word before a number this close before it in the name
+
+
+_ROMAN_RE = re.compile(r"(?<![\w.])(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})(?![\w.])")  # upper case, a word of its own
+_ROMAN = {"I": 1, "V": 5, "X": 10}
+
+
+def _roman_value(numeral: str) -> int:
+    """``_roman_value("IV") == 4``, ``_roman_value("XII") == 12``."""
+    values = [_ROMAN[c] for c in numeral]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
 
 
 def _bound_as_said(number: str, before: str, name: list[str]) -> bool:

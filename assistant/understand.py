@@ -199,6 +199,8 @@ def _measure(q: Question, dropped: set[int] = frozenset()) -> str | None:
            for s, h in q.hits):
         return "status"  # "vì sao giải ngân chậm?": a reason, told by the status text
     specific = [m for m in found if m not in GENERIC_MEASURES]
+    if "documents" in specific:  # "… vướng mặt bằng, UBND tỉnh đã ra quyết định gì?": the document is what is asked
+        specific = ["documents"] + [m for m in specific if m != "documents"]
     ranked = any(k in ("rank_desc", "rank_asc") for k in q.keys("operations"))
     if ranked:  # "quy mô tổng mức đầu tư lớn nhất": a ranking is by the measure that is a number
         specific = sorted(specific, key=lambda m: m not in NUMERIC_MEASURES)
@@ -809,7 +811,7 @@ def _split_entities(q: Question, layer: SemanticLayer, ctx: Context, reports: li
     return None
 
 
-SIBLING_LINKS = 3  # candidates of each side looked at for two sub-lines of one row
+SIBLING_LINKS = 6  # candidates of each side looked at for two sub-lines of one row
 SIBLING_SHARE = 0.5  # …each scoring at least this share of its side's best
 
 

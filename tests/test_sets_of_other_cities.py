@@ -431,3 +431,34 @@ def test_i_and_y_spellings_and_a_document_number_asked(settings):
     assert rows(why)[0] == "6" and not why.abstained
     document = ask(engine_of(settings, VINH_LONG), "Đường vành đai phía Tây được HĐND tỉnh thông qua chủ trương đầu tư tại nghị quyết số mấy?")
     assert "118/NQ-HĐND" in document.text
+
+
+def test_documents_asked_and_roman_numbers_of_names(settings):
+    dong_thap = engine_of(settings, DONG_THAP)
+    decision = ask(dong_thap, "Dự án mở rộng ĐT864 còn vướng mặt bằng ở Trung An, UBND tỉnh đã ra quyết định gì để gỡ?")
+    assert "2315/QĐ-UBND" in decision.text  # the document asked, not the site clearance the words describe
+    resolution = ask(dong_thap, "HĐND tỉnh đã có NQ gì để gỡ vướng cho việc đó chưa?",
+                     "Kè bờ biển Tân Thành đoạn K3+200 - K6+800 giải ngân được bao nhiêu rồi?")
+    assert "86/NQ-HĐND" in resolution.text
+    ring = ask(engine_of(settings, THAI_NGUYEN), "Đường Vành đai 5 Thủ đô đoạn qua Thái Nguyên giải ngân đến cuối tháng 11 được bao nhiêu rồi?")
+    assert rows(ring)[0] == "2" and "41.220" in ring.text  # "Vành đai V"
+
+
+def test_a_ranking_whose_measure_a_legend_also_says_and_words_around_a_split_ranking(settings):
+    hue = engine_of(settings, HUE)
+    reply = ask(hue, "Trong phụ lục vốn ODA, NSTW, dự án nào có tỷ lệ giải ngân vốn 2025 cao nhất?")
+    assert "96,37%" in reply.text  # "có tỷ lệ giải ngân vốn" also opens the legend (*) of Phụ lục V
+    fined = ask(engine_of(settings, VINH_LONG), "dia ban nao bi xu phat vi pham trat tu xay dung it tien nhat?")
+    assert rows(fined)[0] == "8" and "17,0" in fined.text
+    costly = ask(engine_of(settings, DONG_THAP), "trong PL IV nhiem vu nao ton kinh phi nhieu nhat vay?")
+    assert "96.400" in costly.text  # a funding column printing numbers ranks
+
+
+def test_two_sub_lines_compared_and_a_ratio_asked_after_an_indicator(settings):
+    dong_thap = engine_of(settings, DONG_THAP)
+    sectors = ask(dong_thap, "Năm 2025 khu vực CN-XD với dịch vụ, bên nào tăng trưởng nhanh hơn?")
+    assert {"1.2", "1.3"} <= set(rows(sectors)) and "3.2" not in rows(sectors)  # the growth of each, not its share
+    assert "10,36%" in sectors.text and "8,05%" in sectors.text
+    ratio = ask(engine_of(settings, THAI_NGUYEN), "Thế so với kế hoạch giao thì được bao nhiêu phần trăm?",
+                "Kim ngạch XK trên địa bàn tỉnh năm nay ước đạt bao nhiêu?")
+    assert rows(ratio)[0] == "4" and "105,41%" in ratio.text
