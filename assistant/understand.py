@@ -803,38 +803,10 @@ def _split_entities(q: Question, layer: SemanticLayer, ctx: Context, reports: li
             named_whole = links[0].name_cov >= 1.0 - 1e-9 and links[0].specificity >= WHOLE_NAME  # "Thành phố Vĩnh Long"
             if p < answer_at and not (named_whole and p >= clarify_at):
                 break
-            sides.append([_sub_line_said(side, links) or links[0], *links[1:SIBLING_LINKS]])
-        if len(sides) == 2:
-            pair = _siblings(q, layer, sides[0], sides[1]) or [sides[0][0], sides[1][0]]
-            if pair[0].row.id != pair[1].row.id:
-                return pair
+            sides.append(_sub_line_said(side, links) or links[0])
+        if len(sides) == 2 and sides[0].row.id != sides[1].row.id:
+            return sides
     return None
-
-
-SIBLING_LINKS = 6  # candidates of each side looked at for two sub-lines of one row
-SIBLING_SHARE = 0.5  # …each scoring at least this share of its side's best
-
-
-def _siblings(q: Question, layer: SemanticLayer, left: list[Link], right: list[Link]) -> list[Link] | None:
-    """Two sub-lines of one row among the sides' close candidates, the row whose name holds the words the two
-    sides share first ("khu vực CN-XD với dịch vụ, bên nào tăng trưởng nhanh hơn": the sub-lines of the growth
-    rate, not of the economic structure)."""
-    def parent(link: Link) -> tuple[str, str, str | None]:
-        return (link.row.report, link.row.annex, link.row.parent)
-
-    if not (left[0].row.parent or right[0].row.parent):
-        return None  # two items of their own ("ĐT 917 và ĐT 918")
-    pairs = [(a, b) for a in left for b in right if a.row.id != b.row.id and a.row.parent and parent(a) == parent(b)
-             and a.score >= SIBLING_SHARE * left[0].score and b.score >= SIBLING_SHARE * right[0].score]
-    said = {w.repaired or w.folded for w in q.words if w.tag is None or w.tag == "measure"}
-
-    def fit(pair: tuple[Link, Link]) -> tuple[int, float]:
-        a, b = pair
-        head = layer.rows.get(f"{a.row.report}:{a.row.annex}:{a.row.parent}")
-        rest = said - set(fold_tokens(a.row.name)) - set(fold_tokens(b.row.name))
-        return (len(rest & set(fold_tokens(head.name))) if head else 0, a.score + b.score)
-
-    return list(max(pairs, key=fit)) if pairs else None
 
 
 def _masked(word, hide: bool):  # noqa: ANN001, ANN202
