@@ -349,8 +349,8 @@ def _legend_runs(q: Question, folded: list[str], layer: SemanticLayer) -> list[P
             for (_, start, end), keys in found.items() if len(keys) == 1]
 
 
-def _names_a_column(hit: PhraseHit, folded: list[str], headers: list[PhraseHit], measures: list[PhraseHit] = (),
-                    ranked: bool = False) -> bool:
+def _names_a_column(hit: PhraseHit, folded: list[str], headers: list[PhraseHit], measures: list[PhraseHit],
+                    ranked: bool) -> bool:
     """Words of a legend line that are a column's name ("kế hoạch vốn năm 2025", "có tỷ lệ giải ngân") name the
     column, not a marker (years and function words aside)."""
     function = {fold(w) for w in lexicon().phrases("function_words")["function_words"]}
@@ -576,11 +576,11 @@ MOST_OF_GAP = 3  # "nhiều nhiệm vụ nhất": at most this many words betwee
 
 def _most_of(q: Question) -> None:
     """"nhiều nhiệm vụ nhất" / "ít dự án nhất": a ranking whose words are split by what is counted."""
+    # "… nhiều giấy phép xây dựng nhà ở riêng lẻ nhất (6 tháng qua)?": "nhất" ends it, a period may follow
+    last = max((k for k, w in enumerate(q.words) if w.folded == "nhat"), default=-1)
     for i, word in enumerate(q.words):
         if word.folded not in _MOST_OF_WORDS or word.tag not in (None, "function"):
             continue
-        # "… nhiều giấy phép xây dựng nhà ở riêng lẻ nhất (6 tháng qua)?": "nhất" ends it, a period may follow
-        last = max((k for k, w in enumerate(q.words) if w.folded == "nhat"), default=-1)
         ends_with_most = last > i and all(w.tag in ("period", "year", "date") for w in q.words[last + 1 :])
         for j in range(i + 2, len(q.words) if ends_with_most else min(i + 2 + MOST_OF_GAP, len(q.words))):
             if q.words[j].folded == "nhat" and q.words[j].tag in (None, "function"):

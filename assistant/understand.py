@@ -1131,7 +1131,8 @@ def _annex_of_qualified_kind(q: Question, layer: SemanticLayer, report: str) -> 
         grouped = any(g.report == report and g.annex in titled and f" {said} " in f" {' '.join(fold_tokens(g.name))} "
                       for g in layer.group_rows)
         if len(titled) == 1 and not grouped:  # "chỉ tiêu xã hội" names the group B under the title, not the annex
-            _consume_range(q, hit.end, hit.end + len(following))
+            for word in q.words[hit.end : hit.end + len(following)]:
+                word.tag = "frame"  # the qualifier is used up by the annex it names
             return titled
     return []
 
@@ -1139,11 +1140,6 @@ def _annex_of_qualified_kind(q: Question, layer: SemanticLayer, report: str) -> 
 # words right after a kind noun read as its qualifier ("dự án hạ tầng", "nhiệm vụ chuyển đổi số"): one word is too
 # common to name an annex, more than a few are a name
 QUALIFIER_WORDS = (2, 4)
-
-
-def _consume_range(q: Question, start: int, end: int) -> None:
-    for word in q.words[start:end]:
-        word.tag = "frame"
 
 
 def _asks_which(q: Question) -> bool:
@@ -1350,7 +1346,7 @@ def _collection_plan(
         if (measure is None or measure not in NUMERIC_MEASURES) and column is None:
             if flt.parent is not None or flt.kind == "indicator":
                 measure = "estimate"
-            elif (headed := _measure_by_header_words(q, _rank_options(q, flt, layer, keys_only=True))) is not None:
+            elif (headed := _measure_by_header_words(q, _rank_keys(flt, layer))) is not None:
                 measure = headed  # "công trình nào có tổng vốn đầu tư lớn nhất?": the words a column header says
             else:
                 return Plan(op="clarify", filters=flt, report=report, order=order, reason="chưa rõ xếp hạng theo số liệu nào",
@@ -1702,20 +1698,23 @@ def _rows_named_by_topic(topic: list, layer: SemanticLayer, flt: Filters) -> lis
     return None
 
 
-def _rank_options(q: Question, flt: Filters, layer: SemanticLayer, keys_only: bool = False) -> list:
-    """The measures the rows of the set state, as options to rank by (their keys with ``keys_only``)."""
+def _rank_keys(flt: Filters, layer: SemanticLayer) -> list[str]:
+    """The measures the rows of the set state, that a ranking could be by."""
     keys = ("disbursement_rate", "disbursed", "capital_plan", "total_investment", "site_clearance", "estimate")
     present: list[str] = []
     for row in layer.rows_of(flt.report):
         if flt.annexes and row.annex not in flt.annexes:
             continue
         present += [k for k in keys if k in row.facts and k not in present]
-    if keys_only:
-        return present
+    return present
+
+
+def _rank_options(q: Question, flt: Filters, layer: SemanticLayer) -> list[ClarifyOption]:
     from prompts import render
 
     base = q.original.rstrip(" ?")
-    return [ClarifyOption(label=render(f"label:{k}"), question=f"{base} theo {render(f'label:{k}')}?") for k in present[:4]]
+    return [ClarifyOption(label=render(f"label:{k}"), question=f"{base} theo {render(f'label:{k}')}?")
+            for k in _rank_keys(flt, layer)[:4]]
 
 
 def _measure_by_header_words(q: Question, keys: list[str]) -> str | None:
