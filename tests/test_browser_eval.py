@@ -60,22 +60,27 @@ def upload_and_run(page, path: Path, read_text: str) -> None:
     page.get_by_text(f"Bộ câu hỏi: {path.name}").wait_for(timeout=120_000)  # the finished run is shown
 
 
+GRADE_TRIES = 6  # the grid may redraw (or be replaced by a rerun) under the first clicks after a run
+
+
 def grade(page, editor, row: int, column_x: float, value: str, graded_after: int) -> None:
     """Pick ✓/✗ in the grading table's «chấm» cell of ``row`` and wait until the page counts it."""
     option = page.get_by_role("option", name=value, exact=True)
-    for _ in range(
-        4
-    ):  # the grid may redraw under the first click after a rerun: select the cell, open its editor
-        editor.scroll_into_view_if_needed()
-        box = editor.bounding_box()
-        page.mouse.click(box["x"] + column_x, box["y"] + GRID_HEADER_PX + GRID_ROW_PX * row + GRID_ROW_PX / 2)
-        page.wait_for_timeout(300)
-        page.keyboard.press("Enter")
+    for attempt in range(GRADE_TRIES):  # select the cell, open its editor; again when the grid was redrawn
         try:
+            editor.wait_for(state="visible", timeout=30_000)
+            editor.scroll_into_view_if_needed(timeout=10_000)
+            box = editor.bounding_box(timeout=10_000)
+            page.mouse.click(box["x"] + column_x, box["y"] + GRID_HEADER_PX + GRID_ROW_PX * row + GRID_ROW_PX / 2)
+            page.wait_for_timeout(300)
+            page.keyboard.press("Enter")
             option.wait_for(timeout=5_000)
             break
-        except Exception:  # noqa: BLE001 - try again
+        except Exception:  # noqa: BLE001 - the element was detached or the editor did not open: try again
+            if attempt == GRADE_TRIES - 1:
+                raise
             page.keyboard.press("Escape")
+            page.wait_for_timeout(500)
     option.click(timeout=15_000)
     page.get_by_text(f"Đã chấm tay {graded_after} câu.").wait_for(timeout=30_000)
 
