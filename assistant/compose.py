@@ -482,7 +482,7 @@ def conditions(result: Result, tables: CorpusTables, bare: bool = False) -> str:
         parts.append("đánh giá " + " / ".join(render(f"verdict:{v}") for v in flt.verdicts))
     if flt.agency:
         agency = f"các {flt.agency[:-1]}" if flt.agency.endswith("*") else flt.agency  # "Bộ*": every ministry
-        parts.append(f"cơ quan chủ trì {agency}")
+        parts.append(f"cơ quan chủ trì {'không phải ' if flt.agency_excluded else ''}{agency}")
     if flt.parent and flt.parent in tables.rows:
         parts.append("các mục con của dòng được hỏi" if bare else f"các mục của {tables.rows[flt.parent].name}")
     if flt.group and flt.group in tables.rows:

@@ -41,6 +41,7 @@ CONTRAST_PENALTY = 10.0  # a row naming the opposite of what the question says (
 BOTH_SIDES_PENALTY = 1.0  # a row naming both sides ("Thu - chi …") loses a close call to one naming the side asked
 BORROWED_PENALTY = 0.5  # × weight of a word taken from the parent while another row's own name holds it
 UNCOVERED_PENALTY = 1.0  # × weight of each free word the row does not hold: the sub-line that names it wins
+SOFT_WEIGHT = 0.5  # a cue word (a kind noun "khu vực", a measure) in a name is weaker evidence than a free word
 MAX_CANDIDATES = 60  # rows scored per question (retriever hits + rare-word name matches)
 RARE_WORD_ROWS = 40  # a word naming more rows than this is not used to gather candidates
 
@@ -125,9 +126,9 @@ def row_words(row: Row, layer: SemanticLayer) -> RowWords:
                              parent.name if parent is not None else "", lead, cells, headers)
 
 
-def _matches(word: Word, written: list[str] | set[str], folded: list[str] | set[str]) -> float:
+def _matches(word: Word, written: list[str] | set[str], folded: list[str] | set[str], fuzzy: bool = True) -> float:
     """1 when the word is in the field as typed (or, typed without diacritics, in any spelling);
-    TYPO_CREDIT when only a repaired / one-letter-off spelling is; 0 otherwise."""
+    TYPO_CREDIT when only a repaired / one-letter-off spelling is (one-letter-off only when ``fuzzy``); 0 otherwise."""
     if word.accented:
         if word.text in written:
             return 1.0
@@ -137,7 +138,7 @@ def _matches(word: Word, written: list[str] | set[str], folded: list[str] | set[
         return 1.0
     if word.repaired and word.repaired in folded:
         return TYPO_CREDIT
-    if len(word.folded) >= 5 and not word.folded.isdigit():
+    if fuzzy and len(word.folded) >= 5 and not word.folded.isdigit():
         if any(len(f) >= 5 and Levenshtein.distance(f, word.folded) == 1 for f in folded):
             return TYPO_CREDIT
     return 0.0
@@ -197,12 +198,15 @@ def link(
     ]
     if not free_idx and soft_as_free:  # a turn made only of cue words ("còn tổng chi?"): they are what names the row
         free_idx, soft_idx = soft_idx, []
-    weights = {i: layer.weight(q.words[i].repaired or q.words[i].folded) for i in free_idx + soft_idx}
+    weights = {i: layer.weight(q.words[i].repaired or q.words[i].folded) * (SOFT_WEIGHT if i in soft_idx else 1.0)
+               for i in free_idx + soft_idx}
     # a number ending a name ("cầu Cần Thơ 2 …"), not a quantity before its noun ("Ung bướu 500 giường")
     bound = {w.text: q.words[i - 1].repaired or q.words[i - 1].folded for i, w in enumerate(q.words)
              if 0 < i and w.text in q.numbers and q.words[i - 1].folded.isalpha() and q.words[i - 1].tag in (None, "frame")
              and (i + 1 == len(q.words) or q.words[i + 1].tag not in (None, "unit", "aspect"))}
     total = sum(weights[i] for i in free_idx) or 0.0
+    # a word typed with diacritics as the corpus writes it is no typo: "trưởng" is not "thương" one letter off
+    fuzzy = {i: not (w.accented and w.text in layer.forms.get(w.folded, ())) for i, w in enumerate(q.words)}
     links = []
     for row_id in candidates:
         row = layer.rows[row_id]
@@ -216,7 +220,7 @@ def link(
         header_only: set[int] = set()
         for i in free_idx + soft_idx:
             word = q.words[i]
-            in_name = _matches(word, rw.name, rw.name_folded)
+            in_name = _matches(word, rw.name, rw.name_folded, fuzzy[i])
             if in_name:
                 weight = weights[i] * in_name
                 score += FIELD_WEIGHTS["name"] * weight
@@ -227,10 +231,10 @@ def link(
                 if position is not None:
                     matched_positions[i] = position
                 continue
-            in_parent = _matches(word, rw.parent_written, rw.parent)
+            in_parent = _matches(word, rw.parent_written, rw.parent, fuzzy[i])
             if in_parent and (position := _position(word, rw)) is not None:
                 matched_positions[i] = position
-            in_context = in_parent or _matches(word, rw.context_written, rw.context)
+            in_context = in_parent or _matches(word, rw.context_written, rw.context, fuzzy[i])
             if in_context and not in_parent:
                 group_only.add(i)
             if in_context:
@@ -240,8 +244,8 @@ def link(
                 if i in free_idx:
                     name_part[i] = row_part[i] = weight
                 continue
-            in_lead = _matches(word, set(), rw.lead) if not word.accented else (1.0 if word.folded in rw.lead else 0.0)
-            in_cells = _matches(word, rw.cells_written, rw.cells)
+            in_lead = _matches(word, set(), rw.lead, fuzzy[i]) if not word.accented else (1.0 if word.folded in rw.lead else 0.0)
+            in_cells = _matches(word, rw.cells_written, rw.cells, fuzzy[i])
             if in_lead or in_cells:
                 weight = weights[i] * max(in_lead, in_cells)
                 score += (FIELD_WEIGHTS["lead"] if in_lead else FIELD_WEIGHTS["cells"]) * weight
@@ -249,7 +253,7 @@ def link(
                     covered.add(i)
                     row_part[i] = weight
                 continue
-            in_headers = _matches(word, rw.headers_written, rw.headers)
+            in_headers = _matches(word, rw.headers_written, rw.headers, fuzzy[i])
             if in_headers and i in free_idx:  # says which column or period, not which row: out of the shares
                 score += FIELD_WEIGHTS["headers"] * weights[i] * in_headers
                 covered.add(i)
@@ -293,7 +297,7 @@ def link(
                 pair_cov=pair_hit / pair_total if pair_total else 1.0,
                 specificity=specificity,
                 covered=covered,
-                in_name={i for i in covered if _matches(q.words[i], rw.name, rw.name_folded)},
+                in_name={i for i in covered if _matches(q.words[i], rw.name, rw.name_folded, fuzzy[i])},
                 numbers_ok=numbers_ok,
                 rank=hits.get(row_id) if hits else None,
             )
@@ -328,7 +332,7 @@ def contradicts(q: Question, row: Row, layer: SemanticLayer, both_sides: bool = 
     ("nhập khẩu" against "Kim ngạch xuất khẩu"); with ``both_sides``, the name says both ("Thu - chi")."""
     from structured.lexicon import lexicon
 
-    asked = f" {' '.join(w.repaired or w.folded for w in q.words)} "
+    asked = f" {' '.join(w.repaired or w.folded for w in q.words if w.tag != 'masked')} "  # not the other side's words
     name = f" {' '.join(layer.name_words.get(row.id, []))} "
     for pair in lexicon().section("contrasts"):
         a, b = (f" {fold(p)} " for p in pair)

@@ -149,7 +149,7 @@ def _indexes() -> dict[str, PhraseIndex]:
         name: lex.phrase_index(name)
         for name in ("operations", "measures", "kinds", "periods", "dialogue", "politeness", "verdict_questions",
                      "fields", "frame_words", "function_words", "units", "exclusion", "comparisons", "sub_items",
-                     "inclusion")
+                     "inclusion", "nothing_amounts")
         if name in lex.raw
     }
     synonyms = PhraseIndex()
@@ -468,7 +468,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     # Lexicon phrases (longest first across all sections, so no section's order decides).
     candidates: list[tuple[str, PhraseHit]] = []
     for section, index in _indexes().items():
-        if section in ("exclusion", "comparisons", "sub_items", "inclusion"):
+        if section in ("exclusion", "comparisons", "sub_items", "inclusion", "nothing_amounts"):
             continue
         for hit in find_phrases(folded, index, overlapping=True, written=written):
             candidates.append((section, hit))
@@ -786,7 +786,12 @@ def _kind_words() -> frozenset[str]:
 
 
 def _number_conditions(q: Question, folded: list[str], written: list[str | None]) -> None:
-    """ "dưới 50%", "từ 100 tỷ trở lên": a comparison word followed by a number (not a year)."""
+    """ "dưới 50%", "từ 100 tỷ trở lên": a comparison word followed by a number (not a year); "đồng nào": 0."""
+    found: list[tuple[int, tuple[str, float, str, bool]]] = []  # in the order the question says them
+    for hit in find_phrases(folded, _indexes()["nothing_amounts"], written=written):
+        if all(w.tag is None for w in q.words[hit.start : hit.end]):
+            found.append((hit.start, (hit.key, 0.0, "bằng 0", False)))  # shown as "số vốn đã giải ngân bằng 0"
+            _mark(q, hit.start, hit.end, "condition", hit.key, force=True)
     for hit in find_phrases(folded, _indexes()["comparisons"], written=written):
         if hit.end >= len(q.words) or q.words[hit.start].tag is not None:
             continue
@@ -814,8 +819,9 @@ def _number_conditions(q: Question, folded: list[str], written: list[str | None]
         elif end + 1 < len(q.words) and q.folded[end : end + 2] == ["tro", "xuong"]:
             op, end = "<=", end + 2
         text = " ".join(w.text for w in q.words[hit.start : end]).replace(" %", "%")
-        q.conditions.append((op, value, text, percent))
+        found.append((hit.start, (op, value, text, percent)))
         _mark(q, hit.start, end, "condition", op, force=True)
+    q.conditions.extend(condition for _, condition in sorted(found, key=lambda f: f[0]))
 
 
 def _sub_items(q: Question, folded: list[str], written: list[str | None]) -> None:

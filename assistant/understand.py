@@ -73,6 +73,7 @@ PASSAGE_TIE = 0.05  # …two rows this close: not one answer
 PASSAGE_CONFIDENCE = 0.8  # a quoted sentence stating the asked number answers, shown with the sentence
 _MONEY_WORDS = {"von", "tien", "phi"}  # "tổng số vốn", "tổng kinh phí": a total said of money
 MONEY_UNITS = ("trieu", "ty", "nghin")  # "bao nhiêu tiền": an amount in these ("đồng" alone is also "đồng bào")
+PAIRS_MARGIN = 1  # a reading's corpus word pairs within this of the best reading's: no clear winner by pairs
 CLIPPED_MIN = 2  # a typed word this long missing only its last letter ("chứ" for "chức") is that legend word
 
 
@@ -94,9 +95,11 @@ def understand(text: str, state: DialogueState | None, ctx: Context) -> Plan:
         plan = _plan(prepare(text, ctx.layer, reading), state, ctx)
         plan.features = ctx.features
         plans.append((_corpus_pairs(reading, ctx.layer) if len(options) > 1 else 0, plan))
-    # an answer first; then the reading whose expansion joins its neighbours as the corpus writes them
-    # ("đạt KH không" → "đạt kế hoạch", not "đạt khoa học"); then the surer plan
-    return max(plans, key=lambda sp: (sp[1].op not in ("none", "clarify"), sp[0], sp[1].confidence))[1]
+    # a reading whose expansion joins its neighbours as the corpus writes them clearly more often ("giao KH vốn"
+    # → "giao kế hoạch vốn", not "khoa học"); then one that answers; then more such pairs; then the surer plan
+    most = max(pairs for pairs, _ in plans)
+    return max(plans, key=lambda sp: (sp[0] >= most - PAIRS_MARGIN, sp[1].op not in ("none", "clarify"), sp[0],
+                                      sp[1].confidence))[1]
 
 
 def _corpus_pairs(reading: str, layer: SemanticLayer) -> int:
@@ -344,6 +347,34 @@ def _shortened_run(folded: list[str], phrase: list[str]) -> tuple[int, int]:
         if end - start > 1 and end - start > best[1] - best[0]:
             best = (start, end)
     return best
+
+
+_NEGATIONS = ("khong", "ngoai")  # "không do Sở XD chủ trì", "ngoài Sở XD": the rows another agency leads
+_NEGATION_GAP = ("do", "phai", "thuoc", "duoc", "giao", "cho", "la")  # words between the negation and the agency
+_NEGATION_REACH = 3  # at most this many words between them
+
+
+def _measure_before(q: Question, condition: int) -> str | None:
+    """The numeric measure whose words come last before the ``condition``-th condition's words, if any."""
+    starts = [i for i, w in enumerate(q.words) if w.tag == "condition" and (i == 0 or q.words[i - 1].tag != "condition")]
+    if condition >= len(starts):
+        return None
+    before = [w for w in q.words[: starts[condition]] if w.tag == "measure"]
+    return before[-1].key if before and before[-1].key in NUMERIC_MEASURES else None
+
+
+def _agency_negated(q: Question, agency: str) -> bool:
+    """The agency named is negated: "những nhiệm vụ nào không do Sở Xây dựng chủ trì?", "ngoài Sở XD" (not
+    the "ngoại" of "Sở Ngoại vụ")."""
+    own = set(fold_tokens(agency))
+    starts = [i for i, w in enumerate(q.words) if w.tag == "agency" and (i == 0 or q.words[i - 1].tag != "agency")]
+    for first in starts:
+        for at in range(first - 1, max(first - _NEGATION_REACH - 2, -1), -1):
+            if q.words[at].folded in _NEGATIONS and q.words[at].folded not in own:
+                return True
+            if q.words[at].folded not in _NEGATION_GAP:
+                break
+    return False
 
 
 _ASSIGNS = ("giao",)  # a verb right before an agency that says the agency is the one given the task
@@ -695,7 +726,7 @@ def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], 
     hits: dict[str, int] | None = None
     if ctx.search is not None and words:
         try:
-            query = " ".join(w.text for w in q.words if w.tag not in ("polite", "dialogue", "report", "year", "period")
+            query = " ".join(w.text for w in q.words if w.tag not in ("polite", "dialogue", "report", "year", "period", "masked")
                              and (w.tag not in ("op", "function") or w in words))
             hits = ctx.search(query, SEARCH_K, reports)
         except Exception as exc:  # retrieval unavailable: the inverted index still gives candidates
@@ -792,27 +823,62 @@ def _split_entities(q: Question, layer: SemanticLayer, ctx: Context, reports: li
     for cut, word in enumerate(q.words):
         if word.folded not in _PAIR_WORDS or not any(i < cut for i in free) or not any(i > cut for i in free):
             continue
-        sides = []
-        for keep in (lambda i, cut=cut: i < cut, lambda i, cut=cut: i > cut):
+        sides: list[Link] = []
+        # "Tăng trưởng … của khu vực CN-XD với dịch vụ": words the first side explains only through its parent
+        # ("tăng trưởng" of "Tốc độ tăng trưởng GRDP" for its line "Công nghiệp và xây dựng") qualify both sides
+        for keep in (lambda i, cut=cut: i < cut,
+                     lambda i, cut=cut, sides=sides: i > cut or (i < cut and i in _said_of_parent(q, sides[0].row, layer))):
             side = Question(q.original, q.text, [_masked(w, not keep(i)) for i, w in enumerate(q.words)], list(q.hits),
                             numbers=[n for n in q.numbers if any(keep(i) and w.text == n for i, w in enumerate(q.words))])
-            links, features = _links(side, layer, ctx, reports)
+            # the second side is looked for in the first side's report unless the question names reports
+            scope = [sides[0].row.report] if sides and not q.reports else reports
+            links, features = _links(side, layer, ctx, scope)
             if not links or features is None or not links[0].numbers_ok:
                 break
             p = confidence(features)
             named_whole = links[0].name_cov >= 1.0 - 1e-9 and links[0].specificity >= WHOLE_NAME  # "Thành phố Vĩnh Long"
             if p < answer_at and not (named_whole and p >= clarify_at):
                 break
-            sides.append(_sub_line_said(side, links) or links[0])
+            chosen = _sub_line_said(side, links) or links[0]
+            chosen = _twins(links, chosen, layer)[0] if not sides else chosen  # the newest report's, as for one row
+            if sides and sides[0].row.parent and chosen.row.parent != sides[0].row.parent:
+                # "… ở thành thị với nông thôn": like is compared with like, a sibling naming the side as well
+                own = {i for i in free if i > cut} & chosen.in_name
+                chosen = next((lk for lk in links if _siblings(lk.row, sides[0].row) and own <= lk.in_name), chosen)
+            if sides and chosen.row.id in (sides[0].row.id, _parent_id(sides[0].row)):
+                # the shared words named the first side's parent: the second side is its other part, if one names it
+                own = {i for i in free if i > cut}
+                chosen = next((lk for lk in links if _siblings(lk.row, sides[0].row) and lk.in_name & own), None)
+                if chosen is None:
+                    break
+            sides.append(chosen)
         if len(sides) == 2 and sides[0].row.id != sides[1].row.id:
             return sides
     return None
 
 
+def _said_of_parent(q: Question, row: Row, layer: SemanticLayer) -> set[int]:
+    """Positions of the question's words that the row's parent's name holds (not its own name)."""
+    parent = layer.rows.get(_parent_id(row) or "")
+    if parent is None:
+        return set()
+    words, own = set(fold_tokens(parent.name)), set(fold_tokens(row.name))
+    return {i for i, w in enumerate(q.words) if (w.repaired or w.folded) in words - own}
+
+
+def _siblings(a: Row, b: Row) -> bool:
+    """Two sub-lines of one parent."""
+    return a.id != b.id and a.parent is not None and (a.report, a.annex, a.parent) == (b.report, b.annex, b.parent)
+
+
+def _parent_id(row: Row) -> str | None:
+    return f"{row.report}:{row.annex}:{row.parent}" if row.parent else None
+
+
 def _masked(word, hide: bool):  # noqa: ANN001, ANN202
     from dataclasses import replace
 
-    return replace(word, tag="masked") if hide and word.tag is None else word
+    return replace(word, tag="masked") if hide and word.tag in (None, "kind") else word  # "… khu vực nào" is no side's name
 
 
 def _prefer_definitions(q: Question, links: list[Link], layer: SemanticLayer) -> list[Link]:
@@ -914,13 +980,22 @@ def _sub_line_said(q: Question, links: list[Link]) -> Link | None:
     return said[0] if len(said) == 1 else None
 
 
+TWIN_SCORE_SHARE = 0.1  # the same row of another report scoring this close to the best is one reading of it
+
+
+def _twins(links: list[Link], best: Link, layer: SemanticLayer) -> list[Link]:
+    """The best row and the same row of other reports scoring close to it, newest report first."""
+    order = {r.number: i for i, r in enumerate(layer.reports)}
+    twins = [lk for lk in links
+             if lk is best or (same_entity(lk.row, best.row) and lk.score >= best.score - abs(best.score) * TWIN_SCORE_SHARE)]
+    return sorted(twins, key=lambda lk: order.get(lk.row.report, 99))
+
+
 def _targets(q: Question, links: list[Link], layer: SemanticLayer, ops: list[str]) -> list[str]:
     """The best row (the newest report's when several reports print it); when the question asks about
     several annexes, every annex's best row that scores close to the best."""
     best = _sub_line_said(q, links) or links[0]
-    order = {r.number: i for i, r in enumerate(layer.reports)}
-    twins = [lk for lk in links if lk is best or (same_entity(lk.row, best.row) and lk.score >= best.score - abs(best.score) * 0.1)]
-    twins.sort(key=lambda lk: order.get(lk.row.report, 99))
+    twins = _twins(links, best, layer)
     if "cross_report" in ops and len(twins) > 1:  # "GRDP qua các báo cáo": the row of every report, newest first
         return [lk.row.id for lk in twins]
     targets = [twins[0].row.id]
@@ -1186,6 +1261,7 @@ def _collection_plan(
         measure = state.measure
     verdict_said = _verdict_wording(q, layer, report, annexes, kind) if _verdicts(q)[0] else None
     flt = Filters(report=report, annexes=annexes, kind=kind, marker=marker, verdicts=verdicts, agency=agency,
+                  agency_excluded=_agency_negated(q, agency) if agency and agency != base.agency else base.agency_excluded,
                   verdict_said=verdict_said or base.verdict_said,
                   group=base.group, field=base.field, ids=base.ids if state is not None else None, period=base.period,
                   words=list(base.words) if state is not None else [], where=list(base.where),
@@ -1204,10 +1280,12 @@ def _collection_plan(
         if column is not None:  # "địa bàn nào bị phạt nhiều tiền nhất": a printed column of a table by place
             measure = column
             flt.annexes = flt.annexes or [column_annex(layer, report, column)]
-    for op_word, value, text, percent in q.conditions:
+    for n, (op_word, value, text, percent) in enumerate(q.conditions):
         if legend_text and f" {' '.join(fold_tokens(text))} " in f" {legend_text} ":
             continue  # "giải ngân vốn sự nghiệp dưới 50% (*)": the marker's own words, not a second condition
         target = measure if measure in NUMERIC_MEASURES or measure == column else "estimate"
+        if not percent:  # "được giao KH vốn … chưa giải ngân được đồng nào": the measure said just before it
+            target = _measure_before(q, n) or target
         if percent:  # "giải ngân dưới 30%": the rate of the money asked
             target = lexicon().section("rate_of").get(target, target)
         flt.where.append(NumberCondition(measure=target, op=op_word, value=value, text=text))

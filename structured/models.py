@@ -42,6 +42,7 @@ class RowFilter(BaseModel):
     annexes: list[str] = Field(default_factory=list, description="Phụ lục, e.g. ['III'] (or 'Phụ lục 3')")
     kind: RowKindFilter | None = Field(default=None, description="indicator (chỉ tiêu), task (nhiệm vụ), project (dự án)")
     agency: str | None = Field(default=None, description="Cơ quan chủ trì, loose: 'Sở GTVT', 'so khcn' (any agency of the cell)")
+    agency_excluded: bool = Field(default=False, description="Rows NOT led by `agency` ('không do Sở XD chủ trì')")
     coordinating_agency: str | None = Field(default=None, description="Cơ quan phối hợp, loose")
     marker: str | None = Field(default=None, description="Ký hiệu trạng thái, e.g. '*', '***' or '(**)'")
     marker_meaning_contains: str | None = Field(default=None, description="Words of the marker's meaning, e.g. 'thi công'")

@@ -487,9 +487,10 @@ def filter_ids(tables: CorpusTables, flt: RowFilter) -> list[str]:
             continue
         if query:
             keys, whole = query_keys(query), is_collective(query)
+            keep = not (flt.agency_excluded and role == "lead")  # "không do Sở XD chủ trì": the rows it does not lead
             positions = [
                 p for p in positions
-                if any(match_keys(keys, _keys(t), t, whole) for t in role_texts(tables.rows[ids_[p]], role))
+                if any(match_keys(keys, _keys(t), t, whole) for t in role_texts(tables.rows[ids_[p]], role)) == keep
             ]
     ids = [ids_[p] for p in positions]
     if flt.period is not None:

@@ -461,3 +461,31 @@ def test_two_items_compared_with_which_one_words_and_a_ratio_asked_after_an_indi
     ratio = ask(engine_of(settings, THAI_NGUYEN), "Thế so với kế hoạch giao thì được bao nhiêu phần trăm?",
                 "Kim ngạch XK trên địa bàn tỉnh năm nay ước đạt bao nhiêu?")
     assert rows(ratio)[0] == "4" and "105,41%" in ratio.text
+
+
+def test_two_lines_of_one_indicator_compared_with_the_measure_said_once(settings):
+    """"Tăng trưởng … khu vực CN-XD với dịch vụ": the measure said before the first side qualifies both (the
+    growth lines of GRDP, not the economic-structure lines "Khu vực III (dịch vụ)"), in one report."""
+    dong_thap = ask(engine_of(settings, DONG_THAP), "Tăng trưởng năm 2025 của khu vực CN-XD với dịch vụ, bên nào cao hơn?")
+    assert {"1.2", "1.3"} <= set(rows(dong_thap)) and "10,36" in dong_thap.text and "8,05" in dong_thap.text
+    thai_nguyen = ask(engine_of(settings, THAI_NGUYEN),
+                      "Tăng trưởng năm 2024 khu vực dịch vụ với khu vực công nghiệp - xây dựng, khu vực nào cao hơn?")
+    assert rows(thai_nguyen) == ["1.3", "1.2"] and "7,28" in thai_nguyen.text and "7,12" in thai_nguyen.text
+    assert {c.report for c in thai_nguyen.citations} == {"412/BC-SKHĐT"}
+    water = ask(get_engine([SEED_REPORT], settings=settings),
+                "Tỷ lệ hộ dùng nước sạch ở thành thị với nông thôn năm 2024 chênh nhau bao nhiêu?")  # "nông thôn" of the
+    assert {"15.1", "15.2"} <= set(rows(water)) and "99,60" in water.text  # other side is no contrast to "đô thị"
+    fell = ask(engine_of(settings, DONG_THAP), "Thu tiền sử dụng đất năm nay so với năm ngoái giảm bao nhiêu?")
+    assert rows(fell) == ["6.2"] and "2.104,26" in fell.text and "90,75" in fell.text
+
+
+def test_an_agency_negated_and_an_amount_of_nothing(settings):
+    vinh_long = engine_of(settings, VINH_LONG)
+    others = ask(vinh_long, "trong các nhiệm vụ trọng tâm năm 2025 của Sở XD, những nhiệm vụ nào không do Sở Xây dựng chủ trì?")
+    assert rows(others) == ["1.2", "1.3", "2.3"] and "không phải Sở Xây dựng" in others.text
+    assert rows(ask(vinh_long, "Sở XD chủ trì những nhiệm vụ nào trong PL III?"))[:2] == ["1.1", "2.1"]
+    foreign = ask(get_engine([SEED_REPORT], settings=settings), "so ngoai vu chu tri may nhiem vu o PL V")
+    assert foreign.text.startswith("Có 4 nhiệm vụ")  # the "ngoại" of "Sở Ngoại vụ" negates nothing
+    # "KH vốn" is "kế hoạch vốn" (the pairs the corpus writes), "đồng nào" an amount of nothing
+    idle = ask(vinh_long, "Những DA nào được giao KH vốn 2025 mà tới 31/5 vẫn chưa giải ngân được đồng nào vậy?")
+    assert rows(idle) == ["8", "11"] and "bằng 0" in idle.text
