@@ -191,10 +191,12 @@ def _repair(words: list[Word], layer: SemanticLayer) -> None:
             # exists, while a one-letter neighbour forms a frequent pair ("hải quan"); a common or short word
             # needs a staple pair of the reports
             rare = layer.weight(word.folded) >= TYPO_RARE_WEIGHT and word.folded not in _lexicon_words()
+            unprinted = word.text not in layer.forms.get(word.folded, ())  # "giả": a spelling the reports never print
             needed = TYPO_PAIRS if rare and len(word.folded) > MIN_REPAIR_LENGTH else COMMON_TYPO_PAIRS
             close = [k for k in _neighbours(word.folded, layer)
                      if k != word.folded and Levenshtein.distance(k, word.folded) <= MAX_REPAIR_DISTANCE
-                     and _pairs_known(words, i, k, layer, needed)]
+                     and (_pairs_known(words, i, k, layer, needed)
+                          or (unprinted and _pairs_on_both_sides(words, i, k, layer)))]
             if len(close) == 1:
                 word.repaired = close[0]
                 forms.add(close[0])
@@ -219,6 +221,15 @@ def _lexicon_words() -> frozenset[str]:
     lex = lexicon()
     return frozenset(fold(t) for name in lex.raw for phrases in lex.phrases(name).values() if isinstance(phrases, list)
                      for p in phrases for t in tokens(p))
+
+
+def _pairs_on_both_sides(words: list[Word], i: int, folded: str, layer: SemanticLayer) -> bool:
+    """``folded`` at position ``i`` joins both neighbours as the reports write them, one pair often
+    ("hành chính giả quyết" → "giải": "chính giải" and "giải quyết")."""
+    if i == 0 or i + 1 >= len(words):
+        return False
+    pairs = (layer.bigrams.get((words[i - 1].folded, folded), 0), layer.bigrams.get((folded, words[i + 1].folded), 0))
+    return min(pairs) >= 1 and max(pairs) >= TYPO_PAIRS
 
 
 def _pairs_known(words: list[Word], i: int, folded: str, layer: SemanticLayer, at_least: int = 1) -> bool:

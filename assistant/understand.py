@@ -967,6 +967,9 @@ def _two_readings(q: Question, links: list[Link], layer: SemanticLayer) -> bool:
     return _close(best, second) if best.row.kind == "indicator" else second.score >= ENTITY_TIE * best.score
 
 
+SUB_LINE_SAID = 0.5  # share of the words the parent's name lacks that one sub-line's name must hold ("cấp tiểu học")
+
+
 def _sub_line_said(q: Question, links: list[Link]) -> Link | None:
     """A sub-line of the best row whose own name holds every word the parent's name does not ("CTMTQG giảm nghèo
     …, phần vốn sự nghiệp" → its line "b) Vốn sự nghiệp"), else None."""
@@ -976,7 +979,8 @@ def _sub_line_said(q: Question, links: list[Link]) -> Link | None:
     if not best.row.children or not rest:
         return None
     children = {f"{best.row.report}:{best.row.annex}:{c}" for c in best.row.children}
-    said = [lk for lk in links[1:] if lk.row.id in children and rest <= lk.in_name and (lk.numbers_ok or best.numbers_ok)]
+    said = [lk for lk in links[1:] if lk.row.id in children and len(rest & lk.in_name) >= SUB_LINE_SAID * len(rest)
+            and (lk.numbers_ok or best.numbers_ok)]
     return said[0] if len(said) == 1 else None
 
 
@@ -1811,7 +1815,9 @@ def _overview_plan(
     q: Question, ops: list[str], measure: str | None, layer: SemanticLayer, report: str | None, best: Link | None, p_best: float
 ) -> Plan | None:
     # "chỉ tiêu môi trường có đạt không?": a group's verdicts, when no row is named
-    group_verdicts = "compare_target" in ops and bool(q.free()) and p_best < cutoffs()[0]
+    # ("các chỉ tiêu môi trường …": a plural kind asks of a set even when one row's name holds the words)
+    plural_kind = bool(q.keys("kinds")) and any(w.folded in ("cac", "nhung") and w.tag == "function" for w in q.words)
+    group_verdicts = "compare_target" in ops and bool(q.free()) and (p_best < cutoffs()[0] or plural_kind)
     field_said = _field_said(q)
     asks = "overview" in ops or q.has("measures", "status") or (measure is None and q.has("operations", "overview")) or group_verdicts \
         or (field_said and q.has("dialogue", "what_about_tail"))  # "lĩnh vực X thực hiện sao rồi"

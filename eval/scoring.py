@@ -296,11 +296,15 @@ _GRAND_TOTAL_RE = re.compile(r"^(?:tổng cộng|tổng số)\b", re.IGNORECASE)
 def _source_label(row: Any) -> str:
     """A gold row label; a grand total written as printed ("TỔNG CỘNG (I+II+III)", "TỔNG SỐ (1+2+3)") is the
     report's total row ("Tổng cộng")."""
-    label = str(row)
-    return _norm_key("Tổng cộng" if _GRAND_TOTAL_RE.match(label.strip()) else label)
+    label = str(row).strip()
+    if _GRAND_TOTAL_RE.match(label):
+        return _norm_key("Tổng cộng")
+    return _norm_key(_PRINTED_LETTER_RE.sub(r"\1", label))  # "b)" as printed is the sub-line "b"
 
 
 _GROUP_PART_RE = re.compile(r"^(?:[IVXLC]+|[A-Z])\.")
+_PRINTED_LETTER_RE = re.compile(r"^([a-zđ])\)$")  # a sub-line's letter as printed: "b)"
+_SUB_LETTER_RE = re.compile(r"\.([a-zđ])$")  # "13.b": the sub-line printed "b)" under row 13
 
 
 def _labels(citation: Any) -> set[str]:
@@ -313,6 +317,8 @@ def _labels(citation: Any) -> set[str]:
         labels.add(label)
     if _get(citation, "printed"):
         labels.add(str(_get(citation, "printed")))
+    if letter := _SUB_LETTER_RE.search(label):  # "13.b" is also the "b)" printed under row 13
+        labels.add(letter.group(1))
     if label.startswith("Cộng "):  # a group's total row ("Cộng I") is also named by its group ("I")
         labels.add(label.removeprefix("Cộng "))
     return {_norm_key(x) for x in labels if x}

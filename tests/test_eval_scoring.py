@@ -111,6 +111,9 @@ def test_citation_pr_edge_cases():
     assert citation_pr([cite()], []) == (0.0, 1.0)
     # the same row cited twice (two cells) counts once
     assert citation_pr([cite(), cite(quote="90,00")], [{"annex": "I", "row": "4"}]) == (1.0, 1.0)
+    # a sub-line's letter as printed ("b)") names the sub-line "13.b", not row "13"
+    assert citation_pr([cite(annex="I", row="13.b")], [{"annex": "I", "row": "b)"}]) == (1.0, 1.0)
+    assert citation_pr([cite(annex="I", row="13")], [{"annex": "I", "row": "b)"}]) == (0.0, 0.0)
     legend = {"row_id": "320/BC-UBND:III:Ghi chú", "report": "320/BC-UBND", "annex": "III", "row": "Ghi chú"}
     assert citation_pr([legend], [{"report": "320/BC-UBND", "annex": "III", "row": "Ghi chú"}]) == (1.0, 1.0)
 

@@ -489,3 +489,13 @@ def test_an_agency_negated_and_an_amount_of_nothing(settings):
     # "KH vốn" is "kế hoạch vốn" (the pairs the corpus writes), "đồng nào" an amount of nothing
     idle = ask(vinh_long, "Những DA nào được giao KH vốn 2025 mà tới 31/5 vẫn chưa giải ngân được đồng nào vậy?")
     assert rows(idle) == ["8", "11"] and "bằng 0" in idle.text
+
+
+def test_general_abbreviations_a_typo_making_a_word_and_a_level_named_with_its_parent(settings):
+    assert "83,70" in ask(get_engine([SEED_REPORT], settings=settings), "Tỷ lệ LĐ qua đào tạo năm 2024 ước đạt bao nhiêu % vậy?").text
+    dong_thap = engine_of(settings, DONG_THAP)
+    assert "69,70" in ask(dong_thap, "CDC tỉnh xây mới giải ngân được bao nhiêu % kế hoạch vốn rồi?").text
+    # "giả" is a word the reports never print; "giải" joins both neighbours as they write them
+    assert "98,72" in ask(dong_thap, "Tỷ lệ hồ sơ TTHC giả quyết đúng hạn tại các TT phục vụ hành chính công đạt bao nhiêu?").text
+    levels = ask(engine_of(settings, HUE), "Tỷ lệ trường đạt chuẩn QG cấp tiểu học với THCS năm nay, cấp nào đạt KH cấp nào không?")
+    assert {"13.b", "13.c"} <= set(rows(levels)) and "88,20" in levels.text and "84,00" in levels.text
