@@ -80,6 +80,13 @@ class Link:
     rank: int | None = None  # retrieval rank, when the retriever returned it
 
 
+@lru_cache(maxsize=1)
+def _number_words() -> dict[str, str]:
+    from structured.lexicon import lexicon
+
+    return {word: str(digits) for word, digits in lexicon().section("number_words").items()}
+
+
 @lru_cache(maxsize=200_000)
 def _row_words_cached(key: str, name: str, context: str, parent: str, lead: str, cells: str,
                       headers: str = "") -> RowWords:
@@ -98,6 +105,7 @@ def _row_words_cached(key: str, name: str, context: str, parent: str, lead: str,
     numbers = {part for t in named for part in t.replace("/", ".").split(".") if part} | named
     numbers |= {t for t in cell_tokens if any(ch.isdigit() for ch in t)}
     numbers |= {str(_roman_value(m.group(0))) for m in _ROMAN_RE.finditer(name)}  # "Vành đai V" answers to "vành đai 5"
+    numbers |= {str(_number_words()[t]) for t in name_tokens if t in _number_words()}  # "hai cấp" answers to "2 cấp"
     return RowWords(
         name=name_tokens,
         name_folded=[fold(t) for t in name_tokens],

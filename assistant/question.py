@@ -162,8 +162,8 @@ def _indexes() -> dict[str, PhraseIndex]:
 @lru_cache(maxsize=1)
 def _spelling() -> dict[str, set[str]]:
     classes: dict[str, set[str]] = {}
-    for variant, main in lexicon().section("spelling").items():
-        group = {fold(variant), fold(main)}
+    for variant, main in [*lexicon().section("spelling").items(), *lexicon().section("number_words").items()]:
+        group = {fold(variant), fold(str(main))}
         for word in group:
             classes.setdefault(word, set()).update(group)
     return classes

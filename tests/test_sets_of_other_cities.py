@@ -499,3 +499,12 @@ def test_general_abbreviations_a_typo_making_a_word_and_a_level_named_with_its_p
     assert "98,72" in ask(dong_thap, "Tỷ lệ hồ sơ TTHC giả quyết đúng hạn tại các TT phục vụ hành chính công đạt bao nhiêu?").text
     levels = ask(engine_of(settings, HUE), "Tỷ lệ trường đạt chuẩn QG cấp tiểu học với THCS năm nay, cấp nào đạt KH cấp nào không?")
     assert {"13.b", "13.c"} <= set(rows(levels)) and "88,20" in levels.text and "84,00" in levels.text
+
+
+def test_a_number_typed_as_digits_for_one_written_as_a_word_and_a_total_said_as_tinh_chung(settings):
+    heading = ask(engine_of(settings, DONG_THAP),
+                  "Việc vận hành chính quyền địa phương 2 cấp tính đến giữa tháng 12 làm được tới đâu?")  # "HAI CẤP"
+    assert rows(heading) == ["III.1", "III.2", "III.3", "III.4", "III.5"] and "Nhiệm vụ đã hoàn thành: 2" in heading.text
+    total = ask(engine_of(settings, VINH_LONG),
+                "Tính chung cả danh mục dự án đầu tư công ngành XD, GT năm 2025 thì đã giải ngân đc bao nhiêu, đạt mấy %?")
+    assert rows(total) == ["Tổng cộng"] and "30,57%" in total.text and "256.950" in total.text
