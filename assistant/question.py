@@ -655,6 +655,10 @@ def _unmarked(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
 
 
+_PLACE_BEFORE = ("cua", "o", "tai", "tinh", "tp", "pho", "ve")  # "của CT": initials that are also an abbreviation
+# name the place only after these (not "… với CT vùng đồng bào": a "chương trình")
+
+
 def _tag_reports(q: Question, layer: SemanticLayer) -> None:
     """A loaded report's number in the question ("45/BC-UBND", "báo cáo 45", "báo cáo số 320")."""
     folded = q.folded
@@ -681,13 +685,15 @@ def _tag_reports(q: Question, layer: SemanticLayer) -> None:
     # "GRDP của Cần Thơ", "chỉ tiêu của TN": the report about that place, by name or by its initials
     named = bool(q.reports)
     abbreviations = {fold(a) for a in lexicon().abbreviations}
+    numbered = {fold(a) for a in lexicon().section("numbered_abbreviations")}  # "CT" is also "cao tốc", "chương trình"
     for report in layer.reports:
         size = len(report.place)
         initials = "".join(w[0] for w in report.place) if size > 1 else None
         for start in range(len(folded)) if size else ():  # the initials may be the last word
             whole = tuple(folded[start : start + size]) == report.place
             short = (initials is not None and q.words[start].folded == initials and initials not in abbreviations
-                     and re.search(rf"(?<!\w){initials.upper()}(?!\w)", _unmarked(q.original)) is not None)  # typed in capitals
+                     and re.search(rf"(?<!\w){initials.upper()}(?!\w)", _unmarked(q.original)) is not None  # typed in capitals
+                     and (initials not in numbered or (start > 0 and folded[start - 1] in _PLACE_BEFORE)))  # "của CT"
             if not (whole or short) or (named and report.number not in q.reports):
                 continue
             if whole and _smaller_place(folded[:start], report, layer):

@@ -508,3 +508,9 @@ def test_a_number_typed_as_digits_for_one_written_as_a_word_and_a_total_said_as_
     total = ask(engine_of(settings, VINH_LONG),
                 "Tính chung cả danh mục dự án đầu tư công ngành XD, GT năm 2025 thì đã giải ngân đc bao nhiêu, đạt mấy %?")
     assert rows(total) == ["Tổng cộng"] and "30,57%" in total.text and "256.950" in total.text
+
+
+def test_initials_that_are_also_an_abbreviation_name_a_place_only_after_a_place_word(settings):
+    """"CT vùng đồng bào DTTS" is a programme ("chương trình"), not the report of Cần Thơ."""
+    reply = ask(engine_of(settings, HUE), "CTMTQG giảm nghèo bền vững với CT vùng đồng bào DTTS và miền núi, chương trình nào giả ngân tốt hơn?")
+    assert rows(reply) == ["2", "3"] and "60,28%" in reply.text and "61,48%" in reply.text
