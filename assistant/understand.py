@@ -27,7 +27,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from assistant.confidence import CLOSE_MARGIN, LinkFeatures, confidence, cutoffs
 from assistant.linking import Link, candidate_ids, contradicts, link
@@ -444,6 +444,12 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
         pair = _split_entities(q, layer, ctx, reports, best)
         if pair is not None:
             return _row_plan(q, [lk.row.id for lk in pair], measure, period, ops, layer, answer_at, "hai dòng được so sánh")
+
+    if collection is None and "compare_rows" in ops and best is not None and best.row.children:
+        # "… vùng DTTS: huyện Võ Nhai với Định Hóa, huyện nào …": two sub-lines of the row named
+        pair = _split_entities(q, layer, ctx, reports, None)
+        if pair is not None and all(_parent_id(lk.row) == best.row.id for lk in pair):
+            return _row_plan(q, [lk.row.id for lk in pair], measure, period, ops, layer, answer_at, "hai mục con được so sánh")
     if collection:
         asked = _measure(q)  # a ratio said in full ("so với chỉ tiêu giao") names the set's measure whatever the links
         # …and a rank needs its measure even when some row's name holds the words ("giải ngân vốn … thấp nhất")
@@ -815,15 +821,22 @@ _PAIR_WORDS = ("va", "voi")  # "ĐT 917 và ĐT 918", "ĐT 917 với ĐT 918": t
 
 def _split_entities(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], best: Link | None) -> list[Link] | None:
     """Two rows named on either side of "và" / "với" when no single row explains the turn's words."""
+    # an agency's words may name a side ("huyện Võ Nhai với Định Hóa" of "UBND huyện Võ Nhai"), but its own "và" is
+    # no pair ("Sở Thông tin và Truyền thông")
+    inside_agency = {i for i, w in enumerate(q.words) if w.tag == "agency"}
+    q = Question(q.original, q.text, [replace(w, tag=None) if w.tag == "agency" else w for w in q.words], list(q.hits),
+                 numbers=list(q.numbers), reports=list(q.reports))
     free = [i for i, w in enumerate(q.words) if w.tag is None]
     compared = q.has("operations", "compare_rows")  # "phần cầu chính với phần đường dẫn, phần nào … hơn?": two parts of one row
     if not free or (best is not None and set(free) <= best.covered and not compared):
         return None
     answer_at, clarify_at = cutoffs()
     for cut, word in enumerate(q.words):
-        if word.folded not in _PAIR_WORDS or not any(i < cut for i in free) or not any(i > cut for i in free):
+        if word.folded not in _PAIR_WORDS or not any(i < cut for i in free) or not any(i > cut for i in free) \
+                or cut in inside_agency or {cut - 1, cut + 1} <= inside_agency:
             continue
         sides: list[Link] = []
+        first_links: list[Link] = []
         # "Tăng trưởng … của khu vực CN-XD với dịch vụ": words the first side explains only through its parent
         # ("tăng trưởng" of "Tốc độ tăng trưởng GRDP" for its line "Công nghiệp và xây dựng") qualify both sides
         for keep in (lambda i, cut=cut: i < cut,
@@ -851,6 +864,12 @@ def _split_entities(q: Question, layer: SemanticLayer, ctx: Context, reports: li
                 chosen = next((lk for lk in links if _siblings(lk.row, sides[0].row) and lk.in_name & own), None)
                 if chosen is None:
                     break
+            if sides and _parent_id(chosen.row) == sides[0].row.id:
+                # "… vùng DTTS: huyện Võ Nhai với Định Hóa": the first side named the parent whose sub-line the second
+                # is; the first side is then the sub-line its words name
+                # (no such sub-line: the parent's own figure is the first side, "đô thị" of "… đô thị và nông thôn")
+                sides[0] = next((lk for lk in first_links if _siblings(lk.row, chosen.row)), sides[0])
+            first_links = first_links if sides else links
             sides.append(chosen)
         if len(sides) == 2 and sides[0].row.id != sides[1].row.id:
             return sides
@@ -876,8 +895,6 @@ def _parent_id(row: Row) -> str | None:
 
 
 def _masked(word, hide: bool):  # noqa: ANN001, ANN202
-    from dataclasses import replace
-
     return replace(word, tag="masked") if hide and word.tag in (None, "kind") else word  # "… khu vực nào" is no side's name
 
 

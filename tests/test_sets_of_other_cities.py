@@ -514,3 +514,12 @@ def test_initials_that_are_also_an_abbreviation_name_a_place_only_after_a_place_
     """"CT vùng đồng bào DTTS" is a programme ("chương trình"), not the report of Cần Thơ."""
     reply = ask(engine_of(settings, HUE), "CTMTQG giảm nghèo bền vững với CT vùng đồng bào DTTS và miền núi, chương trình nào giả ngân tốt hơn?")
     assert rows(reply) == ["2", "3"] and "60,28%" in reply.text and "61,48%" in reply.text
+
+
+def test_two_sub_lines_of_the_row_named_compared_and_an_agencys_own_va_no_pair(settings):
+    thai_nguyen = engine_of(settings, THAI_NGUYEN)
+    districts = ask(thai_nguyen, "Đầu tư trường chuẩn quốc gia vùng DTTS: huyện Võ Nhai với Định Hóa huyện nào giải ngân tốt hơn?")
+    assert rows(districts) == ["9.1", "9.2"] and "92,00%" in districts.text  # words of "UBND huyện Võ Nhai" name a side
+    seed = get_engine([SEED_REPORT], settings=settings)
+    asked = ask(seed, "Sở TTTT giải trình gì về cuộc thi ý tưởng đưa Cần Thơ thành thành phố cấp Đông Nam Á?")
+    assert rows(asked) == ["10"]  # "Sở Thông tin và Truyền thông": no two rows joined by its "và"
