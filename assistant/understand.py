@@ -349,11 +349,6 @@ def _shortened_run(folded: list[str], phrase: list[str]) -> tuple[int, int]:
     return best
 
 
-_NEGATIONS = ("khong", "ngoai")  # "không do Sở XD chủ trì", "ngoài Sở XD": the rows another agency leads
-_NEGATION_GAP = ("do", "phai", "thuoc", "duoc", "giao", "cho", "la")  # words between the negation and the agency
-_NEGATION_REACH = 3  # at most this many words between them
-
-
 def _measure_before(q: Question, condition: int) -> str | None:
     """The numeric measure whose words come last before the ``condition``-th condition's words, if any."""
     starts = [i for i, w in enumerate(q.words) if w.tag == "condition" and (i == 0 or q.words[i - 1].tag != "condition")]
@@ -361,6 +356,11 @@ def _measure_before(q: Question, condition: int) -> str | None:
         return None
     before = [w for w in q.words[: starts[condition]] if w.tag == "measure"]
     return before[-1].key if before and before[-1].key in NUMERIC_MEASURES else None
+
+
+_NEGATIONS = ("khong", "ngoai")  # "không do Sở XD chủ trì", "ngoài Sở XD": the rows another agency leads
+_NEGATION_GAP = ("do", "phai", "thuoc", "duoc", "giao", "cho", "la")  # words between the negation and the agency
+_NEGATION_REACH = 3  # at most this many words between them
 
 
 def _agency_negated(q: Question, agency: str) -> bool:
@@ -1305,10 +1305,10 @@ def _collection_plan(
         if legend_text and f" {' '.join(fold_tokens(text))} " in f" {legend_text} ":
             continue  # "giải ngân vốn sự nghiệp dưới 50% (*)": the marker's own words, not a second condition
         target = measure if measure in NUMERIC_MEASURES or measure == column else "estimate"
-        if not percent:  # "được giao KH vốn … chưa giải ngân được đồng nào": the measure said just before it
-            target = _measure_before(q, n) or target
         if percent:  # "giải ngân dưới 30%": the rate of the money asked
             target = lexicon().section("rate_of").get(target, target)
+        else:  # "được giao KH vốn … chưa giải ngân được đồng nào": the measure said just before it
+            target = _measure_before(q, n) or target
         flt.where.append(NumberCondition(measure=target, op=op_word, value=value, text=text))
     if column is not None and op in ("list", "count") and not any(c.measure == column for c in flt.where):
         relation = _against_its_base(q, column, layer, report)
