@@ -358,7 +358,7 @@ def _measure_before(q: Question, condition: int) -> str | None:
     return before[-1].key if before and before[-1].key in NUMERIC_MEASURES else None
 
 
-_NEGATIONS = ("khong", "ngoai")  # "không do Sở XD chủ trì", "ngoài Sở XD": the rows another agency leads
+_NEGATION = "khong"  # "không do Sở XD chủ trì" (or an exclusion word of the lexicon, "ngoài Sở XD"): others lead
 _NEGATION_GAP = ("do", "phai", "thuoc", "duoc", "giao", "cho", "la")  # words between the negation and the agency
 _NEGATION_REACH = 3  # at most this many words between them
 
@@ -370,7 +370,8 @@ def _agency_negated(q: Question, agency: str) -> bool:
     starts = [i for i, w in enumerate(q.words) if w.tag == "agency" and (i == 0 or q.words[i - 1].tag != "agency")]
     for first in starts:
         for at in range(first - 1, max(first - _NEGATION_REACH - 2, -1), -1):
-            if q.words[at].folded in _NEGATIONS and q.words[at].folded not in own:
+            negation = q.words[at].folded == _NEGATION or q.words[at].tag == "exclusion"
+            if negation and q.words[at].folded not in own:
                 return True
             if q.words[at].folded not in _NEGATION_GAP:
                 break
@@ -830,50 +831,63 @@ def _split_entities(q: Question, layer: SemanticLayer, ctx: Context, reports: li
     compared = q.has("operations", "compare_rows")  # "phần cầu chính với phần đường dẫn, phần nào … hơn?": two parts of one row
     if not free or (best is not None and set(free) <= best.covered and not compared):
         return None
-    answer_at, clarify_at = cutoffs()
     for cut, word in enumerate(q.words):
         if word.folded not in _PAIR_WORDS or not any(i < cut for i in free) or not any(i > cut for i in free) \
                 or cut in inside_agency or {cut - 1, cut + 1} <= inside_agency:
             continue
-        sides: list[Link] = []
-        first_links: list[Link] = []
+        found = _side(q, lambda i, cut=cut: i < cut, layer, ctx, reports)
+        if found is None:
+            continue
+        first_links, first = found
+        first = _twins(first_links, first, layer)[0]  # the newest report's, as for one row
         # "Tăng trưởng … của khu vực CN-XD với dịch vụ": words the first side explains only through its parent
-        # ("tăng trưởng" of "Tốc độ tăng trưởng GRDP" for its line "Công nghiệp và xây dựng") qualify both sides
-        for keep in (lambda i, cut=cut: i < cut,
-                     lambda i, cut=cut, sides=sides: i > cut or (i < cut and i in _said_of_parent(q, sides[0].row, layer))):
-            side = Question(q.original, q.text, [_masked(w, not keep(i)) for i, w in enumerate(q.words)], list(q.hits),
-                            numbers=[n for n in q.numbers if any(keep(i) and w.text == n for i, w in enumerate(q.words))])
-            # the second side is looked for in the first side's report unless the question names reports
-            scope = [sides[0].row.report] if sides and not q.reports else reports
-            links, features = _links(side, layer, ctx, scope)
-            if not links or features is None or not links[0].numbers_ok:
-                break
-            p = confidence(features)
-            named_whole = links[0].name_cov >= 1.0 - 1e-9 and links[0].specificity >= WHOLE_NAME  # "Thành phố Vĩnh Long"
-            if p < answer_at and not (named_whole and p >= clarify_at):
-                break
-            chosen = _sub_line_said(side, links) or links[0]
-            chosen = _twins(links, chosen, layer)[0] if not sides else chosen  # the newest report's, as for one row
-            if sides and sides[0].row.parent and chosen.row.parent != sides[0].row.parent:
-                # "… ở thành thị với nông thôn": like is compared with like, a sibling naming the side as well
-                own = {i for i in free if i > cut} & chosen.in_name
-                chosen = next((lk for lk in links if _siblings(lk.row, sides[0].row) and own <= lk.in_name), chosen)
-            if sides and chosen.row.id in (sides[0].row.id, _parent_id(sides[0].row)):
-                # the shared words named the first side's parent: the second side is its other part, if one names it
-                own = {i for i in free if i > cut}
-                chosen = next((lk for lk in links if _siblings(lk.row, sides[0].row) and lk.in_name & own), None)
-                if chosen is None:
-                    break
-            if sides and _parent_id(chosen.row) == sides[0].row.id:
-                # "… vùng DTTS: huyện Võ Nhai với Định Hóa": the first side named the parent whose sub-line the second
-                # is; the first side is then the sub-line its words name
-                # (no such sub-line: the parent's own figure is the first side, "đô thị" of "… đô thị và nông thôn")
-                sides[0] = next((lk for lk in first_links if _siblings(lk.row, chosen.row)), sides[0])
-            first_links = first_links if sides else links
-            sides.append(chosen)
-        if len(sides) == 2 and sides[0].row.id != sides[1].row.id:
-            return sides
+        # ("tăng trưởng" of "Tốc độ tăng trưởng GRDP" for its line "Công nghiệp và xây dựng") qualify both sides;
+        # the second side is looked for in the first side's report unless the question names reports
+        shared = _said_of_parent(q, first.row, layer)
+        found = _side(q, lambda i, cut=cut, shared=shared: i > cut or (i < cut and i in shared), layer, ctx,
+                      reports if q.reports else [first.row.report])
+        if found is None:
+            continue
+        pair = _like_with_like(first, first_links, *found, own={i for i in free if i > cut})
+        if pair is not None:
+            return pair
     return None
+
+
+def _side(q: Question, keep: Callable[[int], bool], layer: SemanticLayer, ctx: Context,
+          reports: list[str]) -> tuple[list[Link], Link] | None:
+    """The links of one compared side (the words ``keep`` says, the others masked) and the row it names, if sure."""
+    kept = [keep(i) for i in range(len(q.words))]
+    side = Question(q.original, q.text, [_masked(w, not kept[i]) for i, w in enumerate(q.words)], list(q.hits),
+                    numbers=[n for n in q.numbers if any(kept[i] and w.text == n for i, w in enumerate(q.words))])
+    links, features = _links(side, layer, ctx, reports)
+    if not links or features is None or not links[0].numbers_ok:
+        return None
+    p = confidence(features)
+    answer_at, clarify_at = cutoffs()
+    named_whole = links[0].name_cov >= 1.0 - 1e-9 and links[0].specificity >= WHOLE_NAME  # "Thành phố Vĩnh Long"
+    if p < answer_at and not (named_whole and p >= clarify_at):
+        return None
+    return links, _sub_line_said(side, links) or links[0]
+
+
+def _like_with_like(first: Link, first_links: list[Link], links: list[Link], chosen: Link, own: set[int]) -> list[Link] | None:
+    """The two compared rows, sub-lines of one parent where the words allow (``own``: the second side's words)."""
+    if first.row.parent and chosen.row.parent != first.row.parent:
+        # "… ở thành thị với nông thôn": like is compared with like, a sibling naming the side as well
+        named = own & chosen.in_name
+        chosen = next((lk for lk in links if _siblings(lk.row, first.row) and named <= lk.in_name), chosen)
+    if chosen.row.id in (first.row.id, _parent_id(first.row)):
+        # the shared words named the first side's parent: the second side is its other part, if one names it
+        chosen = next((lk for lk in links if _siblings(lk.row, first.row) and lk.in_name & own), None)
+        if chosen is None:
+            return None
+    if _parent_id(chosen.row) == first.row.id:
+        # "… vùng DTTS: huyện Võ Nhai với Định Hóa": the first side named the parent whose sub-line the second is;
+        # the first side is then the sub-line its words name (none: the parent's own figure, "đô thị" of "… đô thị
+        # và nông thôn")
+        first = next((lk for lk in first_links if _siblings(lk.row, chosen.row)), first)
+    return [first, chosen] if first.row.id != chosen.row.id else None
 
 
 def _said_of_parent(q: Question, row: Row, layer: SemanticLayer) -> set[int]:
