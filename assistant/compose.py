@@ -370,7 +370,10 @@ def _plain_name(row: Row) -> str:
         if any(ch.isdigit() for ch in word):
             break
         words.append(word)
-    return " ".join(words).rstrip(" ,;:(-–") or f"mục {row.row}"
+    name = " ".join(words).rstrip(" ,;:(-–")
+    if name.count("(") > name.count(")"):  # "… (GRDP, giá so sánh 2010)" cut before "2010": up to the bracket
+        name = name[: name.rfind("(")].rstrip(" ,;:-–")
+    return name or f"mục {row.row}"
 
 
 def _missing(result: Result, tables: CorpusTables) -> Answer:

@@ -32,6 +32,7 @@ from structured.tools import (
     outline,
     rank_rows,
     total_of,
+    value_years,
 )
 
 
@@ -70,6 +71,9 @@ def execute(plan: Plan, tables: CorpusTables) -> Result:
                 result.lookups.append(lookup)
                 continue
             if op == "compare":
+                if plan.period is not None and (years := value_years(tables, row.id)) and plan.period not in years:
+                    result.missing = "period"  # "kế hoạch năm 2026" of a row stating 2024 and 2025
+                    continue
                 against = ["target", "previous"] if plan.against == "both" else [plan.against or "target"]
                 for side in against:
                     comparison = compare_row(tables, row.id, side)

@@ -287,7 +287,9 @@ def link(
         )
         score += PAIR_WEIGHT * pair_hit
         name_weight = sum(layer.weight(w) for w in set(rw.name_folded)) or 1.0
-        specificity = min(1.0, sum(weights[i] for i in covered if i in matched_positions) / name_weight)
+        said = {q.words[i].repaired or q.words[i].folded for i in covered if i in matched_positions}
+        specificity = min(1.0, sum(layer.weight(t) for t in said) / name_weight)  # by the words' own weights: a cue
+        # said with the name ("Thành phố Vĩnh Long") names as much of it as any word
         numbers_ok = all(n in rw.numbers for n in q.numbers) and all(
             _bound_as_said(n, before, rw.name_folded) for n, before in bound.items())
         score += SPECIFICITY_WEIGHT * specificity

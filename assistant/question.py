@@ -558,6 +558,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     _compact_headers(q, layer, written)
     _exclusions(q)
     _verbs_not_verdicts(q)
+    _verdicts_inside_names(q, layer)
     _qualifiers_not_measures(q)
     _pronouns_typed_plainly(q)
     _units_after_numbers(q)
@@ -751,15 +752,36 @@ def _compact_headers(q: Question, layer: SemanticLayer, written: list[str | None
 
 
 def _verbs_not_verdicts(q: Question) -> None:
-    """ "đạt tỷ lệ", "đạt 50%": "đạt" is the verb "reach", not the verdict "đạt"."""
+    """ "đạt tỷ lệ", "đạt 50%": "đạt" is the verb "reach", not the verdict "đạt" (but "xong bao nhiêu việc"
+    asks a count of the verdict); "đạt thế nào" asks how it went, of every row."""
     for section, hit in list(q.hits):
         if section != "verdict_questions" or hit.end >= len(q.words):
             continue
         following = q.words[hit.end]
-        if following.tag == "measure" or any(ch.isdigit() for ch in following.text):
+        asking = any(s == "operations" and h.start <= hit.end < h.end for s, h in q.hits)  # "làm xong bao nhiêu việc"
+        how = hit.key == "met" and following.tag == "measure" and following.key == "status"  # "đạt thế nào": how it went
+        if (following.tag == "measure" and not asking) or how or any(ch.isdigit() for ch in following.text):
             q.hits.remove((section, hit))
             for word in q.words[hit.start : hit.end]:
                 word.tag, word.key = "function", None
+
+
+def _verdicts_inside_names(q: Question, layer: SemanticLayer) -> None:
+    """ "quỹ đất" typed "quy dat", "trường đạt chuẩn": a one-word verdict that forms a word pair of the reports
+    with a free neighbour is part of a name, not a verdict."""
+    for section, hit in list(q.hits):
+        if section != "verdict_questions" or hit.size != 1:
+            continue
+        word = q.words[hit.start]
+        for j in (hit.start - 1, hit.start + 1):
+            if not 0 <= j < len(q.words) or q.words[j].tag is not None:
+                continue
+            first, second = (q.words[j], word) if j < hit.start else (word, q.words[j])
+            printed = not (first.accented and second.accented) or (first.text, second.text) in layer.written_bigrams
+            if printed and layer.bigrams.get((first.folded, second.folded), 0) >= COMPOUND_MIN_COUNT:
+                q.hits.remove((section, hit))
+                word.tag, word.key = None, None
+                break
 
 
 def _qualifiers_not_measures(q: Question) -> None:
@@ -942,8 +964,8 @@ def _exclusions(q: Question) -> None:
         if section != "verdict_questions":
             continue
         window = q.folded[max(0, hit.start - 6) : hit.start]
-        text = " ".join(window)
-        if any(" ".join(w) in text for w in words):
+        text = f" {' '.join(window)} "
+        if any(f" {' '.join(w)} " in text for w in words):  # whole words: "trừ", not the "tru" of "trường"
             q.hits.remove((section, hit))
             q.hits.append(("verdict_excluded", hit))
 

@@ -25,6 +25,7 @@ Example::
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
@@ -184,7 +185,7 @@ def annex_by_title(words: list, view, layer: SemanticLayer) -> str | None:  # no
     best, best_cover = None, 0.0
     for annex in view.annexes:
         title = set(fold_tokens(annex.title))
-        cover = sum(layer.weight(w.repaired or w.folded) for w in wanted if (w.repaired or w.folded) in title) / total
+        cover = sum(layer.weight(w.repaired or w.folded) for w in wanted if _said_in(w, title)) / total
         if cover > best_cover:
             best, best_cover = annex.annex, cover
     return best if best_cover >= ANNEX_TITLE_COVER else None
@@ -218,6 +219,11 @@ def _measure(q: Question, dropped: set[int] = frozenset()) -> str | None:
             measure = "vs_target_pct"
     if ranked and measure in (None, "estimate", "actual") and "compare_prev" in q.keys("operations"):
         measure = "vs_prev_pct"  # "chỉ tiêu nào có (tỷ lệ / mức tăng) … so với năm 2023 cao nhất": the printed ratio
+    if measure == "time":  # "bao giờ thì xong": the time of the event said, when one kind of time is said
+        said = f" {' '.join(q.folded)} "
+        kinds = [k for k, phrases in lexicon().section("time_words").items()
+                 if k != "time" and any(f" {' '.join(fold_tokens(p))} " in said for p in phrases)]
+        measure = kinds[0] if len(kinds) == 1 else measure
     return measure
 
 
@@ -817,7 +823,7 @@ def _whole_reading(q: Question, links: list[Link], layer: SemanticLayer) -> Link
     return None
 
 
-_PAIR_WORDS = ("va", "voi")  # "ĐT 917 và ĐT 918", "ĐT 917 với ĐT 918": two rows side by side
+_PAIR_WORDS = ("va", "voi", "hay")  # "ĐT 917 và ĐT 918", "ĐT 917 với ĐT 918", "A hay B": two rows side by side
 
 
 def _split_entities(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], best: Link | None) -> list[Link] | None:
@@ -896,7 +902,7 @@ def _said_of_parent(q: Question, row: Row, layer: SemanticLayer) -> set[int]:
     if parent is None:
         return set()
     words, own = set(fold_tokens(parent.name)), set(fold_tokens(row.name))
-    return {i for i, w in enumerate(q.words) if (w.repaired or w.folded) in words - own}
+    return {i for i, w in enumerate(q.words) if _said_in(w, words - own)}
 
 
 def _siblings(a: Row, b: Row) -> bool:
@@ -928,20 +934,24 @@ def _defines(q: Question, link: Link, layer: SemanticLayer) -> bool:
     return any(link.row.id in layer.acronyms.get(w.folded, ()) for w in q.words)
 
 
-def _unmatched_weight(q: Question, best: Link, layer: SemanticLayer) -> float:
-    """Share of the free words' weight that the best row does not explain, counting only salient words."""
+def _unmatched_weight(q: Question, best: Link, layer: SemanticLayer, explained: frozenset[int] = frozenset()) -> float:
+    """Share of the free words' weight that the best row does not explain, counting only salient words
+    (``explained``: words another row named with it explains)."""
     free = [(i, w) for i, w in enumerate(q.words) if w.tag is None]
     total = sum(layer.weight(w.repaired or w.folded) for _, w in free) or 1.0
-    uncovered = {i for i, _ in free if i not in best.covered}
+    uncovered = {i for i, _ in free if i not in best.covered and i not in explained}
 
     def salience(i: int, word) -> float:
         weight = layer.weight(word.repaired or word.folded)
-        # two common syllables the corpus never puts together are one rare word ("thành thị", "chứng chỉ")
+        # two common syllables the corpus never puts together are one rare word ("thành thị", "chứng chỉ");
+        # two it does put together weigh as the word they make ("thu hồi" is rarer than "thu" or "hồi")
         for j in (i - 1, i + 1):
             if j in uncovered:
                 pair = (q.words[min(i, j)].folded, q.words[max(i, j)].folded)
-                if layer.bigrams.get(pair, 0) < COMPOUND_MIN_COUNT:
+                seen = layer.bigrams.get(pair, 0)
+                if seen < COMPOUND_MIN_COUNT:
                     return max(weight, SALIENT_WEIGHT)
+                weight = max(weight, math.log(1 + len(layer.rows) / seen))
         return weight
 
     missing = sum(w for w in (salience(i, word) for i, word in free if i in uncovered) if w >= SALIENT_WEIGHT)
@@ -1041,7 +1051,7 @@ def _targets(q: Question, links: list[Link], layer: SemanticLayer, ops: list[str
         for lk in links[1:CROSS_ANNEX_LINKS]:
             if lk.row.report != best.row.report or not lk.numbers_ok:
                 continue
-            if _related(best.row, lk.row) or _unmatched_weight(q, lk, layer) >= UNMATCHED_GATE:
+            if _related(best.row, lk.row) or _unmatched_weight(q, lk, layer, frozenset(best.covered)) >= UNMATCHED_GATE:
                 continue  # the best row's parent or sub-line, or a near miss, is not another place the question asks about
             asked_annex = any(annex_matches(lk.row.annex, a) for a in q.annexes) and lk.row.annex != best.row.annex
             if several and lk.specificity >= CROSS_NAMED_SPECIFICITY and lk.name_cov >= CROSS_NAMED_COVER:
@@ -1179,7 +1189,7 @@ def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None
     if "count" in ops and set_words:
         count_hit = next(h for s, h in q.hits if s == "operations" and h.key == "count")
         # "bao nhiêu dự án", "mấy nhiệm vụ": a kind noun right after the count word; "bao nhiêu tiền" asks a value.
-        kind_after = _kind_near(q, count_hit.end)
+        kind_after = _kind_near(q, count_hit.end, items=True)
         if kind_after or refine or (q.group_ref and not q.free()):
             return "count"
     legend_said = any(w.tag == "legend" for w in q.words)
@@ -1210,9 +1220,14 @@ def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None
 
 def _titles_an_annex(words: list, layer: SemanticLayer, report: str | None) -> bool:
     """Words that name one annex of the report by its title ("nhiệm vụ trọng tâm … của Sở Xây dựng")."""
+    return _annex_titled(words, layer, report) is not None
+
+
+def _annex_titled(words: list, layer: SemanticLayer, report: str | None) -> str | None:
+    """The annex of the report whose title the words say ("KH triển khai CTr 03-CTr/TU của Thành ủy")."""
     view = layer.report(report) if report and words else None
     function = {fold(p) for p in lexicon().phrases("function_words")["function_words"]}
-    return view is not None and annex_by_title([w for w in words if w.folded not in function], view, layer) is not None
+    return annex_by_title([w for w in words if w.folded not in function], view, layer) if view is not None else None
 
 
 def _annex_of_qualified_kind(q: Question, layer: SemanticLayer, report: str) -> list[str]:
@@ -1257,10 +1272,13 @@ def _asks_which(q: Question) -> bool:
     return any(w == "nao" and (i == 0 or q.folded[i - 1] != "the") for i, w in enumerate(q.folded))
 
 
-def _kind_near(q: Question, start: int, reach: int = 3) -> bool:
+def _kind_near(q: Question, start: int, reach: int = 3, items: bool = False) -> bool:
     """A kind noun ("dự án", "nhiệm vụ", "chỉ tiêu") among the words from ``start`` on, whatever tag the
-    words got ("dự án đang triển khai thi công" may have been read as a legend phrase)."""
+    words got ("dự án đang triển khai thi công" may have been read as a legend phrase); with ``items``, a noun
+    that counts rows of any kind too ("mấy nội dung")."""
     kinds = {tuple(fold(t) for t in p.split()) for key, phrases in lexicon().phrases("kinds").items() if key != "part" for p in phrases}
+    if items:
+        kinds |= {tuple(fold(t) for t in p.split()) for p in lexicon().section("item_nouns")}
     for begin in range(start, min(start + reach, len(q.words))):
         if q.words[begin].tag == "kind" and q.words[begin].key != "part":
             return True  # a kind noun of the corpus ("địa bàn": what a table by place calls its rows)
@@ -1282,8 +1300,12 @@ def _collection_plan(
         return None
     annexes = _annexes(q, report, layer) or _annex_of_qualified_kind(q, layer, report) or base.annexes
     marker = q.marker
-    if marker is None:
-        marker, annexes = _marker_from_legend(q, layer, report, annexes)
+    if marker is None:  # the legend of the annex the words title, if they title one ("… của Thành ủy, … được giao")
+        titled = None if annexes else _annex_titled(q.free(), layer, report)
+        if titled is None:
+            marker, annexes = _marker_from_legend(q, layer, report, annexes)
+        elif (found := _marker_from_legend(q, layer, report, [titled]))[0] is not None:
+            marker, annexes = found  # (the legend of another annex would contradict the title said)
     marker_named = marker is not None  # by this turn (its words may then describe it)
     marker = marker or base.marker
     verdicts, _ = _verdicts(q)
@@ -1344,6 +1366,9 @@ def _collection_plan(
         topic = [w for w in topic if not _in_legend(w, layer, report, flt.annexes, marker)]
     parts_asked = q.has("kinds", "part")
     group = _group_named(q, topic, layer, report, annexes)  # "lĩnh vực văn hóa - xã hội": a heading of that title first
+    field = _field_of(q, topic) if group is None and topic and flt.kind and not flt.agency \
+        and not _titles_an_annex(topic, layer, report) else None
+    group = _group_of_field(field, topic, flt.kind, layer, report, annexes) if field else group  # "các dự án GTVT"
     parent = _parent_named(q, topic, links, layer, report) if group is None and topic and parts_asked \
         and op in ("rank", "list", "count") else None
     counted = any(_counts_items(q, w) for w in q.words)  # "trong 3 chương trình": the items, not one item's parts
@@ -1353,7 +1378,9 @@ def _collection_plan(
         flt.group = group.id
         flt.annexes = flt.annexes or [group.annex]
         group_words = set(layer.name_words.get(group.id, []))
-        topic = [w for w in topic if (w.repaired or w.folded) not in group_words]
+        topic = [w for w in topic if not _said_in(w, group_words)]
+        if field:
+            topic = []  # "dự án GTVT" of the group "LĨNH VỰC GIAO THÔNG": the field accounts for every word
     if parent is not None:
         flt.parent = parent.id
         flt.kind = None
@@ -1367,9 +1394,10 @@ def _collection_plan(
             flt.annexes = [titled]
             topic = _narrowed_to(flt, narrower, topic, layer)
     field_name = _field_of(q, topic)
-    if field_name and len(flt.annexes) == 1 and (annex := layer.annexes.get((report, flt.annexes[0]))) is not None \
-            and all((w.repaired or w.folded) in set(fold_tokens(annex.title)) for w in topic):
-        field_name = None  # "kinh phí phòng chống sạt lở, hạn mặn PL IV": words of the annex's own title, no field
+    titled = flt.annexes[0] if len(flt.annexes) == 1 else None if flt.annexes else _annex_titled(topic, layer, report)
+    if field_name and (annex := layer.annexes.get((report, titled))) is not None \
+            and all(_said_in(w, set(fold_tokens(annex.title))) for w in topic):
+        field_name = None  # "kinh phí phòng chống sạt lở, hạn mặn PL IV", "danh mục đầu tư công": words of an annex's title
     if field_name and flt.group is None:
         flt.field = field_name
         topic = []
@@ -1379,12 +1407,12 @@ def _collection_plan(
         # that only restate the title of the annex named
         titled = annex_by_title(topic, view, layer) if not flt.annexes else flt.annexes[0]
         title = set(fold_tokens(view.annex(titled).title)) if titled is not None and view.annex(titled) else set()
-        if title and (not flt.annexes or all((w.repaired or w.folded) in title for w in topic)):
+        if title and (not flt.annexes or all(_said_in(w, title) for w in topic)):
             flt.annexes = [titled]
             narrower = _group_holding(topic, layer, report, titled) if flt.group is None else None
             if narrower is not None:  # "dự án ODA" where the title says "vốn ODA, vốn NSTW": the group of ODA
                 topic = _narrowed_to(flt, narrower, topic, layer)
-            topic = [w for w in topic if (w.repaired or w.folded) not in title]
+            topic = [w for w in topic if not _said_in(w, title)]
             if all(w.folded in lexicon().words("function_words") for w in topic):
                 topic = []  # "… ngành XD, GT có …": what the title leaves is no name
     if flt.agency and len(flt.annexes) == 1 and (owner := layer.annexes.get((report, flt.annexes[0]))) is not None \
@@ -1399,7 +1427,7 @@ def _collection_plan(
             ids = list(dict.fromkeys(i for found in by_number for i in found))
             flt.ids = ids if flt.ids is None else [i for i in flt.ids if i in set(ids)]
             said = {t for i in ids for t in layer.name_words.get(i, [])}  # "tuyến", "đường": how they are called
-            topic = [w for w in topic if w not in numbered and (w.repaired or w.folded) not in said]
+            topic = [w for w in topic if w not in numbered and not _said_in(w, said)]
     if flt.kind not in (None, "any") and not any(r.kind == flt.kind and (not flt.annexes or r.annex in flt.annexes)
                                                  for r in layer.rows_of(report)):
         flt.kind = None  # "chương trình nào … PL V" where the annex lists projects: the noun names its rows
@@ -1654,7 +1682,7 @@ def _field_of(q: Question, topic: list) -> str | None:
         if section != "fields":
             continue
         words = {t for p in lexicon().phrases("fields")[hit.key] for t in fold(p).split()}
-        if topic and all((w.repaired or w.folded) in words for w in topic):
+        if topic and all(_said_in(w, words) for w in topic):
             return hit.key
     return None
 
@@ -1678,7 +1706,24 @@ def _marker_for_verdict(q: Question, layer: SemanticLayer, report: str, annexes:
             text = f" {' '.join(fold_tokens(meaning))} "
             if any(len(w) >= 2 and f" {' '.join(w)} " in text for w in words):
                 return marker, [annex.annex]
-    return None, annexes
+    return _marker_of_verdict_class(q, view, annexes) or (None, annexes)
+
+
+def _marker_of_verdict_class(q: Question, view, annexes: list[str]) -> tuple[str, list[str]] | None:  # noqa: ANN001
+    """The one legend line that says the class asked in other words of the lexicon, and no other class: "làm
+    xong" → "(*) Nhiệm vụ đã hoàn thành", not "(***) chậm tiến độ so với thời gian hoàn thành"."""
+    asked = set(q.keys("verdict_questions"))
+    phrases = {cls: [f" {' '.join(fold_tokens(p))} " for p in said]
+               for cls, said in lexicon().section("verdict_questions").items()}
+    found = []
+    for annex in view.annexes if view and len(asked) == 1 else []:
+        if annexes and annex.annex not in annexes:
+            continue
+        for marker, meaning in annex.legend.items():
+            text = f" {' '.join(fold_tokens(meaning))} "
+            if {cls for cls, said in phrases.items() if any(p in text for p in said)} == asked:
+                found.append((marker, [annex.annex]))
+    return found[0] if len(found) == 1 else None
 
 
 def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, annexes: list[str]) -> Row | None:
@@ -1698,7 +1743,8 @@ def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, an
         written = set(tokens(row.name))
         folded = {fold(t) for t in written}
         wide = _annex_wide(layer, row) | _heading_words(layer, row)
-        own = [w for w in topic if not _word_in(w, written, folded) and (w.repaired or w.folded) in wide]
+        phrased = _annex_phrase_words(q, topic, layer, row)
+        own = [w for w in topic if (not _word_in(w, written, folded) and _said_in(w, wide)) or id(w) in phrased]
         # "… của NQ 98": words of the annex's title describe every group; "… vốn NSTW": those of the heading above it
         said = [w for w in topic if w not in own]
         if not said or not all(_word_in(w, written, folded) for w in said):
@@ -1714,10 +1760,48 @@ def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, an
     return best
 
 
+def _group_of_field(field: str, topic: list, kind: str, layer: SemanticLayer, report: str,
+                    annexes: list[str]) -> Row | None:
+    """The one group whose title names, in the question's own words, a lexicon field the topic words are all
+    of: "dự án GTVT" (giao thông vận tải) → "I. LĨNH VỰC GIAO THÔNG". None when no group or several do, or
+    when the title shares only the field, not a word said ("du lịch" is not "LĨNH VỰC VĂN HÓA, Y TẾ"), or when
+    the annex of the group lists no rows of the kind asked."""
+    said = f" {' '.join(w.repaired or w.folded for w in topic)} "
+    phrases = [p for p in (f" {' '.join(fold_tokens(p))} " for p in lexicon().phrases("fields")[field]) if p in said]
+    of_kind = {r.annex for r in layer.rows_of(report) if r.kind == kind}  # a group of projects for "dự án …"
+    titled = [row for row in layer.group_rows if row.report == report and (not annexes or row.annex in annexes)
+              and row.annex in of_kind and any(p in f" {' '.join(fold_tokens(row.name))} " for p in phrases)]
+    return titled[0] if len(titled) == 1 else None
+
+
+def _annex_phrase_words(q: Question, topic: list, layer: SemanticLayer, group: Row) -> set[int]:
+    """Ids of topic words that say, two or more in a row, a phrase of the group's annex title that no group title
+    of the annex says: "KT-XH" (kinh tế - xã hội) of "… PHÁT TRIỂN KINH TẾ - XÃ HỘI" describes every group, though
+    "CHỈ TIÊU KINH TẾ" holds "kinh tế"."""
+    annex = layer.annexes.get((group.report, group.annex))
+    if annex is None or len(topic) < 2:
+        return set()
+    title = f" {' '.join(fold_tokens(annex.title))} "
+    groups = [f" {' '.join(fold_tokens(r.name))} " for r in layer.group_rows if r.report == group.report and r.annex == group.annex]
+    at = {id(w): i for i, w in enumerate(q.words)}
+    runs: list[list] = []  # runs of adjacent topic words; a run is said whole ("XD, GTVT" is not "… XÂY DỰNG, GIAO THÔNG")
+    for i in sorted(at[id(w)] for w in topic if id(w) in at):
+        if runs and at[id(runs[-1][-1])] == i - 1:
+            runs[-1].append(q.words[i])
+        else:
+            runs.append([q.words[i]])
+    found: set[int] = set()
+    for run in runs:
+        said = f" {' '.join(w.repaired or w.folded for w in run)} "
+        if len(run) >= 2 and said in title and not any(said in g for g in groups):
+            found |= {id(w) for w in run}
+    return found
+
+
 def _narrowed_to(flt: Filters, group: Row, topic: list, layer: SemanticLayer) -> list:
     """The set narrowed to ``group``; the topic words its title accounts for are used up."""
     flt.group = group.id
-    return [w for w in topic if (w.repaired or w.folded) not in set(layer.name_words.get(group.id, []))]
+    return [w for w in topic if not _said_in(w, set(layer.name_words.get(group.id, [])))]
 
 
 def _heading_words(layer: SemanticLayer, group: Row) -> set[str]:
@@ -1764,6 +1848,12 @@ def _annex_wide(layer: SemanticLayer, group: Row) -> set[str]:
         return set()
     in_groups = {t for r in layer.group_rows if r.report == group.report and r.annex == group.annex for t in fold_tokens(r.name)}
     return set(fold_tokens(annex.title)) - in_groups
+
+
+def _said_in(word, folded: set[str]) -> bool:  # noqa: ANN001
+    """A question word among folded words, by its repair or any spelling it stands for ("2" of "hai cấp")."""
+    spellings = word.forms - {word.folded} if word.repaired else word.forms
+    return (word.repaired or word.folded) in folded or bool(spellings & folded)
 
 
 def _word_in(word, written: set[str], folded: set[str]) -> bool:  # noqa: ANN001
@@ -1879,7 +1969,7 @@ def _overview_plan(
         titled = annex_by_title([w for w in q.free() if not _counts_items(q, w)], view, layer)  # "17 chỉ tiêu KT-XH"
         annexes = [titled] if titled else []
     title_words = {t for a in annexes for t in fold_tokens(layer.annexes[(report, a)].title)} if annexes else set()
-    if annexes and all((w.repaired or w.folded) in title_words or _counts_items(q, w) for w in q.free()):  # "tóm tắt PL II"
+    if annexes and all(_said_in(w, title_words) or _counts_items(q, w) for w in q.free()):  # "tóm tắt PL II"
         return Plan(op="overview", filters=Filters(report=report, annexes=annexes), report=report, measure=asked, confidence=0.9,
                     reason="tổng quan một phụ lục")
     return None
@@ -1922,7 +2012,7 @@ def _structure_plan(q: Question, ops: list[str], layer: SemanticLayer, report: s
         return None  # "phụ lục nào có dự án …": rows are asked, not the annexes
     titles = {t for a in view.annexes for t in fold_tokens(a.title)}
     extra = {fold(t) for p in lex.phrases("structure_words")["structure_words"] for t in p.split()}
-    if any((w.repaired or w.folded) not in titles | extra for w in q.free()):
+    if any(not _said_in(w, titles | extra) for w in q.free()):
         return None
     if annexes:
         return Plan(op="structure", filters=Filters(report=report, annexes=annexes[:1]), report=report, confidence=0.9,

@@ -287,6 +287,15 @@ def _main_roles(row: Row) -> list[str]:
     return ["status", "note", "verdict", *stated]  # a sub-line with figures and no text ("b) Vốn sự nghiệp")
 
 
+def value_years(tables: CorpusTables, row_id: str) -> frozenset[int]:
+    """The years an indicator's figures are stated for (its value columns), e.g. ``{2024, 2025}``; empty for a
+    row whose columns name no year."""
+    row = get_row(tables, row_id)
+    facts = row.facts if row is not None else {}
+    years = {f.get("year") for r in ("estimate", "actual", "target", "actual_prev") if isinstance(f := facts.get(r), dict)}
+    return frozenset(y for y in years | {facts.get("year"), facts.get("prev_year")} if isinstance(y, int))
+
+
 def compare_row(tables: CorpusTables, row_id: str, against: Literal["target", "previous"] = "target") -> Comparison:
     """Estimate (or actual) vs the target ('target': met/not_met/exceeded) or vs last year ('previous':
     up/down), computed from typed values (ranges, thresholds, lower-is-better from the report's own words),
