@@ -92,6 +92,7 @@ class Question:
     marker: str | None = None
     more_markers: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
+    base_years: list[int] = field(default_factory=list)  # years said as what is compared with ("so với năm 2024")
     span: tuple[int | None, int | None] = (None, None)  # "giai đoạn 2021 - 2024" / "kéo dài tới 2030": first, last year
     reports: list[str] = field(default_factory=list)
     row_ref: str | None = None
@@ -323,6 +324,7 @@ def _respell(text: str) -> str:
     return text
 
 
+_BASE_WORDS = {"so", "voi", "hon"}  # "so với (năm) 2024", "hơn 2024": the year compared with, not the one asked
 _NEGATIONS = {"khong", "chua"}  # folded negation words a loose legend quote may not skip
 _SET_OPERATIONS = ("count", "list", "rank_desc", "rank_asc", "total")  # a legend said loosely only names a set
 _LOOSE_LEGEND_TAGS = (None, "function", "frame", "year")
@@ -468,10 +470,13 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
             end = i + 4 if [w.folded for w in q.words[i + 2 : i + 4]] in (["dau", "nam"], ["cuoi", "nam"]) else i + 2
             end += next((len(t) for t in (["vua", "qua"], ["qua"]) if [w.folded for w in q.words[end : end + len(t)]] == t), 0)
             _mark(q, i, end, "period", force=True)  # "6 tháng (vừa) qua" too
-    for word in q.words:
+    for i, word in enumerate(q.words):
         if _YEAR_RE.match(word.text) and word.tag is None:
             q.years.append(int(word.text))
             word.tag = "year"
+            before = [w.folded for w in q.words[max(0, i - 3) : i] if w.folded != "nam"]
+            if before and before[-1] in _BASE_WORDS:
+                q.base_years.append(int(word.text))
     for hit in find_phrases(folded, _indexes()["exclusion"], written=written):
         _mark(q, hit.start, hit.end, "exclusion", "exclusion")
     _number_conditions(q, folded, written)
@@ -574,12 +579,28 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     q.hits.sort(key=lambda h: h[1].start)
     # Agencies named in the question ("Sở GTVT", "so khcn"), or a class of them ("các Bộ").
     q.agencies = agencies_mentioned(q.text, layer.agency_names)
+    counted = _quantities(q.text)
     for word in q.words:
-        if word.tag is None and word.text.isdigit() and not _YEAR_RE.match(word.text):
+        if word.tag is None and word.text in counted:
+            word.tag = "function"  # "3 huyện Võ Nhai, Định Hóa, Phú Lương": how many are listed, not a name's number
+        elif word.tag is None and word.text.isdigit() and not _YEAR_RE.match(word.text):
             q.numbers.append(word.text)
         elif word.tag is None and _NUMBER_RE.match(word.text) and "." in word.text:
             q.numbers.append(word.text)
     q.listing = _asks_list(q)
+
+
+_LISTED_RE = re.compile(r"(?<![\w.,/])(\d{1,2})\s+\w+\s+([^?.;:]+)")  # "3 huyện Võ Nhai, Định Hóa, Phú Lương"
+
+
+def _quantities(text: str) -> set[str]:
+    """Numbers that count the names listed after them ("của 3 huyện Võ Nhai, Định Hóa, Phú Lương")."""
+    found = set()
+    for match in _LISTED_RE.finditer(text):
+        items = [p for p in re.split(r",|\bvà\b|\bvới\b", match.group(2)) if p.strip()]
+        if len(items) >= int(match.group(1)) >= 2:
+            found.add(match.group(1))
+    return found
 
 
 _MOST_OF_WORDS = ("nhieu", "it")  # "nhiều … nhất", "ít … nhất"

@@ -123,7 +123,7 @@ def _reports(q: Question, state: DialogueState, layer: SemanticLayer) -> list[st
         return every
     if state.report and state.report in every:
         return [state.report]  # a conversation stays on its report until another one is named
-    for year in q.years:
+    for year in (y for y in q.years if y not in q.base_years):  # "so với năm 2024" picks no report of 2024
         covering = layer.reports_covering(year)
         if covering and len(every) > 1:
             return covering  # "năm 2025": the reports that report on 2025 (the newest first)
@@ -854,7 +854,8 @@ def _split_entities(q: Question, layer: SemanticLayer, ctx: Context, reports: li
                       reports if q.reports else [first.row.report])
         if found is None:
             continue
-        pair = _like_with_like(first, first_links, *found, own={i for i in free if i > cut})
+        own = {i for i in free if i > cut}
+        pair = _like_with_like(first, first_links, *found, own=own, qualified=own & _said_of_parent(q, found[1].row, layer))
         if pair is not None:
             return pair
     return None
@@ -877,8 +878,16 @@ def _side(q: Question, keep: Callable[[int], bool], layer: SemanticLayer, ctx: C
     return links, _sub_line_said(side, links) or links[0]
 
 
-def _like_with_like(first: Link, first_links: list[Link], links: list[Link], chosen: Link, own: set[int]) -> list[Link] | None:
-    """The two compared rows, sub-lines of one parent where the words allow (``own``: the second side's words)."""
+def _like_with_like(first: Link, first_links: list[Link], links: list[Link], chosen: Link, own: set[int],
+                    qualified: set[int] = frozenset()) -> list[Link] | None:
+    """The two compared rows, sub-lines of one parent where the words allow (``own``: the second side's words;
+    ``qualified``: those of them the second row's parent holds)."""
+    if first.row.parent and chosen.row.parent != first.row.parent and qualified - chosen.in_name:
+        # "khu vực CN-XD hay dịch vụ tăng trưởng nhanh hơn?": the words after the sides ("tăng trưởng", of the
+        # parent "Tốc độ tăng trưởng GRDP") qualify both; the first side is the sibling of the second its words name
+        twin = next((lk for lk in first_links if _siblings(lk.row, chosen.row)), None)
+        if twin is not None:
+            return [twin, chosen]
     if first.row.parent and chosen.row.parent != first.row.parent:
         # "… ở thành thị với nông thôn": like is compared with like, a sibling naming the side as well
         named = own & chosen.in_name
@@ -1223,6 +1232,13 @@ def _titles_an_annex(words: list, layer: SemanticLayer, report: str | None) -> b
     return _annex_titled(words, layer, report) is not None
 
 
+def _restates_title(word, layer: SemanticLayer, report: str, annex: str) -> bool:  # noqa: ANN001
+    """A word of the annex's title that names no row of the annex apart from the others (none or all of them)."""
+    rows = [r for r in layer.rows_of(report) if r.annex == annex and r.kind not in ("group", "total")]
+    named = [r for r in rows if _said_in(word, set(layer.name_words.get(r.id, [])))]
+    return not named or len(named) == len(rows)
+
+
 def _annex_titled(words: list, layer: SemanticLayer, report: str | None) -> str | None:
     """The annex of the report whose title the words say ("KH triển khai CTr 03-CTr/TU của Thành ủy")."""
     view = layer.report(report) if report and words else None
@@ -1415,6 +1431,8 @@ def _collection_plan(
             topic = [w for w in topic if not _said_in(w, title)]
             if all(w.folded in lexicon().words("function_words") for w in topic):
                 topic = []  # "… ngành XD, GT có …": what the title leaves is no name
+        elif title:  # "… trọng điểm đầu tư công … chậm tiến độ vì vướng GPMB": title words that name no row apart
+            topic = [w for w in topic if not (_said_in(w, title) and _restates_title(w, layer, report, titled))]
     if flt.agency and len(flt.annexes) == 1 and (owner := layer.annexes.get((report, flt.annexes[0]))) is not None \
             and len(fold_tokens(flt.agency)) > 1 and not q.has("measures", "lead") \
             and f" cua {' '.join(fold_tokens(flt.agency))} " in f" {' '.join(fold_tokens(owner.title))} ":

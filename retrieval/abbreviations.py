@@ -57,6 +57,15 @@ def _chain(found: str, lookup: dict[str, tuple[str, ...]]) -> str:
     return found
 
 
+_SPLIT_RE = re.compile(r"(?<![\w/-])([A-ZĐ]{2,5})\s+([A-ZĐ&]{2,6})(?![\w/-])")  # "CT MTQG": one abbreviation typed apart
+
+
+def _joined(found: re.Match[str], lookup: dict[str, tuple[str, ...]]) -> str:
+    """ "CT MTQG" → "CTMTQG" when the two parts make a known abbreviation (else as typed)."""
+    joined = found.group(1) + found.group(2)
+    return joined if joined.casefold() in lookup else found.group(0)
+
+
 def _accepts(found: str) -> bool:
     """Two-letter abbreviations count only when typed in capitals ("KH", "TP"), or in lower case when the
     letters hold no vowel, so no Vietnamese word is spelled so ("kh", "tp", "ds", "nv"; not "da", which typed
@@ -75,6 +84,7 @@ def readings(text: str, keep: frozenset[str] = KEPT_AS_WRITTEN) -> list[str]:
         text = regex.sub(replacement, text)
     regex, lookup = _pattern()
     text = _CHAIN_RE.sub(lambda m: _chain(m.group(0), lookup), text)
+    text = _SPLIT_RE.sub(lambda m: _joined(m, lookup), text)
     kept = {k.casefold() for k in keep}
     matches = [m for m in regex.finditer(text) if _accepts(m.group(0))]
     choices = [

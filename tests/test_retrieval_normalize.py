@@ -40,6 +40,7 @@ def vocab(seed_rows):
         ("vùng ĐBSCL", "vùng Đồng bằng sông Cửu Long"),
         ("công tác GPMB", "công tác giải phóng mặt bằng"),
         ("vốn NSNN", "vốn ngân sách nhà nước"),
+        ("CT MTQG giảm nghèo", "Chương trình mục tiêu quốc gia giảm nghèo"),  # one abbreviation typed in two parts
     ],
 )
 def test_expand_abbreviations(text, expected):

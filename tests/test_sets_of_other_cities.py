@@ -572,3 +572,18 @@ def test_a_year_the_columns_lack_a_time_of_completion_and_a_cell_of_a_table_by_p
 def test_two_sides_joined_by_hay(settings):
     visitors = ask(engine_of(settings, HUE), "Năm 2025 khách quốc tế hay khách nội địa tăng nhanh hơn so với năm trước?")
     assert set(rows(visitors)) == {"6.1", "6.2"} and "121,59" in visitors.text and "114,86" in visitors.text
+
+
+def test_words_after_both_sides_a_base_year_a_split_abbreviation_and_a_count_of_listed_names(settings):
+    sectors = ask(engine_of(settings, DONG_THAP), "Năm 2025 khu vực CN-XD hay dịch vụ tăng trưởng nhanh hơn?")
+    assert "10,36" in sectors.text and "8,05" in sectors.text  # "tăng trưởng" qualifies both: the lines of GRDP growth
+    hue = engine_of(settings, HUE)
+    visitors = ask(hue, "Khách quốc tế hay khách nội địa tăng nhanh hơn so vs năm 2024?")  # 2024 is the base, not the report
+    assert "121,59" in visitors.text and "114,86" in visitors.text
+    assert "108.650" in ask(hue, "Vốn ĐTPT của CT MTQG xây dựng NTM giải ngân được bao nhiêu đến 31/10?").text  # "CTMTQG"
+    thai_nguyen = engine_of(settings, THAI_NGUYEN)
+    late = ask(thai_nguyen, "Trong danh mục dự án trọng điểm đầu tư công năm 2024, có bao nhiêu dự án bị ghi chú là chậm "
+                            "tiến độ vì vướng giải phóng mặt bằng?")  # "đầu tư công" names no project apart: the title's words
+    assert late.text.startswith("Có 3 dự án")
+    land = ask(thai_nguyen, "CSDL đất đai của 3 huyện Võ Nhai, Định Hóa, Phú Lương bao giờ mới xong, có kịp hạn không?")
+    assert rows(land)[0] == "III.2.3.2" and "30/6/2025" in land.text  # "3" counts the districts listed
