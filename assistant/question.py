@@ -325,6 +325,18 @@ def _respell(text: str) -> str:
 
 
 _BASE_WORDS = {"so", "voi", "hon"}  # "so với (năm) 2024", "hơn 2024": the year compared with, not the one asked
+_ROW_CUES = {"mục", "dòng", "hàng", "stt"}  # "dòng 2", not "Gò Công Đông 2" (both fold to "dong")
+
+
+def _row_cue_as_typed(q: Question, match: re.Match[str]) -> bool:
+    """The word before a row number is a row cue as typed: unaccented, or accented as the cue is spelt."""
+    if match.group(1) is None:
+        return True  # "cái 8.1", "nhiệm vụ 8.1": a dotted number after a kind noun
+    cue = match.group(0).split()[0]
+    typed = [w for w in q.words if w.folded == cue]
+    return not typed or any(not w.accented or w.text in _ROW_CUES for w in typed)
+
+
 _NEGATIONS = {"khong", "chua"}  # folded negation words a loose legend quote may not skip
 _SET_OPERATIONS = ("count", "list", "rank_desc", "rank_asc", "total")  # a legend said loosely only names a set
 _LOOSE_LEGEND_TAGS = (None, "function", "frame", "year")
@@ -446,7 +458,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     if match := _GROUP_RE.search(folded_text):
         q.group_ref = match.group(1).upper()
         _mark_pattern(q, _GROUP_RE, "group")
-    if not q.row_ref and (match := _ROW_REF_RE.search(folded_text)):
+    if not q.row_ref and (match := _ROW_REF_RE.search(folded_text)) and _row_cue_as_typed(q, match):
         label = match.group(1) or match.group(2)
         q.row_ref = label.upper() if re.match(r"[ivx]", label) else label
         _mark_pattern(q, _ROW_REF_RE, "row_ref")

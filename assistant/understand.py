@@ -1658,6 +1658,7 @@ def _presence(q: Question) -> tuple[list[str], list[str]]:
     """Measures a set question asks rows to state, or not to state, at all: "không ghi đánh giá" →
     ([], ["verdict"]); "nhiệm vụ có ký hiệu" → (["marker"], [])."""
     said = {kind: [fold(p).split() for p in phrases] for kind, phrases in lexicon().phrases("field_presence").items()}
+    why = {fold(p) for p in lexicon().section("why_words")}
     states: list[str] = []
     lacks: list[str] = []
     for start, word in enumerate(q.words):
@@ -1668,6 +1669,8 @@ def _presence(q: Question) -> tuple[list[str], list[str]]:
         end = next((j for j in range(start, len(q.words)) if q.words[j].tag != "measure" or q.words[j].key != word.key), len(q.words))
         if end < len(q.words) and q.words[end].tag is None:
             continue  # "có sử dụng vốn ODA": what the measure is of, not whether a row states it
+        if " ".join(w.folded for w in q.words[start:end]) in why:
+            continue  # "… không, vì sao?": a reason asked after a yes/no question, no field a row lacks
         first = start
         while first > 0 and q.words[first - 1].tag in PRESENCE_TAGS:
             first -= 1

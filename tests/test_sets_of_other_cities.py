@@ -587,3 +587,14 @@ def test_words_after_both_sides_a_base_year_a_split_abbreviation_and_a_count_of_
     assert late.text.startswith("Có 3 dự án")
     land = ask(thai_nguyen, "CSDL đất đai của 3 huyện Võ Nhai, Định Hóa, Phú Lương bao giờ mới xong, có kịp hạn không?")
     assert rows(land)[0] == "III.2.3.2" and "30/6/2025" in land.text  # "3" counts the districts listed
+
+
+def test_a_row_cue_typed_as_another_word_and_a_reason_asked_after_a_yes_no_question(settings):
+    dong_thap = engine_of(settings, DONG_THAP)
+    school = ask(dong_thap, "Trường THPT Gò Công Đông 2 xây mới đang làm tới đâu?")  # "Đông 2" is no "dòng 2"
+    assert rows(school)[0] == "14" and "46,60" in school.text
+    assert rows(ask(dong_thap, "mục 7.1 PL II giải ngân bao nhiêu?"))[0] == "7.1"
+    vinh_long = engine_of(settings, VINH_LONG)
+    turns = ["Năm 2025 có mấy dự án XD, GT khởi công mới?", "Nhóm đó giải ngân được bao nhiêu %?"]
+    none_paid = ask(vinh_long, "Trong đó có DA nào chưa giải ngân đồng nào không, vì sao?", *turns)  # "vì sao": no "lacks"
+    assert {"8", "11"} <= set(rows(none_paid))
