@@ -577,6 +577,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     _verbs_not_verdicts(q)
     _verdicts_inside_names(q, layer)
     _qualifiers_not_measures(q)
+    _problems_of_a_reason(q)
     _pronouns_typed_plainly(q)
     _units_after_numbers(q)
     _annex_by_title(q)
@@ -815,6 +816,18 @@ def _verdicts_inside_names(q: Question, layer: SemanticLayer) -> None:
                 q.hits.remove((section, hit))
                 word.tag, word.key = None, None
                 break
+
+
+def _problems_of_a_reason(q: Question) -> None:
+    """ "vì sao ĐT 921 giải ngân chậm?": when a reason is asked, the problem it is asked about ("chậm", "vướng")
+    names no row; the status text tells the reason without repeating the word."""
+    why = {fold(p) for p in lexicon().section("why_words")}
+    if not any(s == "measures" and fold(h.phrase) in why for s, h in q.hits):
+        return
+    written = {t for p in lexicon().section("problem_words") for t in tokens(p)}
+    for word in q.words:  # as written, or typed without diacritics
+        if word.tag is None and (word.text in written or (not word.accented and word.folded in map(fold, written))):
+            word.tag = "function"
 
 
 def _qualifiers_not_measures(q: Question) -> None:

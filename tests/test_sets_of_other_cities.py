@@ -598,3 +598,10 @@ def test_a_row_cue_typed_as_another_word_and_a_reason_asked_after_a_yes_no_quest
     turns = ["Năm 2025 có mấy dự án XD, GT khởi công mới?", "Nhóm đó giải ngân được bao nhiêu %?"]
     none_paid = ask(vinh_long, "Trong đó có DA nào chưa giải ngân đồng nào không, vì sao?", *turns)  # "vì sao": no "lacks"
     assert {"8", "11"} <= set(rows(none_paid))
+
+
+def test_the_problem_a_reason_is_asked_about_names_no_row(settings):
+    seed = get_engine([SEED_REPORT], settings=settings)
+    for question in ("Vì sao ĐT 921 giải ngân chậm?", "vi sao DT 921 giai ngan cham"):
+        reply = ask(seed, question)  # the status text tells why without the word "chậm"
+        assert not reply.abstained and rows(reply)[0] == "8", question
