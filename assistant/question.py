@@ -818,15 +818,21 @@ def _verdicts_inside_names(q: Question, layer: SemanticLayer) -> None:
                 break
 
 
+@lru_cache(maxsize=1)
+def why_phrases() -> frozenset[str]:
+    """Folded phrases that ask a reason ("vì sao", "vướng gì"), from the lexicon."""
+    return frozenset(fold(p) for p in lexicon().section("why_words"))
+
+
 def _problems_of_a_reason(q: Question) -> None:
     """ "vì sao ĐT 921 giải ngân chậm?": when a reason is asked, the problem it is asked about ("chậm", "vướng")
     names no row; the status text tells the reason without repeating the word."""
-    why = {fold(p) for p in lexicon().section("why_words")}
-    if not any(s == "measures" and fold(h.phrase) in why for s, h in q.hits):
+    if not any(s == "measures" and fold(h.phrase) in why_phrases() for s, h in q.hits):
         return
     written = {t for p in lexicon().section("problem_words") for t in tokens(p)}
+    folded = {fold(t) for t in written}
     for word in q.words:  # as written, or typed without diacritics
-        if word.tag is None and (word.text in written or (not word.accented and word.folded in map(fold, written))):
+        if word.tag is None and (word.text in written or (not word.accented and word.folded in folded)):
             word.tag = "function"
 
 

@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field, replace
 from assistant.confidence import CLOSE_MARGIN, LinkFeatures, confidence, cutoffs
 from assistant.linking import Link, candidate_ids, contradicts, link
 from assistant.plan import ClarifyOption, DialogueState, Filters, Plan
-from assistant.question import Question, prepare
+from assistant.question import Question, prepare, why_phrases
 from ingestion.columns import header_leaf
 from ingestion.models import Row
 from retrieval.abbreviations import readings
@@ -198,8 +198,7 @@ def _measure(q: Question, dropped: set[int] = frozenset()) -> str | None:
     found = [m for m in found if m not in ("rate", "lower_is_better")]
     if "coordinating" in found and "lead" in found:  # "sở nào chủ trì, phối hợp với ai?": both columns
         found = ["agencies"] + [m for m in found if m not in ("lead", "coordinating")]
-    why = {fold(p) for p in lexicon().section("why_words")}
-    if any(s == "measures" and h.key == "status" and fold(h.phrase) in why and not set(range(h.start, h.end)) <= dropped
+    if any(s == "measures" and h.key == "status" and fold(h.phrase) in why_phrases() and not set(range(h.start, h.end)) <= dropped
            for s, h in q.hits):
         return "status"  # "vì sao giải ngân chậm?": a reason, told by the status text
     specific = [m for m in found if m not in GENERIC_MEASURES]
@@ -1658,7 +1657,6 @@ def _presence(q: Question) -> tuple[list[str], list[str]]:
     """Measures a set question asks rows to state, or not to state, at all: "không ghi đánh giá" →
     ([], ["verdict"]); "nhiệm vụ có ký hiệu" → (["marker"], [])."""
     said = {kind: [fold(p).split() for p in phrases] for kind, phrases in lexicon().phrases("field_presence").items()}
-    why = {fold(p) for p in lexicon().section("why_words")}
     states: list[str] = []
     lacks: list[str] = []
     for start, word in enumerate(q.words):
@@ -1669,7 +1667,7 @@ def _presence(q: Question) -> tuple[list[str], list[str]]:
         end = next((j for j in range(start, len(q.words)) if q.words[j].tag != "measure" or q.words[j].key != word.key), len(q.words))
         if end < len(q.words) and q.words[end].tag is None:
             continue  # "có sử dụng vốn ODA": what the measure is of, not whether a row states it
-        if " ".join(w.folded for w in q.words[start:end]) in why:
+        if " ".join(w.folded for w in q.words[start:end]) in why_phrases():
             continue  # "… không, vì sao?": a reason asked after a yes/no question, no field a row lacks
         first = start
         while first > 0 and q.words[first - 1].tag in PRESENCE_TAGS:
@@ -1758,13 +1756,16 @@ def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, an
     generic = {fold(t) for key in ("kinds", "frame_words") for p in lexicon().phrases(key).get(key, []) for t in p.split()}
     generic |= {fold(t) for phrases in lexicon().phrases("kinds").values() for p in phrases for t in p.split()}
     best, best_cover, holding = None, 0.0, []  # holding: (row, cover) of the groups whose title holds every word
+    phrased_in: dict[str, set[int]] = {}  # per annex
     for row in layer.group_rows:
         if row.report != report or (annexes and row.annex not in annexes):
             continue
         written = set(tokens(row.name))
         folded = {fold(t) for t in written}
         wide = _annex_wide(layer, row) | _heading_words(layer, row)
-        phrased = _annex_phrase_words(q, topic, layer, row)
+        if row.annex not in phrased_in:
+            phrased_in[row.annex] = _annex_phrase_words(q, topic, layer, row)
+        phrased = phrased_in[row.annex]
         own = [w for w in topic if (not _word_in(w, written, folded) and _said_in(w, wide)) or id(w) in phrased]
         # "… của NQ 98": words of the annex's title describe every group; "… vốn NSTW": those of the heading above it
         said = [w for w in topic if w not in own]
