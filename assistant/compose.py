@@ -506,6 +506,8 @@ def conditions(result: Result, tables: CorpusTables, bare: bool = False) -> str:
         parts.append(f"thời gian thực hiện đến năm {flt.ends}")
     elif flt.starts:
         parts.append(f"bắt đầu năm {flt.starts}")
+    if flt.due:
+        parts.append(f"thời hạn {flt.due}")
     if flt.period:
         parts.append(f"năm {flt.period}")
     if flt.report:

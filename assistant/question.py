@@ -876,6 +876,9 @@ def _kind_words() -> frozenset[str]:
     return frozenset(t for phrases in lexicon().phrases("kinds").values() for p in phrases for t in fold(p).split())
 
 
+UNIT_NOUN_WORDS = 3  # words of a counted noun between a number and "trở lên" ("từ 20 giấy phép trở lên")
+
+
 def _number_conditions(q: Question, folded: list[str], written: list[str | None]) -> None:
     """ "dưới 50%", "từ 100 tỷ trở lên": a comparison word followed by a number (not a year); "đồng nào": 0."""
     found: list[tuple[int, tuple[str, float, str, bool]]] = []  # in the order the question says them
@@ -905,11 +908,15 @@ def _number_conditions(q: Question, folded: list[str], written: list[str | None]
                 if q.folded[end : end + len(reference)] == reference:
                     end += len(reference)
                     break
-        if end + 1 < len(q.words) and q.folded[end : end + 2] == ["tro", "len"]:
-            op, end = ">=", end + 2
-        elif end + 1 < len(q.words) and q.folded[end : end + 2] == ["tro", "xuong"]:
-            op, end = "<=", end + 2
         text = " ".join(w.text for w in q.words[hit.start : end]).replace(" %", "%")
+        for gap in range(UNIT_NOUN_WORDS + 1):  # "từ 20 trở lên", "từ 20 giấy phép trở lên": the noun stays free
+            at = end + gap
+            direction = {("tro", "len"): ">=", ("tro", "xuong"): "<="}.get(tuple(q.folded[at : at + 2]))
+            if direction and all(w.tag is None for w in q.words[end:at]):
+                op = direction
+                text += " " + " ".join(w.text for w in q.words[at : at + 2])
+                _mark(q, at, at + 2, "condition", op, force=True)
+                break
         found.append((hit.start, (op, value, text, percent)))
         _mark(q, hit.start, end, "condition", op, force=True)
     q.conditions.extend(condition for _, condition in sorted(found, key=lambda f: f[0]))

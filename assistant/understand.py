@@ -43,7 +43,8 @@ from structured.agency import agency_key
 from structured.lexicon import fold, fold_tokens, lexicon, tokens
 from structured.models import NumberCondition
 from structured.semantic import SemanticLayer, annex_matches
-from structured.tools import COLUMN_MEASURE, column_number, measure_roles, role_texts, says_verdict
+from structured.tables import dates_in
+from structured.tools import COLUMN_MEASURE, TIME_ROLES, column_number, measure_roles, role_texts, says_verdict
 
 Search = Callable[[str, int, list[str]], dict[str, int]]  # (text, k, reports) → {row id: rank}
 
@@ -65,6 +66,7 @@ CROSS_NAMED_SPECIFICITY = 0.5  # …a row whose own name the question says at le
 CROSS_NAMED_COVER = 0.25  # …and that holds a quarter of the question's words
 ASKED_ANNEX_COVER = 0.6  # "PL III và PL V nói gì": the best row of each annex named, when its name holds most words
 FOLLOWUP_COVERAGE = 0.9  # the previous row explains this share of a turn's words: the turn is about it
+FOLLOWUP_MARGIN = 0.2  # …or explains this much more of the turn than any other row, none named confidently
 ASPECT_COVERAGE = 0.5  # …"còn <aspect>?" naming no other row: this share, found in the row's own text, is enough
 PRESENCE_TAGS = ("function", "frame")  # the words of "không ghi", "chưa có" before a measure
 PASSAGE_ROWS = 8  # candidate rows whose sentences are read for a number of the noun asked
@@ -528,7 +530,8 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     # "còn tờ trình gửi bộ nào?" naming no new row: the same row, an aspect its own text speaks of.
     if state.focus and what_about and not q.reports and (best is None or p_best < clarify_at):
         focus_links, _ = _links(q, layer, ctx, reports, extra=list(state.focus))
-        on_focus = bool(focus_links) and focus_links[0].row.id in state.focus  # no other row explains the words better
+        on_focus = any(lk.row.id in state.focus and lk.row_cov >= focus_links[0].row_cov
+                       for lk in focus_links)  # no other row explains the words better ("còn khối lượng thi công?")
         followup = _followup_plan(q, state, focus_links, p_best, measure, period, ops, layer, pronoun, ASPECT_COVERAGE) if on_focus else None
         if followup is not None:
             return followup
@@ -1341,6 +1344,9 @@ def _collection_plan(
                   top_level=q.sub_items is False or base.top_level, with_parts=q.sub_items is True or base.with_parts)
     if q.span != (None, None) and not q.has("legend"):
         flt.starts, flt.ends = q.span
+    days = [w.text for w in q.words if w.tag == "date" and dates_in(w.text)]
+    if op in ("count", "list") and measure in (*TIME_ROLES, "time") and len(days) == 1:
+        flt.due = days[0]  # "có thời hạn hoàn thành là ngày 31/12/2025": a condition on the time columns
     if op in ("count", "list"):
         flt.states, flt.lacks = _presence(q)
         if flt.marker:
@@ -1352,6 +1358,7 @@ def _collection_plan(
         if column is not None:  # "địa bàn nào bị phạt nhiều tiền nhất": a printed column of a table by place
             measure = column
             flt.annexes = flt.annexes or [column_annex(layer, report, column)]
+            column_words |= _sibling_left_out(q, layer, report, flt.annexes[0])
     for n, (op_word, value, text, percent) in enumerate(q.conditions):
         if legend_text and f" {' '.join(fold_tokens(text))} " in f" {legend_text} ":
             continue  # "giải ngân vốn sự nghiệp dưới 50% (*)": the marker's own words, not a second condition
@@ -1557,7 +1564,9 @@ def _column_named(q: Question, layer: SemanticLayer, report: str, annexes: list[
     Returns ``column:<header>`` and the indexes of the question words its header holds: the column whose
     header the words cover at least ``COLUMN_NAMED_COVER``, best on its last line (which tells sibling
     columns apart), numbers in its cells."""
-    candidates = [(i, w) for i, w in enumerate(q.words) if w.tag not in _NOT_COLUMN_WORDS]
+    excluded = _excluded_words(q)  # "(không tính nhà ở riêng lẻ)": the column left out is not the one asked
+    candidates = [(i, w) for i, w in enumerate(q.words) if i not in excluded
+                  and (w.tag not in _NOT_COLUMN_WORDS or w.tag == "kind")]  # "công trình khác": a header's kind noun
     function = {fold(w) for w in lexicon().phrases("function_words")["function_words"]}
     scored: list[tuple[float, float, str, set[int]]] = []
     for (rep, numeral), annex in layer.annexes.items():
@@ -1588,6 +1597,30 @@ def _column_named(q: Question, layer: SemanticLayer, report: str, annexes: list[
             return COLUMN_MEASURE + doing[0][2], set().union(*(s[3] for s in tied))  # "đã xử lý hết số vụ phát hiện"
         return None  # two columns named alike ("số vụ" of "phát hiện" and "đã xử lý"): not one column
     return COLUMN_MEASURE + scored[0][2], scored[0][3]
+
+
+def _excluded_words(q: Question) -> set[int]:
+    """Indexes of the free words an exclusion word leads ("không tính nhà ở riêng lẻ" → "nhà ở riêng lẻ")."""
+    out: set[int] = set()
+    for i, w in enumerate(q.words):
+        if w.tag == "exclusion" and (i + 1 == len(q.words) or q.words[i + 1].tag != "exclusion"):
+            for j in range(i + 1, len(q.words)):
+                if q.words[j].tag is not None:
+                    break
+                out.add(j)
+    return out
+
+
+def _sibling_left_out(q: Question, layer: SemanticLayer, report: str, annex: str) -> set[int]:
+    """The excluded words when they name another column of the annex ("công trình khác (không tính nhà ở
+    riêng lẻ)"): said to set that column aside, they ask nothing of the rows."""
+    excluded = _excluded_words(q)
+    said = {q.words[i].folded for i in excluded}
+    view = layer.annexes.get((report, annex))
+    if not said or view is None:
+        return set()
+    leaves = [set(fold_tokens(re.sub(r"\(.*?\)", " ", header_leaf(h)))) for h in view.columns]
+    return excluded if any(said <= leaf for leaf in leaves) else set()
 
 
 def _numbers_in(layer: SemanticLayer, report: str, annex: str, header: str) -> bool:
@@ -2111,7 +2144,10 @@ def _followup_plan(
     if part is not None:  # "vốn sự nghiệp của nó …": the sub-line of the row talked about that the turn names whole
         return _row_plan(q, [part.row.id], measure, period, ops, layer, max(p_best, answer_at), "phần của dòng đang nói tới")
     focus_link = next((lk for lk in links if lk.row.id == row.id), None)
-    fits = focus_link is not None and free and focus_link.row_cov >= coverage and focus_link.numbers_ok
+    best_other = max((lk.row_cov for lk in links if lk.row.id != row.id), default=0.0)
+    fits = focus_link is not None and free and focus_link.numbers_ok and (
+        focus_link.row_cov >= coverage  # "xếp thứ mấy cả nước?": words of its status text, no other row near
+        or (focus_link.row_cov >= ASPECT_COVERAGE and focus_link.row_cov >= best_other + FOLLOWUP_MARGIN and p_best < answer_at))
     if salient and not pronoun and not fits:
         return None
     other = links[0] if links and links[0].row.id != row.id else None

@@ -55,6 +55,8 @@ class RowFilter(BaseModel):
     period: int | None = Field(default=None, description="A year the row's time columns cover, e.g. 2025")
     starts: int | None = Field(default=None, description="First year of the row's implementation period, e.g. 2021")
     ends: int | None = Field(default=None, description="Last year of the row's implementation period, e.g. 2030")
+    due: str | None = Field(default=None, description="A day the row's time columns state, e.g. '31/12/2025' "
+                            "('thời hạn hoàn thành là ngày 31/12/2025')")
     keyword: str | None = Field(default=None, description="Từ khóa in name or status, diacritics optional")
     group: str | None = Field(default=None, description="Group heading: its row id, label ('A', '2') or title words")
     field: str | None = Field(default=None, description="A field of the lexicon ('giáo dục', 'giao thông')")

@@ -47,6 +47,14 @@ def normalize_number(number: str) -> str:
     return number.strip().strip(".()* ").strip()
 
 
+_DATE_RE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b")
+
+
+def dates_in(text: str | None) -> frozenset[tuple[int, int, int]]:
+    """Every day a text names, as (year, month, day); ``"31/12/2025"`` and ``"31/12/2025."`` → {(2025, 12, 31)}."""
+    return frozenset((int(y), int(m), int(d)) for d, m, y in _DATE_RE.findall(text or ""))
+
+
 def years_in(text: str | None) -> frozenset[int]:
     """Every year a period names; ``"2021 - 2025"`` → 2021..2025, ``"Quý III năm 2022"`` → {2022}."""
     text = text or ""

@@ -40,7 +40,7 @@ from structured.models import (
     TotalResult,
     ValueCell,
 )
-from structured.tables import CorpusTables, normalize_annex, normalize_marker, normalize_number
+from structured.tables import CorpusTables, dates_in, normalize_annex, normalize_marker, normalize_number
 
 __all__ = [
     "AgencyCount", "Comparison", "CountResult", "count_by_agency", "MarkerExplanation", "RankedRow", "RowFilter", "RowLookup", "RowSummary",
@@ -508,6 +508,9 @@ def filter_ids(tables: CorpusTables, flt: RowFilter) -> list[str]:
         ids = [i for i in ids if tables.span_years[i] and min(tables.span_years[i]) == flt.starts]
     if flt.ends is not None:
         ids = [i for i in ids if tables.span_years[i] and max(tables.span_years[i]) == flt.ends]
+    if flt.due is not None:
+        days = dates_in(flt.due)
+        ids = [i for i in ids if any(days & dates_in(t) for role in TIME_ROLES for t in role_texts(tables.rows[i], role))]
     return ids
 
 

@@ -605,3 +605,24 @@ def test_the_problem_a_reason_is_asked_about_names_no_row(settings):
     for question in ("Vì sao ĐT 921 giải ngân chậm?", "vi sao DT 921 giai ngan cham"):
         reply = ask(seed, question)  # the status text tells why without the word "chậm"
         assert not reply.abstained and rows(reply)[0] == "8", question
+
+
+def test_a_day_of_the_time_column_a_threshold_after_its_noun_and_a_column_set_aside(settings):
+    hue = engine_of(settings, HUE)
+    due = ask(hue, "Có bao nhiêu nhiệm vụ CCHC, chuyển đổi số có thời hạn hoàn thành là ngày 31/12/2025?")
+    assert due.text.startswith("Có 5 nhiệm vụ") and rows(due) == ["I.3.1", "I.3.2.b", "II.2", "II.2.2", "II.4"]
+    vinh_long = engine_of(settings, VINH_LONG)
+    for question in ("Địa bàn nào cấp từ 20 giấy phép trở lên cho công trình khác (không tính nhà ở riêng lẻ)?",
+                     "dia ban nao cap tu 20 giay phep tro len cho cong trinh khac?"):
+        places = ask(vinh_long, question)  # "từ 20 giấy phép trở lên": ≥ 20 of the column "Công trình khác"
+        assert rows(places) == ["1", "2", "8"] and "58" in places.text, question
+
+
+def test_a_turn_only_the_row_talked_about_explains(settings):
+    seed = get_engine([SEED_REPORT], settings=settings)
+    rank = ask(seed, "xêp thứ mấy cả nước, so với năm trước tăng hay giảm?",
+               "Chỉ số cải cách hành chính PAR INDEX năm 2023 của TP đạt bao nhiêu %?")
+    assert rows(rank)[0] == "2" and "42/63" in rank.text  # the row's own text says the rank
+    vinh_long = engine_of(settings, VINH_LONG)
+    work = ask(vinh_long, "Còn khối lượng thi công thì tới đâu rồi?", "Cầu Mỹ An giải ngân được bao nhiêu rồi?")
+    assert rows(work)[0] == "2" and "46%" in work.text  # many rows speak of "khối lượng thi công": the one talked about
