@@ -44,7 +44,14 @@ from structured.lexicon import fold, fold_tokens, lexicon, tokens
 from structured.models import NumberCondition
 from structured.semantic import SemanticLayer, annex_matches
 from structured.tables import dates_in
-from structured.tools import COLUMN_MEASURE, TIME_ROLES, column_number, measure_roles, role_texts, says_verdict
+from structured.tools import (
+    COLUMN_MEASURE,
+    TIME_ROLES,
+    column_number,
+    measure_roles,
+    role_texts,
+    says_verdict,
+)
 
 Search = Callable[[str, int, list[str]], dict[str, int]]  # (text, k, reports) → {row id: rank}
 
