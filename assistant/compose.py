@@ -873,7 +873,9 @@ def _none(result: Result, tables: CorpusTables) -> Answer:
     plan = result.plan
     # echoed words only, never the question's numbers: a refusal states no figure at all
     words = [w for w in plan.unmatched if re.search(r"[^\W\d_]", w) and not re.search(r"\d", w)]
-    if plan.missing == "condition" and words:
+    if plan.missing == "role" and words:
+        text = render("no_answer_role", words=" ".join(words))
+    elif plan.missing == "condition" and words:
         text = render("no_answer_condition", words=" ".join(words))
     elif words and len(words) <= 6:
         text = render("no_answer_words", words=" ".join(words))

@@ -40,7 +40,7 @@ from retrieval.abbreviations import readings
 from retrieval.passages import sentences as passage_sentences
 from retrieval.passages import states_number_of
 from structured.agency import agency_key
-from structured.lexicon import fold, fold_tokens, lexicon, tokens
+from structured.lexicon import find_phrases, fold, fold_tokens, lexicon, tokens
 from structured.models import NumberCondition
 from structured.semantic import SemanticLayer, annex_matches
 from structured.tables import dates_in
@@ -58,6 +58,7 @@ Search = Callable[[str, int, list[str]], dict[str, int]]  # (text, k, reports) �
 # Measures that only say "a value" / "how is it going": any more specific measure of the question wins.
 GENERIC_MEASURES = ("estimate", "status", "time", "actual", "verdict", "rate")
 RATIO_OF = {"vs_target_pct": ("target", "estimate", "actual"), "vs_prev_pct": ("actual_prev", "estimate", "actual")}  # a ratio and its terms
+_RATIO_OF_COMPARISON = {"compare_target": "vs_target_pct", "compare_prev": "vs_prev_pct"}
 NUMERIC_MEASURES = frozenset(lexicon().section("numeric_measures"))
 MONEY_MEASURES = frozenset(lexicon().section("money_measures"))
 SALIENT_WEIGHT = 2.0  # an unaccounted word weighing this much (idf) or more is a condition we did not understand
@@ -211,6 +212,9 @@ def _measure(q: Question, dropped: set[int] = frozenset()) -> str | None:
            for s, h in q.hits):
         return "status"  # "vì sao giải ngân chậm?": a reason, told by the status text
     specific = [m for m in found if m not in GENERIC_MEASURES]
+    hits = [h for s, h in q.hits if s == "measures"]
+    if any(h.key == "target" and any(n.start == h.end and n.key in MONEY_MEASURES for n in hits) for h in hits):
+        specific = [m for m in specific if m != "target"]  # "được giao KH vốn": the money plan is what was given
     if "documents" in specific:  # "… vướng mặt bằng, UBND tỉnh đã ra quyết định gì?": the document is what is asked
         specific = ["documents"] + [m for m in specific if m != "documents"]
     ranked = any(k in ("rank_desc", "rank_asc") for k in q.keys("operations"))
@@ -221,6 +225,9 @@ def _measure(q: Question, dropped: set[int] = frozenset()) -> str | None:
              and not set(range(h.start, h.end)) <= dropped]
     if ratio and (rate or ranked or any(w.text == "%" for w in q.words)):  # "tỷ lệ … so với chỉ tiêu giao", "so với dự toán mấy %"
         return ratio[0]
+    compared = [k for k in q.keys("operations") if k in _RATIO_OF_COMPARISON]
+    if rate and ranked and len(set(compared)) == 1:  # "tỷ lệ thực hiện so với kế hoạch cao nhất": that printed ratio
+        return _RATIO_OF_COMPARISON[compared[0]]
     if rate:
         measure = lexicon().section("rate_of").get(measure, measure)
         if measure is None and "compare_target" in q.keys("operations"):
@@ -446,6 +453,10 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     ctx.features = {**asdict(features), "best_row": best.row.id} if features and best else None  # type: ignore[dict-item]
     dropped = best.in_name & _cue_positions(q) if best is not None and p_best >= clarify_at else set()
     measure = _measure(q, dropped)
+    unprinted = _role_not_printed(q, layer, reports, best)
+    if unprinted:  # "nhà thầu thi công ĐT 921 là ai?": a name the reports do not give
+        return Plan(op="none", report=primary, unmatched=unprinted, missing="role", confidence=p_best,
+                    reason="báo cáo không nêu tên " + " ".join(unprinted))
 
     # "Tổng số vụ vi phạm phát hiện toàn tỉnh?": a column of a table whose printed total row answers.
     # (after a row, "đã xử lý mấy vụ?" asks that row's cell, unless a total is said)
@@ -563,6 +574,39 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
                 reason="không tìm thấy dòng nào khớp" + (f" ({', '.join(missing)})" if missing else ""),
                 options=[ClarifyOption(label=lk.row.name, question=_ask_about(lk.row), row_id=lk.row.id)
                          for lk in links[:3] if lk.row_cov > 0.3])
+
+
+NAME_AFTER_ROLE_WORDS = 4  # a capitalised word this close after the role in a sentence names who holds it
+
+
+def _role_not_printed(q: Question, layer: SemanticLayer, reports: list[str], best: Link | None) -> list[str] | None:
+    """The words of a role the question asks the name of ("nhà thầu thi công … là ai / là đơn vị nào") when no
+    column of the reports is headed so and the row's text names no one in it ("nhà thầu VMD"): the reports do
+    not say it, whatever agency column the row has."""
+    folded = [w.repaired or w.folded for w in q.words]
+    roles = find_phrases(folded, lexicon().phrase_index("named_roles"))
+    if not roles:
+        return None
+    role = roles[0]
+    asked = find_phrases(folded, lexicon().phrase_index("who_words")) or (
+        role.end < len(folded) and folded[role.end] == "nao")  # "nhà thầu nào"
+    if not asked:
+        return None
+    said = folded[role.start : role.end]
+    for (report, _), annex in layer.annexes.items():
+        if report in reports and any(_holds_run(fold_tokens(h), said) for h in annex.columns):
+            return None  # a report with a column of that role answers it
+    if best is not None:
+        words = re.findall(r"\w+", best.row.text)
+        for i in range(len(words) - len(said) + 1):
+            if [fold(w) for w in words[i : i + len(said)]] == said and any(
+                    w[0].isupper() for w in words[i + len(said) : i + len(said) + NAME_AFTER_ROLE_WORDS]):
+                return None  # "Liên danh nhà thầu (… nhà thầu VMD …)": the text names one
+    return [w.text for w in q.words[role.start : role.end]]
+
+
+def _holds_run(words: list[str], run: list[str]) -> bool:
+    return any(words[i : i + len(run)] == run for i in range(len(words) - len(run) + 1))
 
 
 SET_OPS = ("list", "count", "rank", "total")

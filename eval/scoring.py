@@ -382,10 +382,11 @@ def _source_keys(sources: Sequence[Mapping[str, Any]]) -> set[tuple[str, str, st
     return {(_norm_key(s.get("report")), _norm_key(s.get("annex")), _source_label(s.get("row"))) for s in sources if s.get("row") != "Ghi chú"}
 
 
-def wrong_rows(question: Mapping[str, Any], citations: Sequence[Any]) -> str:
+def wrong_rows(question: Mapping[str, Any], citations: Sequence[Any], rows_by_id: Mapping[str, Any] | None = None) -> str:
     """Why the cited rows are wrong ('' when they are right): for a set question (count / list with a
     complete ``sources``) the cited set must equal it; otherwise at least one gold row must be cited and
-    the first citation must be a gold row."""
+    the first citation must be a gold row. For an overview (of a group) a group heading and the rows under
+    it stand for each other: gold "B" is met by citing row 9 of group B, gold rows 9, 10 … by citing "B"."""
     sources = [s for s in question.get("sources") or [] if s.get("row") != "Ghi chú"]
     if not sources:
         return ""
@@ -406,9 +407,25 @@ def wrong_rows(question: Mapping[str, Any], citations: Sequence[Any]) -> str:
             extra, lacking = len(have_loose - gold_loose), len(gold_loose - have_loose)
             return f"cited set differs (+{extra} −{lacking})"
         return ""
-    if not any(citation_matches(cited[0], s) for s in sources):
+    if not any(citation_matches(cited[0], s) for s in sources) and not (
+            qtype == "overview" and rows_by_id is not None and _group_stands_for(cited[0], sources, rows_by_id)):
         return f"first citation {_get(cited[0], 'annex')}:{_get(cited[0], 'row')} is not a gold row"
     return ""
+
+
+def _group_stands_for(citation: Any, sources: Sequence[Mapping[str, Any]], rows_by_id: Mapping[str, Any]) -> bool:
+    """The cited row is a group heading with a gold row under it, or a row under a gold group heading."""
+    row = rows_by_id.get(_get(citation, "row_id") or "")
+    if row is None:
+        return False
+    same_annex = [s for s in sources if not s.get("annex") or _norm_key(s["annex"]) == _norm_key(row.annex)]
+    if row.kind == "group":
+        members = {_norm_key(r.row) for r in rows_by_id.values()
+                   if r.report == row.report and r.annex == row.annex and r.group == row.row}
+        members |= {_norm_key(r.printed) for r in rows_by_id.values()
+                    if r.report == row.report and r.annex == row.annex and r.group == row.row and r.printed}
+        return any(_source_label(s.get("row")) in members for s in same_annex)
+    return row.group is not None and any(_source_label(s.get("row")) == _norm_key(row.group) for s in same_annex)
 
 
 def score_answer(
@@ -463,7 +480,7 @@ def score_answer(
             if count != int(question["count"]):
                 problems.append(f"stated count {count}, expected {question['count']}")
         if not retrieved and not abstained:
-            if bad := wrong_rows(question, citations):
+            if bad := wrong_rows(question, citations, rows_by_id):
                 problems.append(bad)
         ok = not missing and not abstained and not problems
         abst_ok = not abstained

@@ -330,3 +330,23 @@ def test_rank_winner_must_be_in_the_headline():
     assert score_answer(
         q, "Xếp hạng theo tăng trưởng:\n1. Dịch vụ: 6,78%\n2. Công nghiệp: 6,62%", False
     ).correct
+
+
+def test_an_overview_group_heading_stands_for_its_rows():
+    """Gold "B" (the group) is met by citing a row under B, gold rows under B by citing "B"; other types are strict."""
+    group = SimpleNamespace(id="418/BC-UBND:I:B", report="418/BC-UBND", annex="I", row="B", printed="B", kind="group",
+                            group=None)
+    member = SimpleNamespace(id="418/BC-UBND:I:9", report="418/BC-UBND", annex="I", row="9", printed="9", kind="indicator",
+                             group="B")
+    other = SimpleNamespace(id="418/BC-UBND:I:1", report="418/BC-UBND", annex="I", row="1", printed="1", kind="indicator",
+                            group="A")
+    rows = {r.id: r for r in (group, member, other)}
+    overview = {"id": "o1", "type": "overview", "question": "Các chỉ tiêu xã hội đạt thế nào?", "must_include": [],
+                "sources": [{"report": "418/BC-UBND", "annex": "I", "row": "B"}]}
+    text = "Nhóm B: 12 mục."
+    assert score_answer(overview, text, False, [cite("418/BC-UBND", "I", "9")], rows).correct
+    assert not score_answer(overview, text, False, [cite("418/BC-UBND", "I", "1")], rows).correct
+    members = {**overview, "sources": [{"report": "418/BC-UBND", "annex": "I", "row": "9"}]}
+    assert score_answer(members, text, False, [cite("418/BC-UBND", "I", "B")], rows).correct
+    lookup = {**overview, "type": "lookup_number"}
+    assert not score_answer(lookup, text, False, [cite("418/BC-UBND", "I", "9")], rows).correct

@@ -626,3 +626,19 @@ def test_a_turn_only_the_row_talked_about_explains(settings):
     vinh_long = engine_of(settings, VINH_LONG)
     work = ask(vinh_long, "Còn khối lượng thi công thì tới đâu rồi?", "Cầu Mỹ An giải ngân được bao nhiêu rồi?")
     assert rows(work)[0] == "2" and "46%" in work.text  # many rows speak of "khối lượng thi công": the one talked about
+
+
+def test_a_name_the_reports_do_not_give_a_ratio_ranked_and_the_money_given(settings):
+    thai_nguyen = engine_of(settings, THAI_NGUYEN)
+    contractor = ask(thai_nguyen, "Nhà thầu thi công gói thầu số 07 cầu vượt sông Cầu của DA đường liên kết là đơn vị nào?")
+    assert contractor.abstained and not contractor.citations and "nhà thầu" in contractor.text  # no agency column for it
+    lead = ask(thai_nguyen, "Đường liên kết, kết nối các tỉnh Thái Nguyên, Bắc Giang và Vĩnh Phúc do đơn vị nào chủ trì?")
+    assert not lead.abstained and rows(lead)[0] == "1"
+    given = ask(thai_nguyen, "Trong các DA trọng điểm, DA nào được giao KH vốn 2024 nhiều nhất?")  # the capital plan
+    assert rows(given)[0] == "1" and "610.000" in given.text
+    dong_thap = engine_of(settings, DONG_THAP)
+    best = ask(dong_thap, "Chi tieu nao co ty le thuc hien so voi ke hoach cao nhat trong nam 2025?")
+    assert rows(best)[0] == "6" and "109,82" in best.text  # the printed ratio against the plan, not against last year
+    hue = engine_of(settings, HUE)
+    farming = ask(hue, "Lĩnh vực NN, thủy lơi, phòng chống thiên tai giải ngân vốn NSTW năm 2025 thế nào?")  # NN: nông nghiệp
+    assert not farming.abstained and "nông nghiệp, thủy lợi" in farming.text
