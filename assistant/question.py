@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from ingestion.cleaning import nfc
 from ingestion.numbers import parse_vn_number
@@ -54,7 +54,7 @@ _ROW_REF_RE = re.compile(r"\b(?:muc|stt|so thu tu|dong|hang)\s*(?:so\s*)?(\d+(?:
 _SPAN_RE = re.compile(r"\b((?:19|20)\d{2})\s*(?:-|–|den|toi)\s*(?:nam\s+)?((?:19|20)\d{2})\b")
 _UNTIL_RE = re.compile(r"\b(?:keo dai\s+)?(?:den|toi|het)\s+(?:nam\s+)?((?:19|20)\d{2})\b")
 _TOP_RE = re.compile(r"\btop\s*(\d{1,2})\b|\b(\d{1,2})\s+(?:du an|nhiem vu|chi tieu|cong trinh)\s+(?:co|dat)?\b")
-MAX_REPAIR_DISTANCE = 1  # a typo repair changes at most one letter (more would repair correct words into others)
+MAX_REPAIR_DISTANCE = 1  # a typo repair changes one letter, or swaps two ("khia"); more would repair correct words into others
 COMPOUND_MIN_COUNT = 2  # a word pair seen this often in the corpus is one word ("hợp nhất")
 MAX_ANNEX_TITLE_WORDS = 8  # words after "phụ lục" read as its title
 ISSUER_REACH = 3  # words between a report's number and its issuer ("BC 412 của Sở KH&ĐT")
@@ -180,7 +180,7 @@ def _repair(words: list[Word], layer: SemanticLayer) -> None:
         if word.accented and word.text not in layer.forms.get(word.folded, ()):
             word.accented = False
         if not layer.known(word.folded) and len(word.folded) >= MIN_REPAIR_LENGTH and not any(ch.isdigit() for ch in word.folded):
-            close = [k for k in _neighbours(word.folded, layer) if Levenshtein.distance(k, word.folded) <= MAX_REPAIR_DISTANCE]
+            close = [k for k in _neighbours(word.folded, layer) if OSA.distance(k, word.folded) <= MAX_REPAIR_DISTANCE]
             if len(close) > 1:
                 close = _best_in_context(close, words, i, layer)
             if len(close) == 1:
@@ -195,7 +195,7 @@ def _repair(words: list[Word], layer: SemanticLayer) -> None:
             unprinted = word.text not in layer.forms.get(word.folded, ())  # "giả": a spelling the reports never print
             needed = TYPO_PAIRS if rare and len(word.folded) > MIN_REPAIR_LENGTH else COMMON_TYPO_PAIRS
             close = [k for k in _neighbours(word.folded, layer)
-                     if k != word.folded and Levenshtein.distance(k, word.folded) <= MAX_REPAIR_DISTANCE
+                     if k != word.folded and OSA.distance(k, word.folded) <= MAX_REPAIR_DISTANCE
                      and (_pairs_known(words, i, k, layer, needed)
                           or (unprinted and _pairs_on_both_sides(words, i, k, layer)))]
             if len(close) == 1:
@@ -321,6 +321,9 @@ def _respell(text: str) -> str:
     """Common misspellings of whole phrases ("tập chung" → "tập trung"), from the lexicon."""
     for wrong, right in lexicon().section("spelling_phrases").items():
         text = re.sub(rf"(?i)\b{re.escape(wrong)}\b", right, text)
+    for clipped, whole in lexicon().section("clipped_words").items():  # "mỗi căn nhiêu tiền": "bao nhiêu"
+        before = whole[: -len(clipped)]
+        text = re.sub(rf"(?i)(?<!{re.escape(before)})\b{re.escape(clipped)}\b", whole, text)
     return text
 
 

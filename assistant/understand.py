@@ -453,6 +453,10 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     ctx.features = {**asdict(features), "best_row": best.row.id} if features and best else None  # type: ignore[dict-item]
     dropped = best.in_name & _cue_positions(q) if best is not None and p_best >= clarify_at else set()
     measure = _measure(q, dropped)
+    rate_of = lexicon().section("rate_of")
+    if measure in (None, "estimate") and state.focus and state.measure in rate_of and q.has("dialogue", "pronouns") and (
+            q.has("measures", "rate") or any(w.text == "%" for w in q.words)):
+        measure = rate_of[state.measure]  # "giải ngân tới đâu?" → "vốn ĐTPT của nó đạt bao nhiêu %?": the rate of it
     unprinted = _role_not_printed(q, layer, reports, best)
     if unprinted:  # "nhà thầu thi công ĐT 921 là ai?": a name the reports do not give
         return Plan(op="none", report=primary, unmatched=unprinted, missing="role", confidence=p_best,

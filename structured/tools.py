@@ -155,6 +155,7 @@ _WORD_RE = re.compile(r"\w+")
 _DIGIT_RE = re.compile(r"\d")
 NAME_WORD_WEIGHT = 0.3  # a question word the row's name holds picks its sentences less than one it does not
 MEASURE_WORD_WEIGHT = 0.3  # a word of the measure's lexicon phrases the question did not say picks a sentence less
+_PERCENT_ROLES = ("disbursement_rate", "vs_target_pct", "vs_prev_pct")  # printed percents a row may have in place of an estimate
 _PASSAGE_MEASURES = ("status", "note", "verdict", "estimate", "actual", "documents", None)
 
 
@@ -191,6 +192,10 @@ def lookup_row(
             break
     if not values and measure in (None, "estimate", "actual"):
         values = _header_values(row, words or [], every=measure is None, written=written or [])
+    if not values and measure in ("estimate", "actual") and units and any("%" in u for u in units):
+        percents = [found for role in _PERCENT_ROLES if (found := _role_values(row, role))]
+        if len(percents) == 1:  # "vốn ĐTPT của CTMTQG … đạt bao nhiêu %?": the one percent the row prints
+            values = percents[0]
     answered = bool(values) and not (number_asked and not any(_DIGIT_RE.search(v.raw) for v in values))
     passages = (_passages(row, measure, words or [], answered, name_words or [], units, number_asked)
                 if row.kind in ("task", "project") or _span_in_text(row, words or []) else [])
@@ -261,6 +266,9 @@ def _passages(row: Row, measure: str | None, words: list[str], have_values: bool
     numeric = measure in NUMERIC_MEASURES and measure not in ("estimate", "actual")  # a fact a status may state
     if numeric and not have_values:
         rate = measure in ("disbursement_rate", "vs_target_pct", "vs_prev_pct")
+        if rate:  # "giải ngân vốn Chương trình đạt 82,4%": a percent said of the measure it is the rate of
+            bases = [m for m, r in lexicon().section("rate_of").items() if r == measure]
+            measure_phrases = measure_phrases + [p for m in bases for p in lexicon().phrases("measures").get(m, [])]
         asked = [w for phrase in measure_phrases for w in fold(phrase).split()]
         lexicon_only = {w: MEASURE_WORD_WEIGHT for w in asked if w not in words}  # the question's own words decide first
         found = best_sentences(texts, [*asked, *words], need_number=True, need_percent=rate, weights=lexicon_only,

@@ -642,3 +642,20 @@ def test_a_name_the_reports_do_not_give_a_ratio_ranked_and_the_money_given(setti
     hue = engine_of(settings, HUE)
     farming = ask(hue, "Lĩnh vực NN, thủy lơi, phòng chống thiên tai giải ngân vốn NSTW năm 2025 thế nào?")  # NN: nông nghiệp
     assert not farming.abstained and "nông nghiệp, thủy lợi" in farming.text
+
+
+def test_swapped_letters_a_clipped_word_and_a_rate_said_in_words_of_its_measure(settings):
+    vinh_long = engine_of(settings, VINH_LONG)
+    roads = ask(vinh_long, "Mảng giao thông vận tải trong các nhiệm vụ trọng tâm của Sở năm nay triển khia ra sao?")
+    assert not roads.abstained and set(rows(roads)) >= {"4.1", "4.2", "4.3"}  # "khia": "khai" with two letters swapped
+    seed = get_engine([SEED_REPORT], settings=settings)
+    homes = ask(seed, "Ban Dân tộc giao vốn bao nhiêu, mõi căn nhiêu tiền?",
+                "Ban Dân tộc thành phố triển khai chương trình vùng đồng bào dân tộc thiểu số thế nào?")
+    assert rows(homes)[0] == "10" and "50 triệu" in homes.text  # "nhiêu tiền": "bao nhiêu tiền"
+    thai_nguyen = engine_of(settings, THAI_NGUYEN)
+    rate = ask(thai_nguyen, "trong đó giải ngân vốn chương trình được bao nhiêu %?",
+               "CTMTQG giảm nghèo bền vững năm 2024 triển khai thế nào?")
+    assert "82,4%" in rate.text  # the status says "giải ngân … đạt 82,4%", not "tỷ lệ giải ngân"
+    hue = engine_of(settings, HUE)
+    part = ask(hue, "vốn đầu tư phát triển của CTMTQG giảm nghèo bền vững đạt bao nhiêu %?")
+    assert rows(part)[0] == "2.a" and "71,32" in part.text  # the one percent the line prints
