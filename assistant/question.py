@@ -582,6 +582,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     _qualifiers_not_measures(q)
     _problems_of_a_reason(q)
     _pronouns_typed_plainly(q)
+    _events_of_a_time(q)
     _units_after_numbers(q)
     _annex_by_title(q)
     _compounds_of_function_words(q, layer)
@@ -996,6 +997,28 @@ def _units_after_numbers(q: Question) -> None:
             word.tag, word.key = None, None
 
 
+def _events_of_a_time(q: Question) -> None:
+    """ "… bắt đầu hoạt động từ khi nào?": when a time is asked, the event words of the lexicon's time words
+    say which time, they need not be in the row ("đi vào hoạt động")."""
+    if not any(s == "measures" and h.key in _TIME_MEASURES for s, h in q.hits):
+        return
+    events = PhraseIndex()
+    for phrase in {p for phrases in lexicon().section("time_words").values() for p in phrases}:
+        events.add("event", phrase)
+    for hit in find_phrases(list(q.folded), events):
+        if all(w.tag is None for w in q.words[hit.start : hit.end]):
+            _mark(q, hit.start, hit.end, "measure", "time")
+
+
+_TIME_MEASURES = ("time", "deadline", "impl_time", "prep_time")
+
+
+@lru_cache(maxsize=1)
+def _agency_type_words() -> frozenset[str]:
+    """The folded first words of the lexicon's agency types ("sở", "bộ", "ban", "ủy")."""
+    return frozenset(fold(tokens(kind)[0]) for kind in lexicon().section("agency_types"))
+
+
 def _pronouns_typed_plainly(q: Question) -> None:
     """ "du an do so gtvt chu tri": typed without diacritics, "do" is "do" (by), not "đó" (that), when a
     name or an agency follows; a pronoun ends a phrase ("dự án đó giải ngân bao nhiêu?") or opens the turn ("no giam
@@ -1007,11 +1030,13 @@ def _pronouns_typed_plainly(q: Question) -> None:
         following = q.words[hit.end] if hit.end < len(q.words) else None
         if hit.start == 0 and hit.size == 1:
             continue  # "no giam bao nhieu …": a pronoun opening the turn is its subject
-        if not last.accented and following is not None and following.tag in (None, "kind", "frame"):
+        agency_next = following is not None and following.folded in _agency_type_words()  # "do Sở …": by
+        if not last.accented and following is not None and (following.tag in (None, "kind", "frame") or agency_next):
             q.hits.remove((section, hit))
+            function = {fold(p) for p in lexicon().phrases("function_words")["function_words"]}
             for word in q.words[hit.start : hit.end]:
-                if word.tag == "dialogue":
-                    word.tag, word.key = None, None
+                if word.tag == "dialogue":  # "do" (by) is a function word again
+                    word.tag, word.key = ("function", "function_words") if word.folded in function else (None, None)
             span = q.folded[hit.start : hit.end]
             for kind in find_phrases(span, _indexes()["kinds"]):  # the kind noun it started with is a kind again
                 moved = PhraseHit(kind.key, kind.phrase, hit.start + kind.start, hit.start + kind.end)

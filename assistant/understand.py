@@ -107,10 +107,12 @@ def understand(text: str, state: DialogueState | None, ctx: Context) -> Plan:
         plan.features = ctx.features
         plans.append((_corpus_pairs(reading, ctx.layer) if len(options) > 1 else 0, plan))
     # a reading whose expansion joins its neighbours as the corpus writes them clearly more often ("giao KH vốn"
-    # → "giao kế hoạch vốn", not "khoa học"); then one that answers; then more such pairs; then the surer plan
+    # → "giao kế hoạch vốn", not "khoa học"); then one that answers; then the surer plan; then the lexicon's
+    # first meaning ("ds các dự án": "danh sách" before "dân số")
     most = max(pairs for pairs, _ in plans)
-    return max(plans, key=lambda sp: (sp[0] >= most - PAIRS_MARGIN, sp[1].op not in ("none", "clarify"), sp[0],
-                                      sp[1].confidence))[1]
+    order = {id(plan): -i for i, (_, plan) in enumerate(plans)}
+    return max(plans, key=lambda sp: (sp[0] >= most - PAIRS_MARGIN, sp[1].op not in ("none", "clarify"),
+                                      sp[1].confidence, order[id(sp[1])]))[1]
 
 
 def _corpus_pairs(reading: str, layer: SemanticLayer) -> int:
@@ -1256,7 +1258,8 @@ def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None
         count_hit = next(h for s, h in q.hits if s == "operations" and h.key == "count")
         # "bao nhiêu dự án", "mấy nhiệm vụ": a kind noun right after the count word; "bao nhiêu tiền" asks a value.
         kind_after = _kind_near(q, count_hit.end, items=True)
-        if kind_after or refine or (q.group_ref and not q.free()):
+        number_of = any(w.folded == "so" and _kind_near(q, i + 1, reach=1) for i, w in enumerate(q.words[: count_hit.start]))
+        if kind_after or number_of or refine or (q.group_ref and not q.free()):  # "số nhiệm vụ … là mấy?"
             return "count"
     legend_said = any(w.tag == "legend" for w in q.words)
     if (q.conditions or (legend_said and _asks_which(q))) and kinds and "count" not in ops:

@@ -659,3 +659,19 @@ def test_swapped_letters_a_clipped_word_and_a_rate_said_in_words_of_its_measure(
     hue = engine_of(settings, HUE)
     part = ask(hue, "vốn đầu tư phát triển của CTMTQG giảm nghèo bền vững đạt bao nhiêu %?")
     assert rows(part)[0] == "2.a" and "71,32" in part.text  # the one percent the line prints
+
+
+def test_by_an_agency_typed_plainly_a_number_of_a_kind_and_the_event_of_a_time(settings):
+    seed = get_engine([SEED_REPORT], settings=settings)
+    farming = ask(seed, "PL du an ket cau ha tang do TP thuc hien co bao nhieu du an do So NN&PTNT chu tri?")
+    assert farming.text.startswith("Có 3 dự án") and rows(farming) == ["12", "13", "16"]  # "do Sở": by, not "đó"
+    listed = ask(seed, "ds cac du an do So Nong nghiep va PTNT chu tri trong PL III")  # "ds": the lexicon's first meaning
+    assert rows(listed) == ["12", "13", "16"]
+    dong_thap = engine_of(settings, DONG_THAP)
+    home_affairs = ask(dong_thap, "So nhiem vu CCHC, CDS, chinh quyen 2 cap do So Noi vu chu tri la may?")
+    assert home_affairs.text.startswith("Có 6 nhiệm vụ")  # "số nhiệm vụ … là mấy": a count
+    opened = ask(dong_thap, "Trung tâm phục vụ hành chính công tỉnh bắt đầu hoạt động từ khi nào?")
+    assert rows(opened)[0] == "I.4" and "01/7/2025" in opened.text  # "bắt đầu": the time asked, not a word of the row
+    on_time = ask(dong_thap, "Tỷ lệ hồ sơ giải quyết đúng hạn ở đó đạt bao nhiêu?",
+                  "Trung tâm phục vụ hành chính công tỉnh bắt đầu hoạt động từ khi nào?")
+    assert rows(on_time)[0] == "I.4" and "98,72" in on_time.text
