@@ -70,11 +70,16 @@ def best_sentences(
     weights: dict[str, float] | None = None,
     k: int = 2,
     units: list[list[str]] | None = None,
+    prefer_last: bool = False,
+    phrases_said: list[str] | None = None,
 ) -> list[str]:
     """The ``k`` sentences of ``texts`` that share the most with ``words`` (folded), best first.
     ``required``: phrases of which a sentence must contain one (the fact asked: "giải ngân").
     ``units``: what a number is asked of ("bao nhiêu ha" → ``[["ha"]]``); when some sentence states a
-    number of one, only such sentences are quoted."""
+    number of one, only such sentences are quoted. ``prefer_last``: of sentences that match equally, the later
+    one first (a status text ends with its outlook: "Phấn đấu hoàn thành dự án trong quý II/2026").
+    ``phrases_said``: phrases that count word for word only where the sentence has them whole ("bàn giao", not
+    the "giao" of another phrase)."""
     floor = MIN_SCORE
     if units:
         texts = list(texts)
@@ -85,7 +90,8 @@ def best_sentences(
             texts, floor = stating, UNIT_MIN_SCORE
     phrases = [f" {fold(p)} " for p in required or [] if fold(p)]
     wanted = [w for w in (fold(w) for w in words) if w]
-    if not wanted:
+    whole = [f" {fold(p)} " for p in phrases_said or [] if fold(p)]
+    if not wanted and not whole:
         return []
     weights = weights or {}
     # "tờ trình … số mấy": a document's number is then the figure asked
@@ -96,6 +102,8 @@ def best_sentences(
             tokens = fold_tokens(sentence)
             present = set(tokens)
             score = sum(weights.get(w, 1.0) for w in set(wanted) if w in present)
+            joined = f" {' '.join(tokens)} "
+            score += sum(len(p.split()) for p in set(whole) if p in joined)
             pairs = set(zip(tokens, tokens[1:], strict=False))
             score += 0.5 * sum(min(weights.get(a, 1.0), weights.get(b, 1.0))
                                for a, b in set(zip(wanted, wanted[1:], strict=False)) if (a, b) in pairs)
@@ -107,10 +115,10 @@ def best_sentences(
                 continue
             if need_money and not _MONEY_RE.search(sentence):
                 continue
-            if phrases and not any(p in f" {' '.join(tokens)} " for p in phrases):
+            if phrases and not any(p in joined for p in phrases):
                 continue
-            if score >= min(floor, float(len(set(wanted)))):
-                scored.append((score, -order, sentence))
+            if score >= min(floor, float(len(set(wanted)) or 1)):
+                scored.append((score, order if prefer_last else -order, sentence))
     scored.sort(reverse=True)
     return [sentence for _, _, sentence in scored[:k]]
 

@@ -274,8 +274,8 @@ def _passages(row: Row, measure: str | None, words: list[str], have_values: bool
         found = best_sentences(texts, [*asked, *words], need_number=True, need_percent=rate, weights=lexicon_only,
                                need_money=measure in MONEY_ROLES, required=measure_phrases, k=1, units=units)
     elif measure in TIME_ROLES + ("time",):
-        time_words = [w for phrase in lexicon().section("time_words").get(measure, []) for w in fold(phrase).split()]
-        found = best_sentences(texts, [*words, *time_words], need_date=True, k=2)
+        found = best_sentences(texts, words, need_date=True, k=2, prefer_last=measure == "deadline",
+                               phrases_said=lexicon().section("time_words").get(measure, []))
     elif words and (measure in _PASSAGE_MEASURES or not have_values):  # name words alone never pick a sentence
         named = {w: NAME_WORD_WEIGHT for w in name_words}
         found = best_sentences(texts, [*words, *name_words], need_number=measure == "estimate" or number_asked, weights=named,

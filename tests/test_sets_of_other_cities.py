@@ -675,3 +675,15 @@ def test_by_an_agency_typed_plainly_a_number_of_a_kind_and_the_event_of_a_time(s
     on_time = ask(dong_thap, "Tỷ lệ hồ sơ giải quyết đúng hạn ở đó đạt bao nhiêu?",
                   "Trung tâm phục vụ hành chính công tỉnh bắt đầu hoạt động từ khi nào?")
     assert rows(on_time)[0] == "I.4" and "98,72" in on_time.text
+
+
+def test_a_completion_time_is_told_by_the_sentence_with_its_whole_event_words():
+    """Time words count as whole phrases ("bàn giao", not the "giá" of "đơn giá"); of equal sentences the later one,
+    the outlook a status text ends with, comes first."""
+    from retrieval.passages import best_sentences
+
+    status = ("Dự án khởi công ngày 15/3/2024. Còn 17 hộ chưa thống nhất đơn giá bồi thường, dự kiến bàn giao mặt bằng "
+              "trước ngày 30/7/2025. Phấn đấu hoàn thành dự án trong quý II/2026.")
+    found = best_sentences([status], ["bao", "gio", "xong"], need_date=True, k=1, prefer_last=True,
+                           phrases_said=["hoàn thành", "xong", "bàn giao", "gia hạn"])
+    assert found == ["Phấn đấu hoàn thành dự án trong quý II/2026."]
