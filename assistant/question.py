@@ -784,7 +784,10 @@ def _compact_headers(q: Question, layer: SemanticLayer, written: list[str | None
     folded = [q.words[i].repaired or q.words[i].folded for i in keep]
     for hit in find_phrases(folded, layer.header_index, written=[written[i] for i in keep]):
         start, end = keep[hit.start], keep[hit.end - 1] + 1
-        if hit.size >= 2 and all(w.tag in (None, "measure", "year", "function", "frame", "op") for w in q.words[start:end]):
+        inside = any(s == "measures" and h.start <= start and end <= h.end and h.end - h.start > end - start
+                     for s, h in q.hits)  # "thực hiện thế nào": a longer measure phrase said, not the column "Thực hiện"
+        if hit.size >= 2 and not inside and all(w.tag in (None, "measure", "year", "function", "frame", "op")
+                                                for w in q.words[start:end]):
             q.hits.append(("measures", PhraseHit(hit.key, hit.phrase, start, end)))
             _mark(q, start, end, "measure", hit.key, force=True)
 

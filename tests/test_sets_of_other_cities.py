@@ -687,3 +687,10 @@ def test_a_completion_time_is_told_by_the_sentence_with_its_whole_event_words():
     found = best_sentences([status], ["bao", "gio", "xong"], need_date=True, k=1, prefer_last=True,
                            phrases_said=["hoàn thành", "xong", "bàn giao", "gia hạn"])
     assert found == ["Phấn đấu hoàn thành dự án trong quý II/2026."]
+
+
+def test_how_a_set_was_carried_out_is_an_overview_with_its_parts_judged_apart(settings):
+    thai_nguyen = engine_of(settings, THAI_NGUYEN)
+    for question in ("cac chi tieu moi truong nam 2024 thuc hien the nao?", "Các chỉ tiêu môi trường năm 2024 thực hiện thế nào?"):
+        reply = ask(thai_nguyen, question)  # "thực hiện thế nào": how it went, not the column "Thực hiện năm 2023"
+        assert "Chưa đạt: 1" in reply.text and "58,7" in reply.text, question
