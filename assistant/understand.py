@@ -488,7 +488,8 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
         plan = _collection_plan(q, collection, state if refine else None, layer, reports, links, p_best, agency,
                                 asked if asked in RATIO_OF or (collection == "rank" and measure is None)
                                 or (q.has("operations", "overview") and asked in MONEY_MEASURES) else
-                                measure or (state.measure if refine and collection == state.op else None))
+                                measure or (state.measure if refine and collection == state.op else None),
+                                talked_about=state.focus)
         plan = _without_talked_about(q, plan, state) if plan is not None and not refine else plan
         words_name_a_row = best is not None and best.numbers_ok and (p_best >= answer_at or best.row_cov >= FOLLOWUP_COVERAGE)
         if plan is not None and not (plan.op == "none" and words_name_a_row):
@@ -1368,7 +1369,7 @@ def _kind_near(q: Question, start: int, reach: int = 3, items: bool = False) -> 
 
 def _collection_plan(
     q: Question, op: str, state: DialogueState | None, layer: SemanticLayer, reports: list[str], links: list[Link],
-    p_best: float, agency: str | None, measure: str | None,
+    p_best: float, agency: str | None, measure: str | None, talked_about: list[str] | None = None,
 ) -> Plan | None:
     base = state.filters.model_copy(deep=True) if state is not None and state.filters is not None else Filters()
     report = base.report or (reports[0] if reports else None)
@@ -1454,6 +1455,9 @@ def _collection_plan(
     counted = any(_counts_items(q, w) for w in q.words)  # "trong 3 chương trình": the items, not one item's parts
     if parent is None and group is None and topic and op in ("rank", "list", "count") and not counted:
         parent = _parent_named(q, topic, links, layer, report)
+    if parent is None and group is None and not topic and parts_asked and talked_about and len(talked_about) == 1 \
+            and (talked := layer.rows.get(talked_about[0])) is not None and talked.children:
+        parent = talked  # "Gồm mấy tiểu dự án?" after a project: the sub-lines of the row talked about
     if group is not None:
         flt.group = group.id
         flt.annexes = flt.annexes or [group.annex]
@@ -2201,6 +2205,9 @@ def _followup_plan(
     part = next((lk for lk in links if lk.row.id in children and lk.name_cov >= 1.0 and lk.numbers_ok), None)
     if part is not None:  # "vốn sự nghiệp của nó …": the sub-line of the row talked about that the turn names whole
         return _row_plan(q, [part.row.id], measure, period, ops, layer, max(p_best, answer_at), "phần của dòng đang nói tới")
+    named = _part_named_by_measure_words(q, focus, layer)
+    if named is not None:  # "trong đó phần bồi thường, tái định cư giải ngân bao nhiêu %?": that part, the other measure
+        return _row_plan(q, [named[0]], named[1], period, ops, layer, max(p_best, answer_at), "phần của dòng đang nói tới")
     focus_link = next((lk for lk in links if lk.row.id == row.id), None)
     best_other = max((lk.row_cov for lk in links if lk.row.id != row.id), default=0.0)
     fits = focus_link is not None and free and focus_link.numbers_ok and (
@@ -2218,6 +2225,25 @@ def _followup_plan(
     # a new year keeps the question, except a target (given for the report's year only): that year's value
     asked = measure or (state.measure if period is not None and state.measure not in ("target", "vs_target_pct") else None)
     return _row_plan(q, focus, asked, period, ops, layer, max(p_best, answer_at), "câu hỏi nối tiếp: " + row.name)
+
+
+def _part_named_by_measure_words(q: Question, focus: list[str], layer: SemanticLayer) -> tuple[str, str] | None:
+    """A sub-line of a row talked about whose name holds every word of some measure phrases of the turn, while
+    another measure phrase is what is asked: ("Hợp phần bồi thường, hỗ trợ, tái định cư", "disbursement_rate")."""
+    if not (q.has("kinds", "part") or q.has("dialogue", "refine")):
+        return None
+    hits = [h for s, h in q.hits if s == "measures"]
+    found = []
+    for row_id in focus:
+        row = layer.rows[row_id]
+        for child in row.children:
+            child_id = f"{row.report}:{row.annex}:{child}"
+            words = set(layer.name_words.get(child_id, []))
+            naming = [h for h in hits if set(q.folded[h.start : h.end]) <= words]
+            asked = [h.key for h in hits if h not in naming]
+            if naming and len(set(asked)) == 1:
+                found.append((child_id, asked[0]))
+    return found[0] if len(found) == 1 else None
 
 
 def _ops_of(state: DialogueState) -> list[str]:

@@ -694,3 +694,14 @@ def test_how_a_set_was_carried_out_is_an_overview_with_its_parts_judged_apart(se
     for question in ("cac chi tieu moi truong nam 2024 thuc hien the nao?", "Các chỉ tiêu môi trường năm 2024 thực hiện thế nào?"):
         reply = ask(thai_nguyen, question)  # "thực hiện thế nào": how it went, not the column "Thực hiện năm 2023"
         assert "Chưa đạt: 1" in reply.text and "58,7" in reply.text, question
+
+
+def test_the_parts_of_the_row_talked_about(settings):
+    dong_thap = engine_of(settings, DONG_THAP)
+    first = "Hệ thống thủy lợi ngăn mặn trữ ngọt vùng Gò Công gđ2 khởi công ngày nào?"
+    parts = ask(dong_thap, "Gồm mấy tiểu dự án?", first)  # the sub-lines of that project, not every project
+    assert parts.text.startswith("Có 2") and rows(parts) == ["7.1", "7.2"]
+    hue = engine_of(settings, HUE)
+    share = ask(hue, "trong đó phần bồi thường, tái định cư giải ngân bao nhiêu %?",
+                "Cho tôi hỏi đường Vành đai 3 đoạn Phú Mỹ - Thủy Phù năm nay giải ngân được bao nhiêu?")
+    assert rows(share)[0] == "I.2.1" and "80,38" in share.text  # measure words name the part, another is asked
