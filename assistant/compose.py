@@ -23,7 +23,15 @@ from structured.lexicon import fold
 from structured.models import Comparison, RowLookup, ValueCell
 from structured.semantic import row_noun
 from structured.tables import CorpusTables
-from structured.tools import COLUMN_MEASURE, column_fact, difference, filter_ids, printed_totals, shown_name
+from structured.tools import (
+    COLUMN_MEASURE,
+    TIME_ROLES,
+    column_fact,
+    difference,
+    filter_ids,
+    printed_totals,
+    shown_name,
+)
 
 MAX_LISTED = 60  # rows named in a count answer's sentence (the table always has them all)
 MAX_STATUS_CHARS = 1500  # status text quoted in a status answer before it is cut
@@ -558,9 +566,12 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
         citations = [cite(row, label(columns[0]), (column_fact(row, columns[0]) or {}).get("raw") or row.name)
                      for row in rows] + scope_citations(result, tables)
 
+    timed = result.plan.measure in (*TIME_ROLES, "time") and (result.plan.filters.due or result.plan.filters.period)
+
     def item(r: Row) -> str:
         values = "; ".join([_key_values(r)] * bool(_key_values(r)) + [  # the printed column a condition is on, too
-            f"{label(m)} {fact['raw']}" for m in columns if (fact := column_fact(r, m))])
+            f"{label(m)} {fact['raw']}" for m in columns if (fact := column_fact(r, m))] + [
+            f"{header_leaf(h)} {v}" for h, v in r.cells.items() if timed and v and r.roles.get(h) in TIME_ROLES])  # "hạn … 2025"
         extra = r.facts.get("verdict") or next((v for h, v in r.cells.items() if r.roles.get(h) == "lead" and v), "")
         return f"- {short_where(r)}: {full_name(r, tables)}" + (f" ({values})" if values else "") + (f" — {extra}" if extra else "")
 

@@ -1009,8 +1009,8 @@ def _events_of_a_time(q: Question) -> None:
     for phrase in {p for phrases in lexicon().section("time_words").values() for p in phrases}:
         events.add("event", phrase)
     for hit in find_phrases(list(q.folded), events):
-        if all(w.tag is None for w in q.words[hit.start : hit.end]):
-            _mark(q, hit.start, hit.end, "measure", "time")
+        if all(w.tag in (None, "function") for w in q.words[hit.start : hit.end]) and q.words[hit.start].tag is None:
+            _mark(q, hit.start, hit.end, "measure", "time", force=True)  # "lùi sang" ("sang" alone a function word)
 
 
 _TIME_MEASURES = ("time", "deadline", "impl_time", "prep_time")

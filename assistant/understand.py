@@ -1263,7 +1263,8 @@ def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None
         if kind_after or number_of or refine or (q.group_ref and not q.free()):  # "số nhiệm vụ … là mấy?"
             return "count"
     legend_said = any(w.tag == "legend" for w in q.words)
-    if (q.conditions or (legend_said and _asks_which(q))) and kinds and "count" not in ops:
+    due_in = bool(q.years) and _measure(q) in (*TIME_ROLES, "time")  # "nhiệm vụ nào có hạn chót trong năm 2025"
+    if (q.conditions or ((legend_said or due_in) and _asks_which(q))) and kinds and "count" not in ops:
         return "list"  # "dự án nào giải ngân dưới 30%", "dự án ODA nào dự kiến hoàn thành trong năm 2025 (legend)"
     money_said = any(s == "operations" and h.key == "total" and h.size > 1 and set(q.folded[h.start : h.end]) & _MONEY_WORDS
                      for s, h in q.hits)  # "tổng số vốn các chương trình": the money of the set, not how many
@@ -1406,6 +1407,8 @@ def _collection_plan(
     days = [w.text for w in q.words if w.tag == "date" and dates_in(w.text)]
     if op in ("count", "list") and measure in (*TIME_ROLES, "time") and len(days) == 1:
         flt.due = days[0]  # "có thời hạn hoàn thành là ngày 31/12/2025": a condition on the time columns
+    elif op in ("count", "list") and measure in (*TIME_ROLES, "time") and len(set(q.years)) == 1:
+        flt.period = q.years[0]  # "… có hạn chót hoàn thành trong năm 2025": a year of the time columns
     if op in ("count", "list"):
         flt.states, flt.lacks = _presence(q)
         if flt.marker:

@@ -26,7 +26,7 @@ from typing import Any
 
 from ingestion.numbers import VN_NUMBER, parse_vn_number
 
-_NUM_RE = re.compile(rf"(?<![\d.,])(?:{VN_NUMBER})(?!\d)")
+_NUM_RE = re.compile(rf"(?<![\d,])(?<!\d\.)(?:{VN_NUMBER})(?!\d)")  # "ĐT.265" states 265; "1.265" is one number
 _DASHES = str.maketrans({"–": "-", "—": "-", "‑": "-", "−": "-", "\u00a0": " "})
 # A document number such as 320/BC-UBND, 1519/QĐ-TTg, 1168/ĐA-SKH&CN, 14/NQ-HĐND.
 DOC_ID_RE = re.compile(r"\b\d+/[A-ZĐ][A-ZĐa-zđ&]*(?:-[A-ZĐa-zđ&]+)*", re.UNICODE)

@@ -350,3 +350,7 @@ def test_an_overview_group_heading_stands_for_its_rows():
     assert score_answer(members, text, False, [cite("418/BC-UBND", "I", "B")], rows).correct
     lookup = {**overview, "type": "lookup_number"}
     assert not score_answer(lookup, text, False, [cite("418/BC-UBND", "I", "9")], rows).correct
+
+
+def test_a_number_after_a_road_abbreviation_is_stated():
+    assert contains("Nâng cấp, mở rộng đường ĐT.265 đoạn từ Km0", "265") and not contains("1.265 tỷ", "265")

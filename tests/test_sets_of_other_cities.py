@@ -705,3 +705,11 @@ def test_the_parts_of_the_row_talked_about(settings):
     share = ask(hue, "trong đó phần bồi thường, tái định cư giải ngân bao nhiêu %?",
                 "Cho tôi hỏi đường Vành đai 3 đoạn Phú Mỹ - Thủy Phù năm nay giải ngân được bao nhiêu?")
     assert rows(share)[0] == "I.2.1" and "80,38" in share.text  # measure words name the part, another is asked
+
+
+def test_a_year_of_the_deadline_column_is_a_set_condition_and_the_deadlines_are_shown(settings):
+    thai_nguyen = engine_of(settings, THAI_NGUYEN)
+    for question in ("Nhiệm vụ trọng tâm nào có hạn chót hoàn thành lùi sang năm 2025?",
+                     "Nhiệm vụ trọng tâm nào có hạn chót hoàn thành trong năm 2025?"):
+        reply = ask(thai_nguyen, question)  # "hoàn thành" after "hạn chót" is the deadline, not the marker "đã hoàn thành"
+        assert rows(reply) == ["I.4", "II.4"] and "31/01/2025" in reply.text and "30/9/2025" in reply.text, question
