@@ -1350,6 +1350,25 @@ def _asks_which(q: Question) -> bool:
     return any(w == "nao" and (i == 0 or q.folded[i - 1] != "the") for i, w in enumerate(q.folded))
 
 
+TITLE_RUN = 3  # consecutive words of an annex title, an agency type among them, restate the title
+
+
+def _title_run(q: Question, layer: SemanticLayer, report: str) -> str | None:
+    """The annex whose title the question quotes in a run of ``TITLE_RUN`` or more words that holds an agency
+    type ("… giao sở, ban ngành …" of "MỘT SỐ NHIỆM VỤ KHÁC GIAO SỞ, BAN NGÀNH THÀNH PHỐ THỰC HIỆN")."""
+    types = {fold(tokens(kind)[0]) for kind in lexicon().section("agency_types")}
+    said = [w.folded for w in q.words]
+    for (rep, numeral), annex in layer.annexes.items():
+        if rep != report:
+            continue
+        title = fold_tokens(annex.title)
+        for i in range(len(said) - TITLE_RUN + 1):
+            run = said[i : i + TITLE_RUN]
+            if set(run) & types and any(title[j : j + TITLE_RUN] == run for j in range(len(title) - TITLE_RUN + 1)):
+                return numeral
+    return None
+
+
 def _kind_near(q: Question, start: int, reach: int = 3, items: bool = False) -> bool:
     """A kind noun ("dự án", "nhiệm vụ", "chỉ tiêu") among the words from ``start`` on, whatever tag the
     words got ("dự án đang triển khai thi công" may have been read as a legend phrase); with ``items``, a noun
@@ -1391,6 +1410,9 @@ def _collection_plan(
     kind = _kind(q) or base.kind
     if verdicts and kind is None and op in ("count", "list"):
         kind = "indicator" if any(v in ("met", "not_met", "exceeded", "basically_met") for v in verdicts) else None
+    if agency and agency.endswith("*") and (titled_run := _title_run(q, layer, report)):
+        agency = None  # "nhiệm vụ khác giao sở, ban ngành": the words of an annex's title, no class of agencies
+        annexes = annexes or [titled_run]
     agency = agency or base.agency
     if measure in GENERIC_MEASURES and measure != "status" and state is not None and state.measure:
         measure = state.measure

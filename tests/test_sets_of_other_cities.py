@@ -713,3 +713,10 @@ def test_a_year_of_the_deadline_column_is_a_set_condition_and_the_deadlines_are_
                      "Nhiệm vụ trọng tâm nào có hạn chót hoàn thành trong năm 2025?"):
         reply = ask(thai_nguyen, question)  # "hoàn thành" after "hạn chót" is the deadline, not the marker "đã hoàn thành"
         assert rows(reply) == ["I.4", "II.4"] and "31/01/2025" in reply.text and "30/9/2025" in reply.text, question
+
+
+def test_an_agency_type_inside_words_of_an_annex_title_names_the_annex_not_a_class_of_agencies(settings):
+    seed = get_engine([SEED_REPORT], settings=settings)
+    reply = ask(seed, "Trong các nhiệm vụ khác giao sở, ban ngành, những việc nào còn đang được cơ quan chuyên môn rà soát, "
+                      "tham mưu lại lộ trình thực hiện?")  # row 11 is led by a centre, not a Sở: still in the set
+    assert rows(reply) == ["10", "11"] and reply.text.startswith("Có 2 nhiệm vụ")
