@@ -720,3 +720,9 @@ def test_an_agency_type_inside_words_of_an_annex_title_names_the_annex_not_a_cla
     reply = ask(seed, "Trong các nhiệm vụ khác giao sở, ban ngành, những việc nào còn đang được cơ quan chuyên môn rà soát, "
                       "tham mưu lại lộ trình thực hiện?")  # row 11 is led by a centre, not a Sở: still in the set
     assert rows(reply) == ["10", "11"] and reply.text.startswith("Có 2 nhiệm vụ")
+
+
+def test_by_means_of_a_document(settings):
+    reply = ask(engine_of(settings, THAI_NGUYEN), "Kế hoạch thực hiện Quy hoạch tỉnh thời kỳ 2021-2030 được UBND tỉnh phê duyệt "
+                                                  "bằng quyết định số mấy, ngày nào?")  # "bằng": by means of
+    assert rows(reply)[0] == "I.1" and "512/QĐ-UBND" in reply.text
