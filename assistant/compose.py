@@ -829,9 +829,9 @@ def _overview(result: Result, tables: CorpusTables) -> Answer:
         if not any(c.row_id == row.id for c in citations):
             citations.append(cite(row, None, row.name))
     table = [_table_row(row) for row in rows]
-    # "tình hình giải ngân …" asks the set's money: its total first; "tiến độ chung" asks the rows, the total follows
-    ordered = total_citations + citations if _money_asked(result.plan) else citations + total_citations
-    return Answer(text="\n".join(lines), citations=_dedupe(ordered + scope_citations(result, tables)), route="table",
+    # the rows of the set first; the subtotal the report prints for them (shown first in the text) follows
+    return Answer(text="\n".join(lines), citations=_dedupe(citations + total_citations + scope_citations(result, tables)),
+                  route="table",
                   table=table, computed_values=[str(len(rows)), *map(str, verdicts.values())])
 
 
