@@ -831,7 +831,7 @@ def _overview(result: Result, tables: CorpusTables) -> Answer:
     table = [_table_row(row) for row in rows]
     # "tình hình giải ngân" of a whole annex asks its money: the grand total first; a group's rows come before the
     # subtotal the report prints for them, and "tiến độ chung" asks the rows
-    grand = all(tables.rows[c.row_id].facts.get("total_of") is None for c in total_citations if c.row_id in tables.rows)
+    grand = any(tables.rows[c.row_id].facts.get("total_of") is None for c in total_citations if c.row_id in tables.rows)
     first_total = _money_asked(result.plan) and grand and not result.plan.filters.group
     ordered = total_citations + citations if first_total else citations + total_citations
     return Answer(text="\n".join(lines), citations=_dedupe(ordered + scope_citations(result, tables)), route="table",
