@@ -1017,7 +1017,7 @@ _TIME_MEASURES = ("time", "deadline", "impl_time", "prep_time")
 
 
 @lru_cache(maxsize=1)
-def _agency_type_words() -> frozenset[str]:
+def agency_type_words() -> frozenset[str]:
     """The folded first words of the lexicon's agency types ("sở", "bộ", "ban", "ủy")."""
     return frozenset(fold(tokens(kind)[0]) for kind in lexicon().section("agency_types"))
 
@@ -1033,7 +1033,7 @@ def _pronouns_typed_plainly(q: Question) -> None:
         following = q.words[hit.end] if hit.end < len(q.words) else None
         if hit.start == 0 and hit.size == 1:
             continue  # "no giam bao nhieu …": a pronoun opening the turn is its subject
-        agency_next = following is not None and following.folded in _agency_type_words()  # "do Sở …": by
+        agency_next = following is not None and following.folded in agency_type_words()  # "do Sở …": by
         if not last.accented and following is not None and (following.tag in (None, "kind", "frame") or agency_next):
             q.hits.remove((section, hit))
             function = {fold(p) for p in lexicon().phrases("function_words")["function_words"]}

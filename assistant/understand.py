@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field, replace
 from assistant.confidence import CLOSE_MARGIN, LinkFeatures, confidence, cutoffs
 from assistant.linking import Link, candidate_ids, contradicts, link
 from assistant.plan import ClarifyOption, DialogueState, Filters, Plan
-from assistant.question import Question, prepare, why_phrases
+from assistant.question import Question, agency_type_words, prepare, why_phrases
 from ingestion.columns import header_leaf
 from ingestion.models import Row
 from retrieval.abbreviations import readings
@@ -58,7 +58,7 @@ Search = Callable[[str, int, list[str]], dict[str, int]]  # (text, k, reports) �
 # Measures that only say "a value" / "how is it going": any more specific measure of the question wins.
 GENERIC_MEASURES = ("estimate", "status", "time", "actual", "verdict", "rate")
 RATIO_OF = {"vs_target_pct": ("target", "estimate", "actual"), "vs_prev_pct": ("actual_prev", "estimate", "actual")}  # a ratio and its terms
-_RATIO_OF_COMPARISON = {"compare_target": "vs_target_pct", "compare_prev": "vs_prev_pct"}
+_RATIO_OF_COMPARISON = {"compare_target": "vs_target_pct", "compare_prev": "vs_prev_pct"}  # "tỷ lệ … so với KH": its printed %
 NUMERIC_MEASURES = frozenset(lexicon().section("numeric_measures"))
 MONEY_MEASURES = frozenset(lexicon().section("money_measures"))
 SALIENT_WEIGHT = 2.0  # an unaccounted word weighing this much (idf) or more is a condition we did not understand
@@ -1356,7 +1356,7 @@ TITLE_RUN = 3  # consecutive words of an annex title, an agency type among them,
 def _title_run(q: Question, layer: SemanticLayer, report: str) -> str | None:
     """The annex whose title the question quotes in a run of ``TITLE_RUN`` or more words that holds an agency
     type ("… giao sở, ban ngành …" of "MỘT SỐ NHIỆM VỤ KHÁC GIAO SỞ, BAN NGÀNH THÀNH PHỐ THỰC HIỆN")."""
-    types = {fold(tokens(kind)[0]) for kind in lexicon().section("agency_types")}
+    types = agency_type_words()
     said = [w.folded for w in q.words]
     for (rep, numeral), annex in layer.annexes.items():
         if rep != report:
