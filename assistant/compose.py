@@ -25,6 +25,7 @@ from structured.semantic import row_noun
 from structured.tables import CorpusTables
 from structured.tools import (
     COLUMN_MEASURE,
+    TIME_MEASURES,
     TIME_ROLES,
     column_fact,
     difference,
@@ -566,7 +567,7 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
         citations = [cite(row, label(columns[0]), (column_fact(row, columns[0]) or {}).get("raw") or row.name)
                      for row in rows] + scope_citations(result, tables)
 
-    timed = result.plan.measure in (*TIME_ROLES, "time") and (result.plan.filters.due or result.plan.filters.period)
+    timed = result.plan.measure in TIME_MEASURES and (result.plan.filters.due or result.plan.filters.period)
 
     def item(r: Row) -> str:
         values = "; ".join([_key_values(r)] * bool(_key_values(r)) + [  # the printed column a condition is on, too

@@ -33,6 +33,7 @@ from retrieval.abbreviations import readings
 from structured.agency import agencies_mentioned
 from structured.lexicon import PhraseHit, PhraseIndex, find_phrases, fold, fold_tokens, lexicon, tokens
 from structured.semantic import SemanticLayer
+from structured.tools import TIME_MEASURES
 
 _TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
 _CODE_ELEMENT_RE = re.compile(  # a script or style element with its content (code, not question words)
@@ -1003,17 +1004,20 @@ def _units_after_numbers(q: Question) -> None:
 def _events_of_a_time(q: Question) -> None:
     """ "… bắt đầu hoạt động từ khi nào?": when a time is asked, the event words of the lexicon's time words
     say which time, they need not be in the row ("đi vào hoạt động")."""
-    if not any(s == "measures" and h.key in _TIME_MEASURES for s, h in q.hits):
+    if not any(s == "measures" and h.key in TIME_MEASURES for s, h in q.hits):
         return
-    events = PhraseIndex()
-    for phrase in {p for phrases in lexicon().section("time_words").values() for p in phrases}:
-        events.add("event", phrase)
-    for hit in find_phrases(list(q.folded), events):
+    for hit in find_phrases(list(q.folded), _time_events()):
         if all(w.tag in (None, "function") for w in q.words[hit.start : hit.end]) and q.words[hit.start].tag is None:
             _mark(q, hit.start, hit.end, "measure", "time", force=True)  # "lùi sang" ("sang" alone a function word)
 
 
-_TIME_MEASURES = ("time", "deadline", "impl_time", "prep_time")
+@lru_cache(maxsize=1)
+def _time_events() -> PhraseIndex:
+    """Every phrase of the lexicon's time words, one index ("hoàn thành", "khởi công", "lùi sang")."""
+    events = PhraseIndex()
+    for phrase in {p for phrases in lexicon().section("time_words").values() for p in phrases}:
+        events.add("event", phrase)
+    return events
 
 
 @lru_cache(maxsize=1)

@@ -46,7 +46,7 @@ from structured.semantic import SemanticLayer, annex_matches
 from structured.tables import dates_in
 from structured.tools import (
     COLUMN_MEASURE,
-    TIME_ROLES,
+    TIME_MEASURES,
     column_number,
     measure_roles,
     role_texts,
@@ -1263,7 +1263,7 @@ def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None
         if kind_after or number_of or refine or (q.group_ref and not q.free()):  # "số nhiệm vụ … là mấy?"
             return "count"
     legend_said = any(w.tag == "legend" for w in q.words)
-    due_in = bool(q.years) and _measure(q) in (*TIME_ROLES, "time")  # "nhiệm vụ nào có hạn chót trong năm 2025"
+    due_in = bool(q.years) and _measure(q) in TIME_MEASURES  # "nhiệm vụ nào có hạn chót trong năm 2025"
     if (q.conditions or ((legend_said or due_in) and _asks_which(q))) and kinds and "count" not in ops:
         return "list"  # "dự án nào giải ngân dưới 30%", "dự án ODA nào dự kiến hoàn thành trong năm 2025 (legend)"
     money_said = any(s == "operations" and h.key == "total" and h.size > 1 and set(q.folded[h.start : h.end]) & _MONEY_WORDS
@@ -1364,7 +1364,7 @@ def _title_run(q: Question, layer: SemanticLayer, report: str) -> str | None:
         title = fold_tokens(annex.title)
         for i in range(len(said) - TITLE_RUN + 1):
             run = said[i : i + TITLE_RUN]
-            if set(run) & types and any(title[j : j + TITLE_RUN] == run for j in range(len(title) - TITLE_RUN + 1)):
+            if set(run) & types and _holds_run(title, run):
                 return numeral
     return None
 
@@ -1427,9 +1427,9 @@ def _collection_plan(
     if q.span != (None, None) and not q.has("legend"):
         flt.starts, flt.ends = q.span
     days = [w.text for w in q.words if w.tag == "date" and dates_in(w.text)]
-    if op in ("count", "list") and measure in (*TIME_ROLES, "time") and len(days) == 1:
+    if op in ("count", "list") and measure in TIME_MEASURES and len(days) == 1:
         flt.due = days[0]  # "có thời hạn hoàn thành là ngày 31/12/2025": a condition on the time columns
-    elif op in ("count", "list") and measure in (*TIME_ROLES, "time") and len(set(q.years)) == 1:
+    elif op in ("count", "list") and measure in TIME_MEASURES and len(set(q.years)) == 1:
         flt.period = q.years[0]  # "… có hạn chót hoàn thành trong năm 2025": a year of the time columns
     if op in ("count", "list"):
         flt.states, flt.lacks = _presence(q)

@@ -150,6 +150,7 @@ def _role_values(row: Row, role: str) -> list[ValueCell]:
 
 
 TIME_ROLES = ("prep_time", "impl_time", "deadline")
+TIME_MEASURES = (*TIME_ROLES, "time")  # the time roles, and a time of any kind ("khi nào")
 _YEAR_IN_TEXT_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _WORD_RE = re.compile(r"\w+")
 _DIGIT_RE = re.compile(r"\d")
@@ -179,7 +180,7 @@ def lookup_row(
     facts = row.facts
     roles = measure_roles(measure) if measure else _main_roles(row)
     values: list[ValueCell] = []
-    if measure in TIME_ROLES + ("time",):
+    if measure in TIME_MEASURES:
         roles = [measure] + [r for r in TIME_ROLES if r != measure] if measure != "time" else list(TIME_ROLES)
         values = [v for role in roles for v in _role_values(row, role)]
     elif measure == "agencies":  # lead and coordinating together
@@ -273,7 +274,7 @@ def _passages(row: Row, measure: str | None, words: list[str], have_values: bool
         lexicon_only = {w: MEASURE_WORD_WEIGHT for w in asked if w not in words}  # the question's own words decide first
         found = best_sentences(texts, [*asked, *words], need_number=True, need_percent=rate, weights=lexicon_only,
                                need_money=measure in MONEY_ROLES, required=measure_phrases, k=1, units=units)
-    elif measure in TIME_ROLES + ("time",):
+    elif measure in TIME_MEASURES:
         found = best_sentences(texts, words, need_date=True, k=2, prefer_last=measure == "deadline",
                                phrases_said=lexicon().section("time_words").get(measure, []))
     elif words and (measure in _PASSAGE_MEASURES or not have_values):  # name words alone never pick a sentence
