@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
@@ -215,6 +215,9 @@ def link(
     total = sum(weights[i] for i in free_idx) or 0.0
     # a word typed with diacritics as the corpus writes it is no typo: "trưởng" is not "thương" one letter off
     fuzzy = {i: not (w.accented and w.text in layer.forms.get(w.folded, ())) for i, w in enumerate(q.words)}
+    # a cue word typed without diacritics is matched with its phrase's own spelling ("bao" of "dat bao nhieu")
+    as_spelled = {i: replace(q.words[i], text=q.words[i].spelled, accented=True, forms=frozenset())
+                  for i in soft_idx if q.words[i].spelled}
     links = []
     for row_id in candidates:
         row = layer.rows[row_id]
@@ -227,7 +230,7 @@ def link(
         row_part: dict[int, float] = {}
         header_only: set[int] = set()
         for i in free_idx + soft_idx:
-            word = q.words[i]
+            word = as_spelled.get(i, q.words[i])
             in_name = _matches(word, rw.name, rw.name_folded, fuzzy[i])
             if in_name:
                 weight = weights[i] * in_name
@@ -307,7 +310,7 @@ def link(
                 pair_cov=pair_hit / pair_total if pair_total else 1.0,
                 specificity=specificity,
                 covered=covered,
-                in_name={i for i in covered if _matches(q.words[i], rw.name, rw.name_folded, fuzzy[i])},
+                in_name={i for i in covered if _matches(as_spelled.get(i, q.words[i]), rw.name, rw.name_folded, fuzzy[i])},
                 numbers_ok=numbers_ok,
                 rank=hits.get(row_id) if hits else None,
             )

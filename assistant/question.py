@@ -27,12 +27,12 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from ingestion.cleaning import nfc
+from ingestion.cleaning import fold_diacritics, nfc
 from ingestion.numbers import parse_vn_number
 from retrieval.abbreviations import readings
 from structured.agency import agencies_mentioned
 from structured.lexicon import PhraseHit, PhraseIndex, find_phrases, fold, fold_tokens, lexicon, tokens
-from structured.semantic import SemanticLayer
+from structured.semantic import NAME_RUN, SemanticLayer
 from structured.tools import TIME_MEASURES
 
 _TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
@@ -79,6 +79,8 @@ class Word:
     tag: str | None = None  # what accounts for it: op, measure, kind, period, dialogue, polite, function, …
     key: str | None = None  # the tag's value, e.g. 'rank_asc', 'disbursement_rate'
     repaired: str | None = None  # the known word an unknown one was repaired to
+    spelled: str | None = None  # typed without diacritics inside a lexicon phrase of two words or more: the phrase's own
+    # spelling ("bao" in "dat bao nhieu" is "bao", never the "bào" of a name)
 
 
 @dataclass
@@ -302,6 +304,87 @@ def prepare(text: str, layer: SemanticLayer, reading: str | None = None) -> Ques
     return q
 
 
+PLACE_NAME_WORDS = (2, 4)  # syllables of a place's name typed with capitals: one alone may start a sentence
+# ("Xã hội"), more than four are no name
+
+
+@lru_cache(maxsize=1)
+def _place_re() -> re.Pattern[str]:
+    nouns = sorted({fold(p) for p in lexicon().phrases("place_nouns")["place_nouns"]}, key=len, reverse=True)
+    low, high = PLACE_NAME_WORDS
+    name = r"[A-Z][a-z]*"
+    return re.compile(rf"(?<!\w)(?i:{'|'.join(re.escape(n) for n in nouns)})\.?\s+((?:{name}\s+){{{low - 1},{high - 1}}}{name})(?!\w)")
+
+
+def unknown_places(text: str, layer: SemanticLayer) -> list[str]:
+    """Places named with capitals after an administrative unit that no loaded report prints anywhere (name,
+    group, cells): ``unknown_places("huyện Cầu Kè 6 tháng cấp bao nhiêu giấy phép?", layer) == ["huyện Cầu Kè"]``
+    when no report speaks of Cầu Kè."""
+    written = nfc(text)
+    folded = "".join(ch if ch.lower() == fold_diacritics(ch) else fold_diacritics(ch).upper() if ch.isupper()
+                     else fold_diacritics(ch) for ch in written)  # case kept: the capitals mark a name
+    if len(folded) != len(written):
+        return []
+    unknown = []
+    for match in _place_re().finditer(folded):
+        words = match.group(1).lower().split()
+        rows = set.intersection(*(layer.text_index.get(w, set()) for w in words))
+        said = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")  # as one name: not "cầu, kè"
+        if not any(said.search(layer.folded_text(row_id)) for row_id in rows):
+            unknown.append(written[match.start() : match.end()])
+    return unknown
+
+
+def _name_spellings(q: Question, layer: SemanticLayer) -> dict[int, set[str]]:
+    """For words of the question inside a run of words printed in a row's name (:attr:`SemanticLayer.name_runs`,
+    agreeing with any diacritics typed), the spellings the name gives them."""
+    spellings: dict[int, set[str]] = {}
+    size = NAME_RUN
+    for start in range(len(q.words) - size + 1):
+        words = q.words[start : start + size]
+        for run in layer.name_runs.get(tuple(w.folded for w in words), ()):
+            if all(not w.accented or w.text == spelled for w, spelled in zip(words, run, strict=True)):
+                for i, spelled in enumerate(run):
+                    spellings.setdefault(start + i, set()).add(spelled)
+    return spellings
+
+
+def _folds_onto_a_name(q: Question, hit: PhraseHit, index: PhraseIndex, in_names: dict[int, set[str]],
+                       layer: SemanticLayer) -> bool:
+    """A lexicon phrase typed without diacritics over words a name prints with other diacritics: the name's words
+    ("trong do co bang cap chung chi duoc bao nhieu %": "bằng" and "chứng chỉ", not "bảng", "chi được bao nhiêu").
+    A single cue word counts only inside the name's words ("vốn đầu tư", not "về" of "ve moi truong", which may be
+    "bảo vệ môi trường"); a phrase reaching past the name only when its spelling never joins the name's word next
+    to it in the reports."""
+    variants = index.accented.get(tuple(w.folded for w in q.words[hit.start : hit.end]), set())
+    for i in range(hit.start, hit.end):
+        if q.words[i].accented or i not in in_names:
+            continue
+        spelled = {v[i - hit.start] for v in variants}
+        if spelled & in_names[i]:
+            continue
+        if hit.size == 1:
+            if i - 1 in in_names and i + 1 in in_names:
+                return True
+            continue
+        neighbours = [j for j in (i - 1, i + 1) if j in in_names]
+        if not any((s, f) in layer.written_bigrams if j > i else (f, s) in layer.written_bigrams
+                   for j in neighbours for s in spelled for f in in_names[j]):
+            return True
+    return False
+
+
+def _respell_from_phrase(q: Question, hit: PhraseHit, index: PhraseIndex) -> None:
+    """Words of a lexicon phrase typed without diacritics take the phrase's spelling when it has one only:
+    "dat bao nhieu" is "đạt bao nhiêu", so its "bao" does not name a row that says "đồng bào"."""
+    variants = index.accented.get(tuple(w.folded for w in q.words[hit.start : hit.end]), set())
+    if len(variants) != 1:
+        return
+    for word, spelled in zip(q.words[hit.start : hit.end], next(iter(variants)), strict=True):
+        if not word.accented:
+            word.spelled = spelled
+
+
 def _mark(q: Question, start: int, end: int, tag: str, key: str | None = None, *, force: bool = False) -> None:
     for word in q.words[start:end]:
         if word.tag is None or force:
@@ -499,11 +582,13 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     _sub_items(q, folded, written)
     # Lexicon phrases (longest first across all sections, so no section's order decides).
     candidates: list[tuple[str, PhraseHit]] = []
+    in_names = _name_spellings(q, layer)
     for section, index in _indexes().items():
         if section in ("exclusion", "comparisons", "sub_items", "inclusion", "nothing_amounts"):
             continue
         for hit in find_phrases(folded, index, overlapping=True, written=written):
-            candidates.append((section, hit))
+            if not _folds_onto_a_name(q, hit, index, in_names, layer):
+                candidates.append((section, hit))
     # Corpus phrases: marker meanings ("đang triển khai thi công") and column headers as printed.
     headers = [hit for hit in find_phrases(folded, layer.header_index, overlapping=True, written=written) if hit.size >= 2]
     asked_kinds = {(h.key, h.phrase) for s, h in candidates if s == "kinds"}
@@ -535,6 +620,8 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
         accepted.add((hit.start, hit.end))
         taken |= span
         _mark(q, hit.start, hit.end, _SECTION_TAG[section], hit.key)
+        if hit.size >= 2 and section in _indexes():
+            _respell_from_phrase(q, hit, _indexes()[section])
     # What a table calls its rows ("địa bàn nào …" of a table by place): a kind noun of that annex.
     for hit in find_phrases(folded, layer.row_noun_index, written=written):
         if all(w.tag in (None, "function") for w in q.words[hit.start : hit.end]):
@@ -952,12 +1039,25 @@ def _compounds_of_function_words(q: Question, layer: SemanticLayer) -> None:
     for i, word in enumerate(q.words):
         if word.tag != "function" or (i + 1 < len(q.words) and q.words[i + 1].tag == "report"):
             continue  # "… của Huế": a word before the report's place joins the place, not a name
+        as_function = {v[0] for v in _indexes()["function_words"].accented.get((word.folded,), ())}
         for j in (i - 1, i + 1):
             if 0 <= j < len(q.words) and q.words[j].tag is None:
                 pair = (q.words[min(i, j)].folded, q.words[max(i, j)].folded)
-                if layer.bigrams.get(pair, 0) >= COMPOUND_MIN_COUNT:
+                if layer.bigrams.get(pair, 0) >= COMPOUND_MIN_COUNT and _joins_as_a_word(word, q.words[j], j > i, as_function, layer):
                     word.tag, word.key = None, None
                     break
+
+
+def _joins_as_a_word(word: Word, other: Word, before: bool, as_function: set[str], layer: SemanticLayer) -> bool:
+    """Whether the reports print a function word with its neighbour as one word: as typed when typed with
+    diacritics; typed without, unless they also print the pair with the function word's own spelling where
+    another spelling makes the word ("ve moi truong": "về môi trường" as well as "bảo vệ môi trường")."""
+    others = {other.text} if other.accented else layer.forms.get(other.folded, set())
+    printed = {s for s in layer.forms.get(word.folded, set())
+               if any(((s, f) if before else (f, s)) in layer.written_bigrams for f in others)}
+    if word.accented:
+        return word.text in printed
+    return not (printed - as_function and printed & as_function)
 
 
 def _capital_letters_are_names(q: Question) -> None:

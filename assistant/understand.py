@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field, replace
 from assistant.confidence import CLOSE_MARGIN, LinkFeatures, confidence, cutoffs
 from assistant.linking import Link, candidate_ids, contradicts, link
 from assistant.plan import ClarifyOption, DialogueState, Filters, Plan
-from assistant.question import Question, agency_type_words, prepare, why_phrases
+from assistant.question import Question, agency_type_words, prepare, unknown_places, why_phrases
 from ingestion.columns import header_leaf
 from ingestion.models import Row
 from retrieval.abbreviations import readings
@@ -424,6 +424,10 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     for name in q.agencies:  # the agency's words are accounted for by the agency
         _consume(q, agency_key(name))
 
+    places = unknown_places(q.original, layer)
+    if places:  # "huyện Cầu Kè cấp bao nhiêu giấy phép?": a place no loaded report speaks of
+        return Plan(op="none", report=primary, unmatched=places, confidence=1.0, reason="địa danh không có trong báo cáo")
+
     # What the report (or one annex) is made of: "báo cáo có mấy phụ lục?", "PL V gồm những nhóm nào?"
     structure = _structure_plan(q, ops, layer, primary)
     if structure is not None:
@@ -678,7 +682,7 @@ def _passage_evidence(q: Question, links: list[Link], layer: SemanticLayer) -> R
     """The one row among the candidates whose text has a sentence stating a number of the noun asked
     ("150.000 thành viên", "540 nền", "mỗi căn 50 triệu đồng") that, with the row's name, holds nearly all
     the question's words; None when no row or two rows do."""
-    asked = _asked_units(q)
+    asked = _asked_units(q, _measure(q))
     if not asked:
         return None
     weight = {w.repaired or w.folded: layer.weight(w.repaired or w.folded) for w in q.words if w.tag is None}
@@ -1381,6 +1385,8 @@ def _kind_near(q: Question, start: int, reach: int = 3, items: bool = False) -> 
             return True  # a kind noun of the corpus ("địa bàn": what a table by place calls its rows)
         if q.words[begin].tag == "dialogue":
             continue  # "dự án đó": the row talked about, not a set of its kind
+        if q.words[begin].tag == "verdict" and begin > 0 and q.words[begin - 1].tag == "verdict":
+            continue  # "có đạt chỉ tiêu không": the target met, not a set of indicators
         for kind in kinds:
             if tuple(q.folded[begin : begin + len(kind)]) == kind:
                 return True
@@ -2266,6 +2272,7 @@ def _part_named_by_measure_words(q: Question, focus: list[str], layer: SemanticL
             words = set(layer.name_words.get(child_id, []))
             naming = [h for h in hits if set(q.folded[h.start : h.end]) <= words]
             asked = [h.key for h in hits if h not in naming]
+            asked = [k for k in asked if k != "estimate"] or asked  # "… được bao nhiêu": how the other measure is asked
             if naming and len(set(asked)) == 1:
                 found.append((child_id, asked[0]))
     return found[0] if len(found) == 1 else None

@@ -104,6 +104,9 @@ class LayerPart:
         return part
 
 
+NAME_RUN = 3  # words in a row of a name: fewer meet by chance in any question ("do co"), more are rarely typed
+
+
 @dataclass
 class SemanticLayer:
     rows: dict[str, Row]
@@ -179,6 +182,24 @@ class SemanticLayer:
                     forms[fold(token)].add(token)
         self.name_index, self.text_index, self.forms = dict(name_index), dict(text_index), dict(forms)
         self.agency_names = known_agencies(self.rows.values())
+
+    @cached_property
+    def name_runs(self) -> dict[tuple[str, ...], set[tuple[str, ...]]]:
+        """Runs of :data:`NAME_RUN` words of the rows' names, folded → as printed (lower case): a question typed
+        without diacritics that says such a run says the name's words ("bang cap chung chi"), whatever cue words
+        of the lexicon they fold to ("chi được", "bảng")."""
+        runs: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
+        for row in self.rows.values():
+            written = [t.lower() for t in tokens(row.name)]
+            for start in range(len(written) - NAME_RUN + 1):
+                run = tuple(written[start : start + NAME_RUN])
+                runs[tuple(fold(t) for t in run)].add(run)
+        return dict(runs)
+
+    def folded_text(self, row_id: str) -> str:
+        """Everything a row prints (its group's title, its name, its cells), folded, punctuation kept."""
+        row = self.rows[row_id]
+        return " ".join(fold(t) for t in (row.group_title or "", row.name, *row.cells.values()))
 
     # -- reports ------------------------------------------------------------------------------
 

@@ -283,6 +283,10 @@ def _passages(row: Row, measure: str | None, words: list[str], have_values: bool
                                k=3 if len(words) > 4 else 2, units=units)
     else:
         found = []
+    if not found and measure in ("estimate", "actual") and not have_values:  # "còn chỉ số SIPAS thì sao?": the figure
+        # the status says was reached ("mức độ hài lòng … ước đạt 92,6%"), by the measure's own words
+        asked = [w for phrase in measure_phrases for w in fold(phrase).split()]
+        found = best_sentences(texts, asked, need_number=True, required=measure_phrases, k=1)
     return [ValueCell(column=column, role="status", raw=sentence, quote=sentence, text=True) for sentence in found]
 
 

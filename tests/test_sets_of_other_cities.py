@@ -727,3 +727,58 @@ def test_by_means_of_a_document(settings):
     reply = ask(engine_of(settings, THAI_NGUYEN), "Kế hoạch thực hiện Quy hoạch tỉnh thời kỳ 2021-2030 được UBND tỉnh phê duyệt "
                                                   "bằng quyết định số mấy, ngày nào?")  # "bằng": by means of
     assert rows(reply)[0] == "I.1" and "512/QĐ-UBND" in reply.text
+
+
+def test_cue_words_typed_without_diacritics_that_fold_onto_a_name_are_the_name(settings):
+    """ "chi duoc bao nhieu" folds to a cue ("chi được bao nhiêu": spent), "bang" to "bảng"; the row talked about
+    prints "bằng cấp, chứng chỉ": those are its words. "bao" of "dat bao nhieu" is not the "bào" of "đồng bào"."""
+    dong_thap = engine_of(settings, DONG_THAP)
+    part = ask(dong_thap, "trong do co bang cap chung chi duoc bao nhieu %?", "Tỷ lệ lao động qua đào tạo năm nay ước bao nhiêu?")
+    assert rows(part)[0] == "11.1" and "32,40" in part.text
+    seed = get_engine([SEED_REPORT], settings=settings)
+    for question in ("tong von dau tu toan xa hoi tren dia ban nam 2024 uoc dat bao nhieu ty?",
+                     "Tổng vốn đầu tư toàn xã hội trên địa bàn năm 2024 ước đạt bao nhiêu tỷ?"):
+        reply = ask(seed, question)
+        assert rows(reply) == ["4"] and "31.500,00" in reply.text, question
+    # "ve moi truong": "về môi trường" is printed too, so "về" stays a function word (not "bảo vệ môi trường")
+    counted = ask(engine_of(settings, THAI_NGUYEN), "bieu chi tieu KT-XH 2024 co bao nhieu chi tieu ve moi truong vay?")
+    assert counted.text.startswith("Có 5 chỉ tiêu") and set(rows(counted)) >= {"20", "21"}
+
+
+def test_a_place_no_report_prints_is_refused(settings):
+    vinh_long = engine_of(settings, VINH_LONG)
+    for question in ("huyen Cau Ke 6 thang dau nam cap duoc bao nhieu giay phep xay dung?",
+                     "Huyện Cầu Kè cấp bao nhiêu giấy phép xây dựng?"):
+        reply = ask(vinh_long, question)
+        assert reply.route == "none" and not reply.citations and "Cầu Kè" in reply.text.replace("Cau Ke", "Cầu Kè"), question
+    known = ask(vinh_long, "Huyện Tam Bình cấp bao nhiêu giấy phép xây dựng?")
+    assert rows(known) == ["6"] and "187" in known.text
+
+
+def test_a_task_asked_again_gives_the_figure_its_status_says_it_reached(settings):
+    reply = ask(engine_of(settings, DONG_THAP), "con chi so hai long SIPAS thi sao?",
+                "Chỉ số PAR INDEX 2025 tỉnh tự chấm được bao nhiêu điểm?")
+    assert rows(reply) == ["I.3.b"] and "92,6%" in reply.text
+
+
+def test_a_value_and_whether_it_met_the_target_in_one_question(settings):
+    reply = ask(get_engine([SEED_REPORT], settings=settings),
+                "Tổng thu NSNN năm 2024 ước được bao nhiêu, có đạt chỉ tiêu HĐND giao không?")  # not a count of indicators
+    assert rows(reply)[0] == "5.1" and reply.text.startswith("Có") and "12.558,53" in reply.text
+
+
+def test_a_part_named_by_measure_words_asked_with_how_much(settings):
+    reply = ask(engine_of(settings, THAI_NGUYEN), "Trong đó phần bồi thường, tái định cư thì giải ngân được bao nhiêu?",
+                "Dự án đường liên kết Thái Nguyên - Bắc Giang - Vĩnh Phúc giải ngân được bao nhiêu rồi?")
+    assert rows(reply)[0] == "1.1" and "138.600" in reply.text
+
+
+@pytest.mark.parametrize(("city", "question", "row", "figure"), [
+    (DONG_THAP, "Thu tiền SDĐ năm 2025 so với năm 2024 tăng hay giảm?", "6.2", "2.318,70"),
+    (THAI_NGUYEN, "Gia tri SX cong nghiep nam 2024 (gia SS 2010) uoc dat bao nhieu?", "3", "893.520,4"),
+    (HUE, "Đơn vị nào chủ trì triển khai ĐA 06 trên địa bàn thành phố?", "II.2", "Công an"),
+    (HUE, "App Hue-S hiện có bao nhiêu lượt cài đặt rồi?", "II.1", "1,38"),
+])
+def test_abbreviations_and_loanwords_of_the_lexicon(settings, city, question, row, figure):
+    reply = ask(engine_of(settings, city), question)
+    assert rows(reply)[0] == row and figure in reply.text
