@@ -890,6 +890,8 @@ def _none(result: Result, tables: CorpusTables) -> Answer:
     words = [w for w in plan.unmatched if re.search(r"[^\W\d_]", w) and not re.search(r"\d", w)]
     if plan.missing == "role" and words:
         text = render("no_answer_role", words=" ".join(words))
+    elif plan.missing == "months" and words:
+        text = render("no_answer_months", words=" ".join(words))
     elif plan.missing == "condition" and words:
         text = render("no_answer_condition", words=" ".join(words))
     elif words and len(words) <= 6:

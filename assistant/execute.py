@@ -53,6 +53,14 @@ class Result:
 NUMBER_ASKED = ("estimate", "actual", "actual_prev", "target", "vs_target_pct", "vs_prev_pct")  # a comparison asking a figure
 
 
+def _compares_in_columns(row, against: str | None) -> bool:  # noqa: ANN001
+    """A task printing its result and what it is compared with in columns ("Khối lượng kế hoạch 36 cơ sở",
+    "Khối lượng thực hiện 31 cơ sở")."""
+    facts = row.facts
+    reference = "actual_prev" if against == "previous" else "target"
+    return isinstance(facts.get("estimate") or facts.get("actual"), dict) and isinstance(facts.get(reference), dict)
+
+
 def execute(plan: Plan, tables: CorpusTables) -> Result:
     result = Result(plan=plan)
     op = plan.op
@@ -60,7 +68,8 @@ def execute(plan: Plan, tables: CorpusTables) -> Result:
         rows = [tables.rows[t] for t in plan.targets if t in tables.rows]
         result.rows = rows
         for row in rows:
-            if op == "compare" and row.kind in ("task", "project"):  # a task compares in words: its status text
+            if op == "compare" and row.kind in ("task", "project") and not _compares_in_columns(row, plan.against):
+                # a task compares in words: its status text (unless it prints the figure and its plan in columns)
                 if plan.measure in NUMBER_ASKED:  # "giảm bao nhiêu so với cùng kỳ": only a sentence stating a number
                     lookup = lookup_row(tables, row.id, "estimate", plan.period, plan.words, plan.name_words, plan.units)
                     if lookup.missing:

@@ -156,6 +156,11 @@ def _indexes() -> dict[str, PhraseIndex]:
                      "inclusion", "nothing_amounts")
         if name in lex.raw
     }
+    measures = PhraseIndex()
+    for key, phrases in [*lex.phrases("measures").items(), ("status", [str(p) for p in lex.section("why_words")])]:
+        for phrase in phrases:  # a reason asked ("vướng ở đâu") asks the status text, whatever else its words say
+            measures.add(key, phrase)
+    indexes["measures"] = measures
     synonyms = PhraseIndex()
     for phrase in lex.phrases("synonyms"):
         synonyms.add(phrase, phrase)  # the phrase as people say it; its expansions are added when linking
@@ -335,27 +340,34 @@ def unknown_places(text: str, layer: SemanticLayer) -> list[str]:
     return unknown
 
 
-def _name_spellings(q: Question, layer: SemanticLayer) -> dict[int, set[str]]:
-    """For words of the question inside a run of words printed in a row's name (:attr:`SemanticLayer.name_runs`,
-    agreeing with any diacritics typed), the spellings the name gives them."""
-    spellings: dict[int, set[str]] = {}
-    size = NAME_RUN
-    for start in range(len(q.words) - size + 1):
-        words = q.words[start : start + size]
+@dataclass
+class NameSpellings:
+    """Words of the question inside runs of words printed in a row's name (:attr:`SemanticLayer.name_runs`, agreeing
+    with any diacritics typed): the spellings the names give them, and the words with run words on both sides."""
+
+    spellings: dict[int, set[str]] = field(default_factory=dict)
+    inside: set[int] = field(default_factory=set)
+
+
+def _name_spellings(q: Question, layer: SemanticLayer) -> NameSpellings:
+    found = NameSpellings()
+    for start in range(len(q.words) - NAME_RUN + 1):
+        words = q.words[start : start + NAME_RUN]
         for run in layer.name_runs.get(tuple(w.folded for w in words), ()):
             if all(not w.accented or w.text == spelled for w, spelled in zip(words, run, strict=True)):
                 for i, spelled in enumerate(run):
-                    spellings.setdefault(start + i, set()).add(spelled)
-    return spellings
+                    found.spellings.setdefault(start + i, set()).add(spelled)
+                found.inside.update(range(start + 1, start + NAME_RUN - 1))
+    return found
 
 
-def _folds_onto_a_name(q: Question, hit: PhraseHit, index: PhraseIndex, in_names: dict[int, set[str]],
-                       layer: SemanticLayer) -> bool:
+def _folds_onto_a_name(q: Question, hit: PhraseHit, index: PhraseIndex, names: NameSpellings, layer: SemanticLayer) -> bool:
     """A lexicon phrase typed without diacritics over words a name prints with other diacritics: the name's words
     ("trong do co bang cap chung chi duoc bao nhieu %": "bằng" and "chứng chỉ", not "bảng", "chi được bao nhiêu").
     A single cue word counts only inside the name's words ("vốn đầu tư", not "về" of "ve moi truong", which may be
     "bảo vệ môi trường"); a phrase reaching past the name only when its spelling never joins the name's word next
     to it in the reports."""
+    in_names = names.spellings
     variants = index.accented.get(tuple(w.folded for w in q.words[hit.start : hit.end]), set())
     for i in range(hit.start, hit.end):
         if q.words[i].accented or i not in in_names:
@@ -364,7 +376,7 @@ def _folds_onto_a_name(q: Question, hit: PhraseHit, index: PhraseIndex, in_names
         if spelled & in_names[i]:
             continue
         if hit.size == 1:
-            if i - 1 in in_names and i + 1 in in_names:
+            if i in names.inside:
                 return True
             continue
         neighbours = [j for j in (i - 1, i + 1) if j in in_names]

@@ -669,6 +669,14 @@ def _swapped_set(q: Question, state: DialogueState, agency: str | None) -> Dialo
     return state.model_copy(update={"filters": base, "set_ids": [], "focus": []})
 
 
+def _row_is_the_change(q: Question, row: Row) -> bool:
+    """ "mức giảm so với năm trước" of a row that is that change ("Mức giảm tỷ lệ hộ nghèo"): last year is what the
+    change is measured from, not a second figure to compare with."""
+    name = f" {' '.join(fold_tokens(row.name))} "
+    said = f" {' '.join(q.folded)} "
+    return any(f" {fold(p)} " in name and f" {fold(p)} " in said for p in lexicon().section("change_of"))
+
+
 def _prev_is_the_change(q: Question) -> bool:
     """ "có giảm được như kế hoạch không": "có giảm" names the change the plan asks for, not last year."""
     prev = [h for s, h in q.hits if s == "operations" and h.key == "compare_prev"]
@@ -731,7 +739,7 @@ def _asked_units(q: Question, measure: str | None = None) -> list[tuple[str, ...
             run.append(word.repaired or word.folded)
             continue
         if run:
-            asked += [(u,) for u in MONEY_UNITS] if run == ["tien"] else [tuple(run)]
+            asked += [(u,) for u in MONEY_UNITS] if run in (["tien"], ["von"]) else [tuple(run)]  # "bao nhiêu vốn" too
             run = []
     if not asked and q.has("measures", "rate") and measure in (None, "estimate", "actual"):
         asked = [("%",)]  # "tỷ lệ … là bao nhiêu" of a task: the percentage its text states
@@ -1195,6 +1203,15 @@ def _row_plan(
     p: float, reason: str,
 ) -> Plan:
     targets = _stating(measure, targets, layer)
+    if _asks_a_reason(q):
+        targets = _telling_why(targets, layer)
+    months = _months_said(q)
+    if months:  # "… 6 tháng đầu năm": the rows reporting that span, else none (not a whole year's figure)
+        reporting = [t for t in targets if _reports_months(layer.rows[t], months, layer)]
+        if not reporting:
+            return Plan(op="none", report=layer.rows[targets[0]].report, unmatched=[layer.rows[targets[0]].name],
+                        missing="months", confidence=p, reason="dòng không có số liệu của số tháng được hỏi")
+        targets = reporting
     row = layer.rows[targets[0]]
     if measure is None and "count" in ops:
         measure = "estimate"  # "có bao nhiêu hệ thống …" of one row: a number it states
@@ -1206,7 +1223,7 @@ def _row_plan(
     against = None
     if "compare_target" in compares or (q.keys("verdict_questions") and row.kind == "indicator"):
         against = "target"
-    if "compare_prev" in compares and not _prev_is_the_change(q):
+    if "compare_prev" in compares and not _prev_is_the_change(q) and not _row_is_the_change(q, row):
         against = "both" if against == "target" or measure == "target" else "previous"
     yes_no = bool(re.search(r"\b(khong|chua|ko|k)\s*[?.!]*$", " ".join(q.folded))) or "compare_target" in compares
     if measure == "vs_target_pct" and "vs_target_pct" not in row.facts and row.facts.get("target"):
@@ -1228,6 +1245,39 @@ def _row_plan(
         plan.units = [[counted[0]]]
         plan.words = list(dict.fromkeys([counted[0], *plan.words]))
     return plan
+
+
+def _months_said(q: Question) -> list[str]:
+    """Spans of months the question names as its period ("6 tháng đầu năm" → ``["6"]``)."""
+    return [w.text for i, w in enumerate(q.words[:-1]) if w.tag == "period" and w.text.isdigit() and q.words[i + 1].folded == "thang"]
+
+
+def _reports_months(row: Row, months: list[str], layer: SemanticLayer) -> bool:
+    """Whether the row's table (its title, its headers) or its own text reports one of these spans of months."""
+    annex = layer.annexes.get((row.report, row.annex))
+    said = " ".join(fold_tokens(" ".join([annex.title or "" if annex else "", *(annex.roles if annex else ()), *row.cells.values()])))
+    return any(re.search(rf"\b{m} thang\b", said) for m in months)
+
+
+def _asks_a_reason(q: Question) -> bool:
+    return any(s == "measures" and fold(h.phrase) in why_phrases() for s, h in q.hits)
+
+
+def _telling_why(targets: list[str], layer: SemanticLayer) -> list[str]:
+    """Each target whose texts name no problem replaced by the same project in another annex of its report whose
+    texts do ("vướng ở đâu?" of a road in the annex of disbursement: its row in the annex of site clearance)."""
+    problems = [fold(p) for p in lexicon().section("problem_words")]
+
+    def tells(row: Row) -> bool:
+        text = f" {fold(' '.join(role_texts(row, 'status') + role_texts(row, 'note')))} "
+        return any(f" {p} " in text for p in problems)
+
+    def replaced(row: Row) -> Row:
+        if tells(row):
+            return row
+        return next((r for r in layer.rows_of(row.report) if r.annex != row.annex and same_entity(row, r) and tells(r)), row)
+
+    return list(dict.fromkeys(replaced(layer.rows[t]).id for t in targets))
 
 
 def _stating(measure: str | None, targets: list[str], layer: SemanticLayer) -> list[str]:

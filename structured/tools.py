@@ -157,6 +157,7 @@ _DIGIT_RE = re.compile(r"\d")
 NAME_WORD_WEIGHT = 0.3  # a question word the row's name holds picks its sentences less than one it does not
 MEASURE_WORD_WEIGHT = 0.3  # a word of the measure's lexicon phrases the question did not say picks a sentence less
 _PERCENT_ROLES = ("disbursement_rate", "vs_target_pct", "vs_prev_pct")  # printed percents a row may have in place of an estimate
+OWN_WORDS_FOR_A_FIGURE = 2  # words of the question besides the measure's that may pick a sentence stating a figure
 _PASSAGE_MEASURES = ("status", "note", "verdict", "estimate", "actual", "documents", None)
 
 
@@ -274,6 +275,11 @@ def _passages(row: Row, measure: str | None, words: list[str], have_values: bool
         lexicon_only = {w: MEASURE_WORD_WEIGHT for w in asked if w not in words}  # the question's own words decide first
         found = best_sentences(texts, [*asked, *words], need_number=True, need_percent=rate, weights=lexicon_only,
                                need_money=measure in MONEY_ROLES, required=measure_phrases, k=1, units=units)
+        own = [w for w in words if w not in asked and not any(w in unit for unit in units or [])]
+        if not found and len(set(own)) >= OWN_WORDS_FOR_A_FIGURE:  # "TP đề nghị TW bố trí bao nhiêu vốn": the sentence
+            # the question's own words describe ("đề nghị … bố trí 800 tỷ đồng vốn ngân sách TW")
+            money = measure in MONEY_ROLES or measure == "funding" or any(u[:1] in (["trieu"], ["ty"], ["dong"]) for u in units or [])
+            found = best_sentences(texts, own, need_number=True, need_percent=rate, need_money=money, k=1)
     elif measure in TIME_MEASURES:
         found = best_sentences(texts, words, need_date=True, k=2, prefer_last=measure == "deadline",
                                phrases_said=lexicon().section("time_words").get(measure, []))

@@ -782,3 +782,35 @@ def test_a_part_named_by_measure_words_asked_with_how_much(settings):
 def test_abbreviations_and_loanwords_of_the_lexicon(settings, city, question, row, figure):
     reply = ask(engine_of(settings, city), question)
     assert rows(reply)[0] == row and figure in reply.text
+
+
+def test_a_reason_asked_of_a_row_that_names_no_problem_comes_from_the_same_project_in_another_annex(settings):
+    reply = ask(engine_of(settings, HUE), "Vướng ở đâu mà chậm vậy?", "Đường ven biển Phú Thuận - Vinh Thanh giai đoạn 2 tới đâu rồi?")
+    assert reply.citations[0].annex == "IV" and "1.240" in reply.text  # the site-clearance annex says what holds it up
+
+
+def test_last_year_said_of_a_row_that_is_the_change_is_no_second_figure(settings):
+    reply = ask(engine_of(settings, THAI_NGUYEN), "còn mức giảm so với năm trước thì sao?", "Tỷ lệ hộ nghèo đa chiều năm 2024 ước còn bao nhiêu?")
+    assert rows(reply) == ["10.1"] and "1,07" in reply.text and "1,35" not in reply.text
+
+
+def test_a_figure_the_status_states_in_the_questions_own_words(settings):
+    seed = get_engine([SEED_REPORT], settings=settings)
+    reply = ask(seed, "TP đề nghị TW bố trí bao nhiêu vốn cho nó?", "Dự án mở rộng QL91 đoạn Km0 - Km7 được HĐND duyệt chủ trương chưa?")
+    assert rows(reply) == ["11"] and "800 tỷ đồng" in reply.text
+    none = ask(engine_of(settings, HUE), "Kinh phí nâng cấp nền tảng Hue-S và IOC là bao nhiêu tiền?")  # "1,38 triệu lượt" is no money
+    assert "1,38" not in none.text
+
+
+def test_a_span_of_months_no_column_of_the_row_reports_is_refused(settings):
+    vinh_long = engine_of(settings, VINH_LONG)
+    reply = ask(vinh_long, "Tỷ lệ hộ dân nông thôn được dùng nước sạch 6 tháng đầu năm đạt bao nhiêu?")  # 2024, whole year
+    assert reply.route == "none" and not reply.citations
+    months = ask(vinh_long, "6 tháng đầu năm được bao nhiêu căn rồi, so cùng kỳ năm ngoái ra sao?",
+                 "Năm 2025 tỉnh phải hoàn thành bao nhiêu căn nhà ở xã hội theo KH?")  # the row of the two talked about that does
+    assert rows(months) == ["3"] and "386" in months.text and "215" in months.text
+
+
+def test_a_task_printing_its_result_and_plan_in_columns_compares_them(settings):
+    reply = ask(engine_of(settings, DONG_THAP), "Kiểm kê khí nhà kính năm nay làm được bao nhiêu cơ sở so với kế hoạch?")
+    assert rows(reply) == ["C.3"] and "31 cơ sở" in reply.text and "36 cơ sở" in reply.text
