@@ -595,6 +595,13 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     # Lexicon phrases (longest first across all sections, so no section's order decides).
     candidates: list[tuple[str, PhraseHit]] = []
     in_names = _name_spellings(q, layer)
+    for section in ("synonyms", "fields"):  # a topic phrase of the lexicon ("khu vực thành thị") is such words too
+        for hit in find_phrases(folded, _indexes()[section], overlapping=True, written=written):
+            variants = _indexes()[section].accented.get(tuple(folded[hit.start : hit.end]), set())
+            if hit.size >= 2 and len(variants) == 1:
+                for i, spelled in enumerate(next(iter(variants)), start=hit.start):
+                    in_names.spellings.setdefault(i, set()).add(spelled)
+                    in_names.inside.add(i)
     for section, index in _indexes().items():
         if section in ("exclusion", "comparisons", "sub_items", "inclusion", "nothing_amounts"):
             continue

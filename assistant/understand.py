@@ -1351,7 +1351,7 @@ def _titles_an_annex(words: list, layer: SemanticLayer, report: str | None) -> b
 def _restates_title(word, layer: SemanticLayer, report: str, annex: str) -> bool:  # noqa: ANN001
     """A word of the annex's title that names no row of the annex apart from the others (none or all of them)."""
     rows = [r for r in layer.rows_of(report) if r.annex == annex and r.kind not in ("group", "total")]
-    named = [r for r in rows if _said_in(word, set(layer.name_words.get(r.id, [])))]
+    named = [r for r in rows if _word_in(word, set(tokens(r.name)), set(layer.name_words.get(r.id, [])))]  # "tầng" is no "tăng"
     return not named or len(named) == len(rows)
 
 

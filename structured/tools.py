@@ -198,6 +198,11 @@ def lookup_row(
         percents = [found for role in _PERCENT_ROLES if (found := _role_values(row, role))]
         if len(percents) == 1:  # "vốn ĐTPT của CTMTQG … đạt bao nhiêu %?": the one percent the row prints
             values = percents[0]
+    about = _about_the_item_named(row, role_texts(row, "status") + role_texts(row, "note"), name_words or [])
+    if about and measure in (None, "status"):  # "còn KCN Sông Công II thì sao?": what the status says of that item
+        column = next((h for h, r in row.roles.items() if r in ("status", "note")), None)
+        values = [v for v in values if v.role not in ("status", "note")] + [
+            ValueCell(column=column, role="status", raw=sentence, quote=sentence, text=True) for sentence in about]
     answered = bool(values) and not (number_asked and not any(_DIGIT_RE.search(v.raw) for v in values))
     passages = (_passages(row, measure, words or [], answered, name_words or [], units, number_asked)
                 if row.kind in ("task", "project") or _span_in_text(row, words or []) else [])
@@ -264,6 +269,7 @@ def _passages(row: Row, measure: str | None, words: list[str], have_values: bool
     texts = role_texts(row, "status") + role_texts(row, "note")
     if not texts:
         return []
+    texts = _about_the_item_named(row, texts, name_words) or texts
     measure_phrases = lexicon().phrases("measures").get(measure or "", [])
     numeric = measure in NUMERIC_MEASURES and measure not in ("estimate", "actual")  # a fact a status may state
     if numeric and not have_values:
@@ -294,6 +300,26 @@ def _passages(row: Row, measure: str | None, words: list[str], have_values: bool
         asked = [w for phrase in measure_phrases for w in fold(phrase).split()]
         found = best_sentences(texts, asked, need_number=True, required=measure_phrases, k=1)
     return [ValueCell(column=column, role="status", raw=sentence, quote=sentence, text=True) for sentence in found]
+
+
+_LISTED_RE = re.compile(r":\s*(.+)$")  # "Hoàn thiện thủ tục …: Khu công nghiệp Phú Bình, Khu công nghiệp Sông Công II"
+
+
+def _about_the_item_named(row: Row, texts: list[str], name_words: list[str]) -> list[str]:
+    """Of a row whose name lists several items after a colon, the sentences about the one item the question
+    names by the words that tell it from the others ("Sông Công II", not "Phú Bình"); none otherwise."""
+    from retrieval.passages import sentences
+
+    listed = _LISTED_RE.search(row.name)
+    items = [set(fold_tokens(item)) for item in re.split(r"[,;]", listed.group(1))] if listed else []
+    if len(items) < 2:
+        return []
+    own = [item - set().union(*(other for other in items if other is not item)) for item in items]
+    said = set(name_words)
+    named = [words for words in own if words and words <= said]
+    if len(named) != 1:
+        return []
+    return [s for t in texts for s in sentences(t) if named[0] & set(fold_tokens(s))]
 
 
 def _main_roles(row: Row) -> list[str]:

@@ -814,3 +814,27 @@ def test_a_span_of_months_no_column_of_the_row_reports_is_refused(settings):
 def test_a_task_printing_its_result_and_plan_in_columns_compares_them(settings):
     reply = ask(engine_of(settings, DONG_THAP), "Kiểm kê khí nhà kính năm nay làm được bao nhiêu cơ sở so với kế hoạch?")
     assert rows(reply) == ["C.3"] and "31 cơ sở" in reply.text and "36 cơ sở" in reply.text
+
+
+def test_a_row_listing_several_items_answers_of_the_item_asked(settings):
+    thai_nguyen = engine_of(settings, THAI_NGUYEN)
+    first = "KCN Phú Bình đã được Thủ tướng chấp thuận chủ trương đầu tư chưa?"
+    reply = ask(thai_nguyen, "Con KCN Song Cong II giai doan 2 thi sao?", first)  # one row names both parks
+    assert rows(reply) == ["I.3"] and "296 ha" in reply.text and "1098/QĐ-TTg" not in reply.text
+    assert "1098/QĐ-TTg" in ask(thai_nguyen, first).text
+
+
+def test_words_of_the_annex_title_and_framing_verbs_are_no_conditions(settings):
+    counted = ask(engine_of(settings, THAI_NGUYEN), "Trong danh mục DA đầu tư công trọng điểm 2024, có bao nhiêu dự án được xác "
+                                                    "định là chậm tiến độ do vướng GPMB, có nguy cơ không giải ngân hết vốn?")
+    assert counted.text.startswith("Có 3 dự án") and rows(counted) == ["2", "5", "11"]
+    seed = get_engine([SEED_REPORT], settings=settings)
+    listed = ask(seed, "Những dự án hạ tầng nào trong PL III có dùng vốn ODA?")  # "hạ tầng" is the title's; "tầng" no "tăng"
+    assert rows(listed) == ["1", "2", "23"]
+
+
+def test_a_lexicon_topic_typed_without_diacritics_holds_no_function_word(settings):
+    """ "thanh thi" is "thành thị" (a synonym of the lexicon), not "thành" + "thì": the unemployment rate of the towns
+    is not the unemployment insurance row."""
+    reply = ask(get_engine([SEED_REPORT], settings=settings), "ty le that nghiep khu vuc thanh thi cua Can Tho nam 2024 la bao nhieu?")
+    assert reply.route in ("none", "clarify") and "100,00" not in reply.text
