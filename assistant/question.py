@@ -908,7 +908,8 @@ def _verbs_not_verdicts(q: Question) -> None:
         following = q.words[hit.end]
         asking = any(s == "operations" and h.start <= hit.end < h.end for s, h in q.hits)  # "làm xong bao nhiêu việc"
         how = hit.key == "met" and following.tag == "measure" and following.key == "status"  # "đạt thế nào": how it went
-        if (following.tag == "measure" and not asking) or how or any(ch.isdigit() for ch in following.text):
+        against_plan = following.tag == "measure" and following.key == "target"  # "vượt khối lượng kế hoạch": the verdict
+        if (following.tag == "measure" and not asking and not against_plan) or how or any(ch.isdigit() for ch in following.text):
             q.hits.remove((section, hit))
             for word in q.words[hit.start : hit.end]:
                 word.tag, word.key = "function", None

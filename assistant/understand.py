@@ -1931,6 +1931,8 @@ def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, an
         return None
     generic = {fold(t) for key in ("kinds", "frame_words") for p in lexicon().phrases(key).get(key, []) for t in p.split()}
     generic |= {fold(t) for phrases in lexicon().phrases("kinds").values() for p in phrases for t in p.split()}
+    heads = {id(q.words[i]) for hit in find_phrases(q.folded, lexicon().phrase_index("generic_heads"), written=[w.text if w.accented else None for w in q.words])
+             for i in range(hit.start, hit.end)}  # "công tác phát triển nhà ở": what follows names the group
     best, best_cover, holding = None, 0.0, []  # holding: (row, cover) of the groups whose title holds every word
     phrased_in: dict[str, set[int]] = {}  # per annex
     for row in layer.group_rows:
@@ -1942,7 +1944,8 @@ def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, an
         if row.annex not in phrased_in:
             phrased_in[row.annex] = _annex_phrase_words(q, topic, layer, row)
         phrased = phrased_in[row.annex]
-        own = [w for w in topic if (not _word_in(w, written, folded) and _said_in(w, wide)) or id(w) in phrased]
+        own = [w for w in topic if (not _word_in(w, written, folded) and (_said_in(w, wide) or id(w) in heads))
+               or id(w) in phrased]
         # "… của NQ 98": words of the annex's title describe every group; "… vốn NSTW": those of the heading above it
         said = [w for w in topic if w not in own]
         if not said or not all(_word_in(w, written, folded) for w in said):
@@ -2076,7 +2079,8 @@ def _parent_named(q: Question, topic: list, links: list[Link], layer: SemanticLa
     if parts_asked and topic:  # the one row with sub-lines whose own name holds every topic word ("tăng trưởng", "cơ cấu")
         sets = [layer.rows_named_by({w.repaired or w.folded} | set(w.forms)) for w in topic]
         heads = [layer.rows[i] for i in set.intersection(*sets)
-                 if layer.rows[i].report == report and layer.rows[i].children and layer.rows[i].kind != "group"]
+                 if layer.rows[i].report == report and layer.rows[i].children and layer.rows[i].kind != "group"
+                 and all(_said_in(w, set(layer.name_words.get(i, []))) for w in topic)]  # not by its group's title
         if len(heads) == 1:
             return heads[0]
     return None

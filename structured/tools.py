@@ -186,6 +186,8 @@ def lookup_row(
         values = [v for role in roles for v in _role_values(row, role)]
     elif measure == "agencies":  # lead and coordinating together
         values = [v for role in roles for v in _role_values(row, role)]
+    elif measure == "status":  # the texts, status and note together ("Vướng thỏa thuận di dời … 14 hộ"), else the verdict
+        values = _role_values(row, "status") + _role_values(row, "note")
     if measure is None and words and row.kind != "indicator":  # "bị phạt bao nhiêu tiền" of a row by place: the column its words name
         values = _header_values(row, words, written=written or [])
     for role in roles if not values else ():

@@ -838,3 +838,19 @@ def test_a_lexicon_topic_typed_without_diacritics_holds_no_function_word(setting
     is not the unemployment insurance row."""
     reply = ask(get_engine([SEED_REPORT], settings=settings), "ty le that nghiep khu vuc thanh thi cua Can Tho nam 2024 la bao nhieu?")
     assert reply.route in ("none", "clarify") and "100,00" not in reply.text
+
+
+def test_a_field_said_with_a_generic_head_is_its_group_not_a_row_under_it(settings):
+    hue = ask(engine_of(settings, HUE), "Mảng chuyển đổi số, chính quyền số năm nay nhìn chung ra sao?")
+    assert {"II.1", "II.2.2", "II.3"} <= set(rows(hue)) and "dữ liệu dùng chung" in hue.text  # group II, not row II.2
+    vinh_long = ask(engine_of(settings, VINH_LONG), "Đề nghị cho biết công tác phát triển nhà ở năm nay của Sở đang triển khai đến đâu?")
+    assert {"2.1", "2.2", "2.3"} <= set(rows(vinh_long))  # "công tác …": the group "Phát triển nhà ở"
+
+
+def test_exceeding_the_planned_volume_is_the_verdict_and_a_reason_is_the_note(settings):
+    dong_thap = engine_of(settings, DONG_THAP)
+    listed = ask(dong_thap, "Nhiệm vụ nào về chống sạt lở, hạn mặn, BĐKH năm nay làm vượt khối lượng kế hoạch?")
+    assert rows(listed) == ["A.3", "B.1", "B.4"]
+    why = ask(dong_thap, "Trong đó chỗ kênh Hai Hạt với kênh Tháp Mười số 2 vướng gì?",
+              "Xử lý các điểm sạt lở bờ sông, kênh rạch nguy hiểm năm nay làm được mấy điểm?")
+    assert rows(why)[0] == "A.2.b" and "14 hộ" in why.text  # its "Ghi chú", the only text it has
