@@ -100,7 +100,7 @@ def execute(plan: Plan, tables: CorpusTables) -> Result:
                 if (row.kind == "indicator" and measure in ("status", "verdict")) or (row.kind != "indicator" and measure == "marker"):
                     measure = None  # an indicator's "how is it going" is its values; a task's status holds its marker
                 lookup = lookup_row(tables, row.id, measure, plan.period, plan.words, plan.name_words, plan.units, plan.written,
-                                    plan.number_asked)
+                                    plan.number_asked, plan.figures)
                 if lookup.missing and measure == "status":  # "tình hình huyện X" of a row with no status text: its figures
                     lookup = lookup_row(tables, row.id, None, plan.period, plan.words, plan.name_words, plan.units, plan.written)
                 if lookup.missing and (len(rows) > 1 and row is not rows[0]):

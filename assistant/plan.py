@@ -49,6 +49,8 @@ class Plan(BaseModel):
     report: str | None = None
     yes_no: bool = False
     number_asked: bool = Field(default=False, description="'bao nhiêu', 'mấy', '%': a figure is asked")
+    figures: int = Field(default=1, description="How many figures one question asks ('được bao nhiêu tiền, giải ngân bao "
+                         "nhiêu'): as many sentences of a status are quoted")
     contrast: bool = Field(default=False, description="Two rows compared on one figure ('nơi nào nhiều hơn'): "
                            "their difference is computed")
     unmatched: list[str] = Field(default_factory=list, description="Words of the question nothing accounted for")

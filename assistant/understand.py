@@ -1240,11 +1240,21 @@ def _row_plan(
     plan = _quoting_asked_units(q, Plan(op="lookup", targets=targets, measure=measure, period=period, report=row.report,
                                         yes_no=yes_no, confidence=p, reason=reason, words=words, name_words=name_words,
                                         written=written, number_asked=_asks_number(q), more_measures=_more_measures(q, measure),
+                                        figures=_figures_asked(q),
                                         contrast="compare_rows" in ops and len(targets) == 2))
     if counted and not plan.units:  # "Số vụ tai nạn …" of a task: a number of "vụ" its text states, or nothing
         plan.units = [[counted[0]]]
         plan.words = list(dict.fromkeys([counted[0], *plan.words]))
     return plan
+
+
+MAX_FIGURES = 3  # figures one question asks at most ("thu hồi bao nhiêu ha, ảnh hưởng bao nhiêu hộ, tái định cư bao nhiêu nền")
+
+
+def _figures_asked(q: Question) -> int:
+    """How many times the question asks "bao nhiêu" / "mấy" (each asks a figure)."""
+    asked = sum(1 for i in range(len(q.folded)) if _how_many_ends_at(q.folded, i))
+    return max(1, min(asked, MAX_FIGURES))
 
 
 def _months_said(q: Question) -> list[str]:

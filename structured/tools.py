@@ -164,7 +164,7 @@ _PASSAGE_MEASURES = ("status", "note", "verdict", "estimate", "actual", "documen
 def lookup_row(
     tables: CorpusTables, row_id: str, measure: str | None = None, period: int | None = None, words: list[str] | None = None,
     name_words: list[str] | None = None, units: list[list[str]] | None = None, written: list[str] | None = None,
-    number_asked: bool = False,
+    number_asked: bool = False, figures: int = 1,
 ) -> RowLookup:
     """What a row states for a measure (``None``: its main values). ``period`` picks the column of that
     year ("năm 2023" → the previous year's actual); a year no column of the row covers is ``missing``.
@@ -206,8 +206,18 @@ def lookup_row(
         values = [v for v in values if v.role not in ("status", "note")] + [
             ValueCell(column=column, role="status", raw=sentence, quote=sentence, text=True) for sentence in about]
     answered = bool(values) and not (number_asked and not any(_DIGIT_RE.search(v.raw) for v in values))
-    passages = (_passages(row, measure, words or [], answered, name_words or [], units, number_asked)
+    passages = (_passages(row, measure, words or [], answered, name_words or [], units, number_asked, figures)
                 if row.kind in ("task", "project") or _span_in_text(row, words or []) else [])
+    if figures > 1 and row.kind in ("task", "project") and words:  # "kế hoạch … được bao nhiêu tiền, giải ngân bao nhiêu":
+        # the sentences stating the other figures asked too
+        from retrieval.passages import best_sentences
+
+        quoted = [v.quote or v.raw for v in [*values, *passages]]
+        texts = role_texts(row, "status") + role_texts(row, "note")
+        more = [s for s in best_sentences(texts, words, need_number=True, k=figures)
+                if not any(s in q or q in s for q in quoted)]
+        passages += [ValueCell(column=next((h for h, r in row.roles.items() if r in ("status", "note")), None), role="status",
+                               raw=s, quote=s, text=True) for s in more[: figures - len(quoted)]]
     if not values and passages and measure not in _PASSAGE_MEASURES:
         values, passages = passages, []
     if period is not None and passages:  # a sentence about another year does not answer this one
@@ -261,7 +271,7 @@ def _span_in_text(row: Row, words: list[str]) -> bool:
 
 
 def _passages(row: Row, measure: str | None, words: list[str], have_values: bool, name_words: list[str] = (),
-              units: list[list[str]] | None = None, number_asked: bool = False) -> list[ValueCell]:
+              units: list[list[str]] | None = None, number_asked: bool = False, figures: int = 1) -> list[ValueCell]:
     """Sentences of the row's status (and note) texts that answer the question's own words; for a fact
     the row states no cell for, the sentences that speak of it ("giải phóng mặt bằng … 5,7ha")."""
     from retrieval.passages import best_sentences

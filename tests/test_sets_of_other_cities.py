@@ -854,3 +854,8 @@ def test_exceeding_the_planned_volume_is_the_verdict_and_a_reason_is_the_note(se
     why = ask(dong_thap, "Trong đó chỗ kênh Hai Hạt với kênh Tháp Mười số 2 vướng gì?",
               "Xử lý các điểm sạt lở bờ sông, kênh rạch nguy hiểm năm nay làm được mấy điểm?")
     assert rows(why)[0] == "A.2.b" and "14 hộ" in why.text  # its "Ghi chú", the only text it has
+
+
+def test_two_figures_asked_in_one_question_quote_both_sentences(settings):
+    reply = ask(engine_of(settings, VINH_LONG), "KH bảo trì, sửa chữa đường tỉnh năm 2025 được bao nhiêu tiền, đến nay giải ngân dc bao nhiêu rồi?")
+    assert rows(reply)[0] == "4.2" and "68.500" in reply.text and "21.870" in reply.text
