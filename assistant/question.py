@@ -153,7 +153,7 @@ def _indexes() -> dict[str, PhraseIndex]:
         name: lex.phrase_index(name)
         for name in ("operations", "measures", "kinds", "periods", "dialogue", "politeness", "verdict_questions",
                      "fields", "frame_words", "function_words", "units", "exclusion", "comparisons", "sub_items",
-                     "inclusion", "nothing_amounts")
+                     "inclusion", "nothing_amounts", "final_particles")
         if name in lex.raw
     }
     measures = PhraseIndex()
@@ -359,6 +359,11 @@ def _name_spellings(q: Question, layer: SemanticLayer) -> NameSpellings:
                     found.spellings.setdefault(start + i, set()).add(spelled)
                 found.inside.update(range(start + 1, start + NAME_RUN - 1))
     return found
+
+
+def _ends_the_question(folded: list[str], end: int, particles: PhraseIndex) -> bool:
+    """Only particles and punctuation after position ``end``."""
+    return all((word,) in particles.phrases or not any(ch.isalnum() for ch in word) for word in folded[end:])
 
 
 def _folds_onto_a_name(q: Question, hit: PhraseHit, index: PhraseIndex, names: NameSpellings, layer: SemanticLayer) -> bool:
@@ -603,9 +608,13 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
                     in_names.spellings.setdefault(i, set()).add(spelled)
                     in_names.inside.add(i)
     for section, index in _indexes().items():
-        if section in ("exclusion", "comparisons", "sub_items", "inclusion", "nothing_amounts"):
+        if section in ("exclusion", "comparisons", "sub_items", "inclusion", "nothing_amounts", "final_particles"):
             continue
         for hit in find_phrases(folded, index, overlapping=True, written=written):
+            particle = hit.size == 1 and section in ("politeness", "function_words") and \
+                (folded[hit.start],) in _indexes()["final_particles"].phrases
+            if particle and hit.start > 0 and not _ends_the_question(folded, hit.end, _indexes()["final_particles"]):
+                continue  # a particle closes ("nhé", "ạ") or opens ("à") a question: "nhe can" mid-sentence is "nhẹ cân"
             if not _folds_onto_a_name(q, hit, index, in_names, layer):
                 candidates.append((section, hit))
     # Corpus phrases: marker meanings ("đang triển khai thi công") and column headers as printed.
@@ -684,7 +693,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     _compact_synonyms(q, written)
     _compact_headers(q, layer, written)
     _exclusions(q)
-    _verbs_not_verdicts(q)
+    _verbs_not_verdicts(q, layer)
     _verdicts_inside_names(q, layer)
     _qualifiers_not_measures(q)
     _problems_of_a_reason(q)
@@ -693,6 +702,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     _units_after_numbers(q)
     _annex_by_title(q)
     _compounds_of_function_words(q, layer)
+    _set_nouns(q, [w.repaired or w.folded for w in q.words], [None if w.repaired or not w.accented else w.text for w in q.words])
     _capital_letters_are_names(q)
     _what_about_starts_turn(q)
     for section, hit in q.hits:  # a field's words ("dân số") stay one name, not a function word inside it
@@ -899,11 +909,20 @@ def _compact_headers(q: Question, layer: SemanticLayer, written: list[str | None
             _mark(q, start, end, "measure", hit.key, force=True)
 
 
-def _verbs_not_verdicts(q: Question) -> None:
+VERDICT_WORDS = 4  # words of a verdict the reports print ("vượt tiến độ", "cơ bản hoàn thành")
+
+
+def _verbs_not_verdicts(q: Question, layer: SemanticLayer) -> None:
     """ "đạt tỷ lệ", "đạt 50%": "đạt" is the verb "reach", not the verdict "đạt" (but "xong bao nhiêu việc"
-    asks a count of the verdict); "đạt thế nào" asks how it went, of every row."""
+    asks a count of the verdict); "đạt thế nào" asks how it went, of every row. A verdict the reports print
+    whole ("vượt tiến độ") stays the verdict, with all its words."""
     for section, hit in list(q.hits):
         if section != "verdict_questions" or hit.end >= len(q.words):
+            continue
+        printed = next((end for end in range(min(len(q.words), hit.start + VERDICT_WORDS), hit.end, -1)
+                        if " ".join(q.folded[hit.start : end]) in layer.verdict_wordings), None)
+        if printed is not None:
+            _mark(q, hit.end, printed, "verdict", hit.key, force=True)
             continue
         following = q.words[hit.end]
         asking = any(s == "operations" and h.start <= hit.end < h.end for s, h in q.hits)  # "làm xong bao nhiêu việc"
@@ -983,6 +1002,17 @@ def _topic_pairs() -> frozenset[tuple[str, str]]:
                 words = fold(phrase).split()
                 pairs.update(zip(words, words[1:], strict=False))
     return frozenset(pairs)
+
+
+def _set_nouns(q: Question, folded: list[str], written: list[str | None]) -> None:
+    """ "trong bộ chỉ tiêu KT-XH": a noun of a collection right before a kind noun frames the set ("bộ" is no
+    ministry, no condition)."""
+    kinds = {(h.start, h.end, h.key) for h in find_phrases(folded, _indexes()["kinds"], overlapping=True, written=written)}
+    for hit in find_phrases(folded, lexicon().phrase_index("set_nouns"), written=written):
+        kind = next(((end, key) for start, end, key in kinds if start == hit.end), None)
+        if kind is not None and all(w.tag is None for w in q.words[hit.start : hit.end]):
+            _mark(q, hit.start, hit.end, "frame")
+            _mark(q, hit.end, kind[0], "kind", kind[1], force=True)  # "bộ chỉ tiêu năm 2025": the kind, no target
 
 
 @lru_cache(maxsize=1)

@@ -25,6 +25,7 @@ Example::
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 import math
 import re
 from collections.abc import Callable
@@ -453,8 +454,9 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     best = links[0] if links else None
     p_best = confidence(features) if features else 0.0
     answer_at, clarify_at = cutoffs()
-    if features is not None and (features.unmatched >= UNMATCHED_GATE or (best is not None and contradicts(q, best.row, layer))):
-        # a salient word nothing explains ("tính ra USD"), or the row names the opposite ("xuất" for "nhập")
+    near_miss = features is not None and (
+        features.unmatched >= UNMATCHED_GATE or (best is not None and contradicts(q, best.row, layer)))
+    if near_miss:  # a salient word nothing explains ("tính ra USD"), or the row names the opposite ("xuất" for "nhập")
         p_best = min(p_best, answer_at - 0.01)
     ctx.features = {**asdict(features), "best_row": best.row.id} if features and best else None  # type: ignore[dict-item]
     dropped = best.in_name & _cue_positions(q) if best is not None and p_best >= clarify_at else set()
@@ -577,10 +579,11 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     # Two readings, neither sure enough: ask rather than refuse.
     second = next((lk for lk in links[1:] if not _related(best.row, lk.row)), None) if best is not None else None
     if best is not None and second is not None and best.numbers_ok and p_best >= clarify_at and best.row.kind == second.row.kind:
-        if _close(best, second) and min(best.pair_cov, second.pair_cov) >= CLARIFY_PAIRS:
+        # (a salient word neither reading explains: there is no choice to offer)
+        if _close(best, second) and not (near_miss and _unmatched_weight(q, second, layer) >= UNMATCHED_GATE) and min(best.pair_cov, second.pair_cov) >= CLARIFY_PAIRS:
             return _clarify(q, [best, second], p_best)
 
-    missing = _unmatched(q, best)
+    missing = _unmatched(q, best, layer)
     return Plan(op="none", report=primary, unmatched=missing, confidence=p_best,
                 reason="không tìm thấy dòng nào khớp" + (f" ({', '.join(missing)})" if missing else ""),
                 options=[ClarifyOption(label=lk.row.name, question=_ask_about(lk.row), row_id=lk.row.id)
@@ -1020,7 +1023,8 @@ def _unmatched_weight(q: Question, best: Link, layer: SemanticLayer, explained: 
     (``explained``: words another row named with it explains)."""
     free = [(i, w) for i, w in enumerate(q.words) if w.tag is None]
     total = sum(layer.weight(w.repaired or w.folded) for _, w in free) or 1.0
-    uncovered = {i for i, _ in free if i not in best.covered and i not in explained}
+    substituted = _substituted(q, best, layer, {i for i, _ in free} - best.in_name - explained)
+    uncovered = {i for i, _ in free if i not in best.covered and i not in explained} | substituted
 
     def salience(i: int, word) -> float:
         weight = layer.weight(word.repaired or word.folded)
@@ -1035,13 +1039,54 @@ def _unmatched_weight(q: Question, best: Link, layer: SemanticLayer, explained: 
                 weight = max(weight, math.log(1 + len(layer.rows) / seen))
         return weight
 
-    missing = sum(w for w in (salience(i, word) for i, word in free if i in uncovered) if w >= SALIENT_WEIGHT)
+    missing = sum(w for w in (max(salience(i, word), SALIENT_WEIGHT if i in substituted else 0.0)
+                              for i, word in free if i in uncovered) if w >= SALIENT_WEIGHT)
     return min(1.0, missing / total)
 
 
-def _unmatched(q: Question, best: Link | None) -> list[str]:
+def _substituted(q: Question, best: Link, layer: SemanticLayer, outside: set[int]) -> set[int]:
+    """Words the question puts where the row's name has others, making a term another row or the lexicon
+    names: "bảo hiểm xã hội" against "bảo hiểm y tế" (after the shared "bảo hiểm" the name goes on with "y tế",
+    which the question never says). However common such words are (the group "Chỉ tiêu xã hội" holds them),
+    they name another thing."""
+    name = layer.name_words.get(best.row.id, [])
+    said = {w.repaired or w.folded for w in q.words}
+    function = _function_words()
+    found: set[int] = set()
+    for i in sorted(outside):
+        if i - 1 not in best.in_name:
+            continue
+        shared = q.words[i - 1].repaired or q.words[i - 1].folded
+        if not any(name[k + 1] not in said and name[k + 1] not in function
+                   for k in range(len(name) - 1) if name[k] == shared):
+            continue
+        run = [i]
+        while run[-1] + 1 in outside:
+            run.append(run[-1] + 1)
+        for end in range(len(run), 0, -1):  # the longest term the question's own words make
+            term = " ".join([shared, *(q.words[j].repaired or q.words[j].folded for j in run[:end])])
+            if f" {term} " not in f" {' '.join(name)} " and (f" {term} " in layer.names_text or term in _known_terms()):
+                found.update(run[:end])
+                break
+    return found
+
+
+@lru_cache(maxsize=1)
+def _known_terms() -> frozenset[str]:
+    """What the lexicon's abbreviations stand for, folded ("bao hiem xa hoi")."""
+    return frozenset(" ".join(fold_tokens(meaning)) for meanings in lexicon().abbreviations.values() for meaning in meanings)
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    return frozenset(w for phrase in lexicon().section("function_words") for w in fold_tokens(str(phrase)))
+
+
+def _unmatched(q: Question, best: Link | None, layer: SemanticLayer) -> list[str]:
     covered = best.covered if best else set()
-    return [w.text for i, w in enumerate(q.words) if w.tag is None and i not in covered]
+    free = {i for i, w in enumerate(q.words) if w.tag is None}
+    substituted = _substituted(q, best, layer, free - best.in_name) if best else set()
+    return [q.words[i].text for i in sorted(free) if i not in covered or i in substituted]
 
 
 def _close(a: Link, b: Link) -> bool:

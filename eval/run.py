@@ -95,6 +95,7 @@ def normalize_question(raw: dict[str, Any], index: int = 0) -> dict[str, Any]:
         "must_not_include": [str(m) for m in raw.get("must_not_include") or []],
         "count": int(count) if isinstance(count, int | float) and not isinstance(count, bool) else None,
         "sources": sources,
+        **({"report": str(raw["report"])} if raw.get("report") else {}),  # the report a source-less question is about
         "tags": [str(t) for t in raw.get("tags") or []],
         "answer": str(raw.get("answer") or ""),
         "notes": str(raw.get("notes") or ""),
@@ -117,7 +118,21 @@ def load_questions(
         questions = [q for q in questions if q["id"] in wanted]
     if limit is not None:
         questions = questions[:limit]
-    return questions
+    return with_set_report(questions)
+
+
+def with_set_report(questions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Questions of a set about one fixture report (every cited source is of that report): those that cite
+    nothing (no-answer questions) are asked of that report too, not of the bundled one alone.
+
+    >>> with_set_report([{"sources": [{"report": "468/BC-UBND"}]}, {"sources": []}])[1]["report"]
+    '468/BC-UBND'
+    """
+    cited = {src.get("report") for q in questions for src in q.get("sources") or []}
+    (only,) = cited if len(cited) == 1 else (None,)
+    if only not in FIXTURE_REPORTS:
+        return list(questions)
+    return [q if q.get("sources") or q.get("report") else {**q, "report": only} for q in questions]
 
 
 def default_corpus(questions: Sequence[dict[str, Any]]) -> list[Path]:
@@ -292,8 +307,8 @@ class EvalResult:
 
 
 def mentions_report(question: dict[str, Any], report: str) -> bool:
-    """Does the question (its sources, text or earlier turns) name ``report``, e.g. ``45/BC-UBND``?"""
-    if any(src.get("report") == report for src in question["sources"]):
+    """Does the question (its report, sources, text or earlier turns) name ``report``, e.g. ``45/BC-UBND``?"""
+    if question.get("report") == report or any(src.get("report") == report for src in question["sources"]):
         return True
     number = re.escape(report.split("/")[0])
     text = " ".join([*question["context"], question["question"]])
@@ -335,7 +350,7 @@ def run_eval(
     from tqdm import tqdm
 
     started = time.perf_counter()
-    questions = [normalize_question(q, i) for i, q in enumerate(questions)]  # idempotent
+    questions = with_set_report([normalize_question(q, i) for i, q in enumerate(questions)])  # idempotent
     explicit = bool(corpus_files)
     corpus = list(corpus_files) if corpus_files else default_corpus(questions)
     if answer_fn is None:

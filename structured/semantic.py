@@ -290,6 +290,11 @@ class SemanticLayer:
         return index
 
     @cached_property
+    def verdict_wordings(self) -> frozenset[str]:
+        """The verdicts the rows print, folded ("vuot tien do", "co ban dat"): a question saying one says that verdict."""
+        return frozenset(" ".join(fold_tokens(v)) for row in self.rows.values() if isinstance(v := row.facts.get("verdict"), str) and v)
+
+    @cached_property
     def names_text(self) -> str:
         """Every row name as folded words, one per line: ``f" {phrase} " in layer.names_text`` says a
         phrase is an ordinary part of some row's name. Each distinct name once (reports repeat names), so the

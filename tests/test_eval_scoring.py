@@ -354,3 +354,18 @@ def test_an_overview_group_heading_stands_for_its_rows():
 
 def test_a_number_after_a_road_abbreviation_is_stated():
     assert contains("Nâng cấp, mở rộng đường ĐT.265 đoạn từ Km0", "265") and not contains("1.265 tỷ", "265")
+
+
+def test_unsourced_questions_of_a_set_about_one_fixture_report_are_asked_of_it():
+    """A no-answer question of a Huế set is asked of the Huế report, not of the bundled one alone."""
+    hue = next(r for r in eval_run.FIXTURE_REPORTS if r.startswith("468/"))
+    questions = eval_run.with_set_report([
+        eval_run.normalize_question({"question": "GRDP?", "sources": [{"report": hue, "annex": "I", "row": "1"}]}),
+        eval_run.normalize_question({"question": "Chỉ số PCI năm 2025?", "type": "no_answer"}),
+    ])
+    corpus = [eval_run.RAW_DIR / "seed.txt", *eval_run.FIXTURE_REPORTS.values()]
+    assert eval_run.corpus_for(questions[1], corpus, explicit=False) == [corpus[0], eval_run.FIXTURE_REPORTS[hue]]
+    mixed = eval_run.with_set_report([questions[0], eval_run.normalize_question(
+        {"question": "x", "sources": [{"report": "320/BC-UBND", "annex": "I", "row": "1"}]}), questions[1]])
+    assert mixed[2]["report"] == hue  # already said: kept
+    assert eval_run.with_set_report([mixed[1], eval_run.normalize_question({"question": "y"})])[1].get("report") is None

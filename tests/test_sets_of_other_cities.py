@@ -859,3 +859,42 @@ def test_exceeding_the_planned_volume_is_the_verdict_and_a_reason_is_the_note(se
 def test_two_figures_asked_in_one_question_quote_both_sentences(settings):
     reply = ask(engine_of(settings, VINH_LONG), "KH bảo trì, sửa chữa đường tỉnh năm 2025 được bao nhiêu tiền, đến nay giải ngân dc bao nhiêu rồi?")
     assert rows(reply)[0] == "4.2" and "68.500" in reply.text and "21.870" in reply.text
+
+
+def test_a_verdict_the_report_prints_whole_is_that_verdict(settings):
+    """ "vượt tiến độ" is a verdict Vĩnh Long prints: the rows judged so, not "vượt" (exceeded) of every row."""
+    reply = ask(engine_of(settings, VINH_LONG), "Những chỉ tiêu nào được đánh giá vượt tiến độ?")
+    assert rows(reply) == ["12", "15"]
+
+
+def test_a_particle_counts_only_at_the_end_of_the_question(settings):
+    """ "nhe can" mid-sentence is "nhẹ cân", no "nhé": Thái Nguyên reports no underweight rate, so it is refused."""
+    reply = ask(engine_of(settings, THAI_NGUYEN), "Tỷ lệ trẻ em suy dinh dưỡng thể nhẹ cân năm 2024 được bao nhiêu?")
+    assert reply.route in ("none", "clarify") and not reply.citations
+
+
+def test_a_noun_of_a_collection_before_a_kind_frames_the_set(settings):
+    """ "trong bộ chỉ tiêu": "bộ" is the set of indicators, not a ministry to filter by."""
+    reply = ask(engine_of(settings, HUE), "Trong bộ chỉ tiêu năm 2025, mấy chỉ tiêu chưa đạt hoặc không đạt kế hoạch?")
+    assert rows(reply) == ["5", "11", "16", "19"] and reply.text.startswith("Có 4 chỉ tiêu")
+
+
+def test_words_in_place_of_the_name_s_own_make_another_term(settings):
+    """ "bảo hiểm xã hội" where the row says "bảo hiểm y tế": another insurance, refused, though "xã hội" is in
+    the row's group title; the row's own term still answers."""
+    dong_thap = engine_of(settings, DONG_THAP)
+    other = ask(dong_thap, "Năm 2025 tỷ lệ dân số tham gia BHXH ước đạt bao nhiêu?")
+    assert other.route in ("none", "clarify") and not other.citations
+    own = ask(dong_thap, "Năm 2025 tỷ lệ dân số tham gia BHYT ước đạt bao nhiêu?")
+    assert rows(own) == ["15"] and "94,18" in own.text
+
+
+def test_income_per_head_is_not_grdp_per_head(settings):
+    reply = ask(engine_of(settings, THAI_NGUYEN), "Thu nhập bình quân đầu người của người dân năm 2024?")
+    assert reply.route in ("none", "clarify") and "141,2" not in reply.text
+
+
+def test_no_choice_is_offered_when_neither_reading_explains_a_word(settings):
+    """Two building-permit rows, neither about permits withdrawn ("thu hồi"): refused, no clarifying question."""
+    reply = ask(engine_of(settings, VINH_LONG), "Có bao nhiêu giấy phép xây dựng bị thu hồi trong 6 tháng đầu năm?")
+    assert reply.route == "none" and not reply.citations
