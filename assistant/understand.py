@@ -25,11 +25,11 @@ Example::
 from __future__ import annotations
 
 import itertools
-from functools import lru_cache
 import math
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 
 from assistant.confidence import CLOSE_MARGIN, LinkFeatures, confidence, cutoffs
 from assistant.linking import Link, candidate_ids, contradicts, link
