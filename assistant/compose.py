@@ -892,6 +892,8 @@ def _none(result: Result, tables: CorpusTables) -> Answer:
         text = render("no_answer_role", words=" ".join(words))
     elif plan.missing == "months" and words:
         text = render("no_answer_months", words=" ".join(words))
+    elif plan.missing == "as_of" and words:
+        text = render("no_answer_as_of", words=" ".join(words))
     elif plan.missing == "condition" and words:
         text = render("no_answer_condition", words=" ".join(words))
     elif words and len(words) <= 6:

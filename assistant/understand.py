@@ -104,7 +104,8 @@ def understand(text: str, state: DialogueState | None, ctx: Context) -> Plan:
     plans = []
     for reading in options:
         ctx.features = None
-        plan = _plan(prepare(text, ctx.layer, reading), state, ctx)
+        q = prepare(text, ctx.layer, reading)
+        plan = _as_of_printed(q, _plan(q, state, ctx), ctx.layer)
         plan.features = ctx.features
         plans.append((_corpus_pairs(reading, ctx.layer) if len(options) > 1 else 0, plan))
     # a reading whose expansion joins its neighbours as the corpus writes them clearly more often ("giao KH vốn"
@@ -114,6 +115,33 @@ def understand(text: str, state: DialogueState | None, ctx: Context) -> Plan:
     order = {id(plan): -i for i, (_, plan) in enumerate(plans)}
     return max(plans, key=lambda sp: (sp[0] >= most - PAIRS_MARGIN, sp[1].op not in ("none", "clarify"),
                                       sp[1].confidence, order[id(sp[1])]))[1]
+
+
+UNTIL_WORDS = frozenset({"den", "toi", "het"})  # "(tính) đến / tới / hết 30/11/2025": the day a figure is counted to
+
+
+def _as_of_printed(q: Question, plan: Plan, layer: SemanticLayer) -> Plan:
+    """A figure asked as of a day ("giải ngân tính đến 30/11/2025") of a row whose table counts its figures to
+    other days ("Giải ngân đến 31/10/2025") and whose texts never name that day: the report has no such
+    figure, so nothing is stated (the figure of another day would answer another question)."""
+    if plan.op not in ("lookup", "compare", "total") or not plan.report:
+        return plan
+    asked: set[tuple[int, int, int]] = set()
+    for i, w in enumerate(q.words):
+        if w.tag == "date" and i and q.words[i - 1].folded in UNTIL_WORDS:
+            asked |= dates_in(w.text)
+    if not asked:
+        return plan
+    rows = [layer.rows[t] for t in plan.targets if t in layer.rows]
+    annexes = {(r.report, r.annex) for r in rows} or {key for key in layer.annexes if key[0] == plan.report and (
+        not plan.filters or not plan.filters.annexes or any(annex_matches(key[1], a) for a in plan.filters.annexes))}
+    headers = [h for key in annexes if (annex := layer.annexes.get(key)) for h in annex.columns]
+    printed = {d for header in [*headers, *(h for r in rows for h in r.cells)] for d in dates_in(header)}
+    texts = [r.text for r in rows] or [r.text for r in layer.rows_of(plan.report) if (r.report, r.annex) in annexes]
+    if not printed or asked & printed or any(asked & dates_in(text) for text in texts):
+        return plan
+    return Plan(op="none", report=plan.report, unmatched=[rows[0].name] if rows else [], missing="as_of",
+                confidence=plan.confidence, reason="bảng không có số liệu tính đến ngày được hỏi")
 
 
 def _corpus_pairs(reading: str, layer: SemanticLayer) -> int:
@@ -136,11 +164,26 @@ def _reports(q: Question, state: DialogueState, layer: SemanticLayer) -> list[st
         return every
     if state.report and state.report in every:
         return [state.report]  # a conversation stays on its report until another one is named
+    at_level = _reports_at_level(q, layer) or every
     for year in (y for y in q.years if y not in q.base_years):  # "so với năm 2024" picks no report of 2024
         covering = layer.reports_covering(year)
         if covering and len(every) > 1:
-            return covering  # "năm 2025": the reports that report on 2025 (the newest first)
-    return every
+            return [r for r in covering if r in at_level] or at_level  # "năm 2025": the reports that report on 2025 (the newest first)
+    return at_level
+
+
+def _reports_at_level(q: Question, layer: SemanticLayer) -> list[str]:
+    """ "của tỉnh", "toàn thành phố" said of no named place: the reports whose issuer is of that level (a
+    province's report, not a city's); none when the question says no level or every report is of it."""
+    levels = {hit.key for hit in find_phrases(q.folded, lexicon().phrase_index("report_levels"))
+              if all(w.tag in (None, "frame") for w in q.words[hit.start : hit.end])
+              and (hit.end == len(q.words) or q.words[hit.end].tag not in (None, "report"))}  # "TP Vĩnh Long" names a place
+    if len(levels) != 1:
+        return []
+    words = lexicon().phrases("report_levels")[next(iter(levels))]
+    kept = [r.number for r in layer.reports
+            if any(f" {' '.join(fold_tokens(w))} " in f" {' '.join(fold_tokens(r.issuer or ''))} " for w in words)]
+    return kept if len(kept) < len(layer.reports) else []
 
 
 def _legend_report_first(q: Question, state: DialogueState, reports: list[str], layer: SemanticLayer) -> list[str]:
@@ -864,6 +907,10 @@ def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], 
         for lk in links[: links.index(whole)]:
             lk.score = min(lk.score, NEAR_MISS_SHARE * whole.score)
         links.sort(key=lambda lk: (not lk.numbers_ok, -lk.score))
+    newest = _newest_reading(q, links, reports, layer)
+    if newest is not None:  # several reports, none named: the newest answers when one of its rows reads the question
+        links.remove(newest)
+        links.insert(0, newest)
     best = links[0]
     second = next((lk for lk in links[1:] if not _related(best.row, lk.row)
                    and (lk.numbers_ok or not best.numbers_ok)), None)  # a row without the number asked ("ĐT 902") is no rival
@@ -882,6 +929,17 @@ def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], 
     if row_ref_hit and (q.row_ref in best.row.row_numbers or best.row.row == q.row_ref):
         features = LinkFeatures(1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 1.0)
     return links, features
+
+
+def _newest_reading(q: Question, links: list[Link], reports: list[str], layer: SemanticLayer) -> Link | None:
+    """With several reports and none named, a row of the newest one that explains every word the best row
+    (of an older report) explains, and leaves nothing salient unexplained: "tỷ lệ hộ nghèo" is the newest
+    report's "Tỷ lệ hộ nghèo theo chuẩn nghèo đa chiều", not an older report's shorter name."""
+    best = links[0]
+    if len(reports) < 2 or q.reports or best.row.report == reports[0]:
+        return None
+    return next((lk for lk in links if lk.row.report == reports[0] and lk.numbers_ok and lk.row.kind == best.row.kind
+                 and best.covered <= lk.covered and _unmatched_weight(q, lk, layer) < UNMATCHED_GATE), None)
 
 
 def _whole_reading(q: Question, links: list[Link], layer: SemanticLayer) -> Link | None:
@@ -1250,7 +1308,7 @@ def _row_plan(
     targets = _stating(measure, targets, layer)
     if _asks_a_reason(q):
         targets = _telling_why(targets, layer)
-    months = _months_said(q)
+    months = [m for m in _months_said(q) if not (m == YEAR_MONTHS and measure == "target")]  # a plan is the year's
     if months:  # "… 6 tháng đầu năm": the rows reporting that span, else none (not a whole year's figure)
         reporting = [t for t in targets if _reports_months(layer.rows[t], months, layer)]
         if not reporting:
@@ -1302,16 +1360,29 @@ def _figures_asked(q: Question) -> int:
     return max(1, min(asked, MAX_FIGURES))
 
 
+YEAR_MONTHS = "12"  # "cả năm" is the span of twelve months
+
+
 def _months_said(q: Question) -> list[str]:
-    """Spans of months the question names as its period ("6 tháng đầu năm" → ``["6"]``)."""
-    return [w.text for i, w in enumerate(q.words[:-1]) if w.tag == "period" and w.text.isdigit() and q.words[i + 1].folded == "thang"]
+    """Spans of months the question names as its period ("6 tháng đầu năm" → ``["6"]``, "cả năm" → ``["12"]``)."""
+    spans = [w.text for i, w in enumerate(q.words[:-1]) if w.tag == "period" and w.text.isdigit() and q.words[i + 1].folded == "thang"]
+    def of_a_plan(start: int) -> bool:  # "so với kế hoạch cả năm": the plan's span, not the period asked
+        return start > 0 and q.words[start - 1].key in ("target", "compare_target")
+
+    if any(all(w.tag in (None, "frame", "period") for w in q.words[hit.start : hit.end]) and not of_a_plan(hit.start)
+           for hit in find_phrases(q.folded, lexicon().phrase_index("whole_year"))):
+        spans.append(YEAR_MONTHS)
+    return spans
 
 
 def _reports_months(row: Row, months: list[str], layer: SemanticLayer) -> bool:
-    """Whether the row's table (its title, its headers) or its own text reports one of these spans of months."""
+    """Whether the row's table (its title, its headers) or its own text reports one of these spans of months; a
+    table that names no span of months reports whole years."""
     annex = layer.annexes.get((row.report, row.annex))
     said = " ".join(fold_tokens(" ".join([annex.title or "" if annex else "", *(annex.roles if annex else ()), *row.cells.values()])))
-    return any(re.search(rf"\b{m} thang\b", said) for m in months)
+    whole_year = not re.search(r"\b\d+ thang\b", said) or any(f" {' '.join(fold_tokens(p))} " in f" {said} "
+                                                                 for p in lexicon().section("whole_year"))
+    return any(re.search(rf"\b{m} thang\b", said) or (m == YEAR_MONTHS and whole_year) for m in months)
 
 
 def _asks_a_reason(q: Question) -> bool:

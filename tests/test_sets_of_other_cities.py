@@ -898,3 +898,35 @@ def test_no_choice_is_offered_when_neither_reading_explains_a_word(settings):
     """Two building-permit rows, neither about permits withdrawn ("thu hồi"): refused, no clarifying question."""
     reply = ask(engine_of(settings, VINH_LONG), "Có bao nhiêu giấy phép xây dựng bị thu hồi trong 6 tháng đầu năm?")
     assert reply.route == "none" and not reply.citations
+
+
+def test_the_newest_report_answers_when_one_of_its_rows_reads_the_question(settings):
+    """Cần Thơ (15/11/2024) prints "Tỷ lệ hộ nghèo", Thái Nguyên (06/12/2024) "Tỷ lệ hộ nghèo theo chuẩn nghèo đa
+    chiều": with both loaded and none named, the newer report answers; the conversation stays on it."""
+    thai_nguyen = engine_of(settings, THAI_NGUYEN)
+    first = ask(thai_nguyen, "Tỷ lệ hộ nghèo năm 2024 ước còn bao nhiêu?")
+    assert first.citations[0].row_id == "412/BC-SKHĐT:1:10" and "3,05" in first.text
+    then = ask(thai_nguyen, "Còn tỷ lệ thất nghiệp khu vực thành thị thì sao?", "Tỷ lệ hộ nghèo năm 2024 ước còn bao nhiêu?")
+    assert then.citations[0].row_id == "412/BC-SKHĐT:1:11" and "2,96" in then.text
+
+
+def test_a_level_of_authority_keeps_the_reports_issued_at_it(settings):
+    """ "của tỉnh": Vĩnh Long's province report, not Cần Thơ's city report, though only Cần Thơ reports 2024; Vĩnh
+    Long reports six months of 2024, not the whole year asked."""
+    vinh_long = engine_of(settings, VINH_LONG)
+    province = ask(vinh_long, "Tỷ lệ đô thị hóa của tỉnh cả năm 2024 là bao nhiêu?")
+    assert province.route == "none" and not province.citations
+    city = ask(vinh_long, "Tỷ lệ đô thị hóa của thành phố năm 2024 là bao nhiêu?")
+    assert city.citations[0].row_id == "320/BC-UBND:I:8" and "75,00" in city.text
+    plan = ask(vinh_long, "KH cả năm 2025 của tỷ lệ đô thị hóa toàn tỉnh?")  # a plan is the whole year's
+    assert plan.citations[0].row_id == "57/BC-SXD:I:1" and "26,5" in plan.text
+
+
+def test_a_figure_asked_as_of_a_day_the_table_does_not_count_to_is_refused(settings):
+    hue = engine_of(settings, HUE)
+    later = ask(hue, "Tính tới 30/11/2025 đường Vành đai 3 giải ngân bao nhiêu tỷ?")
+    assert later.route == "none" and not later.citations
+    printed = ask(hue, "Tính tới 31/10/2025 đường Vành đai 3 giải ngân bao nhiêu tỷ?")
+    assert "362,870" in printed.text
+    total = ask(engine_of(settings, VINH_LONG), "Đến 30/6/2025 tổng giải ngân các dự án trong danh mục là bao nhiêu?")
+    assert total.route == "none" and "256.950" not in total.text
