@@ -175,6 +175,9 @@ def _lookup(result: Result, tables: CorpusTables) -> Answer:
             text, cites = _column_total_text(row, lookup.values[0], result.plan)
         else:
             text, cites = _lookup_text(row, lookup, tables)
+        for note in _footnotes_of(row, lookup, text):  # "2023-2026 ¹": the footnote saying it was moved from 2025
+            text += f" Chú thích: “{_unstopped(note)}”."
+            cites.append(cite(row, "Chú thích", note))
         if several:  # "qua các báo cáo": each line says which report it is from
             text = f"Báo cáo số {row.report} ngày {dates.get(row.report, '')}: {text}"
         texts.append(text)
@@ -185,6 +188,12 @@ def _lookup(result: Result, tables: CorpusTables) -> Answer:
         line, computed = contrast
         texts.append(line)
     return Answer(text="\n".join(texts), citations=_dedupe(citations), route="table", chart=chart, computed_values=computed)
+
+
+def _footnotes_of(row: Row, lookup: RowLookup, text: str) -> list[str]:
+    """The row's footnotes that name a value the answer quotes (the footnote mark sat on that cell)."""
+    raws = {v.raw for v in lookup.values if v.raw and len(v.raw) > 1}
+    return [note for note in row.footnotes if any(raw in note for raw in raws) and _unstopped(note) not in text]
 
 
 def _contrast(lookups: list[RowLookup], tables: CorpusTables) -> tuple[str, list[str]] | None:

@@ -484,6 +484,14 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
         if plan is not None and plan.op != "none":
             return _without_talked_about(q, plan, state)
 
+    # "đến nay giải ngân được bao nhiêu?" after a total: another money figure of the same set.
+    asked = _measure(q, set())
+    if state.op == "total" and state.filters is not None and asked in MONEY_MEASURES | {"disbursement_rate"} \
+            and asked != state.measure and not q.free() and not q.keys("kinds") and not q.reports and not q.annexes:
+        plan = _collection_plan(q, "total", state, layer, reports, [], 0.0, agency, asked)
+        if plan is not None and plan.op != "none":
+            return plan
+
     # A set: list, count, rank, total (before the legend: "các nhiệm vụ (***) là gì" lists rows).
     collection = _collection_op(q, ops, refine, agency, layer, primary)
     asked_again = refine and collection == "list" and state.op in ("total", "count") and q.has("dialogue", "what_about_tail")
@@ -536,7 +544,7 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
         # …and a rank needs its measure even when some row's name holds the words ("giải ngân vốn … thấp nhất")
         plan = _collection_plan(q, collection, state if refine else None, layer, reports, links, p_best, agency,
                                 asked if asked in RATIO_OF or (collection == "rank" and measure is None)
-                                or (q.has("operations", "overview") and asked in MONEY_MEASURES) else
+                                or ((q.has("operations", "overview") or collection == "total") and asked in MONEY_MEASURES) else
                                 measure or (state.measure if refine and collection == state.op else None),
                                 talked_about=state.focus)
         plan = _without_talked_about(q, plan, state) if plan is not None and not refine else plan
@@ -1787,7 +1795,8 @@ def _collection_plan(
                             options=_rank_options(q, flt, layer), missing="rank_measure")
         flt.has = measure
     return Plan(op=op, filters=flt, measure=measure, order=order if op == "rank" else None,
-                limit=q.top, report=report, confidence=SET_CONFIDENCE, reason="tập hợp theo điều kiện")
+                limit=q.top if op in ("rank", "list") else None,  # "tổng vốn của 15 dự án": the set's size, no top 15
+                report=report, confidence=SET_CONFIDENCE, reason="tập hợp theo điều kiện")
 
 
 def _against_its_base(q: Question, column: str, layer: SemanticLayer, report: str) -> NumberCondition | None:
@@ -2059,6 +2068,7 @@ def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, an
     generic |= {fold(t) for phrases in lexicon().phrases("kinds").values() for p in phrases for t in p.split()}
     heads = {id(q.words[i]) for hit in find_phrases(q.folded, lexicon().phrase_index("generic_heads"), written=[w.text if w.accented else None for w in q.words])
              for i in range(hit.start, hit.end)}  # "công tác phát triển nhà ở": what follows names the group
+    group_said = bool(find_phrases(q.folded, lexicon().phrase_index("group_nouns")))  # "nhóm dự án ODA": a group is asked
     best, best_cover, holding = None, 0.0, []  # holding: (row, cover) of the groups whose title holds every word
     phrased_in: dict[str, set[int]] = {}  # per annex
     for row in layer.group_rows:
@@ -2071,7 +2081,7 @@ def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, an
             phrased_in[row.annex] = _annex_phrase_words(q, topic, layer, row)
         phrased = phrased_in[row.annex]
         own = [w for w in topic if (not _word_in(w, written, folded) and (_said_in(w, wide) or id(w) in heads))
-               or id(w) in phrased]
+               or (id(w) in phrased and not (group_said and _word_in(w, written, folded)))]
         # "… của NQ 98": words of the annex's title describe every group; "… vốn NSTW": those of the heading above it
         said = [w for w in topic if w not in own]
         if not said or not all(_word_in(w, written, folded) for w in said):
@@ -2082,7 +2092,7 @@ def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, an
         holding.append((row, cover))
         if cover >= GROUP_TITLE_COVER and cover > best_cover:
             best, best_cover = row, cover
-    if best is None and len(holding) == 1 and holding[0][1] >= GROUP_TITLE_MIN_COVER:
+    if best is None and len(holding) == 1 and (holding[0][1] >= GROUP_TITLE_MIN_COVER or group_said):
         return holding[0][0]  # the only group whose title holds the words ("nhóm dự án vốn ODA")
     return best
 

@@ -930,3 +930,24 @@ def test_a_figure_asked_as_of_a_day_the_table_does_not_count_to_is_refused(setti
     assert "362,870" in printed.text
     total = ask(engine_of(settings, VINH_LONG), "Đến 30/6/2025 tổng giải ngân các dự án trong danh mục là bao nhiêu?")
     assert total.route == "none" and "256.950" not in total.text
+
+
+def test_a_footnote_on_the_cell_quoted_is_quoted_with_it(settings):
+    """Huế prints "2023-2026 ¹"; the footnote says the time was moved from 2023-2025 by a resolution."""
+    reply = ask(engine_of(settings, HUE), "Cung Diên Thọ giai đoạn 2 khi nào phải hoàn thành, có bị lùi hạn không?")
+    assert rows(reply)[0] == "III.1" and "2023-2026" in reply.text and "45/NQ-HĐND" in reply.text
+
+
+def test_another_money_figure_after_a_total_is_of_the_same_set(settings):
+    vinh_long = engine_of(settings, VINH_LONG)
+    first = "Tổng kế hoạch vốn 2025 của 15 dự án đầu tư công trong danh mục là bao nhiêu?"  # 15: the set's size, no top 15
+    assert "840.500" in ask(vinh_long, first).text
+    then = ask(vinh_long, "Vậy giải ngân tới giờ được bao nhiêu?", first)
+    assert "256.950" in then.text and then.citations[0].row_id == "57/BC-SXD:II:Tổng cộng"
+
+
+def test_a_group_noun_names_the_group_whose_title_the_annex_title_shares(settings):
+    """ "nhóm dự án ODA": group A of Huế's Phụ lục II, whose annex title also says ODA; its subtotal first."""
+    reply = ask(engine_of(settings, HUE), "Nhóm các dự án vốn ODA giải ngân năm nay thế nào?")
+    assert "468/BC-UBND:II:Cộng A" in {c.row_id for c in reply.citations} and "539,635" in reply.text
+    assert {"A.1", "A.2", "A.3"} <= set(rows(reply)) and "B.1" not in rows(reply)
