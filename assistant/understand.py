@@ -165,10 +165,10 @@ def _reports(q: Question, state: DialogueState, layer: SemanticLayer) -> list[st
     if state.report and state.report in every:
         return [state.report]  # a conversation stays on its report until another one is named
     at_level = _reports_at_level(q, layer) or every
-    for year in (y for y in q.years if y not in q.base_years):  # "so với năm 2024" picks no report of 2024
-        covering = layer.reports_covering(year)
-        if covering and len(every) > 1:
-            return [r for r in covering if r in at_level] or at_level  # "năm 2025": the reports that report on 2025 (the newest first)
+    years = [y for y in q.years if y not in q.base_years]  # "so với năm 2024" picks no report of 2024
+    covering = [r for r in every if any(r in layer.reports_covering(y) for y in years)]  # newest first
+    if covering and len(every) > 1:  # "năm 2025", "mùa khô 2024 - 2025": the reports that report on those years
+        return [r for r in covering if r in at_level] or at_level
     return at_level
 
 
@@ -1434,6 +1434,19 @@ def _stating(measure: str | None, targets: list[str], layer: SemanticLayer) -> l
 # Sets: list, count, rank, total
 
 
+def _superlative_printed(q: Question, layer: SemanticLayer, report: str | None) -> bool:
+    """ "độ mặn cao nhất đo được là bao nhiêu?": the word before the superlative and the superlative itself, as a
+    row's text prints them ("Độ mặn cao nhất mùa khô … là 18,2‰"), ask that sentence, not a ranking of rows."""
+    for section, hit in q.hits:
+        if section != "operations" or hit.key not in ("rank_desc", "rank_asc") or hit.start == 0 or q.words[hit.start - 1].tag:
+            continue
+        phrase = f" {' '.join(q.folded[hit.start - 1 : hit.end])} "
+        if any(phrase in f" {' '.join(fold_tokens(text))} " for row in layer.rows_of(report) if row.kind not in ("total", "group")
+               for text in role_texts(row, "status") + role_texts(row, "note")):
+            return True
+    return False
+
+
 def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None, layer: SemanticLayer,
                    report: str | None) -> str | None:
     if q.row_ref and not refine:
@@ -1441,7 +1454,7 @@ def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None
     kinds = q.keys("kinds") or (["any"] if _kind_near(q, 0, len(q.words)) else [])
     set_words = bool(kinds or q.marker or q.keys("verdict_questions") or agency or q.annexes or refine
                      or q.has("legend") or q.group_ref or q.conditions or q.has("measures", "lower_is_better"))
-    if "rank_desc" in ops or "rank_asc" in ops:
+    if ("rank_desc" in ops or "rank_asc" in ops) and not _superlative_printed(q, layer, report):
         return "rank"
     if "count" in ops and set_words:
         count_hit = next(h for s, h in q.hits if s == "operations" and h.key == "count")

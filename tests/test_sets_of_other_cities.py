@@ -951,3 +951,15 @@ def test_a_group_noun_names_the_group_whose_title_the_annex_title_shares(setting
     reply = ask(engine_of(settings, HUE), "Nhóm các dự án vốn ODA giải ngân năm nay thế nào?")
     assert "468/BC-UBND:II:Cộng A" in {c.row_id for c in reply.citations} and "539,635" in reply.text
     assert {"A.1", "A.2", "A.3"} <= set(rows(reply)) and "B.1" not in rows(reply)
+
+
+def test_a_superlative_a_row_prints_asks_that_sentence(settings):
+    """ "độ mặn cao nhất" is a sentence of a Đồng Tháp row, not a ranking of rows; the season 2024 - 2025 keeps the
+    report of 2025, the newest of those covering it."""
+    reply = ask(engine_of(settings, DONG_THAP), "Độ mặn cao nhất mùa khô 2024 - 2025 là bao nhiêu?")
+    assert rows(reply) == ["B.2"] and "18,2" in reply.text
+
+
+def test_an_annex_named_by_its_whole_title_is_the_annex_not_its_last_group(settings):
+    reply = ask(engine_of(settings, DONG_THAP), "Trong phụ lục phòng chống sạt lở, hạn hán, xâm nhập mặn có mấy nhiệm vụ được đánh giá vượt?")
+    assert rows(reply) == ["A.3", "B.1", "B.4"] and reply.text.startswith("Có 3 nhiệm vụ")
