@@ -1296,9 +1296,10 @@ def _informative(q: Question, layer: SemanticLayer, row: Row) -> tuple[list[str]
     then the words its name holds, which tell sentences apart too, weighing less."""
     name = set(layer.name_words.get(row.id, []))
     out, named = [], []
-    for w in q.words:
+    excluded = _excluded_words(q)  # "(không tính nhà ở riêng lẻ)": what is left out picks no column, no sentence
+    for i, w in enumerate(q.words):
         word = w.repaired or w.folded
-        if w.tag in ("function", "polite", "dialogue", "report", "year", "annex", "row_ref", "op", "frame"):
+        if i in excluded or w.tag in ("function", "polite", "dialogue", "report", "year", "annex", "row_ref", "op", "frame"):
             continue
         if w.tag == "measure" and w.key == "estimate":
             continue  # "bao nhiêu", "là": how the number is asked, not what it is about ("bao" of "đảm bảo")

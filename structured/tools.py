@@ -189,13 +189,13 @@ def lookup_row(
     elif measure == "status":  # the texts, status and note together ("Vướng thỏa thuận di dời … 14 hộ"), else the verdict
         values = _role_values(row, "status") + _role_values(row, "note")
     if measure is None and words and row.kind != "indicator":  # "bị phạt bao nhiêu tiền" of a row by place: the column its words name
-        values = _header_values(row, words, written=written or [])
+        values = _header_values(row, words, written=written or [], best_of=figures)
     for role in roles if not values else ():
         values = _role_values(row, role)
         if values:
             break
     if not values and measure in (None, "estimate", "actual"):
-        values = _header_values(row, words or [], every=measure is None, written=written or [])
+        values = _header_values(row, words or [], every=measure is None, written=written or [], best_of=figures)
     if not values and measure in ("estimate", "actual") and units and any("%" in u for u in units):
         percents = [found for role in _PERCENT_ROLES if (found := _role_values(row, role))]
         if len(percents) == 1:  # "vốn ĐTPT của CTMTQG … đạt bao nhiêu %?": the one percent the row prints
@@ -240,11 +240,12 @@ def lookup_row(
                      period=period, missing=missing, verdict=facts.get("verdict"), unit=facts.get("unit"))
 
 
-def _header_values(row: Row, words: list[str], every: bool = False, written: list[str] = ()) -> list[ValueCell]:
+def _header_values(row: Row, words: list[str], every: bool = False, written: list[str] = (), best_of: int = 1) -> list[ValueCell]:
     """Numbers of the row's columns without a role whose header the question's words name best ("phát
     hiện bao nhiêu vụ" → "Vi phạm – Số vụ phát hiện"): a table by place or by unit has no columns the
     lexicon knows, and its headers are its vocabulary. None when no header shares a word; with ``every``
-    (nothing in particular asked: "tình hình huyện X"), then all of them."""
+    (nothing in particular asked: "tình hình huyện X"), then all of them; ``best_of`` figures asked ("xử lý
+    mấy vụ, phạt bao nhiêu tiền"): the headers of that many best scores."""
     asked = set(words)
     typed_as = {fold(w): w for w in written}  # a word typed with diacritics matches only that spelling
     scored: list[tuple[int, ValueCell]] = []
@@ -257,6 +258,9 @@ def _header_values(row: Row, words: list[str], every: bool = False, written: lis
             shared = sum(1 for w in asked & set(fold_tokens(header)) if w not in typed_as or typed_as[w] in spelled)
             scored.append((shared, _value_cell({"column": header, **typed.model_dump()}, None)))
     best = max((n for n, _ in scored), default=0)
+    if best_of > 1 and best:
+        kept = sorted({n for n, _ in scored if n}, reverse=True)[:best_of]
+        return [value for n, value in scored if n in kept]
     return [value for n, value in scored if n == best] if best or every else []
 
 

@@ -963,3 +963,15 @@ def test_a_superlative_a_row_prints_asks_that_sentence(settings):
 def test_an_annex_named_by_its_whole_title_is_the_annex_not_its_last_group(settings):
     reply = ask(engine_of(settings, DONG_THAP), "Trong phụ lục phòng chống sạt lở, hạn hán, xâm nhập mặn có mấy nhiệm vụ được đánh giá vượt?")
     assert rows(reply) == ["A.3", "B.1", "B.4"] and reply.text.startswith("Có 3 nhiệm vụ")
+
+
+def test_a_column_left_out_picks_nothing_and_equal_figures_are_said_equal(settings):
+    """ "công trình khác (không tính nhà ở riêng lẻ)": the column "Công trình khác", 24 in both places."""
+    reply = ask(engine_of(settings, VINH_LONG), "Số giấy phép cho công trình khác, không tính nhà ở riêng lẻ, của TX Bình Minh và huyện Bình Tân, nơi nào nhiều hơn?")
+    assert rows(reply)[:2] == ["2", "8"] and "Công trình khác 24" in reply.text and "bằng nhau" in reply.text
+    assert "176" not in reply.text
+
+
+def test_two_figures_of_a_row_by_place_are_the_two_columns_named(settings):
+    reply = ask(engine_of(settings, VINH_LONG), "Huyện Tam Bình xử lý được mấy vụ vi phạm, bị phạt bao nhiêu tiền?")
+    assert rows(reply)[0] == "6" and "Số vụ đã xử lý 5" in reply.text and "38,0" in reply.text
