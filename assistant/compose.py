@@ -241,7 +241,7 @@ def _lookup_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[str
     picked = measure is None and lookup.values and all(v.role is None for v in lookup.values)  # the column the words name
     if measure in (None, "status", "note", "verdict") and row.kind != "total" and not picked:
         return _status_text(row, lookup)
-    if measure in _DISBURSEMENT and row.kind != "total":
+    if measure in _DISBURSEMENT:
         lookup = lookup.model_copy(update={"values": _with_related(row, lookup.values)})
     cites = [cite(row, v.column, v.quote or v.raw) for v in lookup.values]
     passages = [p for p in lookup.passages if p.raw not in {v.raw for v in lookup.values}]

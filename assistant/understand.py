@@ -1281,11 +1281,11 @@ def _clarify(q: Question, options: list[Link], p: float) -> Plan:
 
 
 def _compare_ops(q: Question, ops: list[str], layer: SemanticLayer, row: Row) -> list[str]:
-    """compare_prev / compare_target asked, including "so với 2023" (a year before the report's)."""
+    """compare_prev / compare_target asked, including "so với 2023", "cao hơn năm 2023" (a year before the report's)."""
     found = [o for o in ops if o in ("compare_prev", "compare_target")]
     folded = " ".join(q.folded)
     view = layer.report(row.report)
-    if view and view.year and (m := re.search(r"\bso (?:voi )?(?:nam )?((?:19|20)\d{2})\b", folded)):
+    if view and view.year and (m := re.search(r"\b(?:so (?:voi )?|hon (?:so voi )?)(?:nam )?((?:19|20)\d{2})\b", folded)):
         found.append("compare_prev" if int(m.group(1)) < view.year else "compare_target")
     return list(dict.fromkeys(found))
 
@@ -1314,7 +1314,7 @@ def _row_plan(
     q: Question, targets: list[str], measure: str | None, period: int | None, ops: list[str], layer: SemanticLayer,
     p: float, reason: str,
 ) -> Plan:
-    targets = _stating(measure, targets, layer)
+    targets = [_subtotal_of(layer.rows[t], layer) for t in _stating(measure, targets, layer)]
     if _asks_a_reason(q):
         targets = _telling_why(targets, layer)
     months = [m for m in _months_said(q) if not (m == YEAR_MONTHS and measure == "target")]  # a plan is the year's
@@ -1889,6 +1889,16 @@ def _column_named(q: Question, layer: SemanticLayer, report: str, annexes: list[
             return COLUMN_MEASURE + doing[0][2], set().union(*(s[3] for s in tied))  # "đã xử lý hết số vụ phát hiện"
         return None  # two columns named alike ("số vụ" of "phát hiện" and "đã xử lý"): not one column
     return COLUMN_MEASURE + scored[0][2], scored[0][3]
+
+
+def _subtotal_of(row: Row, layer: SemanticLayer) -> str:
+    """A group heading that prints no figure stands for the subtotal line the report prints for its group ("Cộng
+    II" under "II. LĨNH VỰC Y TẾ …"): "tổng cộng khối y tế được giao bao nhiêu vốn?" is that line's figure."""
+    values = row.facts.get("values")
+    if row.kind != "group" or (isinstance(values, dict) and values):
+        return row.id
+    return next((r.id for r in layer.rows_of(row.report) if r.annex == row.annex and r.kind == "total"
+                 and r.facts.get("total_of") == row.row), row.id)
 
 
 def _excluded_words(q: Question) -> set[int]:

@@ -975,3 +975,26 @@ def test_a_column_left_out_picks_nothing_and_equal_figures_are_said_equal(settin
 def test_two_figures_of_a_row_by_place_are_the_two_columns_named(settings):
     reply = ask(engine_of(settings, VINH_LONG), "Huyện Tam Bình xử lý được mấy vụ vi phạm, bị phạt bao nhiêu tiền?")
     assert rows(reply)[0] == "6" and "Số vụ đã xử lý 5" in reply.text and "38,0" in reply.text
+
+
+def test_higher_than_a_year_before_compares_with_that_year(settings):
+    reply = ask(get_engine([SEED_REPORT], settings=settings), "Thu hải quan năm 2024 ước có cao hơn năm 2023 không?")
+    assert "393,53" in reply.text and "407,88" in reply.text and reply.text.startswith("Giảm")
+
+
+def test_a_group_asked_how_well_it_did_is_its_overview(settings):
+    reply = ask(get_engine([SEED_REPORT], settings=settings), "Nhìn chung nhóm chỉ tiêu xã hội năm 2024 làm có tốt không?")
+    assert reply.route == "table" and "nhóm B" in reply.text and "Vượt NQ: 2" in reply.text
+
+
+def test_degrees_and_certificates_are_the_sub_line_printed_with_other_words(settings):
+    """ "bằng cấp" is what Thái Nguyên prints "văn bằng": the sub-line 12.1, not the whole row."""
+    reply = ask(engine_of(settings, THAI_NGUYEN), "Lao động đã qua đào tạo có bằng cấp, chứng chỉ năm 2024 chiếm bao nhiêu %?")
+    assert rows(reply)[0] == "12.1" and "33,6" in reply.text
+
+
+def test_a_group_heading_without_figures_is_read_at_its_subtotal(settings):
+    reply = ask(engine_of(settings, THAI_NGUYEN), "Khối y tế, giáo dục - đào tạo tổng cộng được giao bao nhiêu vốn, giải ngân mấy %?")
+    assert rows(reply)[0] == "Cộng II" and "220.000" in reply.text and "78,37" in reply.text
+    hue = ask(engine_of(settings, HUE), "Cộng chung nhóm dự án văn hóa, y tế, giáo dục giải ngân được mấy %?")
+    assert rows(hue)[0] == "Cộng III" and "59,35" in hue.text
