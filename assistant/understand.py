@@ -1118,6 +1118,7 @@ def _substituted(q: Question, best: Link, layer: SemanticLayer, outside: set[int
     name = layer.name_words.get(best.row.id, [])
     said = {w.repaired or w.folded for w in q.words}
     function = _function_words()
+    own = f" {' '.join(fold_tokens(best.row.text))} "  # its group's title ("… xâm nhập mặn mùa khô") is its own
     found: set[int] = set()
     for i in sorted(outside):
         if i - 1 not in best.in_name:
@@ -1131,7 +1132,7 @@ def _substituted(q: Question, best: Link, layer: SemanticLayer, outside: set[int
             run.append(run[-1] + 1)
         for end in range(len(run), 0, -1):  # the longest term the question's own words make
             term = " ".join([shared, *(q.words[j].repaired or q.words[j].folded for j in run[:end])])
-            if f" {term} " not in f" {' '.join(name)} " and (f" {term} " in layer.names_text or term in _known_terms()):
+            if f" {term} " not in own and (f" {term} " in layer.names_text or term in _known_terms()):
                 found.update(run[:end])
                 break
     return found
@@ -1325,6 +1326,8 @@ def _row_plan(
                         missing="months", confidence=p, reason="dòng không có số liệu của số tháng được hỏi")
         targets = reporting
     row = layer.rows[targets[0]]
+    if measure in (None, "estimate") and _superlative_in(q, row):
+        measure = "status"  # "còn độ mặn cao nhất là bao nhiêu?": the sentence that says it, not the row's figure
     if measure is None and "count" in ops:
         measure = "estimate"  # "có bao nhiêu hệ thống …" of one row: a number it states
     counted = _counted_noun(q) if row.kind in ("task", "project") and fold_tokens(row.name)[:1] != ["so"] else []
@@ -1438,14 +1441,14 @@ def _stating(measure: str | None, targets: list[str], layer: SemanticLayer) -> l
 def _superlative_printed(q: Question, layer: SemanticLayer, report: str | None) -> bool:
     """ "độ mặn cao nhất đo được là bao nhiêu?": the word before the superlative and the superlative itself, as a
     row's text prints them ("Độ mặn cao nhất mùa khô … là 18,2‰"), ask that sentence, not a ranking of rows."""
-    for section, hit in q.hits:
-        if section != "operations" or hit.key not in ("rank_desc", "rank_asc") or hit.start == 0 or q.words[hit.start - 1].tag:
-            continue
-        phrase = f" {' '.join(q.folded[hit.start - 1 : hit.end])} "
-        if any(phrase in f" {' '.join(fold_tokens(text))} " for row in layer.rows_of(report) if row.kind not in ("total", "group")
-               for text in role_texts(row, "status") + role_texts(row, "note")):
-            return True
-    return False
+    return any(_superlative_in(q, row) for row in layer.rows_of(report) if row.kind not in ("total", "group"))
+
+
+def _superlative_in(q: Question, row: Row) -> bool:
+    """The row's texts print the question's superlative with the word before it ("độ mặn cao nhất")."""
+    texts = " ".join(f" {' '.join(fold_tokens(text))} " for text in role_texts(row, "status") + role_texts(row, "note"))
+    return any(f" {' '.join(q.folded[hit.start - 1 : hit.end])} " in texts for section, hit in q.hits
+               if section == "operations" and hit.key in ("rank_desc", "rank_asc") and hit.start and not q.words[hit.start - 1].tag)
 
 
 def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None, layer: SemanticLayer,

@@ -998,3 +998,11 @@ def test_a_group_heading_without_figures_is_read_at_its_subtotal(settings):
     assert rows(reply)[0] == "Cộng II" and "220.000" in reply.text and "78,37" in reply.text
     hue = ask(engine_of(settings, HUE), "Cộng chung nhóm dự án văn hóa, y tế, giáo dục giải ngân được mấy %?")
     assert rows(hue)[0] == "Cộng III" and "59,35" in hue.text
+
+
+def test_a_superlative_the_row_talked_about_prints_is_its_sentence(settings):
+    dong_thap = engine_of(settings, DONG_THAP)
+    first = "Lắp cống, đập tạm ngăn mặn mùa khô vừa qua được bao nhiêu công trình?"  # "mùa khô": its group's title
+    assert "38 công trình" in ask(dong_thap, first).text
+    then = ask(dong_thap, "Còn độ mặn cao nhất là bao nhiêu, ở đâu?", first)
+    assert rows(then)[0] == "B.2" and "18,2" in then.text and "Vàm Kênh" in then.text
