@@ -1326,7 +1326,7 @@ def _row_plan(
                         missing="months", confidence=p, reason="dòng không có số liệu của số tháng được hỏi")
         targets = reporting
     row = layer.rows[targets[0]]
-    if measure in (None, "estimate") and _superlative_in(q, row):
+    if measure in (None, "estimate", "location") and _superlative_in(q, row):
         measure = "status"  # "còn độ mặn cao nhất là bao nhiêu?": the sentence that says it, not the row's figure
     if measure is None and "count" in ops:
         measure = "estimate"  # "có bao nhiêu hệ thống …" of one row: a number it states
