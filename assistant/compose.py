@@ -71,6 +71,11 @@ def full_name(row: Row, tables: CorpusTables) -> str:
     """``"Vốn sự nghiệp – Chương trình mục tiêu quốc gia giảm nghèo bền vững"``: a short sub-line's name
     with its parent's, so that two "Vốn sự nghiệp" lines of a list can be told apart."""
     name = " ".join(row.name.split())  # a name printed over several lines stays one list line
+    total_of = row.facts.get("total_of") if row.kind == "total" else None
+    group = next((r for r in tables.rows.values() if r.report == row.report and r.annex == row.annex
+                  and r.kind == "group" and r.row == total_of), None) if total_of else None
+    if group is not None:  # "Cộng A – DỰ ÁN SỬ DỤNG VỐN ODA …": the subtotal says of which group
+        return f"{name} – {' '.join(group.name.split())}"
     parent = tables.rows.get(tables.parent_id(row) or "")
     if parent is None or parent.kind == "group":
         return name
@@ -169,8 +174,14 @@ def _lookup(result: Result, tables: CorpusTables) -> Answer:
     chart = None
     several = len({tables.rows[lk.id].report for lk in result.lookups}) > 1
     dates = report_dates(tables)
+    shown_raws: dict[str, set[str]] = {}
     for lookup in result.lookups:
         row = tables.rows[lookup.id]
+        raws = {v.raw for v in lookup.values}
+        if raws and raws <= shown_raws.get(row.id, set()) and not lookup.passages:
+            continue  # another measure of a row already said with its related figures
+        shown_raws.setdefault(row.id, set()).update(raws | {f.get("raw") for k in _DISBURSEMENT
+                                                            if isinstance(f := row.facts.get(k), dict)})
         if row.kind == "total" and len(lookup.values) == 1 and lookup.values[0].role is None:
             text, cites = _column_total_text(row, lookup.values[0], result.plan)
         else:
@@ -184,7 +195,8 @@ def _lookup(result: Result, tables: CorpusTables) -> Answer:
         citations += cites
         chart = chart or (chart_of(row) if row.kind == "indicator" else None)
     computed = []
-    if result.plan.contrast and (contrast := _contrast(result.lookups, tables)):
+    firsts = list({lk.id: lk for lk in reversed(result.lookups)}.values())[::-1]  # each row's first lookup
+    if result.plan.contrast and (contrast := _contrast(firsts, tables)):
         line, computed = contrast
         texts.append(line)
     return Answer(text="\n".join(texts), citations=_dedupe(citations), route="table", chart=chart, computed_values=computed)
@@ -211,7 +223,7 @@ def _contrast(lookups: list[RowLookup], tables: CorpusTables) -> tuple[str, list
     diff = difference(high, low, high.unit or lookups[0].unit)
     if diff is None:
         return None
-    names = [tables.rows[lk.id].name for lk in (high_lookup, low_lookup)]
+    names = [full_name(tables.rows[lk.id], tables) for lk in (high_lookup, low_lookup)]
     value = f"{diff.text} {diff.unit or ''}".strip()
     return render("contrast", higher=names[0], lower=names[1], difference=value), [diff.text]
 

@@ -136,7 +136,9 @@ def _as_of_printed(q: Question, plan: Plan, layer: SemanticLayer) -> Plan:
     annexes = {(r.report, r.annex) for r in rows} or {key for key in layer.annexes if key[0] == plan.report and (
         not plan.filters or not plan.filters.annexes or any(annex_matches(key[1], a) for a in plan.filters.annexes))}
     headers = [h for key in annexes if (annex := layer.annexes.get(key)) for h in annex.columns]
-    printed = {d for header in [*headers, *(h for r in rows for h in r.cells)] for d in dates_in(header)}
+    as_of = [str(f.get("as_of") or "") for r in rows for f in r.facts.values()
+             if isinstance(f, dict)]  # "Đã giải ngân đến ngày 18/10/2024 …" read from a status text
+    printed = {d for header in [*headers, *(h for r in rows for h in r.cells), *as_of] for d in dates_in(header)}
     texts = [r.text for r in rows] or [r.text for r in layer.rows_of(plan.report) if (r.report, r.annex) in annexes]
     if not printed or asked & printed or any(asked & dates_in(text) for text in texts):
         return plan
@@ -529,6 +531,10 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
         if column_total is not None:
             return column_total
 
+    if "compare_rows" in ops and primary is not None:  # "nhóm chuyển tiếp với nhóm khởi công mới, nhóm nào … hơn?"
+        groups = _split_groups(q, layer, primary)
+        if groups is not None:
+            return _row_plan(q, groups, measure, period, ops, layer, answer_at, "hai nhóm được so sánh")
     if collection == "list" and "compare_rows" in ops:  # "ĐT 917 với ĐT 918, dự án nào … tốt hơn?": the two rows compared
         pair = _split_entities(q, layer, ctx, reports, best)
         if pair is not None:
@@ -999,6 +1005,25 @@ def _split_entities(q: Question, layer: SemanticLayer, ctx: Context, reports: li
         pair = _like_with_like(first, first_links, *found, own=own, qualified=own & _said_of_parent(q, found[1].row, layer))
         if pair is not None:
             return pair
+    return None
+
+
+def _split_groups(q: Question, layer: SemanticLayer, report: str) -> list[str] | None:
+    """Two groups of one annex named on either side of "và" / "với" / "so với" ("giải ngân vốn ODA và vốn NSTW, bên
+    nào cao hơn?"), each read at the subtotal line the report prints for it (or at its heading, when that prints
+    the group's figures); None unless both sides name such a group."""
+    free = [i for i, w in enumerate(q.words) if w.tag is None]
+    for cut, word in enumerate(q.words):
+        if word.folded not in _PAIR_WORDS or not any(i < cut for i in free) or not any(i > cut for i in free):
+            continue
+        said_with = cut - 1 if word.folded == "voi" and cut and q.words[cut - 1].folded == "so" else cut  # "so với"
+        sides = [[q.words[i] for i in free if i < said_with], [q.words[i] for i in free if i > cut]]
+        found = [_group_named(q, side, layer, report, [], as_group=True) for side in sides]
+        if any(g is None for g in found) or found[0].id == found[1].id or found[0].annex != found[1].annex:
+            continue
+        totals = [_subtotal_of(g, layer) for g in found]  # the heading itself when it prints its group's figures
+        if all(layer.rows[t].kind == "total" or layer.rows[t].facts.get("values") for t in totals):
+            return totals
     return None
 
 
@@ -2083,8 +2108,10 @@ def _marker_of_verdict_class(q: Question, view, annexes: list[str]) -> tuple[str
     return found[0] if len(found) == 1 else None
 
 
-def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, annexes: list[str]) -> Row | None:
-    """A group heading: "nhóm 5", or the group whose title holds every topic word ("các chỉ tiêu xã hội")."""
+def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, annexes: list[str],
+                 as_group: bool = False) -> Row | None:
+    """A group heading: "nhóm 5", or the group whose title holds every topic word ("các chỉ tiêu xã hội");
+    ``as_group``: the words are known to name a group (one side of two groups compared)."""
     if q.group_ref:
         for row in layer.group_rows:
             if row.report == report and row.row.upper() == q.group_ref and (not annexes or row.annex in annexes):
@@ -2095,7 +2122,7 @@ def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, an
     generic |= {fold(t) for phrases in lexicon().phrases("kinds").values() for p in phrases for t in p.split()}
     heads = {id(q.words[i]) for hit in find_phrases(q.folded, lexicon().phrase_index("generic_heads"), written=[w.text if w.accented else None for w in q.words])
              for i in range(hit.start, hit.end)}  # "công tác phát triển nhà ở": what follows names the group
-    group_said = bool(find_phrases(q.folded, lexicon().phrase_index("group_nouns")))  # "nhóm dự án ODA": a group is asked
+    group_said = as_group or bool(find_phrases(q.folded, lexicon().phrase_index("group_nouns")))  # "nhóm dự án ODA": a group is asked
     best, best_cover, holding = None, 0.0, []  # holding: (row, cover) of the groups whose title holds every word
     phrased_in: dict[str, set[int]] = {}  # per annex
     for row in layer.group_rows:

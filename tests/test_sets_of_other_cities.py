@@ -1006,3 +1006,18 @@ def test_a_superlative_the_row_talked_about_prints_is_its_sentence(settings):
     assert "38 công trình" in ask(dong_thap, first).text
     then = ask(dong_thap, "Còn độ mặn cao nhất là bao nhiêu, ở đâu?", first)
     assert rows(then)[0] == "B.2" and "18,2" in then.text and "Vàm Kênh" in then.text
+
+
+def test_two_groups_compared_are_read_at_their_subtotals(settings):
+    hue = ask(engine_of(settings, HUE), "Tỷ lệ giải ngân nhóm vốn ODA so với nhóm vốn NSTW, bên nào cao hơn?")
+    assert rows(hue)[:2] == ["Cộng A", "Cộng B"] and "56,71" in hue.text and "64,04" in hue.text
+    assert "Cộng B – DỰ ÁN SỬ DỤNG VỐN NGÂN SÁCH TRUNG ƯƠNG (NSTW) cao hơn" in hue.text
+    vinh_long = ask(engine_of(settings, VINH_LONG), "Dự án chuyển tiếp và dự án khởi công mới, nhóm nào giải ngân nhiều hơn?")
+    assert rows(vinh_long)[:2] == ["I", "II"] and "218.130" in vinh_long.text and "35.430" in vinh_long.text
+
+
+def test_a_figure_as_of_a_day_the_status_text_does_not_count_to_is_refused(settings):
+    seed = get_engine([SEED_REPORT], settings=settings)
+    later = ask(seed, "Đường tỉnh 917 giải ngân đến 31/12/2024 được bao nhiêu?")  # the text counts to 18/10/2024
+    assert later.route == "none" and "60,329" not in later.text
+    assert "60,329" in ask(seed, "Đường tỉnh 917 giải ngân đến 18/10/2024 được bao nhiêu?").text
