@@ -2487,6 +2487,7 @@ def _followup_plan(
     best_other = max((lk.row_cov for lk in links if lk.row.id != row.id), default=0.0)
     fits = focus_link is not None and free and focus_link.numbers_ok and (
         focus_link.row_cov >= coverage  # "xếp thứ mấy cả nước?": words of its status text, no other row near
+        or {i for i, _ in free} <= focus_link.covered  # "đã xử lý mấy vụ?": words of its column headers
         or (focus_link.row_cov >= ASPECT_COVERAGE and focus_link.row_cov >= best_other + FOLLOWUP_MARGIN and p_best < answer_at))
     if salient and not pronoun and not fits:
         return None

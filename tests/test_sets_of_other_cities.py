@@ -1021,3 +1021,12 @@ def test_a_figure_as_of_a_day_the_status_text_does_not_count_to_is_refused(setti
     later = ask(seed, "Đường tỉnh 917 giải ngân đến 31/12/2024 được bao nhiêu?")  # the text counts to 18/10/2024
     assert later.route == "none" and "60,329" not in later.text
     assert "60,329" in ask(seed, "Đường tỉnh 917 giải ngân đến 18/10/2024 được bao nhiêu?").text
+
+
+def test_a_follow_up_in_the_words_of_the_row_s_column_headers_stays_on_it(settings):
+    vinh_long = engine_of(settings, VINH_LONG)
+    first = "Thành phố Vĩnh Long 6 tháng đầu năm phát hiện mấy vụ vi phạm trật tự xây dựng?"
+    then = ask(vinh_long, "Đã xử lý mấy vụ, phạt bao nhiêu tiền?", first)
+    assert rows(then)[0] == "1" and "19" in then.text and "186,5" in then.text
+    hospital = ask(engine_of(settings, DONG_THAP), "Khi nào nó đưa vào sử dụng?", "BVĐK khu vực Cai Lậy giải ngân được bao nhiêu?")
+    assert rows(hospital)[0] == "11" and "tháng 12/2025" in hospital.text
