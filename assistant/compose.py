@@ -217,7 +217,7 @@ def _contrast(lookups: list[RowLookup], tables: CorpusTables) -> tuple[str, list
     if _column_label(a) != _column_label(b) or a.value is None or b.value is None:
         return None
     if a.value == b.value:  # "nơi nào cấp nhiều hơn?" of two equal figures: neither
-        names = [tables.rows[lk.id].name for lk in lookups]
+        names = [full_name(tables.rows[lk.id], tables) for lk in lookups]
         return render("contrast_equal", first=names[0], second=names[1], value=shown(a)), []
     (high, high_lookup), (low, low_lookup) = sorted(((a, lookups[0]), (b, lookups[1])), key=lambda p: -(p[0].value or 0))
     diff = difference(high, low, high.unit or lookups[0].unit)
