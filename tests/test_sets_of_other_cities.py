@@ -1030,3 +1030,9 @@ def test_a_follow_up_in_the_words_of_the_row_s_column_headers_stays_on_it(settin
     assert rows(then)[0] == "1" and "19" in then.text and "186,5" in then.text
     hospital = ask(engine_of(settings, DONG_THAP), "Khi nào nó đưa vào sử dụng?", "BVĐK khu vực Cai Lậy giải ngân được bao nhiêu?")
     assert rows(hospital)[0] == "11" and "tháng 12/2025" in hospital.text
+
+
+def test_the_target_asked_again_is_of_the_row_talked_about(settings):
+    seed = get_engine([SEED_REPORT], settings=settings)
+    reply = ask(seed, "Thế còn chỉ tiêu nghị quyết giao thì bao nhiêu?", "Tỷ lệ hộ nghèo năm 2024 ước bao nhiêu?")
+    assert rows(reply)[0] == "11" and "0,15" in reply.text
