@@ -71,11 +71,8 @@ def full_name(row: Row, tables: CorpusTables) -> str:
     """``"Vốn sự nghiệp – Chương trình mục tiêu quốc gia giảm nghèo bền vững"``: a short sub-line's name
     with its parent's, so that two "Vốn sự nghiệp" lines of a list can be told apart."""
     name = " ".join(row.name.split())  # a name printed over several lines stays one list line
-    total_of = row.facts.get("total_of") if row.kind == "total" else None
-    group = next((r for r in tables.rows.values() if r.report == row.report and r.annex == row.annex
-                  and r.kind == "group" and r.row == total_of), None) if total_of else None
-    if group is not None:  # "Cộng A – DỰ ÁN SỬ DỤNG VỐN ODA …": the subtotal says of which group
-        return f"{name} – {' '.join(group.name.split())}"
+    if row.kind == "total" and row.facts.get("total_of"):  # "Cộng A – DỰ ÁN SỬ DỤNG VỐN ODA …": of which group
+        return " ".join(shown_name(row).split())
     parent = tables.rows.get(tables.parent_id(row) or "")
     if parent is None or parent.kind == "group":
         return name

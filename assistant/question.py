@@ -160,7 +160,7 @@ def _indexes() -> dict[str, PhraseIndex]:
     for key, phrases in [*lex.phrases("measures").items(), ("status", [str(p) for p in lex.section("why_words")])]:
         for phrase in phrases:  # a reason asked ("vướng ở đâu") asks the status text, whatever else its words say
             measures.add(key, phrase)
-    indexes["measures"] = measures
+    indexes["measures"] = measures  # (in its place: the order of sections breaks ties between equal phrases)
     synonyms = PhraseIndex()
     for phrase in lex.phrases("synonyms"):
         synonyms.add(phrase, phrase)  # the phrase as people say it; its expansions are added when linking
@@ -702,7 +702,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     _units_after_numbers(q)
     _annex_by_title(q)
     _compounds_of_function_words(q, layer)
-    _set_nouns(q, [w.repaired or w.folded for w in q.words], [None if w.repaired or not w.accented else w.text for w in q.words])
+    _set_nouns(q, folded, written)
     _capital_letters_are_names(q)
     _what_about_starts_turn(q)
     for section, hit in q.hits:  # a field's words ("dân số") stay one name, not a function word inside it

@@ -49,6 +49,7 @@ from structured.tools import (
     COLUMN_MEASURE,
     TIME_MEASURES,
     column_number,
+    group_total,
     measure_roles,
     role_texts,
     says_verdict,
@@ -1021,9 +1022,9 @@ def _split_groups(q: Question, layer: SemanticLayer, report: str) -> list[str] |
         found = [_group_named(q, side, layer, report, [], as_group=True) for side in sides]
         if any(g is None for g in found) or found[0].id == found[1].id or found[0].annex != found[1].annex:
             continue
-        totals = [_subtotal_of(g, layer) for g in found]  # the heading itself when it prints its group's figures
-        if all(layer.rows[t].kind == "total" or layer.rows[t].facts.get("values") for t in totals):
-            return totals
+        lines = [group_total(g, layer.rows_of(report)) for g in found]
+        if all(line is not None for line in lines):
+            return [line.id for line in lines]
     return None
 
 
@@ -1142,8 +1143,8 @@ def _substituted(q: Question, best: Link, layer: SemanticLayer, outside: set[int
     they name another thing."""
     name = layer.name_words.get(best.row.id, [])
     said = {w.repaired or w.folded for w in q.words}
-    function = _function_words()
-    own = f" {' '.join(fold_tokens(best.row.text))} "  # its group's title ("… xâm nhập mặn mùa khô") is its own
+    function = lexicon().words("function_words")
+    own = ""  # the row's whole text, folded once when needed: its group's title ("… xâm nhập mặn mùa khô") is its own
     found: set[int] = set()
     for i in sorted(outside):
         if i - 1 not in best.in_name:
@@ -1157,7 +1158,10 @@ def _substituted(q: Question, best: Link, layer: SemanticLayer, outside: set[int
             run.append(run[-1] + 1)
         for end in range(len(run), 0, -1):  # the longest term the question's own words make
             term = " ".join([shared, *(q.words[j].repaired or q.words[j].folded for j in run[:end])])
-            if f" {term} " not in own and (f" {term} " in layer.names_text or term in _known_terms()):
+            if not (f" {term} " in layer.names_text or term in _known_terms()):
+                continue
+            own = own or f" {' '.join(fold_tokens(best.row.text))} "
+            if f" {term} " not in own:
                 found.update(run[:end])
                 break
     return found
@@ -1167,11 +1171,6 @@ def _substituted(q: Question, best: Link, layer: SemanticLayer, outside: set[int
 def _known_terms() -> frozenset[str]:
     """What the lexicon's abbreviations stand for, folded ("bao hiem xa hoi")."""
     return frozenset(" ".join(fold_tokens(meaning)) for meanings in lexicon().abbreviations.values() for meaning in meanings)
-
-
-@lru_cache(maxsize=1)
-def _function_words() -> frozenset[str]:
-    return frozenset(w for phrase in lexicon().section("function_words") for w in fold_tokens(str(phrase)))
 
 
 def _unmatched(q: Question, best: Link | None, layer: SemanticLayer) -> list[str]:
@@ -1466,7 +1465,10 @@ def _stating(measure: str | None, targets: list[str], layer: SemanticLayer) -> l
 def _superlative_printed(q: Question, layer: SemanticLayer, report: str | None) -> bool:
     """ "độ mặn cao nhất đo được là bao nhiêu?": the word before the superlative and the superlative itself, as a
     row's text prints them ("Độ mặn cao nhất mùa khô … là 18,2‰"), ask that sentence, not a ranking of rows."""
-    return any(_superlative_in(q, row) for row in layer.rows_of(report) if row.kind not in ("total", "group"))
+    before = {q.folded[h.start - 1] for s, h in q.hits if s == "operations" and h.key in ("rank_desc", "rank_asc") and h.start}
+    candidates = set().union(*(layer.text_index.get(w, set()) for w in before)) if before else set()  # rows saying the word
+    return any(_superlative_in(q, row) for i in candidates if (row := layer.rows[i]).report == report
+               and row.kind not in ("total", "group"))
 
 
 def _superlative_in(q: Question, row: Row) -> bool:
@@ -1920,13 +1922,10 @@ def _column_named(q: Question, layer: SemanticLayer, report: str, annexes: list[
 
 
 def _subtotal_of(row: Row, layer: SemanticLayer) -> str:
-    """A group heading that prints no figure stands for the subtotal line the report prints for its group ("Cộng
-    II" under "II. LĨNH VỰC Y TẾ …"): "tổng cộng khối y tế được giao bao nhiêu vốn?" is that line's figure."""
-    values = row.facts.get("values")
-    if row.kind != "group" or (isinstance(values, dict) and values):
-        return row.id
-    return next((r.id for r in layer.rows_of(row.report) if r.annex == row.annex and r.kind == "total"
-                 and r.facts.get("total_of") == row.row), row.id)
+    """A group heading stands for the line that prints its group's figures (:func:`group_total`): "tổng cộng khối
+    y tế được giao bao nhiêu vốn?" is the figure of "Cộng II"."""
+    line = group_total(row, layer.rows_of(row.report)) if row.kind == "group" else None
+    return line.id if line is not None else row.id
 
 
 def _excluded_words(q: Question) -> set[int]:

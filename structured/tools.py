@@ -12,7 +12,7 @@ row ids and the strings exactly as printed; values the tool computed are marked 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
 import numpy as np
@@ -44,7 +44,7 @@ from structured.tables import CorpusTables, dates_in, normalize_annex, normalize
 
 __all__ = [
     "AgencyCount", "Comparison", "CountResult", "count_by_agency", "MarkerExplanation", "RankedRow", "RowFilter", "RowLookup", "RowSummary",
-    "TotalResult", "ValueCell", "as_langchain_tools", "printed_totals", "compare_row", "count_rows", "explain_marker", "filter_ids",
+    "TotalResult", "ValueCell", "as_langchain_tools", "group_total", "printed_totals", "compare_row", "count_rows", "explain_marker", "filter_ids",
     "filter_rows", "find_by_number", "get_row", "lookup_row", "measure_roles", "rank_rows", "resolve_row_id", "row_states",
     "summarize_row", "total_of",
 ]  # fmt: skip
@@ -202,9 +202,8 @@ def lookup_row(
             values = percents[0]
     about = _about_the_item_named(row, role_texts(row, "status") + role_texts(row, "note"), name_words or [])
     if about and measure in (None, "status"):  # "còn KCN Sông Công II thì sao?": what the status says of that item
-        column = next((h for h, r in row.roles.items() if r in ("status", "note")), None)
         values = [v for v in values if v.role not in ("status", "note")] + [
-            ValueCell(column=column, role="status", raw=sentence, quote=sentence, text=True) for sentence in about]
+            ValueCell(column=_text_column(row), role="status", raw=sentence, quote=sentence, text=True) for sentence in about]
     answered = bool(values) and not (number_asked and not any(_DIGIT_RE.search(v.raw) for v in values))
     passages = (_passages(row, measure, words or [], answered, name_words or [], units, number_asked, figures)
                 if row.kind in ("task", "project") or _span_in_text(row, words or []) else [])
@@ -216,8 +215,8 @@ def lookup_row(
         texts = role_texts(row, "status") + role_texts(row, "note")
         more = [s for s in best_sentences(texts, words, need_number=True, k=figures)
                 if not any(s in q or q in s for q in quoted)]
-        passages += [ValueCell(column=next((h for h, r in row.roles.items() if r in ("status", "note")), None), role="status",
-                               raw=s, quote=s, text=True) for s in more[: figures - len(quoted)]]
+        passages += [ValueCell(column=_text_column(row), role="status", raw=s, quote=s, text=True)
+                     for s in more[: figures - len(quoted)]]
     if not values and passages and measure not in _PASSAGE_MEASURES:
         values, passages = passages, []
     if period is not None and passages:  # a sentence about another year does not answer this one
@@ -274,14 +273,19 @@ def _span_in_text(row: Row, words: list[str]) -> bool:
                for m in re.findall(r"\b\d{1,2} thang\b", said))
 
 
+def _text_column(row: Row) -> str | None:
+    """The column whose sentences a quote comes from: the status text, else the note."""
+    return next((h for h, r in row.roles.items() if r == "status"), None) or next(
+        (h for h, r in row.roles.items() if r == "note"), None)
+
+
 def _passages(row: Row, measure: str | None, words: list[str], have_values: bool, name_words: list[str] = (),
               units: list[list[str]] | None = None, number_asked: bool = False, figures: int = 1) -> list[ValueCell]:
     """Sentences of the row's status (and note) texts that answer the question's own words; for a fact
     the row states no cell for, the sentences that speak of it ("giải phóng mặt bằng … 5,7ha")."""
     from retrieval.passages import best_sentences
 
-    column = next((h for h, r in row.roles.items() if r == "status"), None) or next(
-        (h for h, r in row.roles.items() if r == "note"), None)
+    column = _text_column(row)
     texts = role_texts(row, "status") + role_texts(row, "note")
     if not texts:
         return []
@@ -734,6 +738,14 @@ def total_of(tables: CorpusTables, flt: RowFilter, by: str) -> TotalResult:
     return TotalResult(measure=by, computed=computed, ids=[i for i, _ in stated], missing=missing)
 
 
+def group_total(group: Row, rows: Iterable[Row]) -> Row | None:
+    """The line a report prints with a group's figures: its subtotal ("Cộng II" under "II. LĨNH VỰC Y TẾ …"), else
+    the heading itself when it prints them on its own line ("II  Dự án khởi công mới năm 2025  172.000 …")."""
+    printed = next((r for r in rows if r.kind == "total" and r.report == group.report and r.annex == group.annex
+                    and r.facts.get("total_of") == group.row), None)
+    return printed or (group if any(role in group.facts for role in MONEY_ROLES) else None)
+
+
 def printed_totals(tables: CorpusTables, flt: RowFilter) -> list[Row]:
     """The total rows a report prints for a set: the subtotal of the filter's group, else (for a whole annex)
     the annex total. Example: the group "II" of an annex → its "Cộng II" row."""
@@ -741,9 +753,8 @@ def printed_totals(tables: CorpusTables, flt: RowFilter) -> list[Row]:
     totals = [r for r in tables.rows.values() if r.kind == "total" and r.report == report]
     group = tables.rows.get(flt.group or "")
     if group is not None:
-        printed = [r for r in totals if r.annex == group.annex and r.facts.get("total_of") == group.row]
-        # a heading printing its group's figures on its own line ("II  Dự án khởi công mới năm 2025  172.000 …")
-        return printed or ([group] if any(role in group.facts for role in MONEY_ROLES) else [])
+        line = group_total(group, totals)
+        return [line] if line is not None else []
     annexes = [normalize_annex(a) for a in flt.annexes]
     return [r for r in totals if r.facts.get("total_of") is None and (not annexes or r.annex in annexes)]
 
