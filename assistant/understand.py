@@ -513,7 +513,7 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     if near_miss:  # a salient word nothing explains ("tính ra USD"), or the row names the opposite ("xuất" for "nhập")
         p_best = min(p_best, answer_at - 0.01)
     ctx.features = {**asdict(features), "best_row": best.row.id} if features and best else None  # type: ignore[dict-item]
-    dropped = best.in_name & _cue_positions(q) if best is not None and p_best >= clarify_at else set()
+    dropped = _named_by_row(q, best) if best is not None and p_best >= clarify_at else set()
     measure = _measure(q, dropped)
     rate_of = lexicon().section("rate_of")
     if measure in (None, "estimate") and state.focus and state.measure in rate_of and q.has("dialogue", "pronouns") and (
@@ -842,6 +842,24 @@ def _without_talked_about(q: Question, plan: Plan, state: DialogueState) -> Plan
 
 def _cue_positions(q: Question) -> set[int]:
     return {i for i, w in enumerate(q.words) if w.tag in ("measure", "kind", "op", "frame", "unit")}
+
+
+def _named_by_row(q: Question, best: Link) -> set[int]:
+    """Cue words the best row's name accounts for: they name it, they do not ask a column.
+
+    A measure phrase after a part noun names the part whenever its first word is in the part's name, and so
+    does the same measure said again right after it ("hợp phần bồi thường GPMB" is the part "Hợp phần bồi
+    thường, hỗ trợ và tái định cư", not its clearance).
+    """
+    named = best.in_name & _cue_positions(q)
+    parts = {i for section, hit in q.hits if section == "kinds" and hit.key == "part" for i in range(hit.start, hit.end)}
+    measures = sorted((hit for section, hit in q.hits if section == "measures"), key=lambda h: h.start)
+    naming: str | None = None  # the key of the measure phrase naming the part, which the next one may go on
+    for hit in measures:
+        if (hit.start - 1 in parts and hit.start in best.in_name) or (hit.key == naming and hit.start - 1 in named):
+            named |= set(range(hit.start, hit.end))
+            naming = hit.key
+    return named
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1234,6 +1252,9 @@ def _sub_line_said(q: Question, links: list[Link]) -> Link | None:
     best = links[0]
     function = lexicon().words("function_words")
     rest = {i for i, w in enumerate(q.words) if w.tag is None and w.folded not in function} - best.in_name
+    for section, hit in q.hits:  # "tuyến đường …" of a row named "Đường …": a field's word for the row's own kind
+        if section == "fields" and set(range(hit.start, hit.end)) & best.in_name:
+            rest -= set(range(hit.start, hit.end))
     if not best.row.children or not rest:
         return None
     children = {f"{best.row.report}:{best.row.annex}:{c}" for c in best.row.children}
@@ -1789,8 +1810,10 @@ def _collection_plan(
             missing = [w.text for w in topic]  # the words name rows outside the group / parent named: two readings, not "none"
             return Plan(op="none", report=report, unmatched=missing, filters=flt,
                         reason="điều kiện chưa hiểu: " + " ".join(missing), missing="condition")
-    if op == "rank" and measure in ("disbursed", "disbursement_rate", "capital_plan", "total_investment", "site_clearance"):
-        flt.kind = None  # a project fact ranks whatever rows state it
+    if op == "rank" and measure in ("disbursed", "disbursement_rate", "capital_plan", "total_investment", "site_clearance") \
+            and not any(r.kind == flt.kind and r.facts.get(measure) and (not flt.annexes or r.annex in flt.annexes)
+                        for r in layer.rows_of(report)):
+        flt.kind = None  # a project fact ranks whatever rows state it, unless rows of the kind asked state it
     if op in ("rank", "list") and q.has("kinds", "part") and flt.parent is None and flt.ids is None:
         subtotals = _subtotals(layer, report, flt)
         if len(subtotals) >= 2:  # "lĩnh vực nào giải ngân thấp nhất?": the groups, by the subtotals the report prints

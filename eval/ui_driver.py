@@ -37,6 +37,7 @@ CHROMIUM_ARGS = [
 # The last line of every rendered answer (ui/render.py, ANSWER_TIME_LABEL, inside the folded "Chi tiết";
 # Playwright's has_text matches folded text too): the answer is fully on the page.
 ANSWER_DONE_TEXT = "Thời gian trả lời"
+STALE_ELEMENTS = '[data-testid="stElementContainer"][data-stale="true"]'  # left from the previous run
 
 
 def free_port() -> int:
@@ -180,7 +181,14 @@ def ask(page, question: str, expected_answers: int | None = None, timeout_s: flo
         if time.monotonic() - start > timeout_s:
             raise TimeoutError(f"no answer to {question!r} after {timeout_s:.0f} s")
         page.wait_for_timeout(25)
-    return time.monotonic() - start
+    seconds = time.monotonic() - start
+    # The run may still be replacing the previous run's elements (marked stale): wait until the page
+    # holds only this run's messages, so callers read them in their final order.
+    while page.locator(STALE_ELEMENTS).count():
+        if time.monotonic() - start > timeout_s:
+            raise TimeoutError(f"the page still holds stale elements after {timeout_s:.0f} s")
+        page.wait_for_timeout(25)
+    return seconds
 
 
 def new_conversation(page, timeout_s: float = 30.0) -> None:

@@ -239,7 +239,7 @@ def test_long_question_and_html_question(tab, server):
         page, "<p>Tình hình <b>dự án Thư viện thành phố</b>?</p><script>alert(1)</script>", expected_answers=2
     )
     question = page.locator(MESSAGES).nth(2)
-    assert question.locator('[data-testid="stMarkdownContainer"]').first.inner_text().strip() == (
+    expect(question.locator('[data-testid="stMarkdownContainer"]').first).to_have_text(
         "Tình hình dự án Thư viện thành phố ?"
     )
     assert "Câu hỏi có thẻ HTML" in question.inner_text()

@@ -1036,3 +1036,19 @@ def test_the_target_asked_again_is_of_the_row_talked_about(settings):
     seed = get_engine([SEED_REPORT], settings=settings)
     reply = ask(seed, "Thế còn chỉ tiêu nghị quyết giao thì bao nhiêu?", "Tỷ lệ hộ nghèo năm 2024 ước bao nhiêu?")
     assert rows(reply)[0] == "11" and "0,15" in reply.text
+
+
+def test_a_measure_after_a_part_noun_names_the_part(settings):
+    """"hợp phần bồi thường GPMB": the compensation part of the project, asked its disbursement, not its clearance."""
+    first = "Tuyến đường liên kết TN - Bắc Giang - Vĩnh Phúc năm 2024 giải ngân bao nhiêu?"
+    assert rows(ask(engine_of(settings, THAI_NGUYEN), first))[0] == "1"  # "tuyến đường": the road, not its part "… tuyến đường …"
+    part = ask(engine_of(settings, THAI_NGUYEN), "trong đó riêng hợp phần bồi thường GPMB thì giải ngân đạt bao nhiêu phần trăm?", first)
+    assert rows(part)[0] == "1.1" and "92,40" in part.text
+    hue = ask(engine_of(settings, HUE), "hop phan boi thuong GPMB cua du an do the nao?", "Vành đai 3 Huế giải ngân tới đâu rồi?")
+    assert rows(hue)[0] == "I.2.1" and "80,38" in hue.text and "15 hộ" in hue.text
+
+
+def test_a_rank_of_projects_keeps_to_projects_when_projects_state_the_figure(settings):
+    """A task's text states the province's whole capital plan (5.126,4 tỷ): no project, so not ranked with them."""
+    reply = ask(engine_of(settings, THAI_NGUYEN), "Dự án nào được bố trí kế hoạch vốn năm 2024 lớn nhất?")
+    assert rows(reply)[0] == "1" and "610.000" in reply.text and "5.126,4" not in reply.text
