@@ -19,7 +19,7 @@ from ingestion.models import Row
 from ingestion.tables import role_texts
 from prompts import render
 from retrieval.passages import sentences
-from structured.lexicon import fold
+from structured.lexicon import fold, fold_tokens
 from structured.models import Comparison, RowLookup, ValueCell
 from structured.semantic import row_noun
 from structured.tables import CorpusTables
@@ -37,6 +37,7 @@ from structured.tools import (
 MAX_LISTED = 60  # rows named in a count answer's sentence (the table always has them all)
 MAX_STATUS_CHARS = 1500  # status text quoted in a status answer before it is cut
 OVERVIEW_STATUS_CHARS = 300  # status quoted per row in an overview
+PRINTED_NUMBERS_SHOWN = 6  # a row's own columns shown in an overview line (the table under the answer has them all)
 OVERVIEW_ROLES = ("estimate", "actual", "target", "total_investment", "disbursement_rate", "disbursed", "site_clearance")  # shown per row
 MARKER_MEANING_WORDS = 8  # a marker's meaning shown in a tally: its first words ("Nhiệm vụ đã hoàn thành")
 
@@ -577,7 +578,8 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
     rows = result.rows
     what, scope = _what(result), conditions(result, tables)
     table = [_table_row(row) for row in rows]
-    citations = [cite(row, None, row.name) for row in rows] + scope_citations(result, tables)
+    citations = [cite(row, None, row.name) for row in rows] + [
+        cite(part, None, _key_values(part)) for row in rows for part in _parts_named(row, result, tables)] + scope_citations(result, tables)
     if not rows:
         return Answer(text=render("empty_set", what=what, conditions=scope), route="table", table=[], computed_values=["0"],
                       citations=scope_citations(result, tables))
@@ -595,7 +597,8 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
             f"{label(m)} {fact['raw']}" for m in columns if (fact := column_fact(r, m))] + [
             f"{header_leaf(h)} {v}" for h, v in r.cells.items() if timed and v and r.roles.get(h) in TIME_ROLES])  # "hạn … 2025"
         extra = r.facts.get("verdict") or next((v for h, v in r.cells.items() if r.roles.get(h) == "lead" and v), "")
-        return f"- {short_where(r)}: {full_name(r, tables)}" + (f" ({values})" if values else "") + (f" — {extra}" if extra else "")
+        parts = "".join(f"; {' '.join(p.name.split())}: {v}" for p in _parts_named(r, result, tables) if (v := _key_values(p)))
+        return f"- {short_where(r)}: {full_name(r, tables)}" + (f" ({values}{parts})" if values else "") + (f" — {extra}" if extra else "")
 
     summarised = result.plan.measure == "status" or (
         (_money_asked(result.plan) or result.plan.measure == "site_clearance") and not result.plan.filters.where)
@@ -619,6 +622,14 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
         text += "\n" + render("other_wordings", items="; ".join(f"{n} {what} ghi “{w}”" for w, n in others))
         computed += [str(n) for _, n in others]
     return Answer(text=text, citations=citations, route="table", table=table, computed_values=computed)
+
+
+def _parts_named(row: Row, result: Result, tables: CorpusTables) -> list[Row]:
+    """The sub-lines of a listed row that the set's condition names whole ("Chương trình có tỷ lệ giải ngân vốn
+    sự nghiệp dưới 50%" → each programme's line "Vốn sự nghiệp"): their figures are the ones the condition is on."""
+    said = set(fold_tokens(row.marker_meaning or "")) | set(result.plan.words)
+    parts = [tables.rows[f"{row.report}:{row.annex}:{c}"] for c in row.children if f"{row.report}:{row.annex}:{c}" in tables.rows]
+    return [p for p in parts if (words := set(fold_tokens(p.name)) - {"cac", "cua"}) and words <= said]
 
 
 def _other_wordings(result: Result, tables: CorpusTables) -> list[tuple[str, int]]:
@@ -820,8 +831,7 @@ def _overview(result: Result, tables: CorpusTables) -> Answer:
     lines = [render("overview_head", scope=scope[0].upper() + scope[1:], count=len(rows), verdicts=verdict_text)]
     citations, total_citations = [], []
     for total in _totals_of_set(result, tables):  # the printed subtotal of the group (or the annex total) first
-        values = _key_values(total) or "; ".join(f"{_column_label(ValueCell(**{k: f.get(k) for k in ('column', 'raw')}))} {f['raw']}"
-                                                  for f in total.facts.values() if isinstance(f, dict) and f.get("raw"))[:300]
+        values = _key_values(total) or _printed_numbers(total)
         if values:
             lines.append(render("overview_item", row=f"{total.name or total.row} ({short_where(total)})", values=values))
             total_citations.append(cite(total, None, values))
@@ -834,6 +844,9 @@ def _overview(result: Result, tables: CorpusTables) -> Answer:
                 value = ValueCell(**{k: fact.get(k) for k in ("column", "raw", "value", "unit", "quote")}, role=role)
                 values.append(f"{_column_label(value)} {shown(value, facts.get('unit'))}")
                 citations.append(cite(row, fact.get("column"), fact.get("quote") or fact["raw"]))
+        if not values and (printed := _printed_numbers(row)):  # a table of its own columns ("Số vụ phát hiện")
+            values.append(printed)
+            citations.append(cite(row, None, printed))
         if facts.get("verdict"):
             values.append(facts["verdict"])
         elif row.marker_meaning:
@@ -851,13 +864,32 @@ def _overview(result: Result, tables: CorpusTables) -> Answer:
         if not any(c.row_id == row.id for c in citations):
             citations.append(cite(row, None, row.name))
     table = [_table_row(row) for row in rows]
-    # "tình hình giải ngân" of a whole annex asks its money: the grand total first; a group's rows come before the
-    # subtotal the report prints for them, and "tiến độ chung" asks the rows
-    grand = any(tables.rows[c.row_id].facts.get("total_of") is None for c in total_citations if c.row_id in tables.rows)
-    first_total = _money_asked(result.plan) and grand and not result.plan.filters.group
+    # a whole annex: the grand total it prints first when money is asked ("tình hình giải ngân") or when the total
+    # sums every column its rows print (a table by place); a group's rows come before the subtotal printed for them
+    grand = [t for c in total_citations if (t := tables.rows.get(c.row_id)) is not None and t.facts.get("total_of") is None]
+    first_total = bool(grand) and not result.plan.filters.group and (
+        _money_asked(result.plan) or all(_number_columns(row) <= _number_columns(grand[0]) for row in rows))
     ordered = total_citations + citations if first_total else citations + total_citations
     return Answer(text="\n".join(lines), citations=_dedupe(ordered + scope_citations(result, tables)), route="table",
                   table=table, computed_values=[str(len(rows)), *map(str, verdicts.values())])
+
+
+def _number_columns(row: Row) -> set[str]:
+    """The columns a row prints a number in."""
+    return {c for c, f in (row.facts.get("values") or {}).items() if isinstance(f, dict) and f.get("raw") and not f.get("text")}
+
+
+_HEADER_UNIT_RE = re.compile(r"\s*\([^)]*\)")  # "(triệu đồng)" of a header: the unit, said after the number
+
+
+def _printed_numbers(row: Row) -> str:
+    """The numbers of a row's own columns, as printed ("Số vụ phát hiện 21; Số vụ đã xử lý 19; …"), for rows
+    whose columns play no known role; a unit in a header is said once, after the number."""
+    values = row.facts.get("values") or {}
+    cells = [values[c] for c in values if c in _number_columns(row)]
+    parts = [f"{_HEADER_UNIT_RE.sub('', f.get('column') or '')} {shown(ValueCell(raw=f['raw'], unit=f.get('unit')))}".strip()
+             for f in cells]
+    return "; ".join(parts[:PRINTED_NUMBERS_SHOWN])
 
 
 def _with_judged_sub_lines(rows: list[Row], tables: CorpusTables) -> list[Row]:

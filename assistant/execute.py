@@ -103,6 +103,12 @@ def execute(plan: Plan, tables: CorpusTables) -> Result:
                                     plan.number_asked, plan.figures)
                 if lookup.missing and measure == "status":  # "tình hình huyện X" of a row with no status text: its figures
                     lookup = lookup_row(tables, row.id, None, plan.period, plan.words, plan.name_words, plan.units, plan.written)
+                if lookup.missing and measure in ("estimate", "actual") and row.kind in ("task", "project") \
+                        and not plan.words and plan.period is None and not plan.units:
+                    # "chữ ký số … cấp được bao nhiêu rồi?" (nothing asked but the row's own name, no year, no unit) of a
+                    # task with no result column: what its text states
+                    lookup = lookup_row(tables, row.id, None, plan.period, plan.words, plan.name_words, plan.units, plan.written,
+                                        plan.number_asked, plan.figures)
                 if lookup.missing and (len(rows) > 1 and row is not rows[0]):
                     continue  # a second row that does not state it: answer from the rows that do
                 if lookup.missing and row.kind == "indicator" and len(rows) == 1:

@@ -45,7 +45,7 @@ _DAY_MONTH_RE = re.compile(r"^(?:[12]\d|3[01]|0?[1-9])/(?:1[0-2]|0?[1-9])$")  # 
 _DATE_BEFORE = ("den", "toi", "ngay", "tu")
 _NUMBER_RE = re.compile(r"^\d+(?:[.,]\d+)*$")
 _MARKER_RE = re.compile(r"\(\s*(\*{1,5})\s*\)|(?<![\w*])(\*{1,5})(?![\w*])")
-_MARKER_WORDS_RE = re.compile(r"\b(1|2|3|4|mot|hai|ba|bon)\s*(?:dau\s*)?(?:sao|\*)")
+_MARKER_WORDS_RE = re.compile(r"(?:\bloai\s+)?\b(1|2|3|4|mot|hai|ba|bon)\s*(?:dau\s*)?(?:sao|\*)")  # "(loại) 4 sao"
 _ANNEX_RE = re.compile(r"\b(?:phu luc|pl|bieu)\s*(?:so\s*)?((?:[ivx]+|\d+)\b(?:\s*(?:,|va|hoac|-)\s*(?:phu luc\s*|pl\s*)?(?:[ivx]+|\d+)\b)*)")
 _REPORT_WORD_RE = re.compile(r"\b(?:bao cao|bc)(?: so)?\s+(\d{1,4})\b")
 _ANNEX_ROW_RE = re.compile(r"^(?:pl\s*)?([ivx]+|\d)\s+(\d+\.\d+(?:\.\d+)*)\b")
@@ -153,7 +153,7 @@ def _indexes() -> dict[str, PhraseIndex]:
         name: lex.phrase_index(name)
         for name in ("operations", "measures", "kinds", "periods", "dialogue", "politeness", "verdict_questions",
                      "fields", "frame_words", "function_words", "units", "exclusion", "comparisons", "sub_items",
-                     "inclusion", "nothing_amounts", "final_particles")
+                     "inclusion", "nothing_amounts", "final_particles", "turn_openers")
         if name in lex.raw
     }
     measures = PhraseIndex()
@@ -453,29 +453,52 @@ def _legend_runs(q: Question, folded: list[str], layer: SemanticLayer) -> list[P
     same annex both contain says nothing about which one, so it is dropped."""
     function = set(lexicon().phrases("function_words")["function_words"])
     kind_words = _kind_words()
+    kind_phrases = {tuple(fold(p).split()) for phrases in lexicon().phrases("kinds").values() for p in phrases}
+    in_kind_phrase = {i for at in range(len(folded)) for k in kind_phrases if tuple(folded[at : at + len(k)]) == k
+                      for i in range(at, at + len(k))}  # "dự án" however tagged, not the "dự" of "dự kiến"
     found: dict[tuple[str, int, int], list[str]] = defaultdict(list)
     for written, keys in layer.legend_groups:  # each distinct wording once, whatever the number of reports
         words = [fold(w) for w in written]
         for start in range(len(folded)):
-            if folded[start] in kind_words:
-                continue  # "nhiệm vụ đã thực hiện": the kind noun stays a kind noun
-            end, skipped, at, used = start, 0, -1, []
-            while end < len(folded) and q.words[end].tag in _LEGEND_RUN_TAGS and folded[end] in words[at + 1 :]:
-                following = words.index(folded[end], at + 1)
-                skipped += following - at - 1 if at >= 0 else 0
-                if skipped > LEGEND_MAX_SKIP or (at >= 0 and set(words[at + 1 : following]) & _NEGATIONS):
-                    break  # a quote that leaves out the legend's "không" says the opposite
-                at, end = following, end + 1
-                used.append(written[following])
+            if q.words[start].tag == "kind" or start in in_kind_phrase:
+                continue  # "nhiệm vụ đã thực hiện": the kind noun stays a kind noun (not the "dự" of "dự kiến")
+            end, used = start, []
+            for first in (i for i, w in enumerate(words) if w == folded[start]):  # "dự kiến" after "dự án": each place
+                run_end, run_used = _legend_run_from(q, folded, words, written, start, first)
+                if run_end > end:
+                    end, used = run_end, run_used
             # content: a legend word matched that is neither a function word nor a kind noun, read with the
             # legend's own diacritics ("thi công" typed "thi cong" is not "thì")
             content = [w for w in used if w not in function and fold(w) not in kind_words]
             ordinary = f" {' '.join(folded[start:end])} " in layer.names_text  # "vốn đầu tư" names rows
             if end - start >= LEGEND_MIN_RUN and content and not ordinary:
                 for key in keys:
-                    found[(key.rsplit("|", 1)[0], start, end)].append(key)
+                    if key not in (same := found[(key.rsplit("|", 1)[0], start, end)]):  # (a legend said two ways: one key)
+                        same.append(key)
     return [PhraseHit(keys[0], " ".join(folded[start:end]), start, end)
             for (_, start, end), keys in found.items() if len(keys) == 1]
+
+
+def _only_a_measure(q: Question, run: PhraseHit, inside: list[tuple[str, PhraseHit]]) -> bool:
+    """ "giao KH vốn 2024" of a legend "… kế hoạch vốn năm 2024": the run says a measure phrase and a year, nothing
+    more of the legend, so the measure is what is said."""
+    said = {i for i in range(run.start, run.end) if q.words[i].tag not in ("year", "function", "frame")}
+    return bool(inside) and said <= {i for s, h in inside if s == "measures" for i in range(h.start, h.end)}
+
+
+def _legend_run_from(q: Question, folded: list[str], words: list[str], written: list[str], start: int,
+                     first: int) -> tuple[int, list[str]]:
+    """The question words from ``start`` on found in order in a legend's (folded) ``words`` from its word
+    ``first`` on, skipping at most ``LEGEND_MAX_SKIP`` of them: (end of the run, the legend words used)."""
+    end, skipped, at, used = start, 0, first - 1, []
+    while end < len(folded) and q.words[end].tag in _LEGEND_RUN_TAGS and folded[end] in words[at + 1 :]:
+        following = words.index(folded[end], at + 1)
+        skipped += following - at - 1 if end > start else 0
+        if skipped > LEGEND_MAX_SKIP or (end > start and set(words[at + 1 : following]) & _NEGATIONS):
+            break  # a quote that leaves out the legend's "không" says the opposite
+        at, end = following, end + 1
+        used.append(written[following])
+    return end, used
 
 
 def _names_a_column(hit: PhraseHit, folded: list[str], headers: list[PhraseHit], measures: list[PhraseHit],
@@ -597,6 +620,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
         _mark(q, hit.start, hit.end, "exclusion", "exclusion")
     _number_conditions(q, folded, written)
     _sub_items(q, folded, written)
+    _turn_opener(q, folded, written)
     # Lexicon phrases (longest first across all sections, so no section's order decides).
     candidates: list[tuple[str, PhraseHit]] = []
     in_names = _name_spellings(q, layer)
@@ -608,7 +632,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
                     in_names.spellings.setdefault(i, set()).add(spelled)
                     in_names.inside.add(i)
     for section, index in _indexes().items():
-        if section in ("exclusion", "comparisons", "sub_items", "inclusion", "nothing_amounts", "final_particles"):
+        if section in ("exclusion", "comparisons", "sub_items", "inclusion", "nothing_amounts", "final_particles", "turn_openers"):
             continue
         for hit in find_phrases(folded, index, overlapping=True, written=written):
             particle = hit.size == 1 and section in ("politeness", "function_words") and \
@@ -677,7 +701,8 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
         overlapping = [(s, h) for s, h in read_both if h.start < hit.end and hit.start < h.end]
         if any((h.start, h.end) == (hit.start, hit.end) for _, h in read_both):
             q.hits.append(("legend", hit))  # "đã thực hiện": a measure, or the marker where no row states it
-        elif inside == overlapping and all(w.tag in _LEGEND_RUN_TAGS for w in q.words[hit.start : hit.end]):
+        elif inside == overlapping and all(w.tag in _LEGEND_RUN_TAGS for w in q.words[hit.start : hit.end]) \
+                and not _only_a_measure(q, hit, inside):
             # the longer reading wins ("đang tổ chức thực hiện" over the measure "thực hiện")
             q.hits = [(s, h) for s, h in q.hits if (s, h) not in inside]
             q.hits.append(("legend", hit))
@@ -696,6 +721,8 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     _verbs_not_verdicts(q, layer)
     _verdicts_inside_names(q, layer)
     _qualifiers_not_measures(q)
+    _money_nouns_of_measures(q)
+    _measures_sharing_a_word(q)
     _problems_of_a_reason(q)
     _pronouns_typed_plainly(q)
     _events_of_a_time(q)
@@ -968,6 +995,41 @@ def _problems_of_a_reason(q: Question) -> None:
     for word in q.words:  # as written, or typed without diacritics
         if word.tag is None and (word.text in written or (not word.accented and word.folded in folded)):
             word.tag = "function"
+
+
+def _turn_opener(q: Question, folded: list[str], written: list[str | None]) -> None:
+    """ "riêng nông thôn thì sao?": a word that opens a follow-up only where it opens the turn (after polite or
+    dialogue words); elsewhere it is a content word ("nhà ở riêng lẻ")."""
+    lead_in = _indexes()["politeness"].phrases.keys() | _indexes()["dialogue"].phrases.keys()
+    for hit in find_phrases(folded, _indexes()["turn_openers"], written=written):
+        if all((f,) in lead_in for f in folded[: hit.start]):
+            _mark(q, hit.start, hit.end, "dialogue", "what_about")
+            q.hits.append(("dialogue", PhraseHit("what_about", hit.phrase, hit.start, hit.end)))
+        break
+
+
+def _money_nouns_of_measures(q: Question) -> None:
+    """ "tiền giải ngân được bao nhiêu %": a money noun right before a measure of money is that measure's word,
+    not a name ("sông Tiền")."""
+    nouns = {fold(p) for p in lexicon().section("money_nouns")}
+    money = {*lexicon().section("money_measures"), "disbursement_rate"}
+    for i, word in enumerate(q.words[:-1]):
+        after = q.words[i + 1]
+        if word.tag is None and word.folded in nouns and after.tag == "measure" and after.key in money:
+            word.tag, word.key = "measure", after.key
+
+
+def _measures_sharing_a_word(q: Question) -> None:
+    """ "tổng vốn giao": the operation took "vốn", and the word left ("giao") ends the measure "vốn giao"; it is
+    that measure's word, not a condition."""
+    written = [w.text if w.accented else None for w in q.words]
+    for hit in find_phrases([w.repaired or w.folded for w in q.words], _indexes()["measures"], overlapping=True, written=written):
+        span = q.words[hit.start : hit.end]
+        if span[-1].tag is None and all(w.tag in (None, "op") for w in span) and any(w.tag == "op" for w in span):
+            for word in span:
+                if word.tag is None:
+                    word.tag, word.key = "measure", hit.key
+            q.hits.append(("measures", hit))
 
 
 def _qualifiers_not_measures(q: Question) -> None:

@@ -108,14 +108,16 @@ def understand(text: str, state: DialogueState | None, ctx: Context) -> Plan:
         q = prepare(text, ctx.layer, reading)
         plan = _as_of_printed(q, _plan(q, state, ctx), ctx.layer)
         plan.features = ctx.features
-        plans.append((_corpus_pairs(reading, ctx.layer) if len(options) > 1 else 0, plan))
+        known = sum(1 for w in q.words if w.tag in ("verdict", "legend")) if len(options) > 1 else 0
+        plans.append((_corpus_pairs(reading, ctx.layer) if len(options) > 1 else 0, known, plan))
     # a reading whose expansion joins its neighbours as the corpus writes them clearly more often ("giao KH vốn"
-    # → "giao kế hoạch vốn", not "khoa học"); then one that answers; then the surer plan; then the lexicon's
-    # first meaning ("ds các dự án": "danh sách" before "dân số")
-    most = max(pairs for pairs, _ in plans)
-    order = {id(plan): -i for i, (_, plan) in enumerate(plans)}
-    return max(plans, key=lambda sp: (sp[0] >= most - PAIRS_MARGIN, sp[1].op not in ("none", "clarify"),
-                                      sp[1].confidence, order[id(sp[1])]))[1]
+    # → "giao kế hoạch vốn", not "khoa học"); then one that answers; then one whose expansion a judgment reads
+    # ("không đạt KH": the verdict "không đạt kế hoạch", not the words "khoa học" of some row's name); then
+    # the surer plan; then the lexicon's first meaning ("ds các dự án": "danh sách" before "dân số")
+    most = max(pairs for pairs, _, _ in plans)
+    order = {id(plan): -i for i, (_, _, plan) in enumerate(plans)}
+    return max(plans, key=lambda sp: (sp[0] >= most - PAIRS_MARGIN, sp[2].op not in ("none", "clarify"), sp[1],
+                                      sp[2].confidence, order[id(sp[2])]))[2]
 
 
 UNTIL_WORDS = frozenset({"den", "toi", "het"})  # "(tính) đến / tới / hết 30/11/2025": the day a figure is counted to
@@ -619,8 +621,9 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     # "còn tờ trình gửi bộ nào?" naming no new row: the same row, an aspect its own text speaks of.
     if state.focus and what_about and not q.reports and (best is None or p_best < clarify_at):
         focus_links, _ = _links(q, layer, ctx, reports, extra=list(state.focus))
-        on_focus = any(lk.row.id in state.focus and lk.row_cov >= focus_links[0].row_cov
-                       for lk in focus_links)  # no other row explains the words better ("còn khối lượng thi công?")
+        on_focus = not q.free() or any(lk.row.id in state.focus and lk.row_cov >= focus_links[0].row_cov
+                                       for lk in focus_links)  # no other row explains the words better ("còn khối lượng
+        # thi công?"); a turn naming nothing ("còn bao nhiêu mét chưa xong?") asks what remains of the row talked about
         followup = _followup_plan(q, state, focus_links, p_best, measure, period, ops, layer, pronoun, ASPECT_COVERAGE) if on_focus else None
         if followup is not None:
             return followup
@@ -1240,7 +1243,15 @@ def _two_readings(q: Question, links: list[Link], layer: SemanticLayer) -> bool:
         return False
     if abs(best.pair_cov - second.pair_cov) > PAIR_EDGE or abs(best.specificity - second.specificity) > PAIR_EDGE:
         return False  # the question's word pairs follow one name, or it names almost all of one ("đoạn QL91 - QL61C")
+    if _said_outside_brackets(q, free, best.row) and not _said_outside_brackets(q, free, second.row):
+        return False  # "vành đai phía Tây": the road, not "Khu tái định cư … (phục vụ dự án Đường vành đai phía Tây)"
     return _close(best, second) if best.row.kind == "indicator" else second.score >= ENTITY_TIE * best.score
+
+
+def _said_outside_brackets(q: Question, positions: set[int], row: Row) -> bool:
+    """Whether the row's name says these question words outside its brackets (a bracket qualifies a name)."""
+    main = set(fold_tokens(re.sub(r"\([^)]*\)", " ", row.name)))
+    return all(_said_in(q.words[i], main) for i in positions)
 
 
 SUB_LINE_SAID = 0.5  # share of the words the parent's name lacks that one sub-line's name must hold ("cấp tiểu học")
@@ -1511,7 +1522,7 @@ def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None
     if "count" in ops and set_words:
         count_hit = next(h for s, h in q.hits if s == "operations" and h.key == "count")
         # "bao nhiêu dự án", "mấy nhiệm vụ": a kind noun right after the count word; "bao nhiêu tiền" asks a value.
-        kind_after = _kind_near(q, count_hit.end, items=True)
+        kind_after = _kind_near(q, count_hit.end - 1, items=True)  # (the count phrase may end in one: "bao nhiêu cái")
         number_of = any(w.folded == "so" and _kind_near(q, i + 1, reach=1) for i, w in enumerate(q.words[: count_hit.start]))
         if kind_after or number_of or refine or (q.group_ref and not q.free()):  # "số nhiệm vụ … là mấy?"
             return "count"
@@ -1599,8 +1610,16 @@ QUALIFIER_WORDS = (2, 4)
 
 
 def _asks_which(q: Question) -> bool:
-    """ "nào" asking which ("dự án nào …"), not the "thế nào" of "how"."""
-    return any(w == "nao" and (i == 0 or q.folded[i - 1] != "the") for i, w in enumerate(q.folded))
+    """ "nào" asking which ("dự án nào …"), not the "thế nào" of "how" nor the "khi / lúc / hồi nào" of "when"."""
+    def asks_how_or_when(word) -> bool:  # noqa: ANN001  ("xã hội nào" asks which: "hội" is no "hồi"; typed "hoi",
+        # it stays "which", the reading a list needs)
+        return word.text.lower() in _NOT_WHICH if word.accented else word.folded in _NOT_WHICH_PLAIN
+
+    return any(w == "nao" and (i == 0 or not asks_how_or_when(q.words[i - 1])) for i, w in enumerate(q.folded))
+
+
+_NOT_WHICH = frozenset({"thế", "khi", "lúc", "hồi"})  # words before a "nào" that asks how or when
+_NOT_WHICH_PLAIN = frozenset({"the", "khi", "luc"})  # …typed without diacritics ("hoi" may be the "hội" of "xã hội")
 
 
 TITLE_RUN = 3  # consecutive words of an annex title, an agency type among them, restate the title
@@ -1699,9 +1718,10 @@ def _collection_plan(
             flt.annexes = flt.annexes or [column_annex(layer, report, column)]
             column_words |= _sibling_left_out(q, layer, report, flt.annexes[0])
     for n, (op_word, value, text, percent) in enumerate(q.conditions):
-        if legend_text and f" {' '.join(fold_tokens(text))} " in f" {legend_text} ":
-            continue  # "giải ngân vốn sự nghiệp dưới 50% (*)": the marker's own words, not a second condition
-        target = measure if measure in NUMERIC_MEASURES or measure == column else "estimate"
+        bound = [t for t in fold_tokens(text) if any(ch.isdigit() for ch in t)][:1] + ["%"] * percent  # "50 %"
+        if legend_text and (f" {' '.join(fold_tokens(text))} " in f" {legend_text} " or f" {' '.join(bound)} " in f" {legend_text} "):
+            continue  # "giải ngân vốn sự nghiệp dưới / chưa tới 50% (*)": the marker's own bound, not a second condition
+        target = measure if measure in NUMERIC_MEASURES or (column is not None and measure == column) else "estimate"
         if percent:  # "giải ngân dưới 30%": the rate of the money asked
             target = lexicon().section("rate_of").get(target, target)
         else:  # "được giao KH vốn … chưa giải ngân được đồng nào": the measure said just before it
@@ -1824,8 +1844,9 @@ def _collection_plan(
             measure = "disbursement_rate"  # "giải ngân chậm nhất" is about the rate, not the amount
     if counted and flt.parent is None:
         flt.top_level = True  # "trong 3 chương trình": the items themselves, not their sub-lines
-    if flt.kind == "indicator" and op in ("count", "list", "overview") and not flt.ids and flt.parent is None and q.sub_items is not True:
-        flt.top_level = True
+    if flt.kind == "indicator" and op in ("count", "list", "overview") and not flt.ids and flt.parent is None and q.sub_items is not True \
+            and not (flt.verdicts and not counted):
+        flt.top_level = True  # (a sub-line printing its own verdict is one more indicator judged, unless "17 chỉ tiêu")
     if flt.verdicts and not _has_verdicts(layer, flt):  # no verdict column: the legend may say it ("chậm tiến độ")
         if marker_named:
             flt.verdicts = []  # "đã thực hiện xong (*)": the words describe the marker asked

@@ -347,7 +347,8 @@ class SemanticLayer:
         Reports repeat their legends, so a scan of these costs the distinct legends, not the reports."""
         groups: dict[tuple[str, ...], list[str]] = {}
         for key, words in self.legend_words:
-            groups.setdefault(tuple(words), []).append(key)
+            for wording in _said_instead(words):
+                groups.setdefault(tuple(wording), []).append(key)
         return [(list(words), keys) for words, keys in groups.items()]
 
     @cached_property
@@ -451,3 +452,17 @@ def annex_matches(numeral: str, asked: str) -> bool:
     value = _annex_order(numeral)[0]
     other = _annex_order(asked)[0]
     return value != 99 and value == other
+
+
+def _said_instead(words: list[str]) -> list[list[str]]:
+    """A legend's words, and the same with a printed phrase in the words people say instead (lexicon
+    ``said_instead``): "dự kiến hoàn thành …" is also "dự kiến xong …"."""
+    wordings = [words]
+    lowered = [w.lower() for w in words]
+    for printed, others in lexicon().section("said_instead").items():
+        phrase = tokens(printed)
+        for start in range(len(words) - len(phrase) + 1):
+            if lowered[start : start + len(phrase)] == phrase:
+                wordings += [words[:start] + tokens(other) + words[start + len(phrase) :] for other in others]
+                break
+    return wordings

@@ -1052,3 +1052,109 @@ def test_a_rank_of_projects_keeps_to_projects_when_projects_state_the_figure(set
     """A task's text states the province's whole capital plan (5.126,4 tỷ): no project, so not ranked with them."""
     reply = ask(engine_of(settings, THAI_NGUYEN), "Dự án nào được bố trí kế hoạch vốn năm 2024 lớn nhất?")
     assert rows(reply)[0] == "1" and "610.000" in reply.text and "5.126,4" not in reply.text
+
+
+def test_mấy_cái_counts_the_kind_said_before(settings):
+    """"… có mấy cái …": the classifier after the count word counts the kind said before it."""
+    seed = get_engine([SEED_REPORT], settings=settings)
+    exceeded = ask(seed, "trong 17 chi tieu thi bao nhieu cai vuot nghi quyet?")
+    assert exceeded.text.startswith("Có 3 chỉ tiêu") and rows(exceeded) == ["9", "14", "15"]
+    late = ask(engine_of(settings, HUE), "Các nhiệm vụ CCHC, CĐS thì có mấy cái bị chậm tiến độ?")
+    assert late.text.startswith("Có 3 nhiệm vụ") and rows(late) == ["I.3.1.2", "II.2.2", "II.3"]
+
+
+def test_an_abbreviation_a_verdict_reads_is_read_so(settings):
+    """"không đạt KH": the verdict "không đạt kế hoạch", not "khoa học" in some task's name."""
+    reply = ask(engine_of(settings, DONG_THAP), "Năm 2025 những chỉ tiêu nào không đạt KH?")
+    assert rows(reply) == ["1", "16", "25"] and "7,64" in reply.text
+
+
+def test_a_sub_line_with_its_own_verdict_is_one_more_indicator_judged(settings):
+    thai_nguyen = engine_of(settings, THAI_NGUYEN)
+    reply = ask(thai_nguyen, "Liệt kê các chỉ tiêu bị đánh giá không đạt hoặc chưa đạt")
+    assert rows(reply) == ["1", "1.2", "14", "16", "17.1", "21.1"]  # 17.1: deaths on the roads, under a met row 17
+    counted = ask(thai_nguyen, "Trong 33 chỉ tiêu có mấy cái chưa đạt?")  # "33 chỉ tiêu": the items themselves
+    assert rows(counted) == ["1", "14"]
+
+
+def test_a_legend_said_in_everyday_words_and_by_its_stars(settings):
+    """"xong" for the legend's "hoàn thành" (said_instead); "loại 4 sao" for (****)."""
+    hue = ask(engine_of(settings, HUE), "PL II có bao nhiêu dự án dự kiến xong trong năm 2025?")
+    assert hue.text.startswith("Có 6 dự án") and "(*)" in hue.text
+    seed = get_engine([SEED_REPORT], settings=settings)
+    assert rows(ask(seed, "Những dự án loại 4 sao trong phụ lục III là dự án nào?"))[:2] == ["10", "14"]
+
+
+def test_money_disbursed_asked_with_tiền_after_a_project(settings):
+    """"tiền" of a question is money, not "sông Tiền" of the rows' names."""
+    reply = ask(engine_of(settings, DONG_THAP), "vậy tiền giải ngân được bao nhiêu phần trăm?", "Bệnh viện đa khoa KV Cai Lậy hoàn thành chưa?")
+    assert rows(reply)[0] == "11" and "93,80" in reply.text
+
+
+def test_a_measure_the_operation_shares_a_word_with_is_no_condition(settings):
+    """"tổng vốn giao": "vốn" is the total's and "giao" ends the measure "vốn giao"; "3 chương trình" counts them."""
+    reply = ask(engine_of(settings, HUE), "tong von giao nam 2025 cua ca 3 chuong trinh MTQG la bao nhieu?")
+    assert rows(reply)[0] == "Tổng cộng" and "526.250" in reply.text and "340.668" in reply.text
+
+
+def test_an_overview_of_a_table_by_place_leads_with_its_printed_total(settings):
+    """Columns of its own ("Số vụ phát hiện"): shown as printed, the total line first."""
+    reply = ask(engine_of(settings, VINH_LONG), "Cho xin bức tranh chung về cấp giấy phép và vi phạm trật tự xây dựng theo địa bàn")
+    assert rows(reply)[0] == "Tổng cộng"
+    assert all(figure in reply.text for figure in ("1.683", "72", "63", "536,0 triệu đồng", "186,5"))
+
+
+def test_a_listed_row_shows_the_sub_line_its_condition_is_on(settings):
+    """The legend "(*) … tỷ lệ giải ngân vốn sự nghiệp dưới 50%": each programme's "Vốn sự nghiệp" line is shown."""
+    reply = ask(engine_of(settings, HUE), "CT MTQG nào có giải ngân vốn sự nghiệp chưa tới 50%?")
+    assert rows(reply)[:4] == ["2", "3", "2.b", "3.b"] and "43,86" in reply.text and "41,46" in reply.text
+
+
+def test_riêng_opening_a_turn_asks_about_another_row(settings):
+    seed = get_engine([SEED_REPORT], settings=settings)
+    reply = ask(seed, "riêng khu vực nông thôn thì sao?", "Tỷ lệ hộ được cung cấp nước sạch năm 2024 bao nhiêu?")
+    assert rows(reply)[0] == "15.2" and "95,00" in reply.text
+    vinh_long = engine_of(settings, VINH_LONG)  # mid-sentence it is a content word
+    assert rows(ask(vinh_long, "TP Vĩnh Long cấp bao nhiêu GPXD nhà ở riêng lẻ?"))[0] == "1"
+
+
+def test_words_a_name_says_only_in_brackets_qualify_it(settings):
+    """"vành đai phía Tây": the road, not the resettlement area "(phục vụ dự án Đường vành đai phía Tây)"."""
+    reply = ask(engine_of(settings, VINH_LONG), "Tại sao đường vành đai phía Tây giải ngân chậm vậy?")
+    assert rows(reply)[0] == "3" and reply.route != "clarify"
+
+
+def test_khi_nào_asks_when_not_which(settings):
+    """"khởi công khi nào" of a row named by its road number: its dates, not the list of the legend "khởi công mới"."""
+    reply = ask(engine_of(settings, THAI_NGUYEN), "Dự án nâng cấp ĐT.265 Đồng Hỷ - Võ Nhai phê duyệt DA và khởi công khi nào?")
+    assert rows(reply)[0] == "5" and "15/8/2024" in reply.text and "18/6/2024" in reply.text
+
+
+def test_a_task_s_number_is_read_from_its_text_when_no_column_states_it(settings):
+    reply = ask(engine_of(settings, HUE), "đã cấp được bao nhiêu chữ ký số cá nhân miễn phí cho dân?")
+    assert rows(reply)[0] == "II.2.2" and "152.300/300.000" in reply.text
+
+
+def test_còn_bao_nhiêu_naming_nothing_asks_what_remains_of_the_row(settings):
+    reply = ask(engine_of(settings, HUE), "thế còn mấy mét chưa làm xong?", "Kè chống sạt lở sông Hương đoạn Kim Long giai đoạn 2 giải ngân được bao nhiêu?")
+    assert rows(reply)[0] == "II.1" and "170 m" in reply.text  # the row's status, which says what remains
+
+
+def test_two_letter_abbreviations_of_the_lexicon(settings):
+    vinh_long = engine_of(settings, VINH_LONG)
+    planning = ask(vinh_long, "ai chu tri dieu chinh QH chung thi xa Binh Minh?")  # QH: quy hoạch
+    assert rows(planning)[0] == "1.2" and "UBND thị xã Bình Minh" in planning.text
+    thai_nguyen = engine_of(settings, THAI_NGUYEN)
+    counted = ask(thai_nguyen, "DM dự án trọng điểm có bao nhiêu dự án chuyển tiếp đúng tiến độ?")  # DM: danh mục
+    assert counted.text.startswith("Có 4 dự án") and rows(counted)[:4] == ["1", "3", "6", "10"]
+
+
+def test_a_measure_and_a_year_a_legend_also_says_stay_a_measure(settings):
+    """"giao KH vốn 2024": the capital plan of the row, not the legend "(**) … kế hoạch vốn năm 2024"."""
+    reply = ask(engine_of(settings, THAI_NGUYEN), "hồ chứa Bảo Linh (Định Hóa) năm 2024 được giao KH vốn bao nhiêu?")
+    assert rows(reply)[0] == "10" and "22.000" in reply.text
+
+
+def test_nào_after_xã_hội_asks_which(settings):
+    reply = ask(engine_of(settings, THAI_NGUYEN), "những chỉ tiêu kinh tế - xã hội nào không đạt?")
+    assert rows(reply) == ["16", "17.1"]  # printed "Không đạt" (those printed "Chưa đạt" are said apart)
