@@ -18,7 +18,7 @@ from ingestion.columns import MONEY_ROLES, header_leaf
 from ingestion.models import Row
 from ingestion.tables import role_texts
 from prompts import render
-from retrieval.passages import sentences
+from retrieval.passages import sentences, states_a_figure
 from structured.lexicon import fold, fold_tokens
 from structured.models import Comparison, RowLookup, ValueCell
 from structured.semantic import row_noun
@@ -37,6 +37,8 @@ from structured.tools import (
 MAX_LISTED = 60  # rows named in a count answer's sentence (the table always has them all)
 MAX_STATUS_CHARS = 1500  # status text quoted in a status answer before it is cut
 OVERVIEW_STATUS_CHARS = 300  # status quoted per row in an overview
+LIST_STATUS_CHARS = 160  # a listed task's sentence of its status text that states a figure
+LIST_STATUS_ROWS = 8  # …only in lists this short (a long list stays a list of names)
 PRINTED_NUMBERS_SHOWN = 6  # a row's own columns shown in an overview line (the table under the answer has them all)
 OVERVIEW_ROLES = ("estimate", "actual", "target", "total_investment", "disbursement_rate", "disbursed", "site_clearance")  # shown per row
 MARKER_MEANING_WORDS = 8  # a marker's meaning shown in a tally: its first words ("Nhiệm vụ đã hoàn thành")
@@ -578,8 +580,11 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
     rows = result.rows
     what, scope = _what(result), conditions(result, tables)
     table = [_table_row(row) for row in rows]
+    quoted = len(rows) <= LIST_STATUS_ROWS
     citations = [cite(row, None, row.name) for row in rows] + [
-        cite(part, None, _key_values(part)) for row in rows for part in _parts_named(row, result, tables)] + scope_citations(result, tables)
+        cite(part, None, _key_values(part)) for row in rows for part in _parts_named(row, result, tables)] + [
+        cite(row, column, said) for row in rows if quoted and not _key_values(row) and (said := (figure := _status_figure(row))[1])
+        for column in [figure[0]]] + scope_citations(result, tables)
     if not rows:
         return Answer(text=render("empty_set", what=what, conditions=scope), route="table", table=[], computed_values=["0"],
                       citations=scope_citations(result, tables))
@@ -598,7 +603,9 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
             f"{header_leaf(h)} {v}" for h, v in r.cells.items() if timed and v and r.roles.get(h) in TIME_ROLES])  # "hạn … 2025"
         extra = r.facts.get("verdict") or next((v for h, v in r.cells.items() if r.roles.get(h) == "lead" and v), "")
         parts = "".join(f"; {' '.join(p.name.split())}: {v}" for p in _parts_named(r, result, tables) if (v := _key_values(p)))
-        return f"- {short_where(r)}: {full_name(r, tables)}" + (f" ({values}{parts})" if values else "") + (f" — {extra}" if extra else "")
+        said = "" if values or not quoted else _status_figure(r)[1]  # a task of a short list: what its text says ("47 văn bản")
+        return f"- {short_where(r)}: {full_name(r, tables)}" + (f" ({values}{parts})" if values else "") + (
+            f" — {extra}" if extra else "") + (f": “{said}”" if said else "")
 
     summarised = result.plan.measure == "status" or (
         (_money_asked(result.plan) or result.plan.measure == "site_clearance") and not result.plan.filters.where)
@@ -622,6 +629,18 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
         text += "\n" + render("other_wordings", items="; ".join(f"{n} {what} ghi “{w}”" for w, n in others))
         computed += [str(n) for _, n in others]
     return Answer(text=text, citations=citations, route="table", table=table, computed_values=computed)
+
+
+def _status_figure(row: Row) -> tuple[str | None, str]:
+    """The first sentence of a task's or project's status text that states a figure, cut to ``LIST_STATUS_CHARS``
+    (its column, the sentence); (None, "") when the text states none."""
+    if row.kind not in ("task", "project"):
+        return None, ""
+    for column, text in row.cells.items():
+        if row.roles.get(column) == "status" and text:
+            said = next((s for s in sentences(text) if states_a_figure(s)), "")
+            return column, said if len(said) <= LIST_STATUS_CHARS else said[:LIST_STATUS_CHARS].rsplit(" ", 1)[0] + " …"
+    return None, ""
 
 
 def _parts_named(row: Row, result: Result, tables: CorpusTables) -> list[Row]:

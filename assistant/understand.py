@@ -635,7 +635,8 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
         return _row_plan(q, [counted.id], measure, period, ops, layer, answer_at, "dòng có đơn vị được hỏi")
     passage = _passage_evidence(q, links, layer)
     if passage is not None:
-        return _row_plan(q, [passage.id], "estimate", period, ops, layer, PASSAGE_CONFIDENCE, "một câu của dòng nêu số được hỏi")
+        asked = _measure(q) if _measure(q) in TIME_MEASURES else "estimate"
+        return _row_plan(q, [passage.id], asked, period, ops, layer, PASSAGE_CONFIDENCE, "một câu của dòng nêu số được hỏi")
 
     # Two readings, neither sure enough: ask rather than refuse.
     second = next((lk for lk in links[1:] if not _related(best.row, lk.row)), None) if best is not None else None
@@ -750,12 +751,16 @@ def _prev_is_the_change(q: Question) -> bool:
         "so" in h.phrase.split() or "nam" in h.phrase.split() or "ky" in h.phrase.split() for h in prev)
 
 
+_DAY_RE = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)\d{2}\b")  # a day as reports print it: "01/3/2025"
+
+
 def _passage_evidence(q: Question, links: list[Link], layer: SemanticLayer) -> Row | None:
     """The one row among the candidates whose text has a sentence stating a number of the noun asked
     ("150.000 thành viên", "540 nền", "mỗi căn 50 triệu đồng") that, with the row's name, holds nearly all
     the question's words; None when no row or two rows do."""
     asked = _asked_units(q, _measure(q))
-    if not asked:
+    dated = _measure(q) in TIME_MEASURES  # "… chính thức hoạt động từ ngày nào?": a sentence stating a day
+    if not asked and not dated:
         return None
     weight = {w.repaired or w.folded: layer.weight(w.repaired or w.folded) for w in q.words if w.tag is None}
     total = sum(weight.values()) or 1.0
@@ -767,7 +772,7 @@ def _passage_evidence(q: Question, links: list[Link], layer: SemanticLayer) -> R
         best = 0.0
         for sentence in (s for t in texts for s in passage_sentences(t)):
             tokens = fold_tokens(sentence)
-            if not states_number_of(tokens, asked):
+            if not (states_number_of(tokens, asked) if asked else _DAY_RE.search(sentence)):
                 continue
             said = set(tokens)
             in_sentence = sum(v for k, v in weight.items() if k in said) / total

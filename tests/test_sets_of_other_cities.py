@@ -1158,3 +1158,15 @@ def test_a_measure_and_a_year_a_legend_also_says_stay_a_measure(settings):
 def test_nào_after_xã_hội_asks_which(settings):
     reply = ask(engine_of(settings, THAI_NGUYEN), "những chỉ tiêu kinh tế - xã hội nào không đạt?")
     assert rows(reply) == ["16", "17.1"]  # printed "Không đạt" (those printed "Chưa đạt" are said apart)
+
+
+def test_a_short_list_of_tasks_quotes_what_each_text_says_it_reached(settings):
+    reply = ask(engine_of(settings, HUE), "Nhiệm vụ chuyển đổi số, CCHC nào đang chậm tiến độ?")
+    assert rows(reply)[:3] == ["I.3.1.2", "II.2.2", "II.3"]
+    assert all(figure in reply.text for figure in ("58/82", "152.300/300.000", "21/35"))
+
+
+def test_a_day_asked_of_a_sentence_of_a_task_s_text(settings):
+    """"… chính thức hoạt động từ ngày nào?": the one sentence of a row's text stating a day, with the question's words."""
+    reply = ask(engine_of(settings, VINH_LONG), "Sở Xây dựng (sau hợp nhất) bắt đầu chính thức hoạt động ngày nào vậy?")
+    assert rows(reply)[0] == "4.1" and "01/3/2025" in reply.text
