@@ -9,9 +9,11 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from assistant.plan import Plan
 from ingestion.models import Row
+from structured.lexicon import fold, lexicon
 from structured.models import (
     AgencyCount,
     Comparison,
@@ -104,7 +106,7 @@ def execute(plan: Plan, tables: CorpusTables) -> Result:
                 if lookup.missing and measure == "status":  # "tình hình huyện X" of a row with no status text: its figures
                     lookup = lookup_row(tables, row.id, None, plan.period, plan.words, plan.name_words, plan.units, plan.written)
                 if lookup.missing and measure in ("estimate", "actual") and row.kind in ("task", "project") \
-                        and not plan.words and plan.period is None and not plan.units:
+                        and not set(plan.words) - _verdict_words() and plan.period is None and not plan.units:
                     # "chữ ký số … cấp được bao nhiêu rồi?" (nothing asked but the row's own name, no year, no unit) of a
                     # task with no result column: what its text states
                     lookup = lookup_row(tables, row.id, None, plan.period, plan.words, plan.name_words, plan.units, plan.written,
@@ -166,6 +168,12 @@ def execute(plan: Plan, tables: CorpusTables) -> Result:
         if not result.rows:
             result.missing = "empty"
     return result
+
+
+@lru_cache(maxsize=1)
+def _verdict_words() -> frozenset[str]:
+    """Folded words of the lexicon's verdicts ("xong", "hoàn thành"): "xong được bao nhiêu rồi?" asks no other thing."""
+    return frozenset(t for phrases in lexicon().phrases("verdict_questions").values() for p in phrases for t in fold(p).split())
 
 
 def _percent_not_stated(plan: Plan, row: Row, lookup: RowLookup) -> bool:

@@ -300,7 +300,9 @@ def prepare(text: str, layer: SemanticLayer, reading: str | None = None) -> Ques
         folded = fold(token)
         words.append(Word(token, folded, token != folded))
     letters = [w for w in words if w.text.isalpha()]
-    if letters and sum(w.accented for w in letters) * 2 >= len(letters):
+    # the user's own words decide (not an abbreviation's expansion: "ntm giai ngan" is typed without diacritics)
+    typed = [t for t in tokens(text) if t.isalpha() and not (len(t) > 1 and t.isupper())]
+    if typed and sum(t != fold(t) for t in typed) * 2 >= len(typed):
         for word in letters:  # typed with diacritics: a word without them was meant without them ("chi" ≠ "chỉ")
             word.accented = True
     _repair(words, layer)
@@ -741,9 +743,13 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     # Agencies named in the question ("Sở GTVT", "so khcn"), or a class of them ("các Bộ").
     q.agencies = agencies_mentioned(q.text, layer.agency_names)
     counted = _quantities(q.text)
-    for word in q.words:
-        if word.tag is None and word.text in counted:
-            word.tag = "function"  # "3 huyện Võ Nhai, Định Hóa, Phú Lương": how many are listed, not a name's number
+    for i, word in enumerate(q.words):
+        counted_noun = i + 1 < len(q.words) and (q.words[i + 1].tag == "kind" or any(
+            tuple(q.folded[i + 1 : i + 1 + len(p)]) == p for p in _indexes()["sub_items"].phrases))
+        counts_kind = word.text.isdigit() and counted_noun and (  # "… giải ngân 2 hợp phần", not "Vành đai 3 phần …"
+            i == 0 or q.words[i - 1].tag not in (None, "frame", "report"))  # nor "Đường tỉnh 907, dự án nào …"
+        if word.tag is None and (word.text in counted or counts_kind):
+            word.tag = "function"  # "3 huyện Võ Nhai, Định Hóa, Phú Lương", "2 hợp phần": how many, not a name's number
         elif word.tag is None and word.text.isdigit() and not _YEAR_RE.match(word.text):
             q.numbers.append(word.text)
         elif word.tag is None and _NUMBER_RE.match(word.text) and "." in word.text:

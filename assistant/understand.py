@@ -229,6 +229,7 @@ TARGET_BONUS = 0.3  # × the best score: "có đạt không" asks of a row that 
 COMPARED_COVER_GAP = 0.05  # …only for rows holding (nearly) as much of the question as the best-covering row
 COMPARED_FACTS = {"compare_target": ("target", "verdict"), "compare_prev": ("actual_prev", "vs_prev_pct")}  # what each compares
 FAMILY_BONUS = 0.5  # × the best score: a row next to the one being talked about wins a close call
+COMPARED_PARTS = 6  # at most this many sub-lines of a row are compared side by side ("so sánh các hợp phần của X")
 TIED_SCORE = 0.98  # two link scores this close are a tie
 PAIR_EDGE = 0.2  # a reading keeping this much more of the question's word pairs (or of its own name) is the one meant
 ENTITY_TIE = 0.7  # a second project / task holding every word and scoring this close to the best is a second reading
@@ -255,6 +256,9 @@ def annex_by_title(words: list, view, layer: SemanticLayer) -> str | None:  # no
 def _measure(q: Question, dropped: set[int] = frozenset()) -> str | None:
     """The measure asked: the most specific one of the question; "tỷ lệ" with a money measure its rate."""
     found = [hit.key for section, hit in q.hits if section == "measures" and not set(range(hit.start, hit.end)) <= dropped]
+    if "compare_rows" in q.keys("operations"):  # "vốn ODA với vốn NSTW, nguồn nào giải ngân tốt hơn": "nguồn nào" picks
+        picking = [h.key for s, h in q.hits if s == "measures" and h.phrase.split()[-1:] == ["nao"]]  # one of the two
+        found = [m for m in found if m not in picking] or found
     rate = "rate" in found
     found = [m for m in found if m not in ("rate", "lower_is_better")]
     if "coordinating" in found and "lead" in found:  # "sở nào chủ trì, phối hợp với ai?": both columns
@@ -515,7 +519,10 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     if near_miss:  # a salient word nothing explains ("tính ra USD"), or the row names the opposite ("xuất" for "nhập")
         p_best = min(p_best, answer_at - 0.01)
     ctx.features = {**asdict(features), "best_row": best.row.id} if features and best else None  # type: ignore[dict-item]
-    dropped = _named_by_row(q, best) if best is not None and p_best >= clarify_at else set()
+    parts_named = _parts_named(q, best, layer) if best is not None and p_best >= clarify_at else set()
+    dropped = (best.in_name & _cue_positions(q)) | parts_named if best is not None and p_best >= clarify_at else set()
+    # (a measure naming a part is no measure at all: "phần đền bù … với phần xây đường … giải ngân": disbursement only)
+    q.hits = [(s, h) for s, h in q.hits if not (s == "measures" and set(range(h.start, h.end)) <= parts_named)]
     measure = _measure(q, dropped)
     rate_of = lexicon().section("rate_of")
     if measure in (None, "estimate") and state.focus and state.measure in rate_of and q.has("dialogue", "pronouns") and (
@@ -548,6 +555,10 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
         pair = _split_entities(q, layer, ctx, reports, None)
         if pair is not None and all(_parent_id(lk.row) == best.row.id for lk in pair):
             return _row_plan(q, [lk.row.id for lk in pair], measure, period, ops, layer, answer_at, "hai mục con được so sánh")
+        children = [f"{best.row.report}:{best.row.annex}:{c}" for c in best.row.children]
+        if pair is None and q.has("kinds", "part") and p_best >= answer_at and 2 <= len(children) <= COMPARED_PARTS:
+            # "so sánh giải ngân 2 hợp phần của dự án X": the parts of the row named, side by side
+            return _row_plan(q, children, measure, period, ops, layer, p_best, "các phần của dòng được so sánh")
     if collection:
         asked = _measure(q)  # a ratio said in full ("so với chỉ tiêu giao") names the set's measure whatever the links
         # …and a rank needs its measure even when some row's name holds the words ("giải ngân vốn … thấp nhất")
@@ -852,22 +863,20 @@ def _cue_positions(q: Question) -> set[int]:
     return {i for i, w in enumerate(q.words) if w.tag in ("measure", "kind", "op", "frame", "unit")}
 
 
-def _named_by_row(q: Question, best: Link) -> set[int]:
-    """Cue words the best row's name accounts for: they name it, they do not ask a column.
-
-    A measure phrase after a part noun names the part whenever its first word is in the part's name, and so
-    does the same measure said again right after it ("hợp phần bồi thường GPMB" is the part "Hợp phần bồi
-    thường, hỗ trợ và tái định cư", not its clearance).
-    """
-    named = best.in_name & _cue_positions(q)
+def _parts_named(q: Question, best: Link, layer: SemanticLayer) -> set[int]:
+    """Measure words that name a part: a measure said right after a part noun (in one or more phrases) whose words
+    are partly in the name of the best row or of one of its sub-lines ("hợp phần bồi thường GPMB" is the part
+    "Hợp phần bồi thường, hỗ trợ và tái định cư", not its clearance)."""
     parts = {i for section, hit in q.hits if section == "kinds" and hit.key == "part" for i in range(hit.start, hit.end)}
-    measures = sorted((hit for section, hit in q.hits if section == "measures"), key=lambda h: h.start)
-    naming: str | None = None  # the key of the measure phrase naming the part, which the next one may go on
-    for hit in measures:
-        if (hit.start - 1 in parts and hit.start in best.in_name) or (hit.key == naming and hit.start - 1 in named):
-            named |= set(range(hit.start, hit.end))
-            naming = hit.key
-    return named
+    part_words = {w for c in best.row.children for w in layer.name_words.get(f"{best.row.report}:{best.row.annex}:{c}", [])}
+    in_a_name = best.in_name | {i for i, w in enumerate(q.words) if (w.repaired or w.folded) in part_words}
+    spans: list[list] = []  # [start, end, key] of each run of one measure's phrases ("đền bù" "tái định cư")
+    for hit in sorted((hit for section, hit in q.hits if section == "measures"), key=lambda h: h.start):
+        if spans and spans[-1][2] == hit.key and spans[-1][1] == hit.start:
+            spans[-1][1] = hit.end
+        else:
+            spans.append([hit.start, hit.end, hit.key])
+    return {i for start, end, _ in spans if start - 1 in parts and set(range(start, end)) & in_a_name for i in range(start, end)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1372,10 +1381,19 @@ def _informative(q: Question, layer: SemanticLayer, row: Row) -> tuple[list[str]
     return out, [w for w in named if w not in out]
 
 
+@lru_cache(maxsize=1)
+def _rate_comparisons() -> frozenset[str]:
+    """Comparisons of money that ask for its rate ("giải ngân tốt hơn", "nhanh hơn"), folded."""
+    return frozenset(fold(p) for p in lexicon().section("rate_comparisons"))
+
+
 def _row_plan(
     q: Question, targets: list[str], measure: str | None, period: int | None, ops: list[str], layer: SemanticLayer,
     p: float, reason: str,
 ) -> Plan:
+    if len(targets) > 1 and measure == "disbursed" and any(
+            s == "operations" and h.key == "compare_rows" and h.phrase in _rate_comparisons() for s, h in q.hits):
+        measure = "disbursement_rate"  # "phần nào giải ngân tốt hơn": the rates (the amounts have other plans)
     targets = [_subtotal_of(layer.rows[t], layer) for t in _stating(measure, targets, layer)]
     if _asks_a_reason(q):
         targets = _telling_why(targets, layer)
@@ -2564,6 +2582,9 @@ def _part_named_by_measure_words(q: Question, focus: list[str], layer: SemanticL
             child_id = f"{row.report}:{row.annex}:{child}"
             words = set(layer.name_words.get(child_id, []))
             naming = [h for h in hits if set(q.folded[h.start : h.end]) <= words]
+            for h in sorted(hits, key=lambda h: h.start):  # "bồi thường GPMB": the same measure said on goes with it
+                if h not in naming and any(n.key == h.key and n.end == h.start for n in naming):
+                    naming.append(h)
             asked = [h.key for h in hits if h not in naming]
             asked = [k for k in asked if k != "estimate"] or asked  # "… được bao nhiêu": how the other measure is asked
             if naming and len(set(asked)) == 1:

@@ -1170,3 +1170,32 @@ def test_a_day_asked_of_a_sentence_of_a_task_s_text(settings):
     """"… chính thức hoạt động từ ngày nào?": the one sentence of a row's text stating a day, with the question's words."""
     reply = ask(engine_of(settings, VINH_LONG), "Sở Xây dựng (sau hợp nhất) bắt đầu chính thức hoạt động ngày nào vậy?")
     assert rows(reply)[0] == "4.1" and "01/3/2025" in reply.text
+
+
+def test_the_parts_of_a_row_compared(settings):
+    """"so sánh … 2 hợp phần của X": X's sub-lines side by side, by their rates when "tốt hơn" is asked of money."""
+    parts = ask(engine_of(settings, THAI_NGUYEN), "so sanh ty le giai ngan cac hop phan cua duong lien ket TN - Bac Giang - Vinh Phuc")
+    assert rows(parts)[:2] == ["1.1", "1.2"] and "92,40" in parts.text and "59,51" in parts.text
+    gates = ask(engine_of(settings, DONG_THAP), "2 tiểu dự án của HT thủy lợi ngăn mặn Gò Công gđ 2, bên nào giải ngân tốt hơn?")
+    assert rows(gates)[:2] == ["7.1", "7.2"] and "61,08" in gates.text and "49,05" in gates.text and "điểm phần trăm" in gates.text
+
+
+def test_a_question_typed_without_diacritics_stays_so_when_its_abbreviations_expand(settings):
+    """"ntm" expands to "nông thôn mới" with diacritics; "giai ngan" typed plainly is still "giải ngân"."""
+    hue = ask(engine_of(settings, HUE), "ctmtqg ntm giai ngan dc bao nhieu phan tram")
+    assert rows(hue)[0] == "1" and "72,35" in hue.text
+    vinh_long = ask(engine_of(settings, VINH_LONG), "the co dat KH khong?", "ty le nuoc thai sinh hoat do thi duoc thu gom xu ly dat bao nhieu?")
+    assert rows(vinh_long)[0] == "7" and "Chưa đạt" in vinh_long.text  # "đạt KH": kế hoạch, not khoa học
+
+
+def test_xong_được_bao_nhiêu_of_a_task_reads_its_text(settings):
+    reply = ask(engine_of(settings, VINH_LONG), "da xong duoc bao nhieu can roi?", "Xóa nhà tạm, nhà dột nát tổng cộng cần hỗ trợ mấy căn?")
+    assert rows(reply)[0] == "2.3" and "1.732" in reply.text
+
+
+def test_which_of_two_compared_is_no_measure(settings):
+    """"nguồn nào" between two groups compared picks one of them; it does not ask the funding source."""
+    reply = ask(engine_of(settings, HUE), "vốn NSTW với vốn ODA, nguồn nào năm nay giải ngân khá hơn?")
+    assert set(rows(reply)) == {"Cộng A", "Cộng B"} and "56,71" in reply.text
+    roads = ask(engine_of(settings, VINH_LONG), "ĐT 907 vs ĐT 902 thì dự án nào giải ngân tốt hơn?")
+    assert set(rows(roads)) == {"1", "6"} and "34,63" in roads.text and "11,60" in roads.text
