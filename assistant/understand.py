@@ -37,7 +37,7 @@ from assistant.plan import ClarifyOption, DialogueState, Filters, Plan
 from assistant.question import Question, agency_type_words, prepare, unknown_places, why_phrases
 from ingestion.columns import header_leaf
 from ingestion.models import Row
-from retrieval.abbreviations import readings
+from retrieval.abbreviations import readings, split_abbreviation_pairs
 from retrieval.passages import sentences as passage_sentences
 from retrieval.passages import states_number_of
 from structured.agency import agency_key
@@ -101,6 +101,7 @@ class Context:
 def understand(text: str, state: DialogueState | None, ctx: Context) -> Plan:
     """The best plan over the readings of the question (an ambiguous abbreviation gives several)."""
     state = state or DialogueState()
+    text = split_abbreviation_pairs(text)
     options = readings(text)
     plans = []
     for reading in options:

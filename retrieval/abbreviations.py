@@ -100,6 +100,25 @@ def readings(text: str, keep: frozenset[str] = KEPT_AS_WRITTEN) -> list[str]:
     return out or [text]
 
 
+_PAIR_RE = re.compile(r"(?<![\w/-])([A-ZĐ&]{2,8})/([A-ZĐ&]{2,8})(?![\w/-])")  # "ODA/NSTW"; not "59-NQ/TW"
+
+
+def split_abbreviation_pairs(text: str) -> str:
+    """Two known abbreviations joined by a slash after a noun of things or money, typed for "either": ``"dự án
+    ODA/NSTW"`` → ``"dự án ODA, NSTW"`` (a ratio keeps its slash, "tỷ lệ TH/KH"; so does a document code, "59-NQ/TW")."""
+    _, lookup = _pattern()
+    nouns = {fold_diacritics(p).casefold() for key, phrases in lexicon().phrases("kinds").items() for p in phrases}
+    nouns |= {fold_diacritics(p).casefold() for p in lexicon().section("money_nouns")}
+
+    def split(m: re.Match[str]) -> str:
+        before = " ".join(fold_diacritics(text[: m.start()]).casefold().split()[-2:])
+        after_noun = any(before == n or before.endswith(" " + n) for n in nouns)
+        known = m.group(1).casefold() in lookup and m.group(2).casefold() in lookup
+        return f"{m.group(1)}, {m.group(2)}" if known and after_noun else m.group(0)
+
+    return _PAIR_RE.sub(split, text)
+
+
 def expand_abbreviations(text: str, keep: frozenset[str] = KEPT_AS_WRITTEN) -> str:
     """Replace every known abbreviation with its (first) full form, except those in ``keep``.
 

@@ -1199,3 +1199,17 @@ def test_which_of_two_compared_is_no_measure(settings):
     assert set(rows(reply)) == {"Cộng A", "Cộng B"} and "56,71" in reply.text
     roads = ask(engine_of(settings, VINH_LONG), "ĐT 907 vs ĐT 902 thì dự án nào giải ngân tốt hơn?")
     assert set(rows(roads)) == {"1", "6"} and "34,63" in roads.text and "11,60" in roads.text
+
+
+def test_two_abbreviations_joined_by_a_slash_after_a_noun_are_either(settings):
+    from retrieval.abbreviations import split_abbreviation_pairs
+
+    assert split_abbreviation_pairs("các dự án ODA/NSTW") == "các dự án ODA, NSTW"
+    assert split_abbreviation_pairs("tỷ lệ TH/KH") == "tỷ lệ TH/KH" and split_abbreviation_pairs("số 59-NQ/TW") == "số 59-NQ/TW"
+    reply = ask(engine_of(settings, HUE), "trong cac du an ODA/NSTW thi du an nao giai ngan cao nhat?")
+    assert rows(reply)[0] == "II.3" and "96,37" in reply.text
+
+
+def test_loại_nào_between_two_sub_lines_picks_one(settings):
+    reply = ask(engine_of(settings, HUE), "khach quoc te voi khach noi dia nam 2025 loai nao tang nhanh hon so voi nam 2024?")
+    assert set(rows(reply)) == {"6.1", "6.2"} and "121,59" in reply.text and "114,86" in reply.text
