@@ -581,10 +581,13 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
     what, scope = _what(result), conditions(result, tables)
     table = [_table_row(row) for row in rows]
     quoted = len(rows) <= LIST_STATUS_ROWS
-    citations = [cite(row, None, row.name) for row in rows] + [
-        cite(part, None, _key_values(part)) for row in rows for part in _parts_named(row, result, tables)] + [
-        cite(row, column, said) for row in rows if quoted and not _key_values(row) and (said := (figure := _status_figure(row))[1])
-        for column in [figure[0]]] + scope_citations(result, tables)
+
+    def cited(row: Row) -> Citation:  # a row at the sentence of its text the list quotes, else at its name
+        column, said = _status_figure(row) if quoted and not _key_values(row) else (None, "")
+        return cite(row, column, said) if said else cite(row, None, row.name)
+
+    citations = [cited(row) for row in rows] + [
+        cite(part, None, _key_values(part)) for row in rows for part in _parts_named(row, result, tables)] + scope_citations(result, tables)
     if not rows:
         return Answer(text=render("empty_set", what=what, conditions=scope), route="table", table=[], computed_values=["0"],
                       citations=scope_citations(result, tables))
