@@ -106,9 +106,10 @@ def execute(plan: Plan, tables: CorpusTables) -> Result:
                 if lookup.missing and measure == "status":  # "tình hình huyện X" of a row with no status text: its figures
                     lookup = lookup_row(tables, row.id, None, plan.period, plan.words, plan.name_words, plan.units, plan.written)
                 if lookup.missing and measure in ("estimate", "actual") and row.kind in ("task", "project") \
-                        and not set(plan.words) - _verdict_words() and plan.period is None and not plan.units:
-                    # "chữ ký số … cấp được bao nhiêu rồi?" (nothing asked but the row's own name, no year, no unit) of a
-                    # task with no result column: what its text states
+                        and not set(plan.words) - _verdict_words() - {t for unit in plan.units for t in unit} \
+                        and plan.period is None:
+                    # "chữ ký số … cấp được bao nhiêu rồi?", "còn mấy mét chưa xong?" (nothing asked but the row's own name,
+                    # a verdict or a unit; no year) of a task with no result column: what its text states (of that unit)
                     lookup = lookup_row(tables, row.id, None, plan.period, plan.words, plan.name_words, plan.units, plan.written,
                                         plan.number_asked, plan.figures)
                 if lookup.missing and (len(rows) > 1 and row is not rows[0]):
