@@ -587,7 +587,7 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
         return cite(row, column, said) if said else cite(row, None, row.name)
 
     citations = [cited(row) for row in rows] + [
-        cite(part, None, _key_values(part)) for row in rows for part in _parts_named(row, result, tables)] + scope_citations(result, tables)
+        cite(part, None, _key_values(part)) for row in rows for part in _sub_lines_named(row, result, tables)] + scope_citations(result, tables)
     if not rows:
         return Answer(text=render("empty_set", what=what, conditions=scope), route="table", table=[], computed_values=["0"],
                       citations=scope_citations(result, tables))
@@ -605,7 +605,7 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
             f"{label(m)} {fact['raw']}" for m in columns if (fact := column_fact(r, m))] + [
             f"{header_leaf(h)} {v}" for h, v in r.cells.items() if timed and v and r.roles.get(h) in TIME_ROLES])  # "hạn … 2025"
         extra = r.facts.get("verdict") or next((v for h, v in r.cells.items() if r.roles.get(h) == "lead" and v), "")
-        parts = "".join(f"; {' '.join(p.name.split())}: {v}" for p in _parts_named(r, result, tables) if (v := _key_values(p)))
+        parts = "".join(f"; {' '.join(p.name.split())}: {v}" for p in _sub_lines_named(r, result, tables) if (v := _key_values(p)))
         said = "" if values or not quoted else _status_figure(r)[1]  # a task of a short list: what its text says ("47 văn bản")
         return f"- {short_where(r)}: {full_name(r, tables)}" + (f" ({values}{parts})" if values else "") + (
             f" — {extra}" if extra else "") + (f": “{said}”" if said else "")
@@ -646,7 +646,7 @@ def _status_figure(row: Row) -> tuple[str | None, str]:
     return None, ""
 
 
-def _parts_named(row: Row, result: Result, tables: CorpusTables) -> list[Row]:
+def _sub_lines_named(row: Row, result: Result, tables: CorpusTables) -> list[Row]:
     """The sub-lines of a listed row that the set's condition names whole ("Chương trình có tỷ lệ giải ngân vốn
     sự nghiệp dưới 50%" → each programme's line "Vốn sự nghiệp"): their figures are the ones the condition is on."""
     said = set(fold_tokens(row.marker_meaning or "")) | set(result.plan.words)
