@@ -153,7 +153,7 @@ def _indexes() -> dict[str, PhraseIndex]:
         name: lex.phrase_index(name)
         for name in ("operations", "measures", "kinds", "periods", "dialogue", "politeness", "verdict_questions",
                      "fields", "frame_words", "function_words", "units", "exclusion", "comparisons", "sub_items",
-                     "inclusion", "nothing_amounts", "final_particles", "turn_openers")
+                     "inclusion", "nothing_amounts", "final_particles")
         if name in lex.raw
     }
     measures = PhraseIndex()
@@ -455,7 +455,7 @@ def _legend_runs(q: Question, folded: list[str], layer: SemanticLayer) -> list[P
     same annex both contain says nothing about which one, so it is dropped."""
     function = set(lexicon().phrases("function_words")["function_words"])
     kind_words = _kind_words()
-    kind_phrases = {tuple(fold(p).split()) for phrases in lexicon().phrases("kinds").values() for p in phrases}
+    kind_phrases = _kind_phrases()
     in_kind_phrase = {i for at in range(len(folded)) for k in kind_phrases if tuple(folded[at : at + len(k)]) == k
                       for i in range(at, at + len(k))}  # "dự án" however tagged, not the "dự" of "dự kiến"
     found: dict[tuple[str, int, int], list[str]] = defaultdict(list)
@@ -622,7 +622,6 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
         _mark(q, hit.start, hit.end, "exclusion", "exclusion")
     _number_conditions(q, folded, written)
     _sub_items(q, folded, written)
-    _turn_opener(q, folded, written)
     # Lexicon phrases (longest first across all sections, so no section's order decides).
     candidates: list[tuple[str, PhraseHit]] = []
     in_names = _name_spellings(q, layer)
@@ -634,7 +633,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
                     in_names.spellings.setdefault(i, set()).add(spelled)
                     in_names.inside.add(i)
     for section, index in _indexes().items():
-        if section in ("exclusion", "comparisons", "sub_items", "inclusion", "nothing_amounts", "final_particles", "turn_openers"):
+        if section in ("exclusion", "comparisons", "sub_items", "inclusion", "nothing_amounts", "final_particles"):
             continue
         for hit in find_phrases(folded, index, overlapping=True, written=written):
             particle = hit.size == 1 and section in ("politeness", "function_words") and \
@@ -724,7 +723,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     _verdicts_inside_names(q, layer)
     _qualifiers_not_measures(q)
     _money_nouns_of_measures(q)
-    _measures_sharing_a_word(q)
+    _measures_sharing_a_word(q, folded, written)
     _problems_of_a_reason(q)
     _pronouns_typed_plainly(q)
     _events_of_a_time(q)
@@ -1003,17 +1002,6 @@ def _problems_of_a_reason(q: Question) -> None:
             word.tag = "function"
 
 
-def _turn_opener(q: Question, folded: list[str], written: list[str | None]) -> None:
-    """ "riêng nông thôn thì sao?": a word that opens a follow-up only where it opens the turn (after polite or
-    dialogue words); elsewhere it is a content word ("nhà ở riêng lẻ")."""
-    lead_in = _indexes()["politeness"].phrases.keys() | _indexes()["dialogue"].phrases.keys()
-    for hit in find_phrases(folded, _indexes()["turn_openers"], written=written):
-        if all((f,) in lead_in for f in folded[: hit.start]):
-            _mark(q, hit.start, hit.end, "dialogue", "what_about")
-            q.hits.append(("dialogue", PhraseHit("what_about", hit.phrase, hit.start, hit.end)))
-        break
-
-
 def _money_nouns_of_measures(q: Question) -> None:
     """ "tiền giải ngân được bao nhiêu %": a money noun right before a measure of money is that measure's word,
     not a name ("sông Tiền")."""
@@ -1025,11 +1013,10 @@ def _money_nouns_of_measures(q: Question) -> None:
             word.tag, word.key = "measure", after.key
 
 
-def _measures_sharing_a_word(q: Question) -> None:
+def _measures_sharing_a_word(q: Question, folded: list[str], written: list[str | None]) -> None:
     """ "tổng vốn giao": the operation took "vốn", and the word left ("giao") ends the measure "vốn giao"; it is
     that measure's word, not a condition."""
-    written = [w.text if w.accented else None for w in q.words]
-    for hit in find_phrases([w.repaired or w.folded for w in q.words], _indexes()["measures"], overlapping=True, written=written):
+    for hit in find_phrases(folded, _indexes()["measures"], overlapping=True, written=written):
         span = q.words[hit.start : hit.end]
         if span[-1].tag is None and all(w.tag in (None, "op") for w in span) and any(w.tag == "op" for w in span):
             for word in span:
@@ -1084,9 +1071,15 @@ def _set_nouns(q: Question, folded: list[str], written: list[str | None]) -> Non
 
 
 @lru_cache(maxsize=1)
+def _kind_phrases() -> frozenset[tuple[str, ...]]:
+    """The lexicon's kind nouns, folded ("dự án", "nhiệm vụ", "khu vực" …)."""
+    return frozenset(tuple(fold(p).split()) for phrases in lexicon().phrases("kinds").values() for p in phrases)
+
+
+@lru_cache(maxsize=1)
 def _kind_words() -> frozenset[str]:
-    """Every folded word of the lexicon's kind nouns ("dự án", "nhiệm vụ", "khu vực" …)."""
-    return frozenset(t for phrases in lexicon().phrases("kinds").values() for p in phrases for t in fold(p).split())
+    """Every folded word of the lexicon's kind nouns."""
+    return frozenset(t for phrase in _kind_phrases() for t in phrase)
 
 
 UNIT_NOUN_WORDS = 3  # words of a counted noun between a number and "trở lên" ("từ 20 giấy phép trở lên")
@@ -1186,12 +1179,14 @@ def _capital_letters_are_names(q: Question) -> None:
 
 
 def _what_about_starts_turn(q: Question) -> None:
-    """ "còn X thì sao?" opens a turn; "còn" later in a question means "remains" ("còn bao nhiêu")."""
+    """ "còn X thì sao?", "riêng X thì sao?" open a turn; later in a question "còn" means "remains" ("còn bao
+    nhiêu") and "riêng" is a content word ("nhà ở riêng lẻ")."""
+    function = lexicon().words("function_words")
     for section, hit in list(q.hits):
         if section == "dialogue" and hit.key == "what_about" and hit.start > 1:
             q.hits.remove((section, hit))
             for word in q.words[hit.start : hit.end]:
-                word.tag, word.key = "function", None
+                word.tag, word.key = ("function", None) if word.folded in function else (None, None)
 
 
 def _annex_by_title(q: Question) -> None:

@@ -41,7 +41,7 @@ from retrieval.abbreviations import readings, split_abbreviation_pairs
 from retrieval.passages import sentences as passage_sentences
 from retrieval.passages import states_number_of
 from structured.agency import agency_key
-from structured.lexicon import find_phrases, fold, fold_tokens, lexicon, tokens
+from structured.lexicon import PhraseHit, find_phrases, fold, fold_tokens, lexicon, tokens
 from structured.models import NumberCondition
 from structured.semantic import SemanticLayer, annex_matches
 from structured.tables import dates_in
@@ -871,13 +871,20 @@ def _parts_named(q: Question, best: Link, layer: SemanticLayer) -> set[int]:
     parts = {i for section, hit in q.hits if section == "kinds" and hit.key == "part" for i in range(hit.start, hit.end)}
     part_words = {w for c in best.row.children for w in layer.name_words.get(f"{best.row.report}:{best.row.annex}:{c}", [])}
     in_a_name = best.in_name | {i for i, w in enumerate(q.words) if (w.repaired or w.folded) in part_words}
-    spans: list[list] = []  # [start, end, key] of each run of one measure's phrases ("đền bù" "tái định cư")
+    spans = [range(run[0].start, run[-1].end) for run in _measure_runs(q)]
+    return {i for span in spans if span.start - 1 in parts and set(span) & in_a_name for i in span}
+
+
+def _measure_runs(q: Question) -> list[list[PhraseHit]]:
+    """The measure phrases of the question in order, adjacent phrases of one measure joined in a run ("đền bù"
+    "tái định cư", "bồi thường" "GPMB"): one thing said."""
+    runs: list[list[PhraseHit]] = []
     for hit in sorted((hit for section, hit in q.hits if section == "measures"), key=lambda h: h.start):
-        if spans and spans[-1][2] == hit.key and spans[-1][1] == hit.start:
-            spans[-1][1] = hit.end
+        if runs and runs[-1][-1].key == hit.key and runs[-1][-1].end == hit.start:
+            runs[-1].append(hit)
         else:
-            spans.append([hit.start, hit.end, hit.key])
-    return {i for start, end, _ in spans if start - 1 in parts and set(range(start, end)) & in_a_name for i in range(start, end)}
+            runs.append([hit])
+    return runs
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2575,18 +2582,16 @@ def _part_named_by_measure_words(q: Question, focus: list[str], layer: SemanticL
     another measure phrase is what is asked: ("Hợp phần bồi thường, hỗ trợ, tái định cư", "disbursement_rate")."""
     if not (q.has("kinds", "part") or q.has("dialogue", "refine")):
         return None
-    hits = [h for s, h in q.hits if s == "measures"]
+    runs = _measure_runs(q)
     found = []
     for row_id in focus:
         row = layer.rows[row_id]
         for child in row.children:
             child_id = f"{row.report}:{row.annex}:{child}"
             words = set(layer.name_words.get(child_id, []))
-            naming = [h for h in hits if set(q.folded[h.start : h.end]) <= words]
-            for h in sorted(hits, key=lambda h: h.start):  # "bồi thường GPMB": the same measure said on goes with it
-                if h not in naming and any(n.key == h.key and n.end == h.start for n in naming):
-                    naming.append(h)
-            asked = [h.key for h in hits if h not in naming]
+            # a run naming the child ("bồi thường GPMB": the same measure said on goes with its first phrase)
+            naming = [run for run in runs if any(set(q.folded[h.start : h.end]) <= words for h in run)]
+            asked = [h.key for run in runs if run not in naming for h in run]
             asked = [k for k in asked if k != "estimate"] or asked  # "… được bao nhiêu": how the other measure is asked
             if naming and len(set(asked)) == 1:
                 found.append((child_id, asked[0]))
