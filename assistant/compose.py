@@ -36,6 +36,8 @@ from structured.tools import (
 
 MAX_LISTED = 60  # rows named in a count answer's sentence (the table always has them all)
 MAX_STATUS_CHARS = 1500  # status text quoted in a status answer before it is cut
+STATUS_PARTS = 6  # sub-lines whose own status text a row's status answer quotes (more: a list, not a status)
+MAX_PART_STATUS_CHARS = 400  # each sub-line's text quoted before it is cut
 OVERVIEW_STATUS_CHARS = 300  # status quoted per row in an overview
 LIST_STATUS_CHARS = 160  # a listed task's sentence of its status text that states a figure
 LIST_STATUS_ROWS = 8  # …only in lists this short (a long list stays a list of names)
@@ -180,8 +182,9 @@ def _lookup(result: Result, tables: CorpusTables) -> Answer:
         raws = {v.raw for v in lookup.values}
         if raws and raws <= shown_raws.get(row.id, set()) and not lookup.passages:
             continue  # another measure of a row already said with its related figures
-        shown_raws.setdefault(row.id, set()).update(raws | {f.get("raw") for k in _DISBURSEMENT
-                                                            if isinstance(f := row.facts.get(k), dict)})
+        related = {f.get("raw") for k in _DISBURSEMENT if isinstance(f := row.facts.get(k), dict)} \
+            if lookup.measure in _DISBURSEMENT else set()  # a disbursement figure is said with its related ones
+        shown_raws.setdefault(row.id, set()).update(raws | related)
         if row.kind == "total" and len(lookup.values) == 1 and lookup.values[0].role is None:
             text, cites = _column_total_text(row, lookup.values[0], result.plan)
         else:
@@ -252,7 +255,7 @@ def _lookup_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[str
         return text, cites
     picked = measure is None and lookup.values and all(v.role is None for v in lookup.values)  # the column the words name
     if measure in (None, "status", "note", "verdict") and row.kind != "total" and not picked:
-        return _status_text(row, lookup)
+        return _status_text(row, lookup, tables)
     if measure in _DISBURSEMENT:
         lookup = lookup.model_copy(update={"values": _with_related(row, lookup.values)})
     cites = [cite(row, v.column, v.quote or v.raw) for v in lookup.values]
@@ -357,7 +360,7 @@ def _verdict_of(row: Row, tables: CorpusTables) -> tuple[str | None, Row]:
     return None, row
 
 
-def _status_text(row: Row, lookup: RowLookup) -> tuple[str, list[Citation]]:
+def _status_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[str, list[Citation]]:
     lines = [render("status_head", row=row.name, where=where(row))]
     cites = []
     facts = row.facts
@@ -389,6 +392,14 @@ def _status_text(row: Row, lookup: RowLookup) -> tuple[str, list[Citation]]:
             text = text[:MAX_STATUS_CHARS].rsplit(" ", 1)[0] + " …"
         lines.append(render("status_text", text=text))
         cites += [cite(row, v.column, v.raw) for v in status]
+    parts = [tables.rows[i] for c in row.children if (i := f"{row.report}:{row.annex}:{c}") in tables.rows]
+    for part in parts[:STATUS_PARTS]:  # "cầu Mỏ Bạch 2 thi công đến đâu": each part's own text says its progress
+        said = " ".join(role_texts(part, "status"))
+        if said:
+            if len(said) > MAX_PART_STATUS_CHARS:
+                said = said[:MAX_PART_STATUS_CHARS].rsplit(" ", 1)[0] + " …"
+            lines.append(render("status_part", part=part.name, where=short_where(part), text=said))
+            cites.append(cite(part, next((h for h, r in part.roles.items() if r == "status"), None), said))
     if len(lines) == 1:
         cells = [f"{h}: {v}" for h, v in row.cells.items() if v and v != row.name][:6]
         lines.append("; ".join(cells) + ".")
@@ -589,6 +600,10 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
     citations = [cited(row) for row in rows] + [
         cite(part, None, _key_values(part)) for row in rows for part in _sub_lines_named(row, result, tables)] + scope_citations(result, tables)
     if not rows:
+        flt = result.plan.filters
+        if flt.words and filter_ids(tables, flt.model_copy(update={"words": [], "ids": None})):
+            # the rows the other conditions keep hold none of the words: the words are not understood, not "none"
+            return Answer(text=render("no_answer_condition", words=" ".join(flt.words)), route="none", abstained=True)
         return Answer(text=render("empty_set", what=what, conditions=scope), route="table", table=[], computed_values=["0"],
                       citations=scope_citations(result, tables))
     others = _other_wordings(result, tables)
@@ -735,10 +750,13 @@ def _rank(result: Result, tables: CorpusTables) -> Answer:
         if item.quote:
             texts[-1] += f" Báo cáo ghi: “{_unstopped(item.quote)}”."
     # the whole ranking goes to the table under the answer; the text answers what was asked
-    text = "\n".join(texts) + ("\n" + render("rank_more", count=len(result.ranked)) if len(result.ranked) > limit else "")
+    both = [item for item, _ in ends] if plan.order == "both" else []  # "nơi nào nhiều nhất, nơi nào ít nhất": one answer
+    text = (" " if both else "\n").join(texts) + (
+        "\n" + render("rank_more", count=len(result.ranked)) if len(result.ranked) > limit else "")
     table = [_table_row(tables.rows[r.id], **{label(measure).capitalize(): shown(ValueCell(raw=r.raw, value=r.value, unit=r.unit))})
              for r in result.ranked]
-    citations = [cite(tables.rows[r.id], r.column, r.quote or r.raw) for r in result.ranked] + scope_citations(result, tables)
+    cited = both + [r for r in result.ranked if r not in both]  # the ends asked first
+    citations = [cite(tables.rows[r.id], r.column, r.quote or r.raw) for r in cited] + scope_citations(result, tables)
     return Answer(text=text, citations=citations, route="table", table=table, computed_values=[str(len(result.ranked))])
 
 

@@ -60,6 +60,7 @@ class RowWords:
     cells: set[str]
     cells_written: set[str]
     numbers: set[str]  # numbers of the name (identifiers split: "ĐT.845" → "845") and of the cells as printed
+    name_numbers: set[str] = field(default_factory=set)  # numbers the name says in letters ("V", "hai"): name words
     headers: set[str] = field(default_factory=set)  # the row's column headers (as folded / written words)
     headers_written: set[str] = field(default_factory=set)
     sequence: list[str] = field(default_factory=list)  # parent's name then the row's own (where pairs are adjacent)
@@ -104,8 +105,10 @@ def _row_words_cached(key: str, name: str, context: str, parent: str, lead: str,
     named = {t for t in name_tokens + tokens(headers) if any(ch.isdigit() for ch in t)}
     numbers = {part for t in named for part in t.replace("/", ".").split(".") if part} | named
     numbers |= {t for t in cell_tokens if any(ch.isdigit() for ch in t)}
-    numbers |= {str(_roman_value(m.group(0))) for m in _ROMAN_RE.finditer(name)}  # "Vành đai V" answers to "vành đai 5"
-    numbers |= {str(_number_words()[t]) for t in name_tokens if t in _number_words()}  # "hai cấp" answers to "2 cấp"
+    numbers |= {t for t in parent_tokens if t.isdigit()}  # "a) Cầu chính" of "cầu Mỏ Bạch 2" answers to "Mỏ Bạch 2"
+    said_as_numbers = {str(_roman_value(m.group(0))) for m in _ROMAN_RE.finditer(name)}  # "Vành đai V": "vành đai 5"
+    said_as_numbers |= {str(_number_words()[t]) for t in name_tokens if t in _number_words()}  # "hai cấp": "2 cấp"
+    numbers |= said_as_numbers
     return RowWords(
         name=name_tokens,
         name_folded=[fold(t) for t in name_tokens],
@@ -121,6 +124,7 @@ def _row_words_cached(key: str, name: str, context: str, parent: str, lead: str,
         headers_written=set(tokens(headers)),
         cells_written=set(cell_tokens),
         numbers=numbers,
+        name_numbers=said_as_numbers,
     )
 
 
@@ -134,7 +138,7 @@ def row_words(row: Row, layer: SemanticLayer) -> RowWords:
                              parent.name if parent is not None else "", lead, cells, headers)
 
 
-def _matches(word: Word, written: list[str] | set[str], folded: list[str] | set[str], fuzzy: bool = True) -> float:
+def word_in_field(word: Word, written: list[str] | set[str], folded: list[str] | set[str], fuzzy: bool = True) -> float:
     """1 when the word is in the field as typed (or, typed without diacritics, in any spelling);
     TYPO_CREDIT when only a repaired / one-letter-off spelling is (one-letter-off only when ``fuzzy``); 0 otherwise."""
     if word.accented:
@@ -231,7 +235,7 @@ def link(
         header_only: set[int] = set()
         for i in free_idx + soft_idx:
             word = as_spelled.get(i, q.words[i])
-            in_name = _matches(word, rw.name, rw.name_folded, fuzzy[i])
+            in_name = word_in_field(word, rw.name, rw.name_folded, fuzzy[i]) or float(word.folded in rw.name_numbers)
             if in_name:
                 weight = weights[i] * in_name
                 score += FIELD_WEIGHTS["name"] * weight
@@ -242,10 +246,10 @@ def link(
                 if position is not None:
                     matched_positions[i] = position
                 continue
-            in_parent = _matches(word, rw.parent_written, rw.parent, fuzzy[i])
+            in_parent = word_in_field(word, rw.parent_written, rw.parent, fuzzy[i])
             if in_parent and (position := _position(word, rw)) is not None:
                 matched_positions[i] = position
-            in_context = in_parent or _matches(word, rw.context_written, rw.context, fuzzy[i])
+            in_context = in_parent or word_in_field(word, rw.context_written, rw.context, fuzzy[i])
             if in_context and not in_parent:
                 group_only.add(i)
             if in_context:
@@ -255,8 +259,8 @@ def link(
                 if i in free_idx:
                     name_part[i] = row_part[i] = weight
                 continue
-            in_lead = _matches(word, set(), rw.lead, fuzzy[i]) if not word.accented else (1.0 if word.folded in rw.lead else 0.0)
-            in_cells = _matches(word, rw.cells_written, rw.cells, fuzzy[i])
+            in_lead = word_in_field(word, set(), rw.lead, fuzzy[i]) if not word.accented else (1.0 if word.folded in rw.lead else 0.0)
+            in_cells = word_in_field(word, rw.cells_written, rw.cells, fuzzy[i])
             if in_lead or in_cells:
                 weight = weights[i] * max(in_lead, in_cells)
                 score += (FIELD_WEIGHTS["lead"] if in_lead else FIELD_WEIGHTS["cells"]) * weight
@@ -264,7 +268,7 @@ def link(
                     covered.add(i)
                     row_part[i] = weight
                 continue
-            in_headers = _matches(word, rw.headers_written, rw.headers, fuzzy[i])
+            in_headers = word_in_field(word, rw.headers_written, rw.headers, fuzzy[i])
             if in_headers and i in free_idx:  # says which column or period, not which row: out of the shares
                 score += FIELD_WEIGHTS["headers"] * weights[i] * in_headers
                 covered.add(i)
@@ -310,7 +314,7 @@ def link(
                 pair_cov=pair_hit / pair_total if pair_total else 1.0,
                 specificity=specificity,
                 covered=covered,
-                in_name={i for i in covered if _matches(as_spelled.get(i, q.words[i]), rw.name, rw.name_folded, fuzzy[i])},
+                in_name={i for i in covered if word_in_field(as_spelled.get(i, q.words[i]), rw.name, rw.name_folded, fuzzy[i])},
                 numbers_ok=numbers_ok,
                 rank=hits.get(row_id) if hits else None,
             )

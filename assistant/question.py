@@ -473,7 +473,7 @@ def _legend_runs(q: Question, folded: list[str], layer: SemanticLayer) -> list[P
             # legend's own diacritics ("thi công" typed "thi cong" is not "thì")
             content = [w for w in used if w not in function and fold(w) not in kind_words]
             ordinary = f" {' '.join(folded[start:end])} " in layer.names_text  # "vốn đầu tư" names rows
-            if end - start >= LEGEND_MIN_RUN and content and not ordinary:
+            if end - start >= LEGEND_MIN_RUN and content and not ordinary and not one_choice_of(folded, words):
                 for key in keys:
                     if key not in (same := found[(key.rsplit("|", 1)[0], start, end)]):  # (a legend said two ways: one key)
                         same.append(key)
@@ -481,11 +481,70 @@ def _legend_runs(q: Question, folded: list[str], layer: SemanticLayer) -> list[P
             for (_, start, end), keys in found.items() if len(keys) == 1]
 
 
+_OR = "hoac"  # "đang thi công hoặc đã hoàn thành": a legend line of choices
+
+
+def one_choice_of(said: list[str], legend: list[str]) -> bool:
+    """The words said are all on one side of the legend's "hoặc" between two states of progress ("đã hoàn thành"
+    of "… đang thi công hoặc đã hoàn thành đúng tiến độ"): one choice of the marker, whose rows are the other state
+    too, so not the marker. ("đã được tổ chức thực hiện hoặc được ban hành …" are two ways of one state.)"""
+    if _OR not in legend:
+        return False
+    cut = legend.index(_OR)
+    sides = (legend[:cut], legend[cut + 1 :])
+    states = [{state for state, phrases in _progress_states().items()
+               if any(f" {p} " in f" {' '.join(side)} " for p in phrases)} for side in sides]
+    if not states[0] or not states[1] or states[0] & states[1]:
+        return False
+    function = {fold(w) for w in lexicon().phrases("function_words")["function_words"]}
+    content = {w for w in said if w != _OR and w in legend and w not in _kind_words() and w not in function}
+    return bool(content) and (content <= set(sides[0])) != (content <= set(sides[1]))
+
+
+@lru_cache(maxsize=1)
+def _progress_states() -> dict[str, list[str]]:
+    return {state: [" ".join(fold_tokens(p)) for p in phrases] for state, phrases in lexicon().section("progress_states").items()}
+
+
+def _legend_meaning(key: str, layer: SemanticLayer) -> str:
+    report, annex, marker = key.split("|")
+    view = layer.annexes.get((report, annex))
+    return view.legend.get(marker, "") if view else ""
+
+
 def _only_a_measure(q: Question, run: PhraseHit, inside: list[tuple[str, PhraseHit]]) -> bool:
     """ "giao KH vốn 2024" of a legend "… kế hoạch vốn năm 2024": the run says a measure phrase and a year, nothing
     more of the legend, so the measure is what is said."""
-    said = {i for i in range(run.start, run.end) if q.words[i].tag not in ("year", "function", "frame")}
+    said = {i for i in range(run.start, run.end) if q.words[i].tag not in ("year", "function", "frame")
+            and not _says_year(q, i)}
     return bool(inside) and said <= {i for s, h in inside if s == "measures" for i in range(h.start, h.end)}
+
+
+_PLACES_ASKED_BEFORE = ("bao nhieu", "may", "cac", "nhung", "moi", "tung", "so")  # "bao nhiêu huyện", "các huyện"
+_PLACES_ASKED_AFTER = ("nao",)  # "huyện nào"
+
+
+@lru_cache(maxsize=1)
+def _place_nouns() -> frozenset[str]:
+    return frozenset(" ".join(fold_tokens(p)) for p in lexicon().phrases("place_nouns")["place_nouns"])
+
+
+def _asks_places(folded: list[str], hit: PhraseHit) -> bool:
+    """A place noun said of places in general ("bao nhiêu huyện", "các huyện, thị xã", "huyện nào"), not of one
+    place or one agency ("huyện Long Hồ", "UBND huyện"): what a table of places calls its rows."""
+    before = " ".join(folded[max(0, hit.start - 2) : hit.start])
+    after = folded[hit.end] if hit.end < len(folded) else ""
+    listed = hit.start > 0 and f" {folded[hit.start - 1]}" in {f" {p}" for p in _place_nouns()}  # "huyện, thị xã nào"
+    return any(before == w or before.endswith(" " + w) for w in _PLACES_ASKED_BEFORE) or after in _PLACES_ASKED_AFTER \
+        or (listed and (after in _PLACES_ASKED_AFTER or after in _place_nouns()))
+
+
+_YEAR_PARTS = ("cuoi", "dau", "giua", "het")  # "(ước) cuối 2024", "hết 2025": a part of the year said before it
+
+
+def _says_year(q: Question, i: int) -> bool:
+    """ "năm" (typed "nam" or not) right before a year is part of it."""
+    return q.words[i].folded == "nam" and i + 1 < len(q.words) and q.words[i + 1].tag == "year"
 
 
 def _legend_run_from(q: Question, folded: list[str], words: list[str], written: list[str], start: int,
@@ -618,6 +677,8 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
             before = [w.folded for w in q.words[max(0, i - 3) : i] if w.folded != "nam"]
             if before and before[-1] in _BASE_WORDS:
                 q.base_years.append(int(word.text))
+            if i and q.words[i - 1].folded in _YEAR_PARTS and q.words[i - 1].tag is None:
+                q.words[i - 1].tag = "frame"  # "cuối 2024": the year's end is the year the report states
     for hit in find_phrases(folded, _indexes()["exclusion"], written=written):
         _mark(q, hit.start, hit.end, "exclusion", "exclusion")
     _number_conditions(q, folded, written)
@@ -645,10 +706,12 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     # Corpus phrases: marker meanings ("đang triển khai thi công") and column headers as printed.
     headers = [hit for hit in find_phrases(folded, layer.header_index, overlapping=True, written=written) if hit.size >= 2]
     asked_kinds = {(h.key, h.phrase) for s, h in candidates if s == "kinds"}
-    ranked = any(s == "operations" and h.key in ("rank_desc", "rank_asc") for s, h in candidates)  # a ranking needs a measure
+    ranked = any(s == "operations" and h.key in ("rank_desc", "rank_asc", "total") for s, h in candidates)  # a ranking
+    # or a total needs a measure ("tổng KH vốn năm 2024 …" is no quote of "… hết kế hoạch vốn năm 2024")
     measures = [h for s, h in candidates if s == "measures"]
     for hit in find_phrases(folded, layer.legend_index, overlapping=True, written=written):
         if hit.size >= 3 and not _names_a_column(hit, folded, headers, measures, ranked) \
+                and not one_choice_of(folded, fold_tokens(_legend_meaning(hit.key, layer))) \
                 and not _names_another_kind(hit, folded, layer) \
                 and not _restates_title(hit, folded, layer) and not _ordinary_part(hit, folded, layer) \
                 and not _asks_another_kind(hit, asked_kinds, layer):
@@ -677,6 +740,8 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
             _respell_from_phrase(q, hit, _indexes()[section])
     # What a table calls its rows ("địa bàn nào …" of a table by place): a kind noun of that annex.
     for hit in find_phrases(folded, layer.row_noun_index, written=written):
+        if hit.phrase in _place_nouns() and not _asks_places(folded, hit):
+            continue  # "UBND huyện", "huyện Long Hồ", "đường huyện": a name's words, not what the table calls its rows
         if all(w.tag in (None, "function") for w in q.words[hit.start : hit.end]):
             report, numeral = hit.key.split("|")
             kind = layer.annex_kind(report, numeral) or "any"

@@ -32,9 +32,9 @@ from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
 from assistant.confidence import CLOSE_MARGIN, LinkFeatures, confidence, cutoffs
-from assistant.linking import Link, candidate_ids, contradicts, link
+from assistant.linking import Link, candidate_ids, contradicts, link, word_in_field
 from assistant.plan import ClarifyOption, DialogueState, Filters, Plan
-from assistant.question import Question, agency_type_words, prepare, unknown_places, why_phrases
+from assistant.question import Question, agency_type_words, one_choice_of, prepare, unknown_places, why_phrases
 from ingestion.columns import header_leaf
 from ingestion.models import Row
 from retrieval.abbreviations import readings, split_abbreviation_pairs
@@ -178,12 +178,16 @@ def _reports(q: Question, state: DialogueState, layer: SemanticLayer) -> list[st
     return at_level
 
 
+_LEVEL_BEFORE = ("huyen", "xa", "quan", "phuong")  # last words of place nouns said before another in a list
+
+
 def _reports_at_level(q: Question, layer: SemanticLayer) -> list[str]:
     """ "của tỉnh", "toàn thành phố" said of no named place: the reports whose issuer is of that level (a
     province's report, not a city's); none when the question says no level or every report is of it."""
     levels = {hit.key for hit in find_phrases(q.folded, lexicon().phrase_index("report_levels"))
               if all(w.tag in (None, "frame") for w in q.words[hit.start : hit.end])
-              and (hit.end == len(q.words) or q.words[hit.end].tag not in (None, "report"))}  # "TP Vĩnh Long" names a place
+              and (hit.end == len(q.words) or q.words[hit.end].tag not in (None, "report"))  # "TP Vĩnh Long" names a place
+              and not (hit.start and q.folded[hit.start - 1] in _LEVEL_BEFORE)}  # "huyện, thị xã, TP": levels of agencies
     if len(levels) != 1:
         return []
     words = lexicon().phrases("report_levels")[next(iter(levels))]
@@ -370,25 +374,30 @@ def _marker_from_legend(q: Question, layer: SemanticLayer, report: str, annexes:
 
 def _agency_filter(q: Question) -> str | None:
     """A named agency, or a class of agencies ("các Bộ Trung ương") as the word its names start with."""
-    if q.agencies:
-        return q.agencies[0]
     folded = " ".join(q.folded)
+    typed = [(kind, p) for kind, phrases in lexicon().section("agency_types").items() for p in phrases]
+    if q.agencies and not any(len(p.split()) >= CLASS_OF_AGENCIES_WORDS and f" {fold(p)} " in f" {folded} " for _, p in typed):
+        return q.agencies[0]  # a named agency, unless a class is said in full ("UBND huyện, thị xã, TP")
     for kind, phrases in lexicon().section("agency_types").items():
         for phrase in sorted(phrases, key=len, reverse=True):
-            if re.search(rf"\b{re.escape(fold(phrase))}\b.*\b(chu tri|phu trach|thuc hien)\b|\b(do|cua)\s+{re.escape(fold(phrase))}\b", folded) \
+            if re.search(rf"\b{re.escape(fold(phrase))}\b.*\b(chu tri|phu trach|thuc hien|chu dau tu)\b|\b(do|cua)\s+{re.escape(fold(phrase))}\b", folded) \
                     and _spelled_as(q, phrase):
                 _consume(q, fold(phrase))
                 return f"{kind}*"
     return None
 
 
+CLASS_OF_AGENCIES_WORDS = 5  # a class of agencies said in this many words ("ủy ban nhân dân cấp huyện") is no one agency
+
+
 def _spelled_as(q: Question, phrase: str) -> bool:
-    """Some place where the question says ``phrase`` with no word typed in another tone ("số" is not "sở")."""
+    """Some place where the question says ``phrase`` with no word typed in another tone ("số" is not "sở") and
+    no word another phrase accounts for ("tiến độ so với kế hoạch" of a legend is no "do Sở")."""
     wanted = tokens(phrase)
     for i in range(len(q.words) - len(wanted) + 1):
         run = q.words[i : i + len(wanted)]
         if [w.folded for w in run] == [fold(t) for t in wanted] and all(
-                not w.accented or w.text == t for w, t in zip(run, wanted, strict=True)):
+                (not w.accented or w.text == t) and w.tag in (None, "agency", "function", "frame") for w, t in zip(run, wanted, strict=True)):
             return True
     return False
 
@@ -440,6 +449,18 @@ _NEGATION_GAP = ("do", "phai", "thuoc", "duoc", "giao", "cho", "la")  # words be
 _NEGATION_REACH = 3  # at most this many words between them
 
 
+def _group_by_number(q: Question, layer: SemanticLayer, report: str | None) -> None:
+    """ "PL V mục 2 gồm những việc gì?": a number that names only a group heading names the group (its rows), not
+    one row."""
+    if not q.row_ref or q.group_ref or report is None:
+        return
+    named = [r for r in layer.rows_of(report) if (q.row_ref in r.row_numbers or r.row == q.row_ref)
+             and (not q.annexes or any(annex_matches(r.annex, a) for a in q.annexes))]
+    if named and all(r.kind == "group" for r in named) and len({r.annex for r in named}) == 1:
+        q.group_ref, q.row_ref = q.row_ref.upper(), None
+        q.annexes = q.annexes or [named[0].annex]
+
+
 def _agency_negated(q: Question, agency: str) -> bool:
     """The agency named is negated: "những nhiệm vụ nào không do Sở Xây dựng chủ trì?", "ngoài Sở XD" (not
     the "ngoại" of "Sở Ngoại vụ")."""
@@ -473,6 +494,7 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     bare_list = "list" in q.keys("operations") and not q.free() and not (pronoun and state.op not in SET_OPS)
     refine = (q.has("dialogue", "refine") or bare_list) and state.filters is not None
     what_about = q.has("dialogue", "what_about")
+    _group_by_number(q, layer, primary)
     period = _period(q, primary, layer)
     agency = _agency_filter(q)
     for name in q.agencies:  # the agency's words are accounted for by the agency
@@ -704,12 +726,14 @@ COLUMN_TOTAL_COVER = 0.8  # share of the question's words one column's header mu
 def _column_total_plan(q: Question, layer: SemanticLayer, report: str) -> Plan | None:
     """The total row of an annex, read at the one column whose header holds (nearly) all of the question's
     words: a table by place prints "Tổng cộng" under "Vi phạm – Số vụ phát hiện"."""
-    free = [w for w in q.words if w.tag is None and not w.text.isdigit()]
-    asked = {w.repaired or w.folded for w in free}
-    total_weight = sum(layer.weight(w) for w in asked)
-    if not asked or not total_weight:
+    free = list({w.repaired or w.folded: w for w in q.words if w.tag is None and not w.text.isdigit()}.values())
+    weight = {id(w): layer.weight(w.repaired or w.folded) for w in free}
+    total_weight = sum(weight.values())
+    if not free or not total_weight:
         return None
-    found: list[tuple[float, Row, str]] = []
+    tagged = [w for w in q.words if w.tag in ("op", "measure") and w.text.isalpha()]  # "tổng tiền": "tiền" tells
+    # "Số tiền xử phạt" from "Số vụ phát hiện" when the free words fit both ("tong tien phat …" typed plain)
+    found: list[tuple[float, int, Row, str]] = []
     for row in layer.rows_of(report):
         if row.kind != "total" or row.facts.get("total_of") is not None:
             continue
@@ -718,12 +742,14 @@ def _column_total_plan(q: Question, layer: SemanticLayer, report: str) -> Plan |
         for header, cell in row.cells.items():
             if header in row.roles or not re.search(r"\d", cell):
                 continue
-            share = sum(layer.weight(w) for w in asked & set(fold_tokens(header))) / total_weight
-            found.append((share, row, header))
-    found.sort(key=lambda f: -f[0])
-    if not found or found[0][0] < COLUMN_TOTAL_COVER or (len(found) > 1 and found[1][0] >= found[0][0] - 1e-9):
+            written, folded = set(tokens(header)), set(fold_tokens(header))  # as typed: "phạt" is not "phát hiện"
+            share = sum(weight[id(w)] for w in free if word_in_field(w, written, folded, fuzzy=False)) / total_weight
+            found.append((share, sum(1 for w in tagged if word_in_field(w, written, folded, fuzzy=False)), row, header))
+    found.sort(key=lambda f: (-f[0], -f[1]))
+    if not found or found[0][0] < COLUMN_TOTAL_COVER or (
+            len(found) > 1 and found[1][0] >= found[0][0] - 1e-9 and found[1][1] >= found[0][1]):
         return None  # no column holds the words, or two hold them alike: not one answer
-    _, row, header = found[0]
+    _, _, row, header = found[0]
     counted = re.match(r"so\s+(\w+)", " ".join(fold_tokens(header_leaf(header))))
     units = [[counted.group(1)]] if counted and q.has("operations", "count") else []  # "bao nhiêu vụ": said as a count
     return Plan(op="lookup", targets=[row.id], report=report, words=fold_tokens(header), units=units,
@@ -771,7 +797,8 @@ def _passage_evidence(q: Question, links: list[Link], layer: SemanticLayer) -> R
     ("150.000 thành viên", "540 nền", "mỗi căn 50 triệu đồng") that, with the row's name, holds nearly all
     the question's words; None when no row or two rows do."""
     asked = _asked_units(q, _measure(q))
-    dated = _measure(q) in TIME_MEASURES  # "… chính thức hoạt động từ ngày nào?": a sentence stating a day
+    dated = bool(set(q.keys("measures")) & set(TIME_MEASURES))  # "… chính thức hoạt động từ ngày nào (theo QĐ
+    # nào)?": a sentence stating a day
     if not asked and not dated:
         return None
     weight = {w.repaired or w.folded: layer.weight(w.repaired or w.folded) for w in q.words if w.tag is None}
@@ -869,7 +896,9 @@ def _parts_named(q: Question, best: Link, layer: SemanticLayer) -> set[int]:
     are partly in the name of the best row or of one of its sub-lines ("hợp phần bồi thường GPMB" is the part
     "Hợp phần bồi thường, hỗ trợ và tái định cư", not its clearance)."""
     parts = {i for section, hit in q.hits if section == "kinds" and hit.key == "part" for i in range(hit.start, hit.end)}
-    part_words = {w for c in best.row.children for w in layer.name_words.get(f"{best.row.report}:{best.row.annex}:{c}", [])}
+    whole = layer.rows.get(_parent_id(best.row) or "") if not best.row.children else None  # a part named best: its
+    siblings = (whole or best.row).children  # parent's parts ("… với phần xây đường cầu" best names one of them)
+    part_words = {w for c in siblings for w in layer.name_words.get(f"{best.row.report}:{best.row.annex}:{c}", [])}
     in_a_name = best.in_name | {i for i, w in enumerate(q.words) if (w.repaired or w.folded) in part_words}
     spans = [range(run[0].start, run[-1].end) for run in _measure_runs(q)]
     return {i for span in spans if span.start - 1 in parts and set(span) & in_a_name for i in span}
@@ -1003,15 +1032,32 @@ def _newest_reading(q: Question, links: list[Link], reports: list[str], layer: S
 def _whole_reading(q: Question, links: list[Link], layer: SemanticLayer) -> Link | None:
     """A row whose name the question says whole and whose name and columns explain every other word ("số
     giấy phép nhà ở riêng lẻ cấp ở huyện Long Hồ" → the row "Huyện Long Hồ" of a table by place), when the
-    best-scoring row leaves salient words unexplained (it would be a near miss): the complete reading wins."""
+    best-scoring row leaves salient words unexplained (it would be a near miss): the complete reading wins. So does
+    a sub-line of that row whose own text explains the words it leaves ("cầu Mỏ Bạch 2 bao giờ hợp long?" → its line
+    "a) Cầu chính …", whose text says "dự kiến hợp long tháng 3/2025")."""
     for lk in links[:WHOLE_READING_LINKS]:
         if not lk.numbers_ok or lk.score <= 0:
             return None
         unmatched = _unmatched_weight(q, lk, layer)
         if unmatched < UNMATCHED_GATE:  # the first row that is a reading at all
-            whole = lk.specificity >= WHOLE_NAME and lk.name_cov >= 1.0 - 1e-9 and unmatched == 0.0
-            return lk if whole and lk is not links[0] else None
+            whole = (lk.specificity >= WHOLE_NAME or _said_but_its_place_noun(q, lk)) and lk.name_cov >= 1.0 - 1e-9 \
+                and unmatched == 0.0
+            sub_line = unmatched == 0.0 and lk.covered >= links[0].covered and _under(lk.row, links[0].row, layer)
+            return lk if (whole or sub_line) and lk is not links[0] else None
     return None
+
+
+def _said_but_its_place_noun(q: Question, lk: Link) -> bool:
+    """ "Long Hồ bị phạt bao nhiêu": every word of "Huyện Long Hồ" said but the place noun it starts with."""
+    name = fold_tokens(lk.row.name)
+    place = next((p for p in _place_nouns() if name[: len(p)] == p), None)
+    said = {q.words[i].repaired or q.words[i].folded for i in lk.in_name}
+    return place is not None and len(name) > len(place) and set(name[len(place):]) <= said
+
+
+@lru_cache(maxsize=1)
+def _place_nouns() -> list[list[str]]:
+    return sorted((fold_tokens(p) for p in lexicon().phrases("place_nouns")["place_nouns"]), key=len, reverse=True)
 
 
 _PAIR_WORDS = ("va", "voi", "hay")  # "ĐT 917 và ĐT 918", "ĐT 917 với ĐT 918", "A hay B": two rows side by side
@@ -1133,6 +1179,14 @@ def _parent_id(row: Row) -> str | None:
     return f"{row.report}:{row.annex}:{row.parent}" if row.parent else None
 
 
+def _lineage(row: Row, layer: SemanticLayer) -> list[Row]:
+    """The row and the lines it is a part of, nearest first."""
+    out = [row]
+    while (parent := layer.rows.get(_parent_id(out[-1]) or "")) is not None and parent not in out:
+        out.append(parent)
+    return out
+
+
 def _masked(word, hide: bool):  # noqa: ANN001, ANN202
     return replace(word, tag="masked") if hide and word.tag in (None, "kind") else word  # "… khu vực nào" is no side's name
 
@@ -1187,7 +1241,8 @@ def _substituted(q: Question, best: Link, layer: SemanticLayer, outside: set[int
     name = layer.name_words.get(best.row.id, [])
     said = {w.repaired or w.folded for w in q.words}
     function = lexicon().words("function_words")
-    own = ""  # the row's whole text, folded once when needed: its group's title ("… xâm nhập mặn mùa khô") is its own
+    own = ""  # the row's whole text, folded once when needed: its group's title ("… xâm nhập mặn mùa khô") is its own,
+    # and so are the names of the lines it is a part of ("a) Cầu chính …" of "cầu Mỏ Bạch 2")
     found: set[int] = set()
     for i in sorted(outside):
         if i - 1 not in best.in_name:
@@ -1203,7 +1258,7 @@ def _substituted(q: Question, best: Link, layer: SemanticLayer, outside: set[int
             term = " ".join([shared, *(q.words[j].repaired or q.words[j].folded for j in run[:end])])
             if not (f" {term} " in layer.names_text or term in _known_terms()):
                 continue
-            own = own or f" {' '.join(fold_tokens(best.row.text))} "
+            own = own or f" {' '.join(fold_tokens(' '.join(r.text for r in _lineage(best.row, layer))))} "
             if f" {term} " not in own:
                 found.update(run[:end])
                 break
@@ -1574,6 +1629,9 @@ def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None
         return None  # "các chỉ tiêu môi trường có đạt không?": the set's verdicts, an overview
     if q.listing and set_words:
         return "list"
+    judged = legend_said or q.marker or any(w.tag == "verdict" for w in q.words)
+    if plural and kinds and judged and not q.free() and not ops:
+        return "list"  # "các nhiệm vụ chậm tiến độ": a plural kind and a condition, nothing else, names a set
     if refine and (not ops or "list" in ops):
         return "list"
     described = bool(_field_of(q, q.free())) or _titles_an_annex(q.free(), layer, report)
@@ -1742,7 +1800,9 @@ def _collection_plan(
             flt.states = [m for m in flt.states if m != "marker"]  # "có ký hiệu (*)": the marker says it
     legend_text = " ".join(fold_tokens(" ".join(_legend_meanings(layer, report, flt.annexes, marker)))) if marker_named else ""
     column, column_words = (measure, set()) if measure and measure.startswith(COLUMN_MEASURE) else (None, set())
-    if op in ("rank", "list", "count") and column is None and (measure is None or measure not in NUMERIC_MEASURES):
+    counted_as_estimate = op == "count" and measure == "estimate"  # "bao nhiêu huyện …": the count's words, no figure
+    if op in ("rank", "list", "count") and column is None and (measure is None or measure not in NUMERIC_MEASURES
+                                                               or counted_as_estimate):
         column, column_words = _column_named(q, layer, report, flt.annexes) or (None, set())
         if column is not None:  # "địa bàn nào bị phạt nhiều tiền nhất": a printed column of a table by place
             measure = column
@@ -1761,7 +1821,12 @@ def _collection_plan(
     if column is not None and op in ("list", "count") and not any(c.measure == column for c in flt.where):
         relation = _against_its_base(q, column, layer, report)
         if relation is not None:  # "địa bàn nào còn vụ vi phạm chưa xử lý": handled < detected
+            flt.where = [c for c in flt.where if not _all_of_it(c, relation)]
             flt.where.append(relation)
+            base = set(fold_tokens(relation.against or ""))  # "… hết số vụ phát hiện": the base column's words too
+            column_words |= {i for i, w in enumerate(q.words) if w.tag is None and (w.repaired or w.folded) in base}
+            if relation.op == ">=":  # "xử lý hết 100%": all of them, said as a share
+                column_words |= {i for i, w in enumerate(q.words[:-1]) if w.text == "100" and q.words[i + 1].text == "%"}
             if all(w.folded in _RELATION_WORDS for w in q.words if w.tag == "verdict"):
                 flt.verdicts = []  # "chưa … xong" said the relation, not a verdict
     if column is not None and op in ("list", "count") and not any(c.measure == column for c in flt.where):
@@ -1940,6 +2005,11 @@ def _against_its_base(q: Question, column: str, layer: SemanticLayer, report: st
                            text=f"{'<' if left else '='} {header_leaf(bases[0])}")
 
 
+def _all_of_it(condition: NumberCondition, relation: NumberCondition) -> bool:
+    """ "xử lý hết 100%": the 100 % a relation of none left already says, no second condition."""
+    return relation.op == ">=" and condition.value == 100.0 and condition.op in ("=", ">=") and "%" in condition.text
+
+
 _DONE_WORDS = ("het", "xong")  # "đã xử lý hết / xong": what a column of things done says of all of them
 _RELATION_WORDS = ("chua", "con", *_DONE_WORDS)  # "còn … chưa xử lý (xong)", "đã xử lý hết"
 
@@ -1952,6 +2022,7 @@ def _left_or_done(q: Question) -> str | None:
 
 
 COLUMN_NAMED_COVER = 0.6  # share of a column header's words (by weight) the question must say to name the column
+LEAF_NAMED_WORDS = 2  # …or its last line said in full, in at least this many words (one word is any column's "số")
 _NOT_COLUMN_WORDS = ("kind", "op", "annex", "report", "year", "agency", "verdict", "legend", "condition", "group")
 
 
@@ -1981,7 +2052,9 @@ def _column_named(q: Question, layer: SemanticLayer, report: str, annexes: list[
             whole = {w for w in fold_tokens(re.sub(r"\(.*?\)", " ", header)) if w not in function}
             cover = sum(layer.weight(w) for w in whole if w in said) / (sum(layer.weight(w) for w in whole) or 1.0)
             leaf_cover = sum(layer.weight(w) for w in leaf if w in said) / (sum(layer.weight(w) for w in leaf) or 1.0)
-            if cover >= COLUMN_NAMED_COVER and leaf_cover > 0 and _numbers_in(layer, report, numeral, header):
+            leaf_said = leaf_cover >= 1.0 and len(leaf & said.keys()) >= LEAF_NAMED_WORDS  # "xử phạt nhiều tiền": the
+            # leaf "Số tiền xử phạt" said in full names it whatever its group title ("Vi phạm trật tự xây dựng")
+            if (cover >= COLUMN_NAMED_COVER or leaf_said) and leaf_cover > 0 and _numbers_in(layer, report, numeral, header):
                 spoken = set(fold_tokens(header))  # function words of the header too ("nhà ở")
                 scored.append((leaf_cover, cover, header, {i for w, i in said.items() if w in spoken}))
     if not scored:
@@ -2151,32 +2224,47 @@ def _has_verdicts(layer: SemanticLayer, flt: Filters) -> bool:
     )
 
 
+_ASPECT_WORDS = ("dang", "bi", "da")  # "đang", "bị", "đã" before a verdict say when, not which
+
+
 def _marker_for_verdict(q: Question, layer: SemanticLayer, report: str, annexes: list[str]) -> tuple[str | None, list[str]]:
     """The words of a verdict ("chậm tiến độ") in an annex legend, when the annex has no verdict column."""
     words = [q.folded[h.start : h.end] for s, h in q.hits if s == "verdict_questions"]
+    said_verdicts = words + [w[1:] for w in words if w[0] in _ASPECT_WORDS]  # "đang chậm tiến độ": "chậm tiến độ"
     view = layer.report(report)
+    kinds = set(q.keys("kinds")) & {"task", "project", "indicator"}  # "nhiệm vụ … chậm tiến độ": an annex of tasks
+    if view and kinds and not annexes and any(a.kind in kinds for a in view.annexes):
+        annexes = [a.annex for a in view.annexes if a.kind in kinds]  # (not the legend of an annex of projects)
+    found: list[tuple[str, list[str]]] = []
     for annex in view.annexes if view else []:
         if annexes and annex.annex not in annexes:
             continue
         for marker, meaning in annex.legend.items():
             text = f" {' '.join(fold_tokens(meaning))} "
-            if any(len(w) >= 2 and f" {' '.join(w)} " in text for w in words):
-                return marker, [annex.annex]
-    return _marker_of_verdict_class(q, view, annexes) or (None, annexes)
+            if any(len(w) >= 2 and f" {' '.join(w)} " in text and not one_choice_of(w, text.split()) for w in said_verdicts):
+                found.append((marker, [annex.annex]))
+                break
+    return (found[0] if found else None) or _marker_of_verdict_class(q, view, annexes) or (None, annexes)
 
 
 def _marker_of_verdict_class(q: Question, view, annexes: list[str]) -> tuple[str, list[str]] | None:  # noqa: ANN001
     """The one legend line that says the class asked in other words of the lexicon, and no other class: "làm
     xong" → "(*) Nhiệm vụ đã hoàn thành", not "(***) chậm tiến độ so với thời gian hoàn thành"."""
     asked = set(q.keys("verdict_questions"))
-    phrases = {cls: [f" {' '.join(fold_tokens(p))} " for p in said]
-               for cls, said in lexicon().section("verdict_questions").items()}
+    # as written, both the lexicon and the legend: "sử dụng đất" says no "đạt"
+    phrases = {cls: [f" {' '.join(tokens(p))} " for p in said] for cls, said in lexicon().section("verdict_questions").items()}
     found = []
+    times = sorted((f" {' '.join(tokens(p))} " for key in TIME_MEASURES for p in lexicon().phrases("measures").get(key, [])),
+                   key=len, reverse=True)  # "… so với thời gian hoàn thành được giao": a deadline, no verdict "hoàn thành"
     for annex in view.annexes if view and len(asked) == 1 else []:
         if annexes and annex.annex not in annexes:
             continue
         for marker, meaning in annex.legend.items():
-            text = f" {' '.join(fold_tokens(meaning))} "
+            text = f" {' '.join(tokens(meaning))} "
+            for time in times:
+                text = text.replace(time, " ")
+            if any(p in text and one_choice_of(fold_tokens(p), fold_tokens(text)) for cls in asked for p in phrases.get(cls, [])):
+                continue  # "đang thi công hoặc đã hoàn thành": a choice of states, not the one class asked
             if {cls for cls, said in phrases.items() if any(p in text for p in said)} == asked:
                 found.append((marker, [annex.annex]))
     return found[0] if len(found) == 1 else None

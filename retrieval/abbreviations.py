@@ -42,7 +42,9 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
     alternatives = sorted(lookup, key=len, reverse=True)
     body = "|".join(re.escape(a) for a in alternatives)
     # Not inside document codes such as "59-NQ/TW" or "1519/QĐ-TTg" ("Ước TH/so NQ": a word after the slash is no code).
-    regex = re.compile(rf"(?<![\w&/-])(?:{body})(?![\w&]|-\w|/(?-i:[A-ZĐ0-9]))", re.IGNORECASE)
+    # ("NN-thủy lợi": a word in lower case after the hyphen is a compound, not a code)
+    # ("huyện/thị xã/TP": after a word in lower case a slash joins choices, not the parts of a code)
+    regex = re.compile(rf"(?<![\w&-])(?<!(?-i:[A-ZĐ0-9])/)(?:{body})(?![\w&]|-(?-i:[A-ZĐ0-9])|/(?-i:[A-ZĐ0-9]))", re.IGNORECASE)
     return regex, lookup
 
 

@@ -388,11 +388,18 @@ class SemanticLayer:
         ``report|annex``: "địa bàn nào …" asks for rows of that table. Headers that are a kind of the lexicon
         ("Tên dự án", "Chỉ tiêu", "Nội dung nhiệm vụ") are already kind nouns and left out."""
         index = PhraseIndex()
+        places = sorted(lexicon().phrases("place_nouns")["place_nouns"], key=len, reverse=True)
         for (report, numeral), annex in self.annexes.items():
             for header, role in annex.roles.items():
                 if role == "name" and (noun := row_noun(header)):
                     for said in (noun, *lexicon().phrases("row_nouns").get(noun, [])):  # "địa bàn" also "địa phương"
                         index.add(f"{report}|{numeral}", said)
+                    # rows that are places ("Huyện Long Hồ", "Thị xã Bình Minh"): "huyện nào", "bao nhiêu huyện, thị xã"
+                    names = [" ".join(fold_tokens(r.name)) for r in self.rows_of(report) if r.annex == numeral and r.kind != "total"]
+                    starts = {next((p for p in places if n == fold(p) or n.startswith(fold(p) + " ")), None) for n in names}
+                    if names and None not in starts:
+                        for place in starts:
+                            index.add(f"{report}|{numeral}", place)
         return index
 
     def annex_kind(self, report: str, numeral: str) -> str | None:

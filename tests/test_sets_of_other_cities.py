@@ -1213,3 +1213,162 @@ def test_two_abbreviations_joined_by_a_slash_after_a_noun_are_either(settings):
 def test_loại_nào_between_two_sub_lines_picks_one(settings):
     reply = ask(engine_of(settings, HUE), "khach quoc te voi khach noi dia nam 2025 loai nao tang nhanh hon so voi nam 2024?")
     assert set(rows(reply)) == {"6.1", "6.2"} and "121,59" in reply.text and "114,86" in reply.text
+
+
+def test_a_column_total_and_a_rank_are_read_as_the_words_are_typed(settings):
+    """"phạt" is not the "phát" of "phát hiện": the total of the fine column, not of the cases found; a column's
+    last line said in full ("xử phạt nhiều tiền") names it whatever its group title."""
+    vinh_long = engine_of(settings, VINH_LONG)
+    fines = ask(vinh_long, "tổng tiền phạt vi phạm TTXD 6 tháng là bao nhiêu?")
+    assert rows(fines) == ["Tổng cộng"] and "536,0" in fines.text
+    plain = ask(vinh_long, "tong tien phat vi pham TTXD 6 thang")  # typed plain: "tiền" tells the two columns apart
+    assert rows(plain) == ["Tổng cộng"] and "536,0" in plain.text
+    found = ask(vinh_long, "tổng số vụ phát hiện vi phạm TTXD")
+    assert rows(found) == ["Tổng cộng"] and "72" in found.text
+    most = ask(vinh_long, "địa phương nào xử phạt nhiều tiền nhất?")
+    assert rows(most)[0] == "1" and "186,5" in most.text
+
+
+def test_words_only_a_sub_line_s_text_says_pick_that_sub_line(settings):
+    """"hợp long" is said by the text of "a) Cầu chính …" only, a part of "cầu Mỏ Bạch 2": that part answers,
+    its parent's name is its own (no other thing put in place of "cầu chính")."""
+    thai_nguyen = engine_of(settings, THAI_NGUYEN)
+    for question in ("cầu Mỏ Bạch 2 bao giờ hợp long?", "cau Mo Bach 2 khi nao hop long"):
+        reply = ask(thai_nguyen, question)
+        assert rows(reply) == ["4.a"] and "3/2025" in reply.text
+    whole = ask(thai_nguyen, "cầu Mỏ Bạch 2 tiến độ ra sao?")  # the whole row, its parts' texts after its own
+    assert rows(whole) == ["4", "4.a", "4.b"] and "64,70" in whole.text
+
+
+def test_a_verdict_s_legend_is_of_the_annex_of_the_kind_asked(settings):
+    """"chậm tiến độ" is in the legends of the projects' annex and of the tasks' annex: "nhiệm vụ" picks the tasks';
+    the "so" of a legend's "so với kế hoạch" is no "Sở"; a plural kind and a condition alone ask for the set."""
+    thai_nguyen = engine_of(settings, THAI_NGUYEN)
+    tasks = ask(thai_nguyen, "cac nhiem vu do so chu tri cham tien do")
+    assert rows(tasks) == ["II.3", "III.2.3.2"] and tasks.text.startswith("Có 2 nhiệm vụ")
+    late = ask(thai_nguyen, "PL3 co bn nhiem vu trong tam dang cham tien do so voi ke hoach?")
+    assert late.text.startswith("Có 4 nhiệm vụ") and "các Sở" not in late.text
+    projects = ask(thai_nguyen, "các dự án chậm tiến độ")
+    assert rows(projects) == ["2", "5", "11"] and projects.text.startswith("Có 3 dự án")
+
+
+def test_a_roman_numeral_of_a_name_said_as_a_number(settings):
+    reply = ask(engine_of(settings, THAI_NGUYEN), "DA vanh dai 5 doan qua TN giai ngan toi 30/11 dc bao nhieu tien r?")
+    assert rows(reply) == ["2"] and "41.220" in reply.text
+
+
+def test_place_nouns_name_the_rows_of_a_table_by_place(settings):
+    """Rows "Thành phố …", "Thị xã …", "Huyện …": "huyện nào", "bao nhiêu huyện, TP" ask for the table's rows (all
+    of them); "huyện Long Hồ" stays a name. "xử lý hết (100%) số vụ phát hiện" compares the two columns."""
+    vinh_long = engine_of(settings, VINH_LONG)
+    most = ask(vinh_long, "huyện nào xử phạt nhiều tiền nhất?")
+    assert rows(most)[0] == "1" and "186,5" in most.text
+    over = ask(vinh_long, "có mấy huyện cấp trên 200 giấy phép nhà ở riêng lẻ?")
+    assert rows(over) == ["1", "3", "5"] and over.text.startswith("Có 3 địa bàn")
+    for question in ("bao nhieu huyen, TP xu ly het 100% so vu vi pham TTXD phat hien?",
+                     "bao nhiêu huyện xử lý hết số vụ vi phạm phát hiện?"):
+        done = ask(vinh_long, question)
+        assert rows(done) == ["2", "4", "7"] and done.text.startswith("Có 3 địa bàn")
+    one = ask(vinh_long, "huyện Long Hồ phát hiện bao nhiêu vụ vi phạm?")
+    assert rows(one) == ["3"] and "12" in one.text
+
+
+def test_a_total_of_every_project_asked_with_two_figures(settings):
+    """"tất cả" says every row; "KH vốn năm 2024" of a total is the measure, not a quote of a legend that says it."""
+    plan = ask(engine_of(settings, VINH_LONG), "tong KH von 2025 cua tat ca DA trong PL II la bn, giai ngan toi 31/5 dc bao nhieu?")
+    assert rows(plan) == ["Tổng cộng"] and "840.500" in plan.text and "256.950" in plan.text
+    key = ask(engine_of(settings, THAI_NGUYEN), "tong KH von nam 2024 giao cho cac DA trong diem la bn, giai ngan dc bao nhieu?")
+    assert rows(key) == ["Tổng cộng"] and "1.402.000" in key.text and "855.265" in key.text
+
+
+def test_a_place_named_without_its_place_noun(settings):
+    reply = ask(engine_of(settings, VINH_LONG), "Long Hồ bị phạt bao nhiêu tiền vi phạm TTXD 6 tháng?")
+    assert rows(reply) == ["3"] and "95,5" in reply.text
+
+
+def test_two_things_asked_of_the_row_talked_about_are_both_answered(settings):
+    """The lead agency and the money disbursed: the second is said although the first states no money."""
+    reply = ask(engine_of(settings, VINH_LONG), "the CDT la ai, giai ngan dc bao nhieu roi?", "Cầu Rạch Đôi trên ĐH 31 khởi công khi nào?")
+    assert rows(reply) == ["10"] and "Tam Bình" in reply.text and "6.350" in reply.text
+
+
+def test_a_row_s_status_quotes_its_parts(settings):
+    reply = ask(engine_of(settings, THAI_NGUYEN), "cau Mo Bach 2 thi cong den dau r?")
+    assert rows(reply)[0] == "4" and "65%" in reply.text and "6/8 trụ cầu" in reply.text and "14 hộ" in reply.text
+
+
+def test_the_end_of_a_year_said_before_it_and_a_year_shifted_after(settings):
+    thai_nguyen = engine_of(settings, THAI_NGUYEN)
+    now = ask(thai_nguyen, "ty le ho ngheo cuoi 2024 uoc con bao nhieu?")
+    assert rows(now) == ["10"] and "3,05" in now.text
+    before = ask(thai_nguyen, "nam 2023 thi sao", "ty le ho ngheo cuoi 2024 uoc con bao nhieu?")
+    assert rows(before) == ["10"] and "4,12" in before.text
+
+
+def test_everyday_words_of_the_lexicon_for_time_reasons_and_markers(settings):
+    hue = engine_of(settings, HUE)
+    extended = ask(hue, "DA Cung Dien Tho gd2 duoc keo dai thoi gian toi nam nao, theo NQ nao?")  # "kéo dài": the deadline
+    assert rows(extended) == ["III.1"] and "2023-2026" in extended.text and "45/NQ-HĐND" in extended.text
+    why = ask(hue, "rà soát TTHC lĩnh vực đầu tư, DN ai chủ trì, sao bị chậm?")  # the agency and why
+    assert "Sở Tài chính" in why.text and "58/82" in why.text
+    stars = ask(engine_of(settings, SEED_REPORT), "PL II (NQ 59-NQ/TW) co bao nhieu nhiem vu con dang to chuc thuc hien, tuc la danh dau 2 sao?")
+    assert stars.text.startswith("Có 9 nhiệm vụ")
+
+
+def test_an_abbreviation_joined_to_a_word_by_a_hyphen(settings):
+    from retrieval.abbreviations import readings
+
+    assert readings("linh vuc NN-thuy loi")[0] == "linh vuc Nông nghiệp-thuy loi"
+    assert readings("1519/QĐ-TTg") == ["1519/QĐ-TTg"]  # a document code stays as typed
+    reply = ask(engine_of(settings, DONG_THAP), "linh vuc GT voi linh vuc NN-thuy loi, ben nao giai ngan von 2025 ti le cao hon?")
+    assert set(rows(reply)) == {"Cộng I", "Cộng II"} and "62,60" in reply.text and "61,49" in reply.text
+
+
+def test_a_number_naming_only_a_group_heading_names_the_group(settings):
+    seed = get_engine([SEED_REPORT], settings=settings)
+    listed = ask(seed, "PL V mục 2 gồm những việc gì?")
+    assert listed.text.startswith("Có 9 nhiệm vụ") and rows(listed)[:2] == ["2.1", "2.2"]
+    refined = ask(seed, "trong đó mấy cái do Sở XD chủ trì?", "trong PL V, nhom nhiem vu ve quy hoach (muc 2) gom nhung viec gi?")
+    assert rows(refined) == ["2.2", "2.3"] and refined.text.startswith("Có 2 nhiệm vụ")
+
+
+def test_a_class_of_agencies_said_with_its_levels(settings):
+    """"UBND huyện/thị xã/TP": People's Committees of the district level (no one named), the slash a choice, the "TP"
+    a level of agencies, not the city's report."""
+    for question in ("liet ke cac DA ma UBND huyen/thi xa/TP lam CDT", "các dự án do UBND cấp huyện làm chủ đầu tư"):
+        reply = ask(engine_of(settings, VINH_LONG), question)
+        assert rows(reply) == ["4", "5", "7", "10", "12"] and reply.text.startswith("Có 5 dự án")
+
+
+def test_bị_chậm_reads_the_legend_of_late_tasks(settings):
+    """"đang bị chậm" is the class "late"; the legend "chậm tiến độ so với thời gian hoàn thành được giao" says a
+    deadline, not the class "hoàn thành"."""
+    reply = ask(engine_of(settings, VINH_LONG), "PL III nhung nhiem vu nao cua So XD dang bi cham so voi thoi han?")
+    assert rows(reply) == ["1.3", "3.3", "4.3"] and reply.text.startswith("Có 3 nhiệm vụ")
+
+
+def test_a_day_and_a_document_asked_of_one_sentence(settings):
+    reply = ask(engine_of(settings, VINH_LONG), "So XD sau hop nhat chinh thuc hoat dong tu ngay nao, theo QD nao?")
+    assert rows(reply) == ["4.1"] and "01/3/2025" in reply.text and "389/QĐ-UBND" in reply.text
+
+
+def test_a_remark_on_a_figure_asks_nothing_more(settings):
+    reply = ask(engine_of(settings, VINH_LONG), "DT 907 Tra On dang vuong mac gi ma giai ngan thap vay?")
+    assert rows(reply)[0] == "6" and "11,60" in reply.text and "2,3 km" in reply.text
+
+
+def test_one_state_of_a_legend_of_two_states_is_not_the_marker(settings):
+    """"(*) Dự án chuyển tiếp, đang thi công hoặc đã hoàn thành đúng tiến độ": "đã xong" asks part of (*), so (*) is
+    no answer (silent rather than a list with projects still being built); a legend of one state still answers,
+    and "đã được tổ chức thực hiện hoặc được ban hành …" is one state said two ways."""
+    from assistant.question import one_choice_of
+
+    legend = "du an chuyen tiep dang thi cong hoac da hoan thanh dung tien do".split()
+    assert one_choice_of(["da", "hoan", "thanh"], legend) and not one_choice_of(["dang", "thi", "cong", "hoac", "da"], legend)
+    thai_nguyen = engine_of(settings, THAI_NGUYEN)
+    done = ask(thai_nguyen, "Liet ke giup cac DA trong diem da xong trong nam 2024")
+    assert done.abstained and "Bệnh viện A" not in done.text
+    tasks = ask(thai_nguyen, "các nhiệm vụ đã xong")
+    assert tasks.text.startswith("Có 9 nhiệm vụ")
+    seed = ask(get_engine([SEED_REPORT], settings=settings), "PL II có bao nhiêu nhiệm vụ đã được tổ chức thực hiện?")
+    assert seed.text.startswith("Có 11 nhiệm vụ")
