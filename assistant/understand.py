@@ -34,7 +34,14 @@ from functools import lru_cache
 from assistant.confidence import CLOSE_MARGIN, LinkFeatures, confidence, cutoffs
 from assistant.linking import Link, candidate_ids, contradicts, link, word_in_field
 from assistant.plan import ClarifyOption, DialogueState, Filters, Plan
-from assistant.question import Question, agency_type_words, one_choice_of, prepare, unknown_places, why_phrases
+from assistant.question import (
+    Question,
+    agency_type_words,
+    one_choice_of,
+    prepare,
+    unknown_places,
+    why_phrases,
+)
 from ingestion.columns import header_leaf
 from ingestion.models import Row
 from retrieval.abbreviations import readings, split_abbreviation_pairs
