@@ -371,6 +371,9 @@ def _status_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[str
             value = ValueCell(**{k: fact.get(k) for k in ("column", "raw", "value", "unit", "year", "as_of", "scope", "quote")}, role=key)
             numbers.append(f"{label(key)}{_qualifier(value)}: {shown(value)}")
             cites.append(cite(row, fact.get("column"), fact.get("quote") or fact.get("raw")))
+    if not numbers and (printed := _printed_numbers(row)):  # a row of a table by place: its own columns
+        numbers.append(printed)
+        cites.append(cite(row, None, printed))
     if numbers:
         lines.append("Số liệu chính: " + "; ".join(numbers) + ".")
     lead = [v for h, v in row.cells.items() if row.roles.get(h) == "lead" and v]
@@ -856,7 +859,8 @@ def _short(meaning: str) -> str:
 
 
 def _overview(result: Result, tables: CorpusTables) -> Answer:
-    rows = _with_judged_sub_lines([r for r in result.rows if r.kind not in ("group", "total")], tables)
+    rows = _with_judged_sub_lines([r for r in result.rows if r.kind not in ("group", "total")], tables) \
+        or list(result.rows)  # "… theo từng lĩnh vực": the groups' subtotal lines themselves
     if not rows:
         return Answer(text=render("no_answer"), route="none", abstained=True)
     scope = conditions(result, tables)

@@ -946,7 +946,8 @@ def _tag_reports(q: Question, layer: SemanticLayer) -> None:
             whole = tuple(folded[start : start + size]) == report.place
             short = (initials is not None and q.words[start].folded == initials and initials not in abbreviations
                      and re.search(rf"(?<!\w){initials.upper()}(?!\w)", _unmarked(q.original)) is not None  # typed in capitals
-                     and (initials not in numbered or (start > 0 and folded[start - 1] in _PLACE_BEFORE)))  # "của CT"
+                     and (initials not in numbered or (start > 0 and folded[start - 1] in _PLACE_BEFORE)  # "của CT"
+                          or start + 1 == len(folded) or bool(_YEAR_RE.match(folded[start + 1]))))  # "ĐT 2025"
             if not (whole or short) or (named and report.number not in q.reports):
                 continue
             if whole and _smaller_place(folded[:start], report, layer):

@@ -628,6 +628,10 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     only_period = what_about and not any(w.tag in (None, "kind", "aspect") for w in q.words) and (
         bool(q.years) or q.has("periods"))  # "thế còn năm 2023 thì tỷ lệ là bao nhiêu?"
     # "còn năm 2023?": same row, new year; "còn GPMB của nó?": a pronoun is the row talked about
+    if state.focus and best is not None and q.has("kinds", "part") and p_best >= clarify_at and best.numbers_ok \
+            and any(_under(best.row, focused, layer) for i in state.focus if (focused := layer.rows.get(i)) is not None):
+        # "hợp phần bồi thường TĐC của nó …": a part of the row talked about, named by the turn
+        return _row_plan(q, [best.row.id], measure, period, ops, layer, p_best, "một phần của dòng đang nói tới")
     if state.focus and (not what_about or only_period or pronoun) and not q.reports:
         followup = _followup_plan(q, state, links, p_best, measure, period, ops, layer, pronoun)
         if followup is not None:
@@ -1049,7 +1053,8 @@ def _whole_reading(q: Question, links: list[Link], layer: SemanticLayer) -> Link
         if unmatched < UNMATCHED_GATE:  # the first row that is a reading at all
             whole = (lk.specificity >= WHOLE_NAME or _said_but_its_place_noun(q, lk)) and lk.name_cov >= 1.0 - 1e-9 \
                 and unmatched == 0.0
-            sub_line = unmatched == 0.0 and lk.covered >= links[0].covered and _under(lk.row, links[0].row, layer)
+            sub_line = unmatched == 0.0 and lk.covered >= links[0].covered and _under(lk.row, links[0].row, layer) \
+                and not q.has("operations", "compare_rows")  # "đô thị và nông thôn chênh nhau": the row and its part
             return lk if (whole or sub_line) and lk is not links[0] else None
     return None
 
@@ -1186,6 +1191,15 @@ def _parent_id(row: Row) -> str | None:
     return f"{row.report}:{row.annex}:{row.parent}" if row.parent else None
 
 
+def _pairs_a_contrast(q: Question, row: Row, layer: SemanticLayer) -> bool:
+    """The question says a word of a lexicon contrast whose other word the row's own name says ("đô thị" asked of
+    "Tỷ lệ dân số nông thôn …", a part of the "đô thị" line): the part is one side, its parent's name not its own."""
+    asked = f" {' '.join(q.folded)} "
+    name = f" {' '.join(layer.name_words.get(row.id, []))} "
+    return any(f" {fold(a)} " in asked and f" {fold(b)} " in name
+               for pair in lexicon().section("contrasts") for a, b in (pair, pair[::-1]))
+
+
 def _lineage(row: Row, layer: SemanticLayer) -> list[Row]:
     """The row and the lines it is a part of, nearest first."""
     out = [row]
@@ -1265,7 +1279,8 @@ def _substituted(q: Question, best: Link, layer: SemanticLayer, outside: set[int
             term = " ".join([shared, *(q.words[j].repaired or q.words[j].folded for j in run[:end])])
             if not (f" {term} " in layer.names_text or term in _known_terms()):
                 continue
-            own = own or f" {' '.join(fold_tokens(' '.join(r.text for r in _lineage(best.row, layer))))} "
+            lineage = [best.row] if _pairs_a_contrast(q, best.row, layer) else _lineage(best.row, layer)
+            own = own or f" {' '.join(fold_tokens(' '.join(r.text for r in lineage)))} "
             if f" {term} " not in own:
                 found.update(run[:end])
                 break
@@ -1477,6 +1492,8 @@ def _row_plan(
     row = layer.rows[targets[0]]
     if measure in (None, "estimate", "location") and _superlative_in(q, row):
         measure = "status"  # "còn độ mặn cao nhất là bao nhiêu?": the sentence that says it, not the row's figure
+    if measure in (None, "estimate") and row.kind == "project" and _money_total_said(q) and row.facts.get("total_investment"):
+        measure = "total_investment"  # "tổng vốn đầu tư của DA X là bao nhiêu": one project's total is its investment
     if measure is None and "count" in ops:
         measure = "estimate"  # "có bao nhiêu hệ thống …" of one row: a number it states
     counted = _counted_noun(q) if row.kind in ("task", "project") and fold_tokens(row.name)[:1] != ["so"] else []
@@ -1603,6 +1620,12 @@ def _superlative_in(q: Question, row: Row) -> bool:
                if section == "operations" and hit.key in ("rank_desc", "rank_asc") and hit.start and not q.words[hit.start - 1].tag)
 
 
+def _money_total_said(q: Question) -> bool:
+    """ "tổng vốn", "tổng số tiền": a total said of money."""
+    return any(s == "operations" and h.key == "total" and h.size > 1 and set(q.folded[h.start : h.end]) & _MONEY_WORDS
+               for s, h in q.hits)
+
+
 def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None, layer: SemanticLayer,
                    report: str | None) -> str | None:
     if q.row_ref and not refine:
@@ -1623,8 +1646,7 @@ def _collection_op(q: Question, ops: list[str], refine: bool, agency: str | None
     due_in = bool(q.years) and _measure(q) in TIME_MEASURES  # "nhiệm vụ nào có hạn chót trong năm 2025"
     if (q.conditions or ((legend_said or due_in) and _asks_which(q))) and kinds and "count" not in ops:
         return "list"  # "dự án nào giải ngân dưới 30%", "dự án ODA nào dự kiến hoàn thành trong năm 2025 (legend)"
-    money_said = any(s == "operations" and h.key == "total" and h.size > 1 and set(q.folded[h.start : h.end]) & _MONEY_WORDS
-                     for s, h in q.hits)  # "tổng số vốn các chương trình": the money of the set, not how many
+    money_said = _money_total_said(q)  # "tổng số vốn các chương trình": the money of the set, not how many
     if "total" in ops and (_measure(q) in NUMERIC_MEASURES or money_said) and (kinds or q.annexes or refine):
         return "total"
     plural = any(w.folded in ("cac", "nhung") for w in q.words)
@@ -1938,7 +1960,7 @@ def _collection_plan(
                         for r in layer.rows_of(report)):
         flt.kind = None  # a project fact ranks whatever rows state it, unless rows of the kind asked state it
     if op in ("rank", "list") and q.has("kinds", "part") and flt.parent is None and flt.ids is None:
-        subtotals = _subtotals(layer, report, flt)
+        subtotals = _subtotals(layer, report, flt, headings=_parts_asked(q))
         if len(subtotals) >= 2:  # "lĩnh vực nào giải ngân thấp nhất?": the groups, by the subtotals the report prints
             flt.ids, flt.include_groups, flt.kind, flt.group = subtotals, True, None, None
     if op == "rank" and measure == "disbursed" and any(k in ("rank_asc", "rank_desc") for k in q.keys("operations")):
@@ -2134,12 +2156,33 @@ def _under(row: Row, scope: Row, layer: SemanticLayer) -> bool:
     return False
 
 
-def _subtotals(layer: SemanticLayer, report: str, flt: Filters) -> list[str]:
+_PARTS_ASKED_BEFORE = ("theo", "tung", "moi", "cac", "nhung")  # "theo (từng) lĩnh vực", "các nhóm"
+
+
+def _parts_asked(q: Question) -> bool:
+    """The parts themselves are asked ("theo từng lĩnh vực", "nhóm nào", "các nhóm"), not a part named ("ngành XD")."""
+    for section, hit in q.hits:
+        if section == "kinds" and hit.key == "part":
+            first = q.folded[hit.start]
+            before = q.folded[hit.start - 1] if hit.start else ""
+            after = q.folded[hit.end] if hit.end < len(q.folded) else ""
+            if first in _PARTS_ASKED_BEFORE or before in _PARTS_ASKED_BEFORE or after == "nao":
+                return True
+    return False
+
+
+def _subtotals(layer: SemanticLayer, report: str, flt: Filters, headings: bool = False) -> list[str]:
     """The printed subtotal rows ("Cộng I") of the groups in the set's scope: the annexes asked, and inside
-    the group asked its sub-groups."""
+    the group asked its sub-groups; with ``headings`` (the groups asked for themselves), also the headings that
+    print their group's figures on their own line."""
     inside = layer.rows.get(flt.group or "")
     found = []
+    summed = {(r.annex, r.facts.get("total_of")) for r in layer.rows_of(report) if r.kind == "total"}
     for row in layer.rows_of(report):
+        if headings and row.kind == "group" and (row.annex, row.row) not in summed and any(row.facts.get(m) for m in MONEY_MEASURES) \
+                and (not flt.annexes or any(annex_matches(row.annex, a) for a in flt.annexes)) and inside is None:
+            found.append(row.id)  # a heading that prints its group's figures on its own line ("I  Dự án chuyển tiếp … 33,05")
+            continue
         of = row.facts.get("total_of")
         if row.kind != "total" or of is None or (flt.annexes and not any(annex_matches(row.annex, a) for a in flt.annexes)):
             continue

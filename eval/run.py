@@ -234,10 +234,12 @@ def _with_printed(citation: dict[str, Any], by_id: dict[str, Any]) -> dict[str, 
     """The label as printed next to the unique one ("3" for "B.I.3"): question writers cite what they read."""
     row = by_id.get(citation.get("row_id")) if by_id else None
     printed = getattr(row, "printed", None)
+    named = {}
     if printed == "" and getattr(row, "parent", None):  # a sub-line printed "-": a reader cites it by its parent's number
         parent = by_id.get(f"{row.report}:{row.annex}:{row.parent}")
         printed = getattr(parent, "printed", None) or row.parent
-    return {**citation, "printed": printed} if printed and printed != citation.get("row") else citation
+        named = {"name": row.name}  # …or by its name ("Khách quốc tế"), the only label it has
+    return {**citation, "printed": printed, **named} if printed and printed != citation.get("row") else citation
 
 
 def _explain(score: scoring.Score, question: dict[str, Any], citations: list[dict[str, Any]]) -> str:

@@ -317,6 +317,8 @@ def _labels(citation: Any) -> set[str]:
         labels.add(label)
     if _get(citation, "printed"):
         labels.add(str(_get(citation, "printed")))
+    if _get(citation, "name"):  # a line printed without a number, cited by its name
+        labels.add(str(_get(citation, "name")).lstrip("-–• ").strip())
     if letter := _SUB_LETTER_RE.search(label):  # "13.b" is also the "b)" printed under row 13
         labels.add(letter.group(1))
     if label.startswith("Cộng "):  # a group's total row ("Cộng I") is also named by its group ("I")

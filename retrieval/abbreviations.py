@@ -28,7 +28,8 @@ def _numbered() -> list[tuple[re.Pattern[str], str]]:
     patterns = []
     for abbr, full in lexicon().numbered_abbreviations.items():
         letters = "".join(f"[{ch}{fold_diacritics(ch)}]" if fold_diacritics(ch) != ch.lower() else ch for ch in abbr)
-        patterns.append((re.compile(rf"(?<![\w/-])(?i:{letters})\.?\s*(\d{{1,4}}[A-Za-z]?)\b"), rf"{full} \1"))
+        # (not a year: "ĐT 2025" is a place's initials and a year, no road 2025)
+        patterns.append((re.compile(rf"(?<![\w/-])(?i:{letters})\.?\s*(?!(?:19|20)\d\d\b)(\d{{1,4}}[A-Za-z]?)\b"), rf"{full} \1"))
     return patterns
 
 

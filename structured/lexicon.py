@@ -51,10 +51,21 @@ def _new_style_tone(token: str) -> str:
     return token[: match.start()] + _TONED[first][_TONED[base].index(marked)] + base
 
 
+_I_FOR_Y = str.maketrans("iíìỉĩị", "yýỳỷỹỵ")
+
+
+def _y_spelling(token: str) -> str:
+    """A syllable-final "i" after a consonant spelled "y", as :func:`fold` does without diacritics: "sĩ" and "sỹ",
+    "lí" and "lý" are one word as written too."""
+    match = _I_OR_Y_RE.search(fold_diacritics(token))
+    return token[: match.end(1)] + token[match.end(1) :].translate(_I_FOR_Y) if match else token
+
+
 def tokens(text: str | None) -> list[str]:
-    """Lower-case NFC word tokens (diacritics kept, tone marks placed the new way), numbers whole:
-    ``tokens("ĐT 917, 3,7%")`` → ``["đt", "917", "3,7", "%"]``; ``tokens("văn hoá") == ["văn", "hóa"]``."""
-    return [_new_style_tone(t) for t in _TOKEN_RE.findall(unicodedata.normalize("NFC", text or "").lower())]
+    """Lower-case NFC word tokens (diacritics kept, tone marks placed the new way, "i"/"y" spellings alike),
+    numbers whole: ``tokens("ĐT 917, 3,7%")`` → ``["đt", "917", "3,7", "%"]``; ``tokens("văn hoá") == ["văn", "hóa"]``;
+    ``tokens("bác sĩ") == ["bác", "sỹ"]``."""
+    return [_y_spelling(_new_style_tone(t)) for t in _TOKEN_RE.findall(unicodedata.normalize("NFC", text or "").lower())]
 
 
 def fold_tokens(text: str | None) -> list[str]:

@@ -1372,3 +1372,55 @@ def test_one_state_of_a_legend_of_two_states_is_not_the_marker(settings):
     assert tasks.text.startswith("Có 9 nhiệm vụ")
     seed = ask(get_engine([SEED_REPORT], settings=settings), "PL II có bao nhiêu nhiệm vụ đã được tổ chức thực hiện?")
     assert seed.text.startswith("Có 11 nhiệm vụ")
+
+
+def test_follow_ups_of_other_cities_second_round(settings):
+    """A province's initials before a year ("ĐT 2025") are the province, no road 2025; a part of the row talked about
+    named by the turn ("hợp phần bồi thường TĐC của nó"); "tăng mấy %"; "ở đó" is the place talked about."""
+    dong_thap = engine_of(settings, DONG_THAP)
+    before = ask(dong_thap, "năm trước thì sao?", "tỷ lệ hộ nghèo ĐT 2025 ước còn bao nhiêu?")
+    assert rows(before) == ["9"] and "1,62" in before.text
+    grew = ask(dong_thap, "so voi nam 2024 thi tang may %?", "kim ngach XK dong thap 2025 uoc bn?")
+    assert rows(grew)[0] == "4" and "113,44" in grew.text
+    part = ask(engine_of(settings, THAI_NGUYEN), "hop phan boi thuong TĐC cua no con bao nhieu ho chua nhan tien",
+               "DA duong lien ket TN - Bac Giang - Vinh Phuc giai ngan toi dau r")
+    assert rows(part) == ["1.1"] and "38 hộ" in part.text
+    there = ask(engine_of(settings, VINH_LONG), "ở đó xử lý được mấy vụ?", "Bình Tân bị phạt vi phạm TTXD bao nhiêu tiền")
+    assert rows(there) == ["8"] and "Số vụ đã xử lý 2" in there.text
+
+
+def test_i_and_y_spellings_of_a_syllable_are_one_word_as_written():
+    """"bác sỹ" typed with diacritics is the "Bác sĩ" a report prints (as "tỉ lệ" is "tỷ lệ"); "chi", "khi" stay."""
+    assert tokens("bác sĩ, lí do, kĩ thuật, tỉ lệ") == ["bác", "sỹ", "lý", "do", "kỹ", "thuật", "tỷ", "lệ"]
+    assert tokens("khi chi thi đi") == ["khi", "chi", "thi", "đi"]
+
+
+def test_a_spelling_variant_finds_the_newest_report_s_row(settings):
+    reply = ask(engine_of(settings, THAI_NGUYEN), "chỉ tiêu bác sỹ trên vạn dân năm nay có đạt ko")
+    assert rows(reply) == ["14"] and "15,6" in reply.text and reply.text.startswith("Chưa đạt")
+
+
+def test_an_overview_by_group_reads_the_groups_printed_figures(settings):
+    """"… theo từng lĩnh vực / theo nhóm": each group's line, whether a "Cộng I" row or a heading printing its figures."""
+    fields = ask(engine_of(settings, THAI_NGUYEN), "tom tat giup tinh hinh giai ngan von dau tu cong cac DA trong diem 2024 theo tung linh vuc")
+    assert set(rows(fields)) == {"Cộng I", "Cộng II", "Cộng III"} and "60,57" in fields.text
+    groups = ask(engine_of(settings, VINH_LONG), "tóm tắt tình hình giải ngân vốn đầu tư công các DA ngành XD, GT năm 2025 theo nhóm DA")
+    assert set(rows(groups)) == {"I", "II", "III"} and "33,05" in groups.text and "20,60" in groups.text
+    places = ask(engine_of(settings, VINH_LONG), "vi phạm TTXD ở TP Vĩnh Long so với huyện Long Hồ thế nào")
+    assert set(rows(places)) == {"1", "3"} and "21" in places.text and "12" in places.text
+
+
+def test_more_everyday_words_second_round(settings):
+    """"tổng vốn đầu tư" of one project is its total investment (the indicator "Tổng vốn đầu tư …" stays a row);
+    "so NQ HĐND … so với 2023" asks both; "nhiệm vụ con" of a numbered group; "giùm" is politeness."""
+    invest = ask(engine_of(settings, THAI_NGUYEN), "Tổng vốn đầu tư của DA mở rộng BV A Thái Nguyên là bao nhiêu?")
+    assert rows(invest) == ["6"] and "385.000" in invest.text
+    seed = get_engine([SEED_REPORT], settings=settings)
+    indicator = ask(seed, "so với năm 2023 thì sao?", "Tổng vốn đầu tư đạt bao nhiêu % so NQ?")
+    assert rows(indicator) == ["4"] and "28.527,46" in indicator.text
+    both = ask(seed, "tong chi NSNN 2024 so NQ HDND dat bn %? so voi 2023 thi sao")
+    assert rows(both)[0] == "5.4" and "91,14" in both.text and "127,69" in both.text
+    parts = ask(seed, "phụ lục V, mục 8 liên kết hợp tác vùng có mấy nhiệm vụ con?")
+    assert parts.text.startswith("Có 5 nhiệm vụ")
+    summary = ask(engine_of(settings, HUE), "tóm tắt giùm kết quả CCHC, chuyển đổi số 2025 của Huế")
+    assert not summary.abstained and "Phụ lục III" in summary.text
