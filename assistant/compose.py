@@ -432,6 +432,8 @@ def _missing(result: Result, tables: CorpusTables) -> Answer:
         text = render("no_period", row=_plain_name(row))  # no figure at all: the row is offered to open
     elif result.missing == "percent":
         text = render("no_measure", measure="tỷ lệ (%)", row=_plain_name(row), where=where(row))
+    elif result.missing == "money":
+        text = render("no_measure", measure=f"{label(plan.measure)} bằng tiền", row=_plain_name(row), where=where(row))
     elif result.missing == "compare":
         text = render("no_compare", row=_plain_name(row), where=where(row),
                       reference="năm trước" if plan.against == "previous" else "kế hoạch / Nghị quyết")
@@ -453,6 +455,10 @@ def _compare(result: Result, tables: CorpusTables) -> Answer:
     for comparison in result.comparisons:
         row = tables.rows[comparison.id]
         text, cites = _comparison_text(row, comparison, result.plan.yes_no, tables)
+        verdict = row.facts.get("verdict")
+        if result.plan.measure == "verdict" and comparison.against == "previous" and verdict:
+            text += " " + render("verdict", verdict=verdict)  # "so với cùng kỳ thì sao, đánh giá thế nào?": both
+            cites.append(cite(row, next((h for h, r in row.roles.items() if r == "verdict"), None), verdict))
         texts.append(text)
         citations += cites
         chart = chart or chart_of(row)
@@ -742,7 +748,7 @@ def _rank(result: Result, tables: CorpusTables) -> Answer:
     if plan.order == "both" and len(result.ranked) > 1:  # "dự án nào cao nhất, dự án nào thấp nhất?"
         ends = [(result.ranked[0], "cao nhất"), (result.ranked[-1], "thấp nhất")]
         limit = 2
-    texts = []
+    texts, related_cites = [], []
     for item, order in ends:
         row = tables.rows[item.id]
         value = ValueCell(raw=item.raw, value=item.value, unit=item.unit, as_of=item.as_of, scope=item.scope, column=item.column,
@@ -752,6 +758,10 @@ def _rank(result: Result, tables: CorpusTables) -> Answer:
                             value=shown(value) + _qualifier(value)))
         if item.quote:
             texts[-1] += f" Báo cáo ghi: “{_unstopped(item.quote)}”."
+        related = _with_related(row, [value])[1:] if measure in _DISBURSEMENT else []
+        if related:  # "giải ngân thấp nhất": the rate ranked, said with the amount and the plan it is of
+            texts[-1] = texts[-1].rstrip(".") + " (" + "; ".join(f"{_column_label(v)}: {shown(v)}" for v in related) + ")."
+            related_cites += [cite(row, v.column, v.raw) for v in related]
     # the whole ranking goes to the table under the answer; the text answers what was asked
     both = [item for item, _ in ends] if plan.order == "both" else []  # "nơi nào nhiều nhất, nơi nào ít nhất": one answer
     text = (" " if both else "\n").join(texts) + (
@@ -759,7 +769,7 @@ def _rank(result: Result, tables: CorpusTables) -> Answer:
     table = [_table_row(tables.rows[r.id], **{label(measure).capitalize(): shown(ValueCell(raw=r.raw, value=r.value, unit=r.unit))})
              for r in result.ranked]
     cited = both + [r for r in result.ranked if r not in both]  # the ends asked first
-    citations = [cite(tables.rows[r.id], r.column, r.quote or r.raw) for r in cited] + scope_citations(result, tables)
+    citations = [cite(tables.rows[r.id], r.column, r.quote or r.raw) for r in cited] + related_cites + scope_citations(result, tables)
     return Answer(text=text, citations=citations, route="table", table=table, computed_values=[str(len(result.ranked))])
 
 
@@ -959,6 +969,10 @@ def _totals_of_set(result: Result, tables: CorpusTables) -> list[Row]:
     """The total rows the report prints for the overview's set (none for a field, an agency or a topic); with the
     money of a whole annex asked, its groups' subtotals too."""
     flt = result.plan.filters
+    if flt.ids and flt.include_groups and result.rows and all(r.kind in ("group", "total") for r in result.rows):
+        # "… theo từng lĩnh vực": the groups' lines, and the annex's grand total they add up to
+        return [r for r in tables.rows.values() if r.kind == "total" and r.report == flt.report
+                and r.annex in {x.annex for x in result.rows} and r.facts.get("total_of") is None and r not in result.rows]
     narrowed = flt.field or flt.parent or flt.ids or flt.agency or flt.marker or flt.where or flt.verdicts or flt.states or flt.lacks
     if narrowed or (flt.group is None and not flt.annexes):
         return []  # a group's subtotal is not the total of some of its rows

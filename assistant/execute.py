@@ -8,12 +8,14 @@ Example::
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.plan import Plan
 from ingestion.models import Row
-from structured.lexicon import fold, lexicon
+from retrieval.passages import states_number_of
+from structured.lexicon import fold, fold_tokens, lexicon
 from structured.models import (
     AgencyCount,
     Comparison,
@@ -129,6 +131,8 @@ def execute(plan: Plan, tables: CorpusTables) -> Result:
                     result.missing = lookup.missing
                 elif _percent_not_stated(plan, row, lookup):
                     result.missing = "percent"  # "đạt bao nhiêu %?" of a task whose text states no percentage
+                elif _money_not_stated(plan, row, lookup):
+                    result.missing = "money"  # "giải ngân bao nhiêu tỷ đồng?" of a task whose text states only a rate
                 elif row.kind == "indicator" and plan.measure in (None, "estimate", "actual") and plan.period in (None, row.facts.get("year")):
                     comparison = compare_row(tables, row.id, "target")
                     if comparison.reference is not None or comparison.report_verdict:
@@ -184,6 +188,26 @@ def _percent_not_stated(plan: Plan, row: Row, lookup: RowLookup) -> bool:
         return False
     quoted = [v.raw + " " + (v.quote or "") for v in lookup.values] + [p.raw for p in lookup.passages]
     return not any("%" in text for text in quoted)
+
+
+def _money_not_stated(plan: Plan, row: Row, lookup: RowLookup) -> bool:
+    """An amount of money is asked in a unit ("bao nhiêu tỷ đồng") of a task or project that prints it in no column,
+    and no sentence quoted states a number in money."""
+    money = [u for u in plan.units if set(u) & _MONEY_UNIT_WORDS]
+    if not money or row.kind == "indicator" or any(v.value is not None and not v.text for v in lookup.values):
+        return False
+    quoted = [v.quote or v.raw for v in lookup.values] + [p.raw for p in lookup.passages]
+    units = [fold_tokens(u) for u in lexicon().section("money_units")] + [["ty"], ["trieu"]]  # "1.856 tỷ", "50 triệu"
+    return bool(quoted) and not any(states_number_of(_amount_tokens(t), units) for t in quoted)
+
+
+def _amount_tokens(text: str) -> list[str]:
+    """Folded tokens with no year ("năm 2024, tỷ lệ …" states no amount) and "tỷ lệ" one token (a rate, no "tỷ")."""
+    tokens = fold_tokens(re.sub(r"(?i)\btỷ\s+lệ\b|\btỉ\s+lệ\b", "tyle", text))
+    return ["" if re.fullmatch(r"(?:19|20)\d\d", t) else t for t in tokens]
+
+
+_MONEY_UNIT_WORDS = {"dong", "ty", "trieu"}  # the words of money units a question may ask in
 
 
 def _parent_verdict(tables: CorpusTables, row: Row) -> str | None:

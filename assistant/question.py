@@ -650,7 +650,8 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
         label = match.group(1) or match.group(2)
         q.row_ref = label.upper() if re.match(r"[ivx]", label) else label
         _mark_pattern(q, _ROW_REF_RE, "row_ref")
-    if match := _TOP_RE.search(folded_text):
+    if (match := _TOP_RE.search(folded_text)) and not any(  # "pl3 nhiệm vụ nào": the annex's number, no count
+            w.text == (match.group(1) or match.group(2)) and w.tag in ("annex", "row_ref", "group") for w in q.words):
         q.top = int(match.group(1) or match.group(2))
     if match := _SPAN_RE.search(fold(q.text)):  # a period, for sets ("dự án thực hiện 2021 - 2024")
         q.span = (int(match.group(1)), int(match.group(2)))

@@ -642,8 +642,13 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     if pair is not None:
         return _row_plan(q, [lk.row.id for lk in pair], measure, period, ops, layer, answer_at, "hai dòng nối bằng 'và'")
 
+    # "còn X thì sao?" asks about a new row when the turn says its name, not when its text merely holds the words the
+    # row talked about holds too ("còn bao nhiêu hộ chưa nhận tiền, ở phường nào?").
+    names_a_row = best is not None and (best.name_cov >= ASPECT_COVERAGE or not (state.focus and what_about) or not _focus_explains(
+        q, layer, ctx, reports, state, best))
+
     # Rows named by the turn itself ("còn X thì sao?" keeps the previous question).
-    if best is not None and p_best >= answer_at and best.numbers_ok:
+    if best is not None and p_best >= answer_at and best.numbers_ok and names_a_row:
         targets = _targets(q, links, layer, ops)
         if len(targets) == 1 and len(links) > 1 and _two_readings(q, links, layer):
             return _clarify(q, links[:2], p_best)
@@ -658,13 +663,13 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
         return _row_plan(q, [best.row.id], measure, period, ops, layer, p_best, "dòng liền kề dòng đang nói tới")
 
     # "còn X thì sao?": the previous question about a new row.
-    if state.focus and what_about and best is not None and p_best >= clarify_at and best.numbers_ok:
+    if state.focus and what_about and best is not None and p_best >= clarify_at and best.numbers_ok and names_a_row:
         plan = _row_plan(q, [best.row.id], measure or _carried(state), period or state.period,
                          ops or _ops_of(state), layer, p_best, "còn X: câu hỏi trước, dòng mới")
         return plan if measure else _asked_again(plan, state)
 
     # "còn tờ trình gửi bộ nào?" naming no new row: the same row, an aspect its own text speaks of.
-    if state.focus and what_about and not q.reports and (best is None or p_best < clarify_at):
+    if state.focus and what_about and not q.reports and (best is None or p_best < clarify_at or not names_a_row):
         focus_links, _ = _links(q, layer, ctx, reports, extra=list(state.focus))
         on_focus = not q.free() or any(lk.row.id in state.focus and lk.row_cov >= focus_links[0].row_cov
                                        for lk in focus_links)  # no other row explains the words better ("còn khối lượng
@@ -757,9 +762,15 @@ def _column_total_plan(q: Question, layer: SemanticLayer, report: str) -> Plan |
             share = sum(weight[id(w)] for w in free if word_in_field(w, written, folded, fuzzy=False)) / total_weight
             found.append((share, sum(1 for w in tagged if word_in_field(w, written, folded, fuzzy=False)), row, header))
     found.sort(key=lambda f: (-f[0], -f[1]))
-    if not found or found[0][0] < COLUMN_TOTAL_COVER or (
-            len(found) > 1 and found[1][0] >= found[0][0] - 1e-9 and found[1][1] >= found[0][1]):
-        return None  # no column holds the words, or two hold them alike: not one answer
+    if not found or found[0][0] < COLUMN_TOTAL_COVER:
+        return None  # no column holds the words
+    tied = [f for f in found if f[0] >= found[0][0] - 1e-9 and f[1] >= found[0][1] and f[2] is found[0][2]]
+    if len(tied) > 1:  # two columns hold the words alike: one answer only when they are one group's columns, asked
+        group = {h[: len(h) - len(header_leaf(h))] for _, _, _, h in tied}  # whole ("tổng số giấy phép XD": both kinds)
+        if len(group) != 1 or not next(iter(group)).strip():
+            return None
+        return Plan(op="lookup", targets=[found[0][2].id], report=report, words=fold_tokens(next(iter(group))),
+                    confidence=SET_CONFIDENCE, reason="tổng của các cột một nhóm: dòng tổng in trong báo cáo")
     _, _, row, header = found[0]
     counted = re.match(r"so\s+(\w+)", " ".join(fold_tokens(header_leaf(header))))
     units = [[counted.group(1)]] if counted and q.has("operations", "count") else []  # "bao nhiêu vụ": said as a count
@@ -1057,6 +1068,12 @@ def _whole_reading(q: Question, links: list[Link], layer: SemanticLayer) -> Link
                 and not q.has("operations", "compare_rows")  # "đô thị và nông thôn chênh nhau": the row and its part
             return lk if (whole or sub_line) and lk is not links[0] else None
     return None
+
+
+def _focus_explains(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], state: DialogueState, best: Link) -> bool:
+    """A row talked about explains the turn's words as well as ``best`` does."""
+    focus_links, _ = _links(q, layer, ctx, reports, extra=list(state.focus))
+    return any(lk.row.id in state.focus and lk.row_cov >= best.row_cov - 1e-9 for lk in focus_links)
 
 
 def _said_but_its_place_noun(q: Question, lk: Link) -> bool:
@@ -1620,6 +1637,18 @@ def _superlative_in(q: Question, row: Row) -> bool:
                if section == "operations" and hit.key in ("rank_desc", "rank_asc") and hit.start and not q.words[hit.start - 1].tag)
 
 
+def _parts_are_growth(flt: Filters, layer: SemanticLayer) -> bool:
+    """The sub-lines ranked are parts of a growth rate ("Tốc độ tăng trưởng GRDP" → its sectors), printing no
+    comparison with last year of their own: their own figures are the growth asked."""
+    parent = layer.rows.get(flt.parent or "")
+    if parent is None or not parent.children:
+        return False
+    name = f" {' '.join(fold_tokens(parent.name))} "
+    parts = [layer.rows.get(f"{parent.report}:{parent.annex}:{c}") for c in parent.children]
+    return any(f" {fold(p)} " in name for p in lexicon().section("growth_words")) and not any(
+        p is not None and p.facts.get("vs_prev_pct") for p in parts)
+
+
 def _money_total_said(q: Question) -> bool:
     """ "tổng vốn", "tổng số tiền": a total said of money."""
     return any(s == "operations" and h.key == "total" and h.size > 1 and set(q.folded[h.start : h.end]) & _MONEY_WORDS
@@ -2006,6 +2035,8 @@ def _collection_plan(
             else:
                 return Plan(op="clarify", filters=flt, report=report, order=order, reason="chưa rõ xếp hạng theo số liệu nào",
                             options=_rank_options(q, flt, layer), missing="rank_measure")
+        if measure == "vs_prev_pct" and _parts_are_growth(flt, layer):
+            measure = "estimate"  # "thành phần nào tăng trưởng thấp nhất trong GRDP": the parts' figures are growth rates
         flt.has = measure
     return Plan(op=op, filters=flt, measure=measure, order=order if op == "rank" else None,
                 limit=q.top if op in ("rank", "list") else None,  # "tổng vốn của 15 dự án": the set's size, no top 15
@@ -2662,7 +2693,8 @@ def _asks_number(q: Question) -> bool:
 def _counts_items(q: Question, word) -> bool:  # noqa: ANN001
     """A number right before a kind noun ("17 chỉ tiêu"): how many items, not a condition."""
     i = next(k for k, w in enumerate(q.words) if w is word)
-    return word.text.isdigit() and i + 1 < len(q.words) and q.words[i + 1].tag == "kind"
+    return word.text.isdigit() and word.tag not in ("annex", "row_ref", "group") and i + 1 < len(q.words) \
+        and q.words[i + 1].tag == "kind"  # ("pl3 nhiệm vụ nào": the annex's number)
 
 
 def _field_said(q: Question) -> bool:

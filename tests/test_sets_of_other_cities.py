@@ -1424,3 +1424,31 @@ def test_more_everyday_words_second_round(settings):
     assert parts.text.startswith("Có 5 nhiệm vụ")
     summary = ask(engine_of(settings, HUE), "tóm tắt giùm kết quả CCHC, chuyển đổi số 2025 của Huế")
     assert not summary.abstained and "Phụ lục III" in summary.text
+
+
+def test_blind_dev17_classes(settings):
+    """A rank of money states the amount and plan with the rate; one group's columns totalled together ("tổng số giấy
+    phép" = both kinds); parts of a growth rate ranked by their own figures; an overview by field leads with the
+    grand total; "pl3 nhiệm vụ" names the annex, no count of 3."""
+    thai_nguyen = engine_of(settings, THAI_NGUYEN)
+    lowest = ask(thai_nguyen, "dự án nào giải ngân thấp nhất trong danh mục dự án trọng điểm?")
+    assert rows(lowest)[0] == "12" and "6,50" in lowest.text and "3.250" in lowest.text
+    permits = ask(engine_of(settings, VINH_LONG), "tổng số giấy phép XD cấp 6 tháng theo địa bàn là bao nhiêu")
+    assert rows(permits) == ["Tổng cộng"] and "1.683" in permits.text and "162" in permits.text
+    sectors = ask(get_engine([SEED_REPORT], settings=settings), "Thành phần nào tăng trưởng thấp nhất trong GRDP 2024 của Cần Thơ?")
+    assert rows(sectors)[0] == "1.1" and "1,20" in sectors.text
+    fields = ask(engine_of(settings, DONG_THAP), "Cho mình bức tranh chung giải ngân vốn đầu tư công 2025 các dự án trọng điểm theo lĩnh vực")
+    assert rows(fields)[0] == "Tổng cộng" and "65,16" in fields.text and "62,60" in fields.text
+    late = ask(thai_nguyen, "pl3 nhiem vu nao dang cham tien do so voi ke hoach?")
+    assert rows(late) == ["I.3", "II.2.2.2", "II.3", "III.2.3.2"]
+
+
+def test_an_amount_of_money_asked_of_a_text_stating_only_a_rate_is_refused(settings):
+    thai_nguyen = engine_of(settings, THAI_NGUYEN)
+    money = ask(thai_nguyen, "vốn CTMTQG giảm nghèo bền vững 2024 giải ngân được bao nhiêu tỷ đồng?")
+    assert money.abstained and "82,4" not in money.text
+    rate = ask(thai_nguyen, "vốn CTMTQG giảm nghèo bền vững 2024 giải ngân được bao nhiêu %?")
+    assert "82,4" in rate.text
+    verdict = ask(engine_of(settings, VINH_LONG), "so với cùng kỳ thì sao, đánh giá thế nào?",
+                  "Tỷ lệ nước thải sinh hoạt đô thị được thu gom xử lý 6 tháng đạt bn?")
+    assert "117,28" in verdict.text and "Chưa đạt" in verdict.text
