@@ -440,8 +440,8 @@ def _missing(result: Result, tables: CorpusTables) -> Answer:
     elif plan.measure == "status" and row.kind in ("task", "project"):
         # "đã xong chưa?" of a task whose status cell is empty: the report does not say; the row is offered to open
         text = render("no_status", row=_plain_name(row), where=where(row))
-    else:
-        text = render("no_measure", measure=label(plan.measure), row=_plain_name(row), where=where(row))
+    else:  # (the question asked again of a new row names no measure: "thông tin được hỏi")
+        text = render("no_measure", measure=label(plan.measure) or "thông tin được hỏi", row=_plain_name(row), where=where(row))
     return Answer(text=text, route="none", abstained=True, suggestions=[cite(row, None, row.name)])
 
 

@@ -48,7 +48,8 @@ _MARKER_RE = re.compile(r"\(\s*(\*{1,5})\s*\)|(?<![\w*])(\*{1,5})(?![\w*])")
 _MARKER_WORDS_RE = re.compile(r"(?:\bloai\s+)?\b(1|2|3|4|mot|hai|ba|bon)\s*(?:dau\s*)?(?:sao|\*)")  # "(loại) 4 sao"
 _ANNEX_RE = re.compile(r"\b(?:phu luc|pl|bieu)\s*(?:so\s*)?((?:[ivx]+|\d+)\b(?:\s*(?:,|va|hoac|-)\s*(?:phu luc\s*|pl\s*)?(?:[ivx]+|\d+)\b)*)")
 _REPORT_WORD_RE = re.compile(r"\b(?:bao cao|bc)(?: so)?\s+(\d{1,4})\b")
-_ANNEX_ROW_RE = re.compile(r"^(?:pl\s*)?([ivx]+|\d)\s+(\d+\.\d+(?:\.\d+)*)\b")
+# "V 9.1", "PL3 mục 20" said tersely: at the start, or after a polite opening ("xin cho biết V 9.1 …")
+_ANNEX_ROW_RE = re.compile(r"(?:^|(?<=\bbiet )|(?<=\bhoi ))(?:pl\s*)?([ivx]+|\d)\s+(\d+\.\d+(?:\.\d+)*)\b")
 _GROUP_RE = re.compile(r"\bnhom\s+(\d+|[ivx]+|[a-z])\b")
 _ROW_REF_RE = re.compile(r"\b(?:muc|stt|so thu tu|dong|hang)\s*(?:so\s*)?(\d+(?:\.\d+)*|[ivx]+\.\d+(?:\.\d+)*)\b"
                          r"|\b(?:cai|nhiem vu|du an|chi tieu|de an)\s+(?:so\s+)?(\d+\.\d+(?:\.\d+)*)\b(?!\s*%)")  # "cái 8.1"
@@ -206,6 +207,9 @@ def _repair(words: list[Word], layer: SemanticLayer) -> None:
                      if k != word.folded and OSA.distance(k, word.folded) <= MAX_REPAIR_DISTANCE
                      and (_pairs_known(words, i, k, layer, needed)
                           or (unprinted and _pairs_on_both_sides(words, i, k, layer)))]
+            if len(close) > 1 and unprinted:  # "Chơng trình": of "công", "chương", the one carrying the "ơ" typed
+                close = [k for k in close if any({ch for ch in word.text if fold(ch) != ch} <= set(form)
+                                                 for form in layer.forms.get(k, ()))]
             if len(close) == 1:
                 word.repaired = close[0]
                 forms.add(close[0])
@@ -1249,8 +1253,9 @@ def _what_about_starts_turn(q: Question) -> None:
     """ "còn X thì sao?", "riêng X thì sao?" open a turn; later in a question "còn" means "remains" ("còn bao
     nhiêu") and "riêng" is a content word ("nhà ở riêng lẻ")."""
     function = lexicon().words("function_words")
+    opening = next((i for i, w in enumerate(q.words) if w.tag != "polite"), 0)  # "Xin cho biết còn PAPI?": after politeness
     for section, hit in list(q.hits):
-        if section == "dialogue" and hit.key == "what_about" and hit.start > 1:
+        if section == "dialogue" and hit.key == "what_about" and hit.start > opening + 1:
             q.hits.remove((section, hit))
             for word in q.words[hit.start : hit.end]:
                 word.tag, word.key = ("function", None) if word.folded in function else (None, None)

@@ -1452,3 +1452,15 @@ def test_an_amount_of_money_asked_of_a_text_stating_only_a_rate_is_refused(setti
     verdict = ask(engine_of(settings, VINH_LONG), "so với cùng kỳ thì sao, đánh giá thế nào?",
                   "Tỷ lệ nước thải sinh hoạt đô thị được thu gom xử lý 6 tháng đạt bn?")
     assert "117,28" in verdict.text and "Chưa đạt" in verdict.text
+
+
+def test_a_polite_opening_keeps_what_follows_at_the_start(settings):
+    """"Đề nghị cho biết còn tổng chi thì sao?" still opens with "còn"; "xin cho biết V 9.1 …" still names annex V, row 9.1; a word
+    typed with a mark no report prints is repaired to the neighbour carrying that mark ("Chơng" → "Chương")."""
+    seed = get_engine([SEED_REPORT], settings=settings)
+    spending = ask(seed, "Đề nghị cho biết con tong chi thi sao", "Tổng thu NSNN năm 2024 ước bao nhiêu?")
+    assert rows(spending)[0] == "5.4" and "19.434,07" in spending.text
+    row = ask(seed, "Xin cho biết v 9.1 quoc phong an ninh ai chu tri")
+    assert rows(row) == ["9.1"]
+    typo = ask(seed, "Chơng trình phát triển công nghiệp hỗ trợ được nêu ở những phụ lục nào?")
+    assert "15.2" in rows(typo) and "2.7" in rows(typo)
