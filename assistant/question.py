@@ -538,9 +538,23 @@ def _asks_places(folded: list[str], hit: PhraseHit) -> bool:
     place or one agency ("huyện Long Hồ", "UBND huyện"): what a table of places calls its rows."""
     before = " ".join(folded[max(0, hit.start - 2) : hit.start])
     after = folded[hit.end] if hit.end < len(folded) else ""
-    listed = hit.start > 0 and f" {folded[hit.start - 1]}" in {f" {p}" for p in _place_nouns()}  # "huyện, thị xã nào"
+    nouns = {p.split()[-1] for p in _place_nouns()}
+    listed = hit.start > 0 and folded[hit.start - 1] in nouns  # "huyện, thị xã nào": a list of place nouns
+    next_noun = any(" ".join(folded[hit.end : hit.end + n]) in _place_nouns() for n in (1, 2))  # "huyện, thị xã …"
     return any(before == w or before.endswith(" " + w) for w in _PLACES_ASKED_BEFORE) or after in _PLACES_ASKED_AFTER \
-        or (listed and (after in _PLACES_ASKED_AFTER or after in _place_nouns()))
+        or ((listed or next_noun) and _list_asked(folded, hit.end))  # (not "UBND huyện/thị xã/TP": an agency's levels)
+
+
+def _list_asked(folded: list[str], start: int) -> bool:
+    """A list of place nouns from ``start`` ends in "nào" ("huyện, thị xã nào")."""
+    for i in range(start, min(start + 6, len(folded) + 1)):
+        if i == len(folded):
+            return False
+        if folded[i] in _PLACES_ASKED_AFTER:
+            return True
+        if folded[i] not in {t for p in _place_nouns() for t in p.split()}:
+            return False
+    return False
 
 
 _YEAR_PARTS = ("cuoi", "dau", "giua", "het")  # "(ước) cuối 2024", "hết 2025": a part of the year said before it
@@ -747,7 +761,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     for hit in find_phrases(folded, layer.row_noun_index, written=written):
         if hit.phrase in _place_nouns() and not _asks_places(folded, hit):
             continue  # "UBND huyện", "huyện Long Hồ", "đường huyện": a name's words, not what the table calls its rows
-        if all(w.tag in (None, "function") for w in q.words[hit.start : hit.end]):
+        if all(w.tag in (None, "function", "unit") for w in q.words[hit.start : hit.end]):  # ("xã" is also a unit)
             report, numeral = hit.key.split("|")
             kind = layer.annex_kind(report, numeral) or "any"
             q.hits.append(("kinds", PhraseHit(kind, hit.phrase, hit.start, hit.end)))

@@ -265,6 +265,21 @@ def annex_by_title(words: list, view, layer: SemanticLayer) -> str | None:  # no
     return best if best_cover >= ANNEX_TITLE_COVER else None
 
 
+_NOT_TITLE_MEASURES = ("lead", "coordinating", "agencies", "estimate", "status", "rate")  # asked of rows, not titles
+
+
+def _annex_said_by_kind_and_measure(q: Question, layer: SemanticLayer, report: str | None) -> str | None:
+    """The one annex whose title holds every word of the kind and the measure the question says together ("dự án GPMB
+    trọng điểm" → "Tiến độ … giải phóng mặt bằng các dự án trọng điểm"); None when no annex or several do."""
+    words = [w for w in q.words if (w.tag == "kind" or (w.tag == "measure" and w.key not in _NOT_TITLE_MEASURES))
+             and w.folded not in ("cac", "nhung")]
+    view = layer.report(report) if report else None
+    if view is None or not any(w.tag == "kind" for w in words) or not any(w.tag == "measure" for w in words):
+        return None
+    holding = [a.annex for a in view.annexes if all(_said_in(w, set(fold_tokens(a.title))) for w in words)]
+    return holding[0] if len(holding) == 1 else None
+
+
 def _measure(q: Question, dropped: set[int] = frozenset()) -> str | None:
     """The measure asked: the most specific one of the question; "tỷ lệ" with a money measure its rate."""
     found = [hit.key for section, hit in q.hits if section == "measures" and not set(range(hit.start, hit.end)) <= dropped]
@@ -565,7 +580,8 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
 
     # "Tổng số vụ vi phạm phát hiện toàn tỉnh?": a column of a table whose printed total row answers.
     # (after a row, "đã xử lý mấy vụ?" asks that row's cell, unless a total is said)
-    if {"count", "total"} & set(ops) and p_best < answer_at and primary is not None and collection != "count" \
+    elsewhere = best is not None and best.row.report != primary  # the best row is of an older report: not a reading
+    if {"count", "total"} & set(ops) and (p_best < answer_at or elsewhere) and primary is not None and collection != "count" \
             and ("total" in ops or not state.focus):
         column_total = _column_total_plan(q, layer, primary)
         if column_total is not None:
@@ -1925,6 +1941,9 @@ def _collection_plan(
         topic = [w for w in topic if w.folded not in set(layer.name_words.get(parent.id, []))]
         if parent.group_title:
             topic = [w for w in topic if w.folded not in set(fold(parent.group_title).split())]
+    if not flt.annexes and flt.group is None and flt.parent is None and op in ("list", "count") \
+            and (titled := _annex_said_by_kind_and_measure(q, layer, report)) is not None:
+        flt.annexes = [titled]  # "dự án GPMB trọng điểm nào …": the annex titled "… giải phóng mặt bằng các dự án trọng điểm"
     if flt.group is None and flt.parent is None and topic and not flt.annexes and (view := layer.report(report)) is not None:
         titled = annex_by_title(topic, view, layer)  # "nhiệm vụ chống hạn mặn": the group of the annex so titled,
         narrower = _group_holding(topic, layer, report, titled) if titled else None  # before a field of the lexicon
@@ -2070,14 +2089,16 @@ def _all_of_it(condition: NumberCondition, relation: NumberCondition) -> bool:
     return relation.op == ">=" and condition.value == 100.0 and condition.op in ("=", ">=") and "%" in condition.text
 
 
+_FEWER_WORDS = ("it hon", "thap hon", "nho hon", "chua bang")  # the done column below its base: some left
 _DONE_WORDS = ("het", "xong")  # "đã xử lý hết / xong": what a column of things done says of all of them
 _RELATION_WORDS = ("chua", "con", *_DONE_WORDS)  # "còn … chưa xử lý (xong)", "đã xử lý hết"
 
 
 def _left_or_done(q: Question) -> str | None:
     """ "chưa xử lý (xong)" → "left" (some left); "đã xử lý hết" → "done" (none left); else None."""
-    if "chua" in q.folded:
-        return "left"
+    said = f" {' '.join(q.folded)} "
+    if "chua" in q.folded or any(f" {w} " in said for w in _FEWER_WORDS):
+        return "left"  # "đã xử lý (vẫn) ít hơn số vụ phát hiện": some left
     return "done" if any(w in q.folded for w in _DONE_WORDS) else None
 
 

@@ -1403,9 +1403,9 @@ def test_a_spelling_variant_finds_the_newest_report_s_row(settings):
 def test_an_overview_by_group_reads_the_groups_printed_figures(settings):
     """"… theo từng lĩnh vực / theo nhóm": each group's line, whether a "Cộng I" row or a heading printing its figures."""
     fields = ask(engine_of(settings, THAI_NGUYEN), "tom tat giup tinh hinh giai ngan von dau tu cong cac DA trong diem 2024 theo tung linh vuc")
-    assert set(rows(fields)) == {"Cộng I", "Cộng II", "Cộng III"} and "60,57" in fields.text
+    assert set(rows(fields)) == {"Tổng cộng", "Cộng I", "Cộng II", "Cộng III"} and "60,57" in fields.text and "61,00" in fields.text
     groups = ask(engine_of(settings, VINH_LONG), "tóm tắt tình hình giải ngân vốn đầu tư công các DA ngành XD, GT năm 2025 theo nhóm DA")
-    assert set(rows(groups)) == {"I", "II", "III"} and "33,05" in groups.text and "20,60" in groups.text
+    assert set(rows(groups)) == {"Tổng cộng", "I", "II", "III"} and "30,57" in groups.text and "33,05" in groups.text
     places = ask(engine_of(settings, VINH_LONG), "vi phạm TTXD ở TP Vĩnh Long so với huyện Long Hồ thế nào")
     assert set(rows(places)) == {"1", "3"} and "21" in places.text and "12" in places.text
 
@@ -1464,3 +1464,22 @@ def test_a_polite_opening_keeps_what_follows_at_the_start(settings):
     assert rows(row) == ["9.1"]
     typo = ask(seed, "Chơng trình phát triển công nghiệp hỗ trợ được nêu ở những phụ lục nào?")
     assert "15.2" in rows(typo) and "2.7" in rows(typo)
+
+
+def test_places_listed_and_columns_compared_in_words(settings):
+    """"Huyện, thị xã nào …" asks for the table's rows; "đã xử lý (vẫn) ít hơn số vụ phát hiện" compares two columns;
+    a column total is read although an older report's row shares some words ("trật tự")."""
+    vinh_long = engine_of(settings, VINH_LONG)
+    done = ask(vinh_long, "Huyện, thị xã nào xử lý hết 100% số vụ vi phạm trật tự XD phát hiện được?")
+    assert rows(done) == ["2", "4", "7"]
+    fewer = ask(vinh_long, "Liệt kê giúp các địa bàn mà số vụ vi phạm trât tự XD đã xử lý vẫn ít hơn số vụ phát hiện")
+    assert rows(fewer) == ["1", "3", "5", "6", "8"]
+    fines = ask(vinh_long, "tong tien phat vi pham trat tu xay dung 6 thang bao nhieu")
+    assert rows(fines) == ["Tổng cộng"] and "536,0" in fines.text
+
+
+def test_a_kind_and_a_measure_said_together_name_the_annex_titled_so(settings):
+    """"dự án GPMB trọng điểm": the annex titled "… giải phóng mặt bằng các dự án trọng điểm", not a project's
+    compensation part listed in another annex under the same agency."""
+    reply = ask(engine_of(settings, HUE), "nhung du an GPMB trong diem nao do Trung tam Phat trien quy dat TP lam?")
+    assert rows(reply) == ["1", "3", "6"] and "Phụ lục IV" in reply.text
