@@ -193,12 +193,19 @@ def _percent_not_stated(plan: Plan, row: Row, lookup: RowLookup) -> bool:
 def _money_not_stated(plan: Plan, row: Row, lookup: RowLookup) -> bool:
     """An amount of money is asked in a unit ("bao nhiêu tỷ đồng") of a task or project that prints it in no column,
     and no sentence quoted states a number in money."""
-    money = [u for u in plan.units if set(u) & _MONEY_UNIT_WORDS]
+    units = _money_units()
+    money = [u for u in plan.units if set(u) & {t for unit in units for t in unit}]
     if not money or row.kind == "indicator" or any(v.value is not None and not v.text for v in lookup.values):
         return False
     quoted = [v.quote or v.raw for v in lookup.values] + [p.raw for p in lookup.passages]
-    units = [fold_tokens(u) for u in lexicon().section("money_units")] + [["ty"], ["trieu"]]  # "1.856 tỷ", "50 triệu"
     return bool(quoted) and not any(states_number_of(_amount_tokens(t), units) for t in quoted)
+
+
+@lru_cache(maxsize=1)
+def _money_units() -> list[list[str]]:
+    """The lexicon's money units, folded, and their first word alone ("1.856 tỷ", "50 triệu")."""
+    units = [fold_tokens(u) for u in lexicon().section("money_units")]
+    return units + [u[:1] for u in units if len(u) > 1]
 
 
 def _amount_tokens(text: str) -> list[str]:
@@ -206,8 +213,6 @@ def _amount_tokens(text: str) -> list[str]:
     tokens = fold_tokens(re.sub(r"(?i)\btỷ\s+lệ\b|\btỉ\s+lệ\b", "tyle", text))
     return ["" if re.fullmatch(r"(?:19|20)\d\d", t) else t for t in tokens]
 
-
-_MONEY_UNIT_WORDS = {"dong", "ty", "trieu"}  # the words of money units a question may ask in
 
 
 def _parent_verdict(tables: CorpusTables, row: Row) -> str | None:

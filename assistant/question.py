@@ -545,14 +545,16 @@ def _asks_places(folded: list[str], hit: PhraseHit) -> bool:
         or ((listed or next_noun) and _list_asked(folded, hit.end))  # (not "UBND huyện/thị xã/TP": an agency's levels)
 
 
+PLACE_LIST_WORDS = 6  # words a list of place nouns runs to before its "nào" ("huyện, thị xã, thành phố nào")
+
+
 def _list_asked(folded: list[str], start: int) -> bool:
     """A list of place nouns from ``start`` ends in "nào" ("huyện, thị xã nào")."""
-    for i in range(start, min(start + 6, len(folded) + 1)):
-        if i == len(folded):
-            return False
-        if folded[i] in _PLACES_ASKED_AFTER:
+    words = {t for p in _place_nouns() for t in p.split()}
+    for token in folded[start : start + PLACE_LIST_WORDS]:
+        if token in _PLACES_ASKED_AFTER:
             return True
-        if folded[i] not in {t for p in _place_nouns() for t in p.split()}:
+        if token not in words:
             return False
     return False
 

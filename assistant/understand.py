@@ -185,16 +185,13 @@ def _reports(q: Question, state: DialogueState, layer: SemanticLayer) -> list[st
     return at_level
 
 
-_LEVEL_BEFORE = ("huyen", "xa", "quan", "phuong")  # last words of place nouns said before another in a list
-
-
 def _reports_at_level(q: Question, layer: SemanticLayer) -> list[str]:
     """ "của tỉnh", "toàn thành phố" said of no named place: the reports whose issuer is of that level (a
     province's report, not a city's); none when the question says no level or every report is of it."""
     levels = {hit.key for hit in find_phrases(q.folded, lexicon().phrase_index("report_levels"))
               if all(w.tag in (None, "frame") for w in q.words[hit.start : hit.end])
               and (hit.end == len(q.words) or q.words[hit.end].tag not in (None, "report"))  # "TP Vĩnh Long" names a place
-              and not (hit.start and q.folded[hit.start - 1] in _LEVEL_BEFORE)}  # "huyện, thị xã, TP": levels of agencies
+              and not (hit.start and q.folded[hit.start - 1] in _place_noun_ends())}  # "huyện, thị xã, TP": agencies' levels
     if len(levels) != 1:
         return []
     words = lexicon().phrases("report_levels")[next(iter(levels))]
@@ -1103,6 +1100,12 @@ def _said_but_its_place_noun(q: Question, lk: Link) -> bool:
 @lru_cache(maxsize=1)
 def _place_nouns() -> list[list[str]]:
     return sorted((fold_tokens(p) for p in lexicon().phrases("place_nouns")["place_nouns"]), key=len, reverse=True)
+
+
+@lru_cache(maxsize=1)
+def _place_noun_ends() -> frozenset[str]:
+    """The last word of each place noun ("huyện", "xã" of "thị xã"): a place noun said just before a level."""
+    return frozenset(p[-1] for p in _place_nouns() if p)
 
 
 _PAIR_WORDS = ("va", "voi", "hay")  # "ĐT 917 và ĐT 918", "ĐT 917 với ĐT 918", "A hay B": two rows side by side
