@@ -1569,9 +1569,10 @@ MAX_FIGURES = 3  # figures one question asks at most ("thu hồi bao nhiêu ha, 
 
 
 def _figures_asked(q: Question) -> int:
-    """How many times the question asks "bao nhiêu" / "mấy" (each asks a figure)."""
+    """How many times the question asks "bao nhiêu" / "mấy", or a time ("khi nào", "ngày nào"): each asks a figure."""
     asked = sum(1 for i in range(len(q.folded)) if _how_many_ends_at(q.folded, i))
-    return max(1, min(asked, MAX_FIGURES))
+    times = sum(1 for s, h in q.hits if s == "measures" and h.key in TIME_MEASURES)  # "KC khi nào, thông xe ngày nào"
+    return max(1, min(max(asked, times), MAX_FIGURES))
 
 
 YEAR_MONTHS = "12"  # "cả năm" is the span of twelve months
@@ -2612,6 +2613,13 @@ def _overview_plan(
         if parent is not None:
             return Plan(op="overview", filters=Filters(report=report, annexes=[parent.annex], parent=parent.id), report=report,
                         confidence=0.9, reason="tổng quan các mục con của một dòng")
+    if asked and _parts_asked(q):  # "tóm lược giải ngân các nhóm dự án": each group's printed line of that money
+        lines = [i for i in _subtotals(layer, report, Filters(report=report, annexes=annexes), headings=True)
+                 if layer.rows[i].facts.get(asked)]
+        if len({layer.rows[i].annex for i in lines}) == 1 and len(lines) >= 2:
+            return Plan(op="list", filters=Filters(report=report, annexes=[layer.rows[lines[0]].annex], ids=lines,
+                                                   include_groups=True), measure=asked, report=report, confidence=0.9,
+                        reason="tổng quan theo nhóm: dòng của từng nhóm")
     group = _group_named(q, q.free(), layer, report, annexes) if q.free() or q.group_ref else None
     if group is None and q.row_ref:  # "nhóm đối ngoại … (mục 8) thế nào": a heading named by its number
         group = next((r for r in layer.group_rows if r.report == report and r.row == q.row_ref

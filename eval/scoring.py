@@ -476,7 +476,8 @@ def score_answer(
     else:
         stated = []
         missing = missing_items(text, must, "" if retrieved else qtype)
-        forbidden = [m for m in must_not if contains(text, m)] if not retrieved else []
+        # a forbidden number is a number stated, not a part of a document's code ("412" of "Báo cáo số 412/BC-SKHĐT")
+        forbidden = [m for m in must_not if contains(_strip_doc_ids(text) if is_number(m) else text, m)] if not retrieved else []
         problems = []
         if forbidden:
             problems.append(f"contains forbidden {forbidden}")

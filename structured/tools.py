@@ -307,7 +307,7 @@ def _passages(row: Row, measure: str | None, words: list[str], have_values: bool
             money = measure in MONEY_ROLES or measure == "funding" or any(u[:1] in (["trieu"], ["ty"], ["dong"]) for u in units or [])
             found = best_sentences(texts, own, need_number=True, need_percent=rate, need_money=money, k=1)
     elif measure in TIME_MEASURES:
-        found = best_sentences(texts, words, need_date=True, k=2, prefer_last=measure == "deadline",
+        found = best_sentences(texts, words, need_date=True, k=max(2, figures), prefer_last=measure == "deadline",
                                phrases_said=lexicon().section("time_words").get(measure, []))
     elif words and (measure in _PASSAGE_MEASURES or not have_values):  # name words alone never pick a sentence
         named = {w: NAME_WORD_WEIGHT for w in name_words}

@@ -369,3 +369,20 @@ def test_unsourced_questions_of_a_set_about_one_fixture_report_are_asked_of_it()
         {"question": "x", "sources": [{"report": "320/BC-UBND", "annex": "I", "row": "1"}]}), questions[1]])
     assert mixed[2]["report"] == hue  # already said: kept
     assert eval_run.with_set_report([mixed[1], eval_run.normalize_question({"question": "y"})])[1].get("report") is None
+
+
+def test_labels_a_reader_cites_and_numbers_of_document_codes():
+    """A line printed without a number is cited by its name ("Trong đó: Khu vực đô thị"); a counted row's sub-line
+    cited for its figure is no extra row; a forbidden number inside a document's code ("412/BC-SKHĐT") is not stated."""
+    from eval.scoring import citation_matches, wrong_rows
+
+    named = {**cite(row="15.1"), "printed": "15", "name": "Khu vực đô thị"}
+    assert citation_matches(named, {"annex": "I", "row": "Trong đó: Khu vực đô thị"})
+    count = {"type": "count", "count": 2, "sources": [{"annex": "V", "row": "2"}, {"annex": "V", "row": "3"}]}
+    cited = [cite(annex="V", row="2"), cite(annex="V", row="2.b"), cite(annex="V", row="3"), cite(annex="V", row="3.b")]
+    assert wrong_rows(count, cited) == ""
+    q = {"id": "x", "type": "followup", "question": "…", "must_include": ["38"], "must_not_include": ["412"],
+         "sources": [{"report": "412/BC-SKHĐT", "annex": "2", "row": "1.1"}]}
+    reply = "Còn 38 hộ chưa nhận tiền. (Theo Báo cáo số 412/BC-SKHĐT ngày 06/12/2024.)"
+    assert score_answer(q, reply, False, [cite(report="412/BC-SKHĐT", annex="2", row="1.1")]).correct
+    assert not score_answer(q, "Còn 38 hộ; 412 hộ vướng.", False, [cite(report="412/BC-SKHĐT", annex="2", row="1.1")]).correct

@@ -1483,3 +1483,10 @@ def test_a_kind_and_a_measure_said_together_name_the_annex_titled_so(settings):
     compensation part listed in another annex under the same agency."""
     reply = ask(engine_of(settings, HUE), "nhung du an GPMB trong diem nao do Trung tam Phat trien quy dat TP lam?")
     assert rows(reply) == ["1", "3", "6"] and "Phụ lục IV" in reply.text
+
+
+def test_money_summarised_by_groups_reads_the_groups_that_print_it(settings):
+    """"tóm lược giải ngân các nhóm dự án": the groups of the annex printing disbursements, not a group of indicators
+    that the field's word also names."""
+    reply = ask(engine_of(settings, VINH_LONG), "Tóm lược giải ngân vốn các nhóm dự án ngành XD, GT đến 31/5")
+    assert set(rows(reply)) == {"Tổng cộng", "I", "II", "III"} and "30,57" in reply.text and "20,60" in reply.text
