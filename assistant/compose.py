@@ -395,7 +395,7 @@ def _status_text(row: Row, lookup: RowLookup, tables: CorpusTables) -> tuple[str
             text = text[:MAX_STATUS_CHARS].rsplit(" ", 1)[0] + " …"
         lines.append(render("status_text", text=text))
         cites += [cite(row, v.column, v.raw) for v in status]
-    parts = [tables.rows[i] for c in row.children if (i := f"{row.report}:{row.annex}:{c}") in tables.rows]
+    parts = [tables.rows[i] for i in tables.child_ids(row)]
     for part in parts[:STATUS_PARTS]:  # "cầu Mỏ Bạch 2 thi công đến đâu": each part's own text says its progress
         said = " ".join(role_texts(part, "status"))
         if said:
@@ -674,7 +674,7 @@ def _sub_lines_named(row: Row, result: Result, tables: CorpusTables) -> list[Row
     """The sub-lines of a listed row that the set's condition names whole ("Chương trình có tỷ lệ giải ngân vốn
     sự nghiệp dưới 50%" → each programme's line "Vốn sự nghiệp"): their figures are the ones the condition is on."""
     said = set(fold_tokens(row.marker_meaning or "")) | set(result.plan.words)
-    parts = [tables.rows[f"{row.report}:{row.annex}:{c}"] for c in row.children if f"{row.report}:{row.annex}:{c}" in tables.rows]
+    parts = [tables.rows[i] for i in tables.child_ids(row)]
     return [p for p in parts if (words := set(fold_tokens(p.name)) - {"cac", "cua"}) and words <= said]
 
 

@@ -528,19 +528,13 @@ _PLACES_ASKED_BEFORE = ("bao nhieu", "may", "cac", "nhung", "moi", "tung", "so")
 _PLACES_ASKED_AFTER = ("nao",)  # "huyện nào"
 
 
-@lru_cache(maxsize=1)
-def _place_nouns() -> frozenset[str]:
-    return frozenset(" ".join(fold_tokens(p)) for p in lexicon().phrases("place_nouns")["place_nouns"])
-
-
 def _asks_places(folded: list[str], hit: PhraseHit) -> bool:
     """A place noun said of places in general ("bao nhiêu huyện", "các huyện, thị xã", "huyện nào"), not of one
     place or one agency ("huyện Long Hồ", "UBND huyện"): what a table of places calls its rows."""
     before = " ".join(folded[max(0, hit.start - 2) : hit.start])
     after = folded[hit.end] if hit.end < len(folded) else ""
-    nouns = {p.split()[-1] for p in _place_nouns()}
-    listed = hit.start > 0 and folded[hit.start - 1] in nouns  # "huyện, thị xã nào": a list of place nouns
-    next_noun = any(" ".join(folded[hit.end : hit.end + n]) in _place_nouns() for n in (1, 2))  # "huyện, thị xã …"
+    listed = hit.start > 0 and folded[hit.start - 1] in place_noun_ends()  # "huyện, thị xã nào": a list of place nouns
+    next_noun = any(" ".join(folded[hit.end : hit.end + n]) in lexicon().words("place_nouns") for n in (1, 2))  # "huyện, thị xã …"
     return any(before == w or before.endswith(" " + w) for w in _PLACES_ASKED_BEFORE) or after in _PLACES_ASKED_AFTER \
         or ((listed or next_noun) and _list_asked(folded, hit.end))  # (not "UBND huyện/thị xã/TP": an agency's levels)
 
@@ -548,9 +542,14 @@ def _asks_places(folded: list[str], hit: PhraseHit) -> bool:
 PLACE_LIST_WORDS = 6  # words a list of place nouns runs to before its "nào" ("huyện, thị xã, thành phố nào")
 
 
+def place_noun_ends() -> frozenset[str]:
+    """The last word of each place noun of the lexicon ("huyện", "xã" of "thị xã")."""
+    return frozenset(p.split()[-1] for p in lexicon().words("place_nouns"))
+
+
 def _list_asked(folded: list[str], start: int) -> bool:
     """A list of place nouns from ``start`` ends in "nào" ("huyện, thị xã nào")."""
-    words = {t for p in _place_nouns() for t in p.split()}
+    words = {t for p in lexicon().words("place_nouns") for t in p.split()}
     for token in folded[start : start + PLACE_LIST_WORDS]:
         if token in _PLACES_ASKED_AFTER:
             return True
@@ -761,7 +760,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
             _respell_from_phrase(q, hit, _indexes()[section])
     # What a table calls its rows ("địa bàn nào …" of a table by place): a kind noun of that annex.
     for hit in find_phrases(folded, layer.row_noun_index, written=written):
-        if hit.phrase in _place_nouns() and not _asks_places(folded, hit):
+        if hit.phrase in lexicon().words("place_nouns") and not _asks_places(folded, hit):
             continue  # "UBND huyện", "huyện Long Hồ", "đường huyện": a name's words, not what the table calls its rows
         if all(w.tag in (None, "function", "unit") for w in q.words[hit.start : hit.end]):  # ("xã" is also a unit)
             report, numeral = hit.key.split("|")

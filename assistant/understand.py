@@ -38,6 +38,7 @@ from assistant.question import (
     Question,
     agency_type_words,
     one_choice_of,
+    place_noun_ends,
     prepare,
     unknown_places,
     why_phrases,
@@ -191,7 +192,7 @@ def _reports_at_level(q: Question, layer: SemanticLayer) -> list[str]:
     levels = {hit.key for hit in find_phrases(q.folded, lexicon().phrase_index("report_levels"))
               if all(w.tag in (None, "frame") for w in q.words[hit.start : hit.end])
               and (hit.end == len(q.words) or q.words[hit.end].tag not in (None, "report"))  # "TP Vĩnh Long" names a place
-              and not (hit.start and q.folded[hit.start - 1] in _place_noun_ends())}  # "huyện, thị xã, TP": agencies' levels
+              and not (hit.start and q.folded[hit.start - 1] in place_noun_ends())}  # "huyện, thị xã, TP": agencies' levels
     if len(levels) != 1:
         return []
     words = lexicon().phrases("report_levels")[next(iter(levels))]
@@ -394,10 +395,11 @@ def _marker_from_legend(q: Question, layer: SemanticLayer, report: str, annexes:
 def _agency_filter(q: Question) -> str | None:
     """A named agency, or a class of agencies ("các Bộ Trung ương") as the word its names start with."""
     folded = " ".join(q.folded)
-    typed = [(kind, p) for kind, phrases in lexicon().section("agency_types").items() for p in phrases]
-    if q.agencies and not any(len(p.split()) >= CLASS_OF_AGENCIES_WORDS and f" {fold(p)} " in f" {folded} " for _, p in typed):
+    classes = lexicon().section("agency_types").items()
+    if q.agencies and not any(len(p.split()) >= CLASS_OF_AGENCIES_WORDS and f" {fold(p)} " in f" {folded} "
+                              for _, phrases in classes for p in phrases):
         return q.agencies[0]  # a named agency, unless a class is said in full ("UBND huyện, thị xã, TP")
-    for kind, phrases in lexicon().section("agency_types").items():
+    for kind, phrases in classes:
         for phrase in sorted(phrases, key=len, reverse=True):
             if re.search(rf"\b{re.escape(fold(phrase))}\b.*\b(chu tri|phu trach|thuc hien|chu dau tu)\b|\b(do|cua)\s+{re.escape(fold(phrase))}\b", folded) \
                     and _spelled_as(q, phrase):
@@ -657,8 +659,15 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
 
     # "còn X thì sao?" asks about a new row when the turn says its name, not when its text merely holds the words the
     # row talked about holds too ("còn bao nhiêu hộ chưa nhận tiền, ở phường nào?").
-    names_a_row = best is not None and (best.name_cov >= ASPECT_COVERAGE or not (state.focus and what_about) or not _focus_explains(
-        q, layer, ctx, reports, state, best))
+    focus_reading: list[list[Link]] = []  # the links read with the rows talked about, once, when needed
+
+    def with_focus() -> list[Link]:
+        if not focus_reading:
+            focus_reading.append(_links(q, layer, ctx, reports, extra=list(state.focus))[0])
+        return focus_reading[0]
+
+    names_a_row = best is not None and (best.name_cov >= ASPECT_COVERAGE or not (state.focus and what_about)
+                                        or not _focus_explains(with_focus(), state, best))
 
     # Rows named by the turn itself ("còn X thì sao?" keeps the previous question).
     if best is not None and p_best >= answer_at and best.numbers_ok and names_a_row:
@@ -683,7 +692,7 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
 
     # "còn tờ trình gửi bộ nào?" naming no new row: the same row, an aspect its own text speaks of.
     if state.focus and what_about and not q.reports and (best is None or p_best < clarify_at or not names_a_row):
-        focus_links, _ = _links(q, layer, ctx, reports, extra=list(state.focus))
+        focus_links = with_focus()
         on_focus = not q.free() or any(lk.row.id in state.focus and lk.row_cov >= focus_links[0].row_cov
                                        for lk in focus_links)  # no other row explains the words better ("còn khối lượng
         # thi công?"); a turn naming nothing ("còn bao nhiêu mét chưa xong?") asks what remains of the row talked about
@@ -1083,29 +1092,18 @@ def _whole_reading(q: Question, links: list[Link], layer: SemanticLayer) -> Link
     return None
 
 
-def _focus_explains(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], state: DialogueState, best: Link) -> bool:
+def _focus_explains(focus_links: list[Link], state: DialogueState, best: Link) -> bool:
     """A row talked about explains the turn's words as well as ``best`` does."""
-    focus_links, _ = _links(q, layer, ctx, reports, extra=list(state.focus))
     return any(lk.row.id in state.focus and lk.row_cov >= best.row_cov - 1e-9 for lk in focus_links)
 
 
 def _said_but_its_place_noun(q: Question, lk: Link) -> bool:
     """ "Long Hồ bị phạt bao nhiêu": every word of "Huyện Long Hồ" said but the place noun it starts with."""
     name = fold_tokens(lk.row.name)
-    place = next((p for p in _place_nouns() if name[: len(p)] == p), None)
+    nouns = sorted((p.split() for p in lexicon().words("place_nouns")), key=len, reverse=True)
+    place = next((p for p in nouns if name[: len(p)] == p), None)
     said = {q.words[i].repaired or q.words[i].folded for i in lk.in_name}
     return place is not None and len(name) > len(place) and set(name[len(place):]) <= said
-
-
-@lru_cache(maxsize=1)
-def _place_nouns() -> list[list[str]]:
-    return sorted((fold_tokens(p) for p in lexicon().phrases("place_nouns")["place_nouns"]), key=len, reverse=True)
-
-
-@lru_cache(maxsize=1)
-def _place_noun_ends() -> frozenset[str]:
-    """The last word of each place noun ("huyện", "xã" of "thị xã"): a place noun said just before a level."""
-    return frozenset(p[-1] for p in _place_nouns() if p)
 
 
 _PAIR_WORDS = ("va", "voi", "hay")  # "ĐT 917 và ĐT 918", "ĐT 917 với ĐT 918", "A hay B": two rows side by side
@@ -2341,16 +2339,14 @@ def _marker_for_verdict(q: Question, layer: SemanticLayer, report: str, annexes:
     kinds = set(q.keys("kinds")) & {"task", "project", "indicator"}  # "nhiệm vụ … chậm tiến độ": an annex of tasks
     if view and kinds and not annexes and any(a.kind in kinds for a in view.annexes):
         annexes = [a.annex for a in view.annexes if a.kind in kinds]  # (not the legend of an annex of projects)
-    found: list[tuple[str, list[str]]] = []
     for annex in view.annexes if view else []:
         if annexes and annex.annex not in annexes:
             continue
         for marker, meaning in annex.legend.items():
             text = f" {' '.join(fold_tokens(meaning))} "
             if any(len(w) >= 2 and f" {' '.join(w)} " in text and not one_choice_of(w, text.split()) for w in said_verdicts):
-                found.append((marker, [annex.annex]))
-                break
-    return (found[0] if found else None) or _marker_of_verdict_class(q, view, annexes) or (None, annexes)
+                return marker, [annex.annex]
+    return _marker_of_verdict_class(q, view, annexes) or (None, annexes)
 
 
 def _marker_of_verdict_class(q: Question, view, annexes: list[str]) -> tuple[str, list[str]] | None:  # noqa: ANN001
