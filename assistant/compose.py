@@ -553,6 +553,8 @@ def conditions(result: Result, tables: CorpusTables, bare: bool = False) -> str:
         parts.append("không kể mục vừa nói tới")
     for condition in flt.where:  # as the question said it: "tỷ lệ giải ngân dưới 30% kế hoạch"
         parts.append(f"{label(condition.measure)} {condition.text}".strip())
+    if flt.direction:
+        parts.append(render(f"direction:{flt.direction}"))
     if flt.starts and flt.ends:
         parts.append(f"thời gian thực hiện {flt.starts} - {flt.ends}")
     elif flt.ends:
@@ -623,10 +625,13 @@ def _collection(result: Result, tables: CorpusTables) -> Answer:
                      for row in rows] + scope_citations(result, tables)
 
     timed = result.plan.measure in TIME_MEASURES and (result.plan.filters.due or result.plan.filters.period)
+    against_last_year = ["actual_prev"] if result.plan.filters.direction else []  # "tăng so với năm trước": last year too
 
     def item(r: Row) -> str:
         values = "; ".join([_key_values(r)] * bool(_key_values(r)) + [  # the printed column a condition is on, too
             f"{label(m)} {fact['raw']}" for m in columns if (fact := column_fact(r, m))] + [
+            f"{fact.get('column') or label(m)} {fact['raw']}" for m in against_last_year
+            if isinstance(fact := r.facts.get(m), dict) and fact.get("raw")] + [
             f"{header_leaf(h)} {v}" for h, v in r.cells.items() if timed and v and r.roles.get(h) in TIME_ROLES])  # "hạn … 2025"
         extra = r.facts.get("verdict") or next((v for h, v in r.cells.items() if r.roles.get(h) == "lead" and v), "")
         parts = "".join(f"; {' '.join(p.name.split())}: {v}" for p in _sub_lines_named(r, result, tables) if (v := _key_values(p)))

@@ -148,7 +148,8 @@ def next_state(state: DialogueState, plan: Plan, result: Result) -> DialogueStat
     if plan.op in ("none", "legend"):
         return state
     if plan.op in ("lookup", "compare"):
-        return DialogueState(focus=plan.targets, op=plan.op, measure=plan.measure, period=plan.period,
+        earlier = state.focus if state.focus and state.focus != plan.targets else state.earlier
+        return DialogueState(focus=plan.targets, earlier=earlier, op=plan.op, measure=plan.measure, period=plan.period,
                              report=plan.report, against=plan.against, filters=state.filters, set_ids=state.set_ids,
                              words=plan.words)
     ids = [row.id for row in result.rows]

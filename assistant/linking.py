@@ -260,7 +260,7 @@ def link(
                     name_part[i] = row_part[i] = weight
                 continue
             in_lead = word_in_field(word, set(), rw.lead, fuzzy[i]) if not word.accented else (1.0 if word.folded in rw.lead else 0.0)
-            in_cells = word_in_field(word, rw.cells_written, rw.cells, fuzzy[i])
+            in_cells = word_in_field(word, rw.cells_written, rw.cells, fuzzy[i]) or float(_parts_printed(word.text, rw.numbers))
             if in_lead or in_cells:
                 weight = weights[i] * max(in_lead, in_cells)
                 score += (FIELD_WEIGHTS["lead"] if in_lead else FIELD_WEIGHTS["cells"]) * weight
@@ -418,6 +418,15 @@ def _bound_as_said(number: str, before: str, name: list[str]) -> bool:
     # in the name as printed or expanded ("ĐT.864", "Đường tỉnh 864"); a part split off an identifier starts a segment
     at = [i for i, token in enumerate(name) if token == number and i > 0 and name[i - 1] != "|"]
     return not at or any(before in name[max(0, i - BOUND_REACH) : i] for i in at)
+
+
+_FRACTION_RE = re.compile(r"^(\d+(?:,\d+)?)/(\d+(?:,\d+)?)$")
+
+
+def _parts_printed(text: str, numbers: set[str]) -> bool:
+    """ "mới xử lý có 2/4 vụ": a fraction the user reads off the row, both of whose numbers its cells print."""
+    match = _FRACTION_RE.match(text)
+    return bool(match) and all(part.lstrip("0") in {n.lstrip("0") for n in numbers} for part in match.groups())
 
 
 def question_numbers(text: str) -> list[str]:

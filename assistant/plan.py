@@ -74,6 +74,8 @@ class DialogueState(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     focus: list[str] = Field(default_factory=list, description="Row ids the last answer was about")
+    earlier: list[str] = Field(default_factory=list, description="Row ids the answer before it was about (two rows "
+                               "asked in turn: 'vậy cái nào … nhiều hơn?' compares them)")
     op: str | None = None
     measure: str | None = None
     filters: Filters | None = Field(default=None, description="The last set's conditions (for 'trong đó …')")

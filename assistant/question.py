@@ -806,9 +806,12 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     _exclusions(q)
     _verbs_not_verdicts(q, layer)
     _verdicts_inside_names(q, layer)
+    _operations_ending_in_a_word(q, layer)
+    _direction_before_comparison(q)
     _qualifiers_not_measures(q)
     _money_nouns_of_measures(q)
     _measures_sharing_a_word(q, folded, written)
+    _sao_opening_a_clause(q)
     _problems_of_a_reason(q)
     _pronouns_typed_plainly(q)
     _events_of_a_time(q)
@@ -1068,6 +1071,58 @@ def _verdicts_inside_names(q: Question, layer: SemanticLayer) -> None:
                 q.hits.remove((section, hit))
                 word.tag, word.key = None, None
                 break
+
+
+_DIRECTION_WORDS = ("tang", "giam")  # "tăng / giảm so với năm trước": the direction asked of a comparison
+
+
+def _operations_ending_in_a_word(q: Question, layer: SemanticLayer) -> None:
+    """ "khu vực nào tăng trưởng cao nhất": an operation phrase ending in "tăng" / "giảm" that forms a word of the
+    reports with the free word after it ("tăng trưởng", "giảm nghèo") ends before it; its other words ("nào") ask
+    nothing more."""
+    for section, hit in list(q.hits):
+        if section != "operations" or hit.size < 2 or hit.end >= len(q.words) or q.words[hit.end].tag is not None:
+            continue
+        last, after = q.words[hit.end - 1], q.words[hit.end]
+        if last.folded not in _DIRECTION_WORDS:
+            continue  # (a phrase ending in a noun, "tổng vốn" of "tổng vốn đầu tư", is one reading of its own)
+        printed = not (last.accented and after.accented) or (last.text, after.text) in layer.written_bigrams
+        if printed and layer.bigrams.get((last.folded, after.folded), 0) >= COMPOUND_MIN_COUNT:
+            q.hits.remove((section, hit))
+            for word in q.words[hit.start : hit.end - 1]:
+                word.tag, word.key = "function", None
+            last.tag, last.key = None, None
+
+
+def _direction_before_comparison(q: Question) -> None:
+    """ "bao nhiêu chỉ tiêu tăng so với năm trước": a free "tăng" / "giảm" right before a comparison with last year is
+    the direction asked, one phrase with it."""
+    for n, (section, hit) in enumerate(q.hits):
+        if section == "operations" and hit.key == "compare_prev" and hit.start > 0:
+            before = q.words[hit.start - 1]
+            if before.tag is None and before.folded in _DIRECTION_WORDS:
+                q.hits[n] = (section, PhraseHit(hit.key, f"{before.folded} {hit.phrase}", hit.start - 1, hit.end))
+                before.tag, before.key = "op", hit.key
+
+
+_OPENING_TAGS = (None, "polite", "dialogue", "function")  # words that may stand before a "sao" asking why
+_WHY_CLAUSE_WORDS = 2  # a "sao" asking why is followed by a clause of at least this many words
+
+
+def _sao_opening_a_clause(q: Question) -> None:
+    """ "sao nó chưa giải ngân được vậy?", "vậy sao ở đó mới xử lý 2/4 vụ": a "sao" opening the question before a
+    clause asks why (read as "vì sao"); closing one ("còn X thì sao?") asks what about."""
+    for i, word in enumerate(q.words):
+        if word.folded != "sao" or word.tag != "dialogue":
+            continue
+        before, after = q.words[:i], [w for w in q.words[i + 1 :] if w.tag != "polite"]
+        if len(after) < _WHY_CLAUSE_WORDS or any(w.tag not in _OPENING_TAGS or w.folded in ("thi", "ra") for w in before) \
+                or any(w.tag is None and w.folded not in ("vay", "the", "ma", "nhung") for w in before):
+            return
+        q.hits = [(s, h) for s, h in q.hits if not (s == "dialogue" and h.start <= i < h.end)]
+        q.hits.append(("measures", PhraseHit("status", "vì sao", i, i + 1)))
+        word.tag, word.key = "measure", "status"
+        return
 
 
 @lru_cache(maxsize=1)

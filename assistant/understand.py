@@ -322,11 +322,19 @@ def _measure(q: Question, dropped: set[int] = frozenset()) -> str | None:
     return measure
 
 
-def _more_measures(q: Question, measure: str | None) -> list[str]:
-    """Other specific things the same question asks ("ai chủ trì, hạn khi nào?": lead, then deadline)."""
+def _more_measures(q: Question, measure: str | None, row: Row | None = None) -> list[str]:
+    """Other specific things the same question asks ("ai chủ trì, hạn khi nào?": lead, then deadline); "…, vốn bao
+    nhiêu?" of a project asked something else first: its total investment."""
     found = [hit.key for section, hit in q.hits if section == "measures"]
+    nouns = {fold(p) for p in lexicon().section("money_nouns")}
+    money_asked = any(w.tag is None and w.folded in nouns and any(s == "measures" and h.key == "estimate" and h.start == i + 1
+                                                                   for s, h in q.hits) for i, w in enumerate(q.words))
+    if money_asked and row is not None and row.kind == "project" and measure not in MONEY_MEASURES \
+            and "total_investment" in row.facts:
+        found.append("total_investment")
     return [m for m in dict.fromkeys(found)
-            if m != measure and m not in GENERIC_MEASURES and m not in ("rate", "lower_is_better", "status")
+            if m != measure and (m not in GENERIC_MEASURES or (m == "time" and measure not in TIME_MEASURES))
+            and m not in ("rate", "lower_is_better", "status")
             and m not in RATIO_OF.get(measure or "", ())
             and not (measure == "agencies" and m in ("lead", "coordinating"))]
 
@@ -590,6 +598,14 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
         groups = _split_groups(q, layer, primary)
         if groups is not None:
             return _row_plan(q, groups, measure, period, ops, layer, answer_at, "hai nhóm được so sánh")
+    if refine and len(state.set_ids) == 1 and measure not in (None, "status") and not q.keys("kinds") \
+            and not set(ops) & {"list", "rank", "total"} and ("count" not in ops or q.has("units")) and not q.listing \
+            and all(w.folded in layer.folded_text(state.set_ids[0]).split() for w in q.free()):
+        # "Có 1 dự án …" → "trong đó mặt bằng đã giao được bao nhiêu ha?": a figure of that one row
+        return _row_plan(q, state.set_ids, measure, period, ops, layer, answer_at, "dòng duy nhất của tập vừa nêu")
+    if "compare_rows" in ops and not q.free() and not q.reports and (pair := _pair_talked_about(state, layer)):
+        # "vậy cái nào bàn giao mặt bằng nhiều hơn?" after two rows asked in turn: those two, on what is asked now
+        return _row_plan(q, pair, measure or state.measure, period, ops, layer, answer_at, "hai dòng vừa được hỏi so sánh")
     if collection == "list" and "compare_rows" in ops:  # "ĐT 917 với ĐT 918, dự án nào … tốt hơn?": the two rows compared
         pair = _split_entities(q, layer, ctx, reports, best)
         if pair is not None:
@@ -656,6 +672,15 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     pair = _split_entities(q, layer, ctx, reports, best)
     if pair is not None:
         return _row_plan(q, [lk.row.id for lk in pair], measure, period, ops, layer, answer_at, "hai dòng nối bằng 'và'")
+
+    # Rows named by their numbers ("KH vốn của ĐT 917, ĐT 918 và ĐT 921", "đường tỉnh 917, 918, 921"): each, or their sum.
+    listed = _rows_by_numbers(q, layer, ctx, reports) if best is None or not best.numbers_ok else None
+    if listed is not None:
+        if "total" in ops and measure in NUMERIC_MEASURES:
+            report = layer.rows[listed[0]].report
+            return Plan(op="total", filters=Filters(report=report, ids=listed), measure=measure, report=report,
+                        confidence=answer_at, reason="tổng của các dòng được nêu theo số")
+        return _row_plan(q, listed, measure, period, ops, layer, answer_at, "các dòng được nêu theo số")
 
     # "còn X thì sao?" asks about a new row when the turn says its name, not when its text merely holds the words the
     # row talked about holds too ("còn bao nhiêu hộ chưa nhận tiền, ở phường nào?").
@@ -822,6 +847,19 @@ def _row_is_the_change(q: Question, row: Row) -> bool:
     name = f" {' '.join(fold_tokens(row.name))} "
     said = f" {' '.join(q.folded)} "
     return any(f" {fold(p)} " in name and f" {fold(p)} " in said for p in lexicon().section("change_of"))
+
+
+def _level_of_a_change(q: Question, row: Row, layer: SemanticLayer) -> str | None:
+    """The line a change line is the change of ("Mức giảm tỷ lệ hộ nghèo" under "Tỷ lệ hộ nghèo"), when the question
+    names that line in full and not the change itself ("tỷ lệ hộ nghèo giảm bao nhiêu", not "mức giảm …")."""
+    name = fold_tokens(row.name)
+    said = f" {' '.join(q.folded)} "
+    change = next((fold(p) for p in lexicon().section("change_of") if " ".join(name).startswith(fold(p) + " ")), None)
+    parent = layer.rows.get(_parent_id(row) or "")
+    if change is None or parent is None or f" {change} " in said:
+        return None
+    rest = " ".join(name[len(change.split()):])
+    return parent.id if rest and f" {rest} " in said and rest in " ".join(fold_tokens(parent.name)) else None
 
 
 def _prev_is_the_change(q: Question) -> bool:
@@ -1142,6 +1180,24 @@ def _split_entities(q: Question, layer: SemanticLayer, ctx: Context, reports: li
         if pair is not None:
             return pair
     return None
+
+
+MAX_ROWS_BY_NUMBER = 6  # rows one question names by their numbers ("ĐT 917, ĐT 918 và ĐT 921"), read side by side
+
+
+def _rows_by_numbers(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str]) -> list[str] | None:
+    """Rows the question names by their numbers with the same words ("ĐT 917, ĐT 918 và ĐT 921", "đường tỉnh 917, 918
+    và 921"): each number with the words around it, the other numbers masked, names one row surely; all of one report."""
+    numbers = list(dict.fromkeys(q.numbers))
+    if not 2 <= len(numbers) <= MAX_ROWS_BY_NUMBER:
+        return None
+    rows: list[str] = []
+    for number in numbers:
+        found = _side(q, lambda i, n=number: q.words[i].text == n or q.words[i].text not in numbers, layer, ctx, reports)
+        if found is None or found[1].row.id in rows or number not in found[1].row.name:
+            return None
+        rows.append(found[1].row.id)
+    return rows if len({layer.rows[r].report for r in rows}) == 1 else None
 
 
 def _split_groups(q: Question, layer: SemanticLayer, report: str) -> list[str] | None:
@@ -1506,6 +1562,16 @@ def _rate_comparisons() -> frozenset[str]:
     return frozenset(fold(p) for p in lexicon().section("rate_comparisons"))
 
 
+def _pair_talked_about(state: DialogueState, layer: SemanticLayer) -> list[str] | None:
+    """The two rows the dialogue is about: the two the last answer compared, or the one asked before it and the
+    one asked last ("ĐT 917 …?", "còn ĐT 918?", "vậy cái nào … hơn?")."""
+    pair = state.focus if len(state.focus) == 2 else [*state.earlier, *state.focus] \
+        if len(state.focus) == 1 and len(state.earlier) == 1 else []
+    if len(set(pair)) != 2 or not all(t in layer.rows for t in pair):
+        return None
+    return pair
+
+
 def _row_plan(
     q: Question, targets: list[str], measure: str | None, period: int | None, ops: list[str], layer: SemanticLayer,
     p: float, reason: str,
@@ -1514,6 +1580,8 @@ def _row_plan(
             s == "operations" and h.key == "compare_rows" and h.phrase in _rate_comparisons() for s, h in q.hits):
         measure = "disbursement_rate"  # "phần nào giải ngân tốt hơn": the rates (the amounts have other plans)
     targets = [_subtotal_of(layer.rows[t], layer) for t in _stating(measure, targets, layer)]
+    if len(targets) == 1 and "compare_prev" in ops and (level := _level_of_a_change(q, layer.rows[targets[0]], layer)):
+        targets = [level, *targets]  # "tỷ lệ hộ nghèo giảm bao nhiêu so với 2023": the rate's two years, then the change line
     if _asks_a_reason(q):
         targets = _telling_why(targets, layer)
     months = [m for m in _months_said(q) if not (m == YEAR_MONTHS and measure == "target")]  # a plan is the year's
@@ -1554,7 +1622,7 @@ def _row_plan(
     written = [w.text.lower() for w in q.words if w.accented and not w.repaired and w.folded in words]
     plan = _quoting_asked_units(q, Plan(op="lookup", targets=targets, measure=measure, period=period, report=row.report,
                                         yes_no=yes_no, confidence=p, reason=reason, words=words, name_words=name_words,
-                                        written=written, number_asked=_asks_number(q), more_measures=_more_measures(q, measure),
+                                        written=written, number_asked=_asks_number(q), more_measures=_more_measures(q, measure, row),
                                         figures=_figures_asked(q),
                                         contrast="compare_rows" in ops and len(targets) == 2))
     if counted and not plan.units:  # "Số vụ tai nạn …" of a task: a number of "vụ" its text states, or nothing
@@ -1826,6 +1894,13 @@ def _kind_near(q: Question, start: int, reach: int = 3, items: bool = False) -> 
     return False
 
 
+def _direction_asked(q: Question) -> str | None:
+    """ "chỉ tiêu nào tăng so với năm trước" → "up", "… giảm so với 2023" → "down"; "tăng hay giảm" asks no direction."""
+    said = {w for s, h in q.hits if s == "operations" and h.key == "compare_prev" for w in h.phrase.split()}
+    directions = [d for word, d in (("tang", "up"), ("giam", "down")) if word in said]
+    return directions[0] if len(directions) == 1 else None
+
+
 def _collection_plan(
     q: Question, op: str, state: DialogueState | None, layer: SemanticLayer, reports: list[str], links: list[Link],
     p_best: float, agency: str | None, measure: str | None, talked_about: list[str] | None = None,
@@ -1872,6 +1947,7 @@ def _collection_plan(
         flt.period = q.years[0]  # "… có hạn chót hoàn thành trong năm 2025": a year of the time columns
     if op in ("count", "list"):
         flt.states, flt.lacks = _presence(q)
+        flt.direction = _direction_asked(q) or base.direction
         if flt.marker:
             flt.states = [m for m in flt.states if m != "marker"]  # "có ký hiệu (*)": the marker says it
     legend_text = " ".join(fold_tokens(" ".join(_legend_meanings(layer, report, flt.annexes, marker)))) if marker_named else ""

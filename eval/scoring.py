@@ -298,6 +298,7 @@ def _source_label(row: Any) -> str:
     """A gold row label; a grand total written as printed ("TỔNG CỘNG (I+II+III)", "TỔNG SỐ (1+2+3)") is the
     report's total row ("Tổng cộng")."""
     label = _OF_WHICH_RE.sub("", str(row).strip())  # "Trong đó: Khu vực đô thị" as printed is the line "Khu vực đô thị"
+    label = label.lstrip("-–•. ").strip() or label  # "- Khách quốc tế", ". Tổng thu …": the line's name, as cited
     if _GRAND_TOTAL_RE.match(label):
         return _norm_key("Tổng cộng")
     return _norm_key(_PRINTED_LETTER_RE.sub(r"\1", label))  # "b)" as printed is the sub-line "b"

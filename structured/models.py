@@ -52,6 +52,8 @@ class RowFilter(BaseModel):
     outcome: Literal["met", "not_met", "exceeded", "undetermined"] | None = Field(
         default=None, description="Computed estimate-vs-target outcome (tính toán, not the report's verdict)"
     )
+    direction: Literal["up", "down"] | None = Field(
+        default=None, description="Computed estimate vs last year's actual: 'up' (tăng so với năm trước) or 'down'")
     period: int | None = Field(default=None, description="A year the row's time columns cover, e.g. 2025")
     starts: int | None = Field(default=None, description="First year of the row's implementation period, e.g. 2021")
     ends: int | None = Field(default=None, description="Last year of the row's implementation period, e.g. 2030")

@@ -51,6 +51,7 @@ __all__ = [
 
 _VERDICT_AGREES = {"met": {"met", "exceeded"}, "exceeded": {"exceeded", "met"}, "not_met": {"not_met"}}
 NUMERIC_MEASURES = tuple(lexicon().section("numeric_measures"))
+TEXT_MEASURES = tuple(lexicon().section("text_measures"))  # numeric measures a text may answer when no figure is asked
 
 
 # ---------------------------------------------------------------------------------------------
@@ -292,7 +293,12 @@ def _passages(row: Row, measure: str | None, words: list[str], have_values: bool
     texts = _about_the_item_named(row, texts, name_words) or texts
     measure_phrases = lexicon().phrases("measures").get(measure or "", [])
     numeric = measure in NUMERIC_MEASURES and measure not in ("estimate", "actual")  # a fact a status may state
-    if numeric and not have_values:
+    if measure in TEXT_MEASURES and not number_asked and not have_values:  # "dùng nguồn vốn gì": the sentences
+        # naming it ("dự kiến sử dụng vốn ngân sách trung ương …"): by the words of the columns that hold it and the
+        # question's own (not by the question phrases' "ở", "đâu", "nào")
+        asked = [w for phrase in lexicon().section("columns").get(measure, []) for w in fold(phrase).split()]
+        found = best_sentences(texts, [*asked, *words], k=max(2, figures), units=units)
+    elif numeric and not have_values:
         rate = measure in ("disbursement_rate", "vs_target_pct", "vs_prev_pct")
         if rate:  # "giải ngân vốn Chương trình đạt 82,4%": a percent said of the measure it is the rate of
             bases = [m for m, r in lexicon().section("rate_of").items() if r == measure]
@@ -462,6 +468,8 @@ def _mask(tables: CorpusTables, flt: RowFilter) -> np.ndarray:
         mask &= np.array([bool(v) and says_verdict(fold(v), flt.verdict_said) for v in col("verdict")], dtype=bool)
     if flt.outcome:
         mask &= col("computed_vs_target") == flt.outcome
+    if flt.direction:  # "chỉ tiêu nào tăng so với năm trước": the estimate against last year's actual, computed
+        _keep(mask, col("id"), lambda i: direction_of(tables.rows[i]) == flt.direction)
     if flt.group:
         mask &= _group_mask(tables, flt.group)
     if flt.parent:
@@ -508,6 +516,12 @@ def _mask(tables: CorpusTables, flt: RowFilter) -> np.ndarray:
             continue
         _keep(mask, col(condition.measure), lambda v, c=compare, b=bound: v is not None and not np.isnan(v) and c(float(v), b))
     return mask
+
+
+def direction_of(row: Row) -> str:
+    """up / down / unchanged / undetermined of a row's figure this year against last year's actual."""
+    facts = row.facts
+    return direction_vs_previous(facts.get("estimate") or facts.get("actual"), facts.get("actual_prev"))
 
 
 def _keep(mask: np.ndarray, values: np.ndarray, test: Callable[[Any], bool]) -> None:

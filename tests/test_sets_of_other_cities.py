@@ -1490,3 +1490,66 @@ def test_money_summarised_by_groups_reads_the_groups_that_print_it(settings):
     that the field's word also names."""
     reply = ask(engine_of(settings, VINH_LONG), "Tóm lược giải ngân vốn các nhóm dự án ngành XD, GT đến 31/5")
     assert set(rows(reply)) == {"Tổng cộng", "I", "II", "III"} and "30,57" in reply.text and "20,60" in reply.text
+
+
+def test_a_sao_opening_a_clause_asks_why_and_a_fraction_read_off_the_row(settings):
+    """"sao … chưa giải ngân" asks the reason (the status text), not the figures again; "2/4 vụ" read off a row by place
+    is that row's two printed numbers, not a word nothing explains."""
+    vinh_long = engine_of(settings, VINH_LONG)
+    reason = ask(vinh_long, "sao dự án này vẫn chưa giải ngân vậy?", "khu TĐC phường Tân Ngãi giải ngân bao nhiêu rồi?")
+    assert rows(reason)[0] == "11" and "2,4 ha" in reason.text
+    fraction = ask(vinh_long, "vì sao huyện Bình Tân chỉ xử lý 2/4 vụ vi phạm?")
+    assert rows(fraction) == ["8"] and "Thanh tra Sở Xây dựng" in fraction.text
+
+
+def test_a_source_of_funds_asked_in_words_is_read_in_the_text(settings):
+    """"dùng vốn gì" of a project with no funding column: the sentence naming the budgets, not "the report does not say";
+    "vốn ở đâu" is the source of funds, not the project's location."""
+    vinh_long = engine_of(settings, VINH_LONG)
+    for question in ("Cầu An Bình dự kiến dùng vốn gì?", "cau An Binh lay von o dau"):
+        reply = ask(vinh_long, question)
+        assert rows(reply) == ["15"] and ("ngân sách trung ương" in reply.text or "Bộ Tài chính" in reply.text)
+        assert "huyện Long Hồ" not in reply.text
+
+
+def test_two_rows_asked_in_turn_are_compared_and_one_row_set_is_refined_to_its_figure(settings):
+    """"dự án nào … hơn?" after two rows asked one after the other compares those two; "trong đó … bao nhiêu ha" after
+    a set of one row asks that row's figure."""
+    seed = get_engine([SEED_REPORT], settings=settings)
+    pair = ask(seed, "cái nào giải phóng mặt bằng được nhiều hơn?", "đường tỉnh 917 giải ngân đạt bao nhiêu", "còn ĐT 918 thì sao?")
+    assert rows(pair) == ["6", "7"] and "67,05" in pair.text and "44,4" in pair.text
+    one = ask(seed, "trong đó đã bàn giao bao nhiêu ha mặt bằng?", "Khu hành chính thành phố có mấy dự án?")
+    assert rows(one) == ["17"] and "18,67" in one.text
+
+
+def test_a_rate_and_its_change_line_and_rows_named_by_their_numbers(settings):
+    """"tỷ lệ hộ nghèo … giảm bao nhiêu so với 2023": the rate's two years, then the change line under it; "KH vốn 2024 của
+    đường tỉnh 917, 918 và 921 cộng lại": the three rows named by their numbers, summed."""
+    seed = get_engine([SEED_REPORT], settings=settings)
+    change = ask(seed, "tỷ lệ hộ nghèo năm 2024 giảm được bao nhiêu so với năm 2023?")
+    assert rows(change)[:2] == ["11", "11.1"] and "0,09" in change.text and "0,21" in change.text
+    summed = ask(seed, "tổng kế hoạch vốn năm 2024 của đường tỉnh 917, 918 và 921 là bao nhiêu?")
+    assert rows(summed) == ["6", "7", "8"] and "449,315" in summed.text
+    each = ask(seed, "ty le giai ngan cua DT 917, DT 918 va DT 921")
+    assert rows(each) == ["6", "7", "8"] and all(rate in each.text for rate in ("48,3", "37,6"))
+
+
+def test_every_thing_asked_of_a_project_is_answered(settings):
+    """"ai làm chủ đầu tư, tổng vốn bao nhiêu": the lead and the total investment; "… thời gian bao lâu": the time too."""
+    vinh_long = engine_of(settings, VINH_LONG)
+    reply = ask(vinh_long, "Kè Cổ Chiên phường 1 chủ đầu tư là ai, vốn bao nhiêu?")
+    assert rows(reply) == ["7"] and "UBND thành phố Vĩnh Long" in reply.text and "178.900" in reply.text
+    timed = ask(engine_of(settings, THAI_NGUYEN), "nước thải Sông Công giai đoạn 1 ai chủ đầu tư, làm trong bao lâu?")
+    assert rows(timed) == ["12"] and "UBND thành phố Sông Công" in timed.text and "2024-2027" in timed.text
+
+
+def test_an_operation_word_inside_a_compound_and_a_direction_against_last_year(settings):
+    """"nào tăng trưởng": "tăng" belongs to "tăng trưởng", not to "nào tăng"; "chỉ tiêu nào giảm so với năm trước" keeps
+    the rows whose figure fell (computed), with last year's figure shown; the condition is never dropped."""
+    seed = get_engine([SEED_REPORT], settings=settings)
+    growth = ask(seed, "nganh nao tang truong cao nhat nam 2024")
+    assert rows(growth)[0] == "1.3" and "6,78" in growth.text
+    fell = ask(seed, "các chỉ tiêu nào giảm so với năm trước?")
+    assert rows(fell) == ["11"] and "0,21" in fell.text
+    counted = ask(engine_of(settings, THAI_NGUYEN), "có bao nhiêu chỉ tiêu giảm so với năm 2023?")
+    assert counted.text.startswith("Có 5 chỉ tiêu") and rows(counted) == ["10", "11", "16", "17", "23"]
