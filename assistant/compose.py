@@ -784,7 +784,7 @@ def _total(result: Result, tables: CorpusTables) -> Answer:
     measure = label(plan.measure)
     scope = conditions(result, tables)
     if total is None or (total.printed is None and total.computed is None):
-        return Answer(text=render("no_rank", scope=conditions(result, tables, bare=True), measure=measure), route="none",
+        return Answer(text=render("no_total", scope=conditions(result, tables, bare=True), measure=measure), route="none",
                       abstained=True)
     if total.printed is not None and total.total_row:
         row = tables.rows[total.total_row]

@@ -818,6 +818,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     _units_after_numbers(q)
     _annex_by_title(q)
     _compounds_of_function_words(q, layer)
+    _main_items(q)
     _set_nouns(q, folded, written)
     _capital_letters_are_names(q)
     _what_about_starts_turn(q)
@@ -1285,6 +1286,18 @@ def _sub_items(q: Question, folded: list[str], written: list[str | None]) -> Non
                 q.words[i].tag = "sub_items"
 
 
+def _main_items(q: Question) -> None:
+    """ "những chỉ tiêu chính (có đánh số) nào …": the numbered items only, not the lines under them."""
+    qualifiers = {fold(p) for p in lexicon().section("main_item_qualifiers")}
+    for hit in find_phrases(q.folded, lexicon().phrase_index("main_items")):
+        if all(w.tag in (None, "function") for w in q.words[hit.start : hit.end]):
+            _mark(q, hit.start, hit.end, "sub_items", force=True)
+            q.sub_items = False
+    for i, word in enumerate(q.words[1:], start=1):
+        if word.tag is None and word.folded in qualifiers and q.words[i - 1].tag == "kind":
+            word.tag, q.sub_items = "sub_items", False
+
+
 def _compounds_of_function_words(q: Question, layer: SemanticLayer) -> None:
     """A function word that forms a word of the corpus with its free neighbour is part of that word:
     "nhất" in "hợp nhất", "số" in "dân số" are not "nhất" / "số"."""
@@ -1324,8 +1337,10 @@ def _what_about_starts_turn(q: Question) -> None:
     nhiêu") and "riêng" is a content word ("nhà ở riêng lẻ")."""
     function = lexicon().words("function_words")
     opening = next((i for i, w in enumerate(q.words) if w.tag != "polite"), 0)  # "Xin cho biết còn PAPI?": after politeness
+    how_many = {(h.start, h.phrase.split()[0]) for s, h in q.hits if s in ("measures", "operations")}
     for section, hit in list(q.hits):
-        if section == "dialogue" and hit.key == "what_about" and hit.start > opening + 1:
+        remains = (hit.end, "bao") in how_many or (hit.end, "may") in how_many  # "còn bao nhiêu / mấy …": how many remain
+        if section == "dialogue" and hit.key == "what_about" and (hit.start > opening + 1 or remains):
             q.hits.remove((section, hit))
             for word in q.words[hit.start : hit.end]:
                 word.tag, word.key = ("function", None) if word.folded in function else (None, None)

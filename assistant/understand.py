@@ -1894,6 +1894,15 @@ def _kind_near(q: Question, start: int, reach: int = 3, items: bool = False) -> 
     return False
 
 
+TOTALLED_MONEY = ("capital_plan", "total_investment", "disbursed")  # "tổng vốn" of a set: the first its rows print
+
+
+def _money_noun_totalled(q: Question) -> bool:
+    """ "tổng vốn", "tổng tiền": the total asked is of money, though no money measure is named."""
+    nouns = {fold(p) for p in lexicon().section("money_nouns")}
+    return any(s == "operations" and h.key == "total" and nouns & set(h.phrase.split()) for s, h in q.hits)
+
+
 def _direction_asked(q: Question) -> str | None:
     """ "chỉ tiêu nào tăng so với năm trước" → "up", "… giảm so với 2023" → "down"; "tăng hay giảm" asks no direction."""
     said = {w for s, h in q.hits if s == "operations" and h.key == "compare_prev" for w in h.phrase.split()}
@@ -1938,6 +1947,10 @@ def _collection_plan(
                   words=list(base.words) if state is not None else [], where=list(base.where),
                   lower_is_better=True if q.has("measures", "lower_is_better") else base.lower_is_better,
                   top_level=q.sub_items is False or base.top_level, with_parts=q.sub_items is True or base.with_parts)
+    if op == "total" and measure in (None, "estimate") and _money_noun_totalled(q):
+        # "tổng vốn 3 chương trình năm 2025": the money the set's rows print, the plan first
+        printed = {m for r in layer.rows_of(report) if not flt.annexes or r.annex in flt.annexes for m in r.facts}
+        measure = next((m for m in TOTALLED_MONEY if m in printed), measure)
     if q.span != (None, None) and not q.has("legend"):
         flt.starts, flt.ends = q.span
     days = [w.text for w in q.words if w.tag == "date" and dates_in(w.text)]
@@ -2831,12 +2844,19 @@ def _followup_plan(
     named = _part_named_by_measure_words(q, focus, layer)
     if named is not None:  # "trong đó phần bồi thường, tái định cư giải ngân bao nhiêu %?": that part, the other measure
         return _row_plan(q, [named[0]], named[1], period, ops, layer, max(p_best, answer_at), "phần của dòng đang nói tới")
-    focus_link = next((lk for lk in links if lk.row.id == row.id), None)
-    best_other = max((lk.row_cov for lk in links if lk.row.id != row.id), default=0.0)
-    fits = focus_link is not None and free and focus_link.numbers_ok and (
-        focus_link.row_cov >= coverage  # "xếp thứ mấy cả nước?": words of its status text, no other row near
-        or {i for i, _ in free} <= focus_link.covered  # "đã xử lý mấy vụ?": words of its column headers
-        or (focus_link.row_cov >= ASPECT_COVERAGE and focus_link.row_cov >= best_other + FOLLOWUP_MARGIN and p_best < answer_at))
+
+    def fitting(row: Row) -> bool:
+        focus_link = next((lk for lk in links if lk.row.id == row.id), None)
+        best_other = max((lk.row_cov for lk in links if lk.row.id != row.id), default=0.0)
+        return focus_link is not None and bool(free) and focus_link.numbers_ok and (
+            focus_link.row_cov >= coverage  # "xếp thứ mấy cả nước?": words of its status text, no other row near
+            or {i for i, _ in free} <= focus_link.covered  # "đã xử lý mấy vụ?": words of its column headers
+            or (focus_link.row_cov >= ASPECT_COVERAGE and focus_link.row_cov >= best_other + FOLLOWUP_MARGIN and p_best < answer_at))
+
+    fits = fitting(row)
+    if not fits and (namesake := next((r for r in _namesakes(row, layer) if fitting(r)), None)) is not None:
+        # "còn bao nhiêu ngôi mộ chưa di dời?": the same project's line in another annex of the report says it
+        row, focus, fits = namesake, [namesake.id], True
     if salient and not pronoun and not fits:
         return None
     other = links[0] if links and links[0].row.id != row.id else None
@@ -2849,6 +2869,14 @@ def _followup_plan(
     # a new year keeps the question, except a target (given for the report's year only): that year's value
     asked = measure or (state.measure if period is not None and state.measure not in ("target", "vs_target_pct") else None)
     return _row_plan(q, focus, asked, period, ops, layer, max(p_best, answer_at), "câu hỏi nối tiếp: " + row.name)
+
+
+def _namesakes(row: Row, layer: SemanticLayer) -> list[Row]:
+    """Lines of other annexes of the row's report printing the same name (one project in the disbursement annex and
+    in the site-clearance annex)."""
+    name = layer.name_words.get(row.id)
+    return [r for r in layer.rows_of(row.report) if r.annex != row.annex and r.kind == row.kind
+            and layer.name_words.get(r.id) == name]
 
 
 def _part_named_by_measure_words(q: Question, focus: list[str], layer: SemanticLayer) -> tuple[str, str] | None:

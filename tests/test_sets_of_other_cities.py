@@ -1553,3 +1553,29 @@ def test_an_operation_word_inside_a_compound_and_a_direction_against_last_year(s
     assert rows(fell) == ["11"] and "0,21" in fell.text
     counted = ask(engine_of(settings, THAI_NGUYEN), "có bao nhiêu chỉ tiêu giảm so với năm 2023?")
     assert counted.text.startswith("Có 5 chỉ tiêu") and rows(counted) == ["10", "11", "16", "17", "23"]
+
+
+def test_how_many_remain_is_read_on_the_same_project_in_another_annex(settings):
+    """"còn bao nhiêu … chưa di dời?" asks what remains (no new row named by "còn X"); the project talked about in the
+    disbursement annex says nothing of it, its line in the site-clearance annex does."""
+    reply = ask(engine_of(settings, HUE), "còn bao nhiêu ngôi mộ chưa được di dời?",
+                "GPMB đường ven biển Phú Thuận - Vinh Thanh GĐ2 đến đâu rồi?")
+    assert rows(reply) == ["3"] and reply.citations[0].annex == "IV" and "1.240" in reply.text and "715" in reply.text
+
+
+def test_worst_abbreviated_ring_roads_and_money_totalled_without_a_measure(settings):
+    """"tệ nhất" ranks from the bottom; "VĐ3" is "Vành đai 3" and "tổng mức ĐT" the total investment; "tổng vốn" of
+    an annex's programmes is their printed total of planned money, with what was disbursed."""
+    worst = ask(engine_of(settings, VINH_LONG), "nhóm dự án chuyển tiếp thì dự án nào giải ngân tệ nhất?")
+    assert rows(worst)[0] == "6" and "11,60" in worst.text
+    hue = engine_of(settings, HUE)
+    ring = ask(hue, "tổng mức ĐT của VĐ3 đoạn Phú Mỹ - Thủy Phù là bao nhiêu")
+    assert rows(ring) == ["I.2"] and "2.160,000" in ring.text
+    money = ask(hue, "tổng vốn của các chương trình mục tiêu quốc gia năm 2025 bao nhiêu?")
+    assert rows(money)[0] == "Tổng cộng" and "526.250" in money.text and "340.668" in money.text
+
+
+def test_main_items_said_as_numbered_leave_out_the_lines_under_them(settings):
+    """"chỉ tiêu chính (có đánh số)" keeps the numbered indicators only, and both verdict wordings are counted."""
+    reply = ask(engine_of(settings, THAI_NGUYEN), "những chỉ tiêu chính có đánh số nào chưa đạt hoặc không đạt năm 2024?")
+    assert rows(reply) == ["1", "14", "16"]
