@@ -930,10 +930,17 @@ def _asked_units(q: Question, measure: str | None = None) -> list[tuple[str, ...
             continue
         if run:
             asked += [(u,) for u in MONEY_UNITS] if run in (["tien"], ["von"]) else [tuple(run)]  # "bao nhiêu vốn" too
+            asked += [(symbol,) for words, symbol in _unit_symbols().items() if tuple(run[: len(words)]) == words]
             run = []
     if not asked and q.has("measures", "rate") and measure in (None, "estimate", "actual"):
         asked = [("%",)]  # "tỷ lệ … là bao nhiêu" of a task: the percentage its text states
     return asked
+
+
+@lru_cache(maxsize=1)
+def _unit_symbols() -> dict[tuple[str, ...], str]:
+    """Units said in words and the symbol reports print them with: ``("met",) → "m"`` ("bao nhiêu mét kè")."""
+    return {tuple(fold_tokens(words)): fold(symbol) for words, symbol in lexicon().section("unit_symbols").items()}
 
 
 def _how_many_ends_at(folded: list[str], i: int) -> bool:
@@ -1178,7 +1185,7 @@ def _split_entities(q: Question, layer: SemanticLayer, ctx: Context, reports: li
         own = {i for i in free if i > cut}
         pair = _like_with_like(first, first_links, *found, own=own, qualified=own & _said_of_parent(q, found[1].row, layer))
         if pair is not None:
-            return pair
+            return _with_own_part(pair, {q.words[i].repaired or q.words[i].folded for i in own}, layer)
     return None
 
 
@@ -1261,6 +1268,16 @@ def _like_with_like(first: Link, first_links: list[Link], links: list[Link], cho
         # và nông thôn")
         first = next((lk for lk in first_links if _siblings(lk.row, chosen.row)), first)
     return [first, chosen] if first.row.id != chosen.row.id else None
+
+
+def _with_own_part(pair: list[Link], own: set[str], layer: SemanticLayer) -> list[Link]:
+    """ "nước sạch ở đô thị với nông thôn": a second side unrelated to the first is, instead, the first row's sub-line
+    whose name holds every word of that side ("- Tỷ lệ dân số nông thôn được sử dụng nước sạch …")."""
+    first, second = pair
+    if _parent_id(second.row) is not None and _parent_id(second.row) in (first.row.id, _parent_id(first.row)):
+        return pair
+    parts = [i for c in first.row.children if set(own) <= set(layer.name_words.get(i := f"{first.row.report}:{first.row.annex}:{c}", []))]
+    return [first, replace(second, row=layer.rows[parts[0]])] if len(parts) == 1 and own else pair
 
 
 def _said_of_parent(q: Question, row: Row, layer: SemanticLayer) -> set[int]:
@@ -1635,10 +1652,13 @@ MAX_FIGURES = 3  # figures one question asks at most ("thu hồi bao nhiêu ha, 
 
 
 def _figures_asked(q: Question) -> int:
-    """How many times the question asks "bao nhiêu" / "mấy", or a time ("khi nào", "ngày nào"): each asks a figure."""
+    """How many times the question asks "bao nhiêu" / "mấy", or a time ("khi nào", "ngày nào"): each asks a figure; so
+    does each further clause asked as yes or no ("…, có điều chuyển vốn không?")."""
     asked = sum(1 for i in range(len(q.folded)) if _how_many_ends_at(q.folded, i))
     times = sum(1 for s, h in q.hits if s == "measures" and h.key in TIME_MEASURES)  # "KC khi nào, thông xe ngày nào"
-    return max(1, min(max(asked, times), MAX_FIGURES))
+    clauses = [fold_tokens(c) for c in re.split(r"[,;]", q.text) if fold_tokens(c)]
+    yes_no = sum(1 for c in clauses[1:] if c[-1] in ("khong", "chua"))  # "vướng bao nhiêu hộ, có điều chuyển vốn không?"
+    return max(1, min(max(asked, times) + yes_no, MAX_FIGURES))
 
 
 YEAR_MONTHS = "12"  # "cả năm" is the span of twelve months

@@ -214,8 +214,9 @@ def lookup_row(
 
         quoted = [v.quote or v.raw for v in [*values, *passages]]
         texts = role_texts(row, "status") + role_texts(row, "note")
-        more = [s for s in best_sentences(texts, words, need_number=True, k=figures)
-                if not any(s in q or q in s for q in quoted)]
+        found = best_sentences(texts, words, need_number=True, k=figures, units=units) if units else []
+        found += best_sentences(texts, words, need_number=True, k=figures)  # (a sentence of the unit asked first)
+        more = [s for s in dict.fromkeys(found) if not any(s in q or q in s for q in quoted)]
         passages += [ValueCell(column=_text_column(row), role="status", raw=s, quote=s, text=True)
                      for s in more[: figures - len(quoted)]]
     if not values and passages and measure not in _PASSAGE_MEASURES:

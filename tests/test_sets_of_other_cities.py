@@ -1579,3 +1579,19 @@ def test_main_items_said_as_numbered_leave_out_the_lines_under_them(settings):
     """"chỉ tiêu chính (có đánh số)" keeps the numbered indicators only, and both verdict wordings are counted."""
     reply = ask(engine_of(settings, THAI_NGUYEN), "những chỉ tiêu chính có đánh số nào chưa đạt hoặc không đạt năm 2024?")
     assert rows(reply) == ["1", "14", "16"]
+
+
+def test_each_clause_asked_is_answered_and_a_unit_asked_in_words_is_read_in_symbols(settings):
+    """"… bao nhiêu hộ, có điều chuyển vốn không?": the yes/no clause asks a sentence too; "bao nhiêu mét kè" is read
+    in "1.850 m kè"."""
+    moved = ask(engine_of(settings, THAI_NGUYEN), "Vành đai V còn vướng bao nhiêu hộ, có phải điều chuyển vốn không?")
+    assert rows(moved) == ["2"] and "412 hộ" in moved.text and "60.000" in moved.text
+    built = ask(engine_of(settings, DONG_THAP), "kè sông Tiền An Bình GĐ2 hoàn thành bao nhiêu mét kè, tỷ lệ giải ngân mấy %?")
+    assert rows(built) == ["6"] and "1.850 m" in built.text and "98,12" in built.text
+
+
+def test_the_second_side_of_a_comparison_is_the_first_rows_own_part(settings):
+    """"nước sạch ở đô thị với nông thôn": the rural side is the sub-line of the urban row naming it, not another
+    indicator that merely says "nông thôn"."""
+    reply = ask(engine_of(settings, HUE), "tỷ lệ dân số dùng nước sạch khu vực đô thị và nông thôn năm 2025 khác nhau ra sao")
+    assert rows(reply) == ["21", "21.1"] and "99,70" in reply.text and "61,20" in reply.text
