@@ -810,6 +810,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     _direction_before_comparison(q)
     _qualifiers_not_measures(q)
     _money_nouns_of_measures(q)
+    _money_asked_of_another_noun(q)
     _measures_sharing_a_word(q, folded, written)
     _sao_opening_a_clause(q)
     _problems_of_a_reason(q)
@@ -1142,6 +1143,21 @@ def _problems_of_a_reason(q: Question) -> None:
     for word in q.words:  # as written, or typed without diacritics
         if word.tag is None and (word.text in written or (not word.accented and word.folded in folded)):
             word.tag = "function"
+
+
+def _money_asked_of_another_noun(q: Question) -> None:
+    """ "bố trí bao nhiêu cán bộ": a money phrase ending in "bao nhiêu" that counts a noun other than money asks how
+    many of that noun (a number the row states), not an amount of money."""
+    money = set(lexicon().section("money_measures")) | {"capital_plan"}
+    money_words = {fold(t) for p in [*lexicon().section("money_nouns"), *lexicon().section("units")] for t in tokens(p)}
+    for n, (section, hit) in enumerate(q.hits):
+        if section != "measures" or hit.key not in money or hit.phrase.split()[-2:] != ["bao", "nhieu"] \
+                or hit.end >= len(q.words):
+            continue
+        after = q.words[hit.end]
+        if after.tag in (None, "aspect") and after.folded not in money_words and after.text.isalpha():
+            q.hits[n] = (section, PhraseHit("estimate", hit.phrase, hit.start, hit.end))
+            _mark(q, hit.start, hit.end, "measure", "estimate", force=True)
 
 
 def _money_nouns_of_measures(q: Question) -> None:

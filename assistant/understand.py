@@ -624,7 +624,8 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
         asked = _measure(q)  # a ratio said in full ("so với chỉ tiêu giao") names the set's measure whatever the links
         # …and a rank needs its measure even when some row's name holds the words ("giải ngân vốn … thấp nhất")
         plan = _collection_plan(q, collection, state if refine else None, layer, reports, links, p_best, agency,
-                                asked if asked in RATIO_OF or (collection == "rank" and measure is None)
+                                _money_of_a_rate(asked) if collection == "total" and _money_of_a_rate(asked) else
+            asked if asked in RATIO_OF or (collection == "rank" and measure is None)
                                 or ((q.has("operations", "overview") or collection == "total") and asked in MONEY_MEASURES) else
                                 measure or (state.measure if refine and collection == state.op else None),
                                 talked_about=state.focus)
@@ -635,7 +636,8 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
 
     # A group's figure: "lĩnh vực giao thông giải ngân được bao nhiêu?" → the group's printed subtotal.
     # ("… giải ngân, thi công thế nào?" asks more than the figure: the overview below, subtotal first)
-    if measure in NUMERIC_MEASURES and primary is not None and (q.free() or q.group_ref) and "overview" not in ops:
+    if measure in NUMERIC_MEASURES and primary is not None and (q.free() or q.group_ref) and "overview" not in ops \
+            and not (pronoun and state.focus):  # "GPMB của dự án đó …": the row talked about, not a group
         group = _group_named(q, q.free(), layer, primary, _annexes(q, primary, layer))
         if group is not None and any(r.kind == "total" and r.facts.get("total_of") == group.row and r.annex == group.annex
                                      for r in layer.rows_of(primary)):
@@ -1597,6 +1599,8 @@ def _row_plan(
             s == "operations" and h.key == "compare_rows" and h.phrase in _rate_comparisons() for s, h in q.hits):
         measure = "disbursement_rate"  # "phần nào giải ngân tốt hơn": the rates (the amounts have other plans)
     targets = [_subtotal_of(layer.rows[t], layer) for t in _stating(measure, targets, layer)]
+    if len(targets) == 1 and (titled := _namesake_titled_for(measure, layer.rows[targets[0]], layer)) is not None:
+        targets = [*targets, titled]  # "đường ven biển vướng mặt bằng chỗ nào": its line in the annex about site clearance too
     if len(targets) == 1 and "compare_prev" in ops and (level := _level_of_a_change(q, layer.rows[targets[0]], layer)):
         targets = [level, *targets]  # "tỷ lệ hộ nghèo giảm bao nhiêu so với 2023": the rate's two years, then the change line
     if _asks_a_reason(q):
@@ -1641,7 +1645,8 @@ def _row_plan(
                                         yes_no=yes_no, confidence=p, reason=reason, words=words, name_words=name_words,
                                         written=written, number_asked=_asks_number(q), more_measures=_more_measures(q, measure, row),
                                         figures=_figures_asked(q),
-                                        contrast="compare_rows" in ops and len(targets) == 2))
+                                        contrast="compare_rows" in ops and len(targets) == 2
+                                        and len({layer.name_words.get(t) and tuple(layer.name_words[t]) for t in targets}) == 2))
     if counted and not plan.units:  # "Số vụ tai nạn …" of a task: a number of "vụ" its text states, or nothing
         plan.units = [[counted[0]]]
         plan.words = list(dict.fromkeys([counted[0], *plan.words]))
@@ -1917,6 +1922,11 @@ def _kind_near(q: Question, start: int, reach: int = 3, items: bool = False) -> 
 TOTALLED_MONEY = ("capital_plan", "total_investment", "disbursed")  # "tổng vốn" of a set: the first its rows print
 
 
+def _money_of_a_rate(measure: str | None) -> str | None:
+    """The money a rate is the rate of ("tổng … giải ngân đạt mấy %": a total of money, printed with its rate)."""
+    return next((m for m, rate in lexicon().section("rate_of").items() if rate == measure and m in MONEY_MEASURES), None)
+
+
 def _money_noun_totalled(q: Question) -> bool:
     """ "tổng vốn", "tổng tiền": the total asked is of money, though no money measure is named."""
     nouns = {fold(p) for p in lexicon().section("money_nouns")}
@@ -1967,10 +1977,11 @@ def _collection_plan(
                   words=list(base.words) if state is not None else [], where=list(base.where),
                   lower_is_better=True if q.has("measures", "lower_is_better") else base.lower_is_better,
                   top_level=q.sub_items is False or base.top_level, with_parts=q.sub_items is True or base.with_parts)
-    if op == "total" and measure in (None, "estimate") and _money_noun_totalled(q):
-        # "tổng vốn 3 chương trình năm 2025": the money the set's rows print, the plan first
+    if op == "total" and ((measure in (None, "estimate") and _money_noun_totalled(q)) or measure == "target"):
+        # "tổng vốn 3 chương trình năm 2025", "tổng … kế hoạch bao nhiêu" of rows printing money and no target: the
+        # money the set's rows print, the plan first
         printed = {m for r in layer.rows_of(report) if not flt.annexes or r.annex in flt.annexes for m in r.facts}
-        measure = next((m for m in TOTALLED_MONEY if m in printed), measure)
+        measure = measure if measure in printed else next((m for m in TOTALLED_MONEY if m in printed), measure)
     if q.span != (None, None) and not q.has("legend"):
         flt.starts, flt.ends = q.span
     days = [w.text for w in q.words if w.tag == "date" and dates_in(w.text)]
@@ -2889,6 +2900,21 @@ def _followup_plan(
     # a new year keeps the question, except a target (given for the report's year only): that year's value
     asked = measure or (state.measure if period is not None and state.measure not in ("target", "vs_target_pct") else None)
     return _row_plan(q, focus, asked, period, ops, layer, max(p_best, answer_at), "câu hỏi nối tiếp: " + row.name)
+
+
+def _namesake_titled_for(measure: str | None, row: Row, layer: SemanticLayer) -> str | None:
+    """The one line of the same project in another annex whose title is about the measure asked ("… giải phóng mặt
+    bằng các dự án trọng điểm" for site clearance), when the row's own annex title is not."""
+    if measure is None or measure in GENERIC_MEASURES:
+        return None
+    phrases = [f" {' '.join(fold_tokens(p))} " for p in lexicon().phrases("measures").get(measure, [])]
+
+    def titled(r: Row) -> bool:
+        title = f" {' '.join(fold_tokens(r.annex_title))} "
+        return any(p in title for p in phrases)
+
+    found = [r.id for r in _namesakes(row, layer) if titled(r)]
+    return found[0] if len(found) == 1 and not titled(row) else None
 
 
 def _namesakes(row: Row, layer: SemanticLayer) -> list[Row]:

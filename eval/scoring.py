@@ -285,7 +285,7 @@ def citation_matches(citation: Any, source: Mapping[str, Any]) -> bool:
         return False
     if source.get("annex") and _norm_key(source["annex"]) != _norm_key(_get(citation, "annex")):
         return False
-    if source.get("row") is not None and _source_label(source["row"]) not in _labels(citation):
+    if source.get("row") is not None and not _source_labels(source["row"]) & _labels(citation):
         return False
     return True
 
@@ -295,13 +295,20 @@ _GRAND_TOTAL_RE = re.compile(r"^(?:tổng cộng|tổng số)\b", re.IGNORECASE)
 
 
 def _source_label(row: Any) -> str:
-    """A gold row label; a grand total written as printed ("TỔNG CỘNG (I+II+III)", "TỔNG SỐ (1+2+3)") is the
-    report's total row ("Tổng cộng")."""
+    """The one label a gold row is counted under in a set: the report's total row for a total written as printed."""
+    labels = _source_labels(row)
+    return _norm_key("Tổng cộng") if _norm_key("Tổng cộng") in labels else next(iter(labels))
+
+
+def _source_labels(row: Any) -> set[str]:
+    """A gold row label; a total written as printed ("TỔNG CỘNG (I+II+III)", "TỔNG SỐ (1+2+3)") is also the report's
+    total row ("Tổng cộng"), and still the line printed so (a group's "Tổng số")."""
     label = _OF_WHICH_RE.sub("", str(row).strip())  # "Trong đó: Khu vực đô thị" as printed is the line "Khu vực đô thị"
     label = label.lstrip("-–•. ").strip() or label  # "- Khách quốc tế", ". Tổng thu …": the line's name, as cited
+    labels = {_norm_key(_PRINTED_LETTER_RE.sub(r"\1", label))}  # "b)" as printed is the sub-line "b"
     if _GRAND_TOTAL_RE.match(label):
-        return _norm_key("Tổng cộng")
-    return _norm_key(_PRINTED_LETTER_RE.sub(r"\1", label))  # "b)" as printed is the sub-line "b"
+        labels.add(_norm_key("Tổng cộng"))
+    return labels
 
 
 _GROUP_PART_RE = re.compile(r"^(?:[IVXLC]+|[A-Z])\.")

@@ -318,8 +318,11 @@ def _passages(row: Row, measure: str | None, words: list[str], have_values: bool
                                phrases_said=lexicon().section("time_words").get(measure, []))
     elif words and (measure in _PASSAGE_MEASURES or not have_values):  # name words alone never pick a sentence
         named = {w: NAME_WORD_WEIGHT for w in name_words}
+        # a number of a unit asked ("hoàn thành bao nhiêu căn"): as many sentences as figures asked, not a neighbour's
+        # figure of the same unit ("tổng số nhà cần hỗ trợ 2.146 căn")
+        k = figures if number_asked and units and measure in (None, "estimate") else 3 if len(words) > 4 else 2
         found = best_sentences(texts, [*words, *name_words], need_number=measure == "estimate" or number_asked, weights=named,
-                               k=3 if len(words) > 4 else 2, units=units)
+                               k=k, units=units)
     else:
         found = []
     if not found and measure in ("estimate", "actual") and not have_values:  # "còn chỉ số SIPAS thì sao?": the figure

@@ -386,3 +386,15 @@ def test_labels_a_reader_cites_and_numbers_of_document_codes():
     reply = "Còn 38 hộ chưa nhận tiền. (Theo Báo cáo số 412/BC-SKHĐT ngày 06/12/2024.)"
     assert score_answer(q, reply, False, [cite(report="412/BC-SKHĐT", annex="2", row="1.1")]).correct
     assert not score_answer(q, "Còn 38 hộ; 412 hộ vướng.", False, [cite(report="412/BC-SKHĐT", annex="2", row="1.1")]).correct
+
+
+def test_a_gold_label_as_printed_with_its_dash_or_a_groups_total_word():
+    """"- Khách quốc tế" is the line named "Khách quốc tế"; a group's subtotal printed "Tổng số" is that line, while
+    "TỔNG SỐ (1+2+3)" is still the report's total row."""
+    from eval.scoring import citation_matches
+
+    assert citation_matches({**cite(row="6.1"), "name": "- Khách quốc tế"}, {"annex": "I", "row": "- Khách quốc tế"})
+    subtotal = {**cite(annex="IV", row="Cộng B"), "name": "Tổng số"}
+    assert citation_matches(subtotal, {"annex": "IV", "row": "Tổng số"})
+    assert citation_matches(cite(annex="V", row="Tổng cộng"), {"annex": "V", "row": "TỔNG SỐ (1+2+3)"})
+    assert not citation_matches(subtotal, {"annex": "IV", "row": "Cộng A"})

@@ -1595,3 +1595,33 @@ def test_the_second_side_of_a_comparison_is_the_first_rows_own_part(settings):
     indicator that merely says "nông thôn"."""
     reply = ask(engine_of(settings, HUE), "tỷ lệ dân số dùng nước sạch khu vực đô thị và nông thôn năm 2025 khác nhau ra sao")
     assert rows(reply) == ["21", "21.1"] and "99,70" in reply.text and "61,20" in reply.text
+
+
+def test_a_colloquial_verb_in_a_legend_quote_and_a_count_asked_with_a_money_verb(settings):
+    """"đang lo thủ tục đầu tư, chọn nhà thầu" quotes the marker's meaning ("lo" asks nothing); "bố trí bao nhiêu cán
+    bộ" counts people, not planned money."""
+    waiting = ask(engine_of(settings, VINH_LONG), "Phụ lục II có mấy dự án còn chưa khởi công, đang lo thủ tục đầu tư, chọn nhà thầu?")
+    assert waiting.text.startswith("Có 5 dự án") and rows(waiting) == ["8", "11", "13", "14", "15"]
+    staff = ask(engine_of(settings, HUE), "chính quyền hai cấp bố trí được bao nhiêu cán bộ công chức cấp xã?")
+    assert rows(staff) == ["III.2"] and "3.265" in staff.text
+
+
+def test_totals_asked_as_a_rate_or_a_plan_read_the_printed_money(settings):
+    """"tổng … giải ngân được bao nhiêu, đạt mấy %": the printed total of money with its rate; "tổng kế hoạch" of
+    programmes printing planned money and no target: that planned money."""
+    spent = ask(engine_of(settings, VINH_LONG), "tổng các dự án đầu tư công giải ngân đến 31/5 được bao nhiêu, đạt mấy %?")
+    assert rows(spent)[0] == "Tổng cộng" and "256.950" in spent.text and "30,57" in spent.text
+    planned = ask(engine_of(settings, HUE), "tổng kế hoạch của 3 chương trình MTQG năm 2025 là bao nhiêu")
+    assert rows(planned)[0] == "Tổng cộng" and "526.250" in planned.text
+
+
+def test_a_pronoun_keeps_the_row_and_one_figure_asked_quotes_one_sentence(settings):
+    """"GPMB của dự án đó …" asks the row talked about, not a group a stray word names; "hoàn thành bao nhiêu căn"
+    quotes the sentence stating it, not a neighbour's count of "căn"."""
+    hue = engine_of(settings, HUE)
+    clearance = ask(hue, "GPMB của dự án đó được bao nhiêu, còn mấy hộ chưa giao mặt bằng?",
+                    "dự án ADB thoát nước, xử lý nước thải các đô thị vệ tinh giải ngân năm 2025 đạt mấy %?")
+    assert rows(clearance) == ["A.2"] and "83,5" in clearance.text and "21 hộ" in clearance.text
+    homes = ask(engine_of(settings, VINH_LONG), "xóa nhà tạm nhà dột nát đến 31/5 hoàn thành được bao nhiêu căn?")
+    assert rows(homes) == ["2.3"] and "1.732" in homes.text and "1.528" not in homes.text
+
