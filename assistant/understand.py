@@ -86,6 +86,7 @@ ASKED_ANNEX_COVER = 0.6  # "PL III và PL V nói gì": the best row of each anne
 FOLLOWUP_COVERAGE = 0.9  # the previous row explains this share of a turn's words: the turn is about it
 FOLLOWUP_MARGIN = 0.2  # …or explains this much more of the turn than any other row, none named confidently
 ASPECT_COVERAGE = 0.5  # …"còn <aspect>?" naming no other row: this share, found in the row's own text, is enough
+NAMING_SPECIFICITY = 0.1  # "còn đoạn còn lại …": a word that names this little of a row's name ("giai đoạn") names no new row
 PRESENCE_TAGS = ("function", "frame")  # the words of "không ghi", "chưa có" before a measure
 PASSAGE_ROWS = 8  # candidate rows whose sentences are read for a number of the noun asked
 PASSAGE_COVER = 0.75  # …the sentence and the row's name hold this share of the question's words
@@ -693,8 +694,8 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
             focus_reading.append(_links(q, layer, ctx, reports, extra=list(state.focus))[0])
         return focus_reading[0]
 
-    names_a_row = best is not None and (best.name_cov >= ASPECT_COVERAGE or not (state.focus and what_about)
-                                        or not _focus_explains(with_focus(), state, best))
+    names_a_row = best is not None and ((best.name_cov >= ASPECT_COVERAGE and best.specificity >= NAMING_SPECIFICITY)
+                                        or not (state.focus and what_about) or not _focus_explains(with_focus(), state, best))
 
     # Rows named by the turn itself ("còn X thì sao?" keeps the previous question).
     if best is not None and p_best >= answer_at and best.numbers_ok and names_a_row:

@@ -1625,3 +1625,11 @@ def test_a_pronoun_keeps_the_row_and_one_figure_asked_quotes_one_sentence(settin
     homes = ask(engine_of(settings, VINH_LONG), "xóa nhà tạm nhà dột nát đến 31/5 hoàn thành được bao nhiêu căn?")
     assert rows(homes) == ["2.3"] and "1.732" in homes.text and "1.528" not in homes.text
 
+
+
+def test_what_about_a_word_naming_little_of_a_row_stays_on_the_project(settings):
+    """"còn đoạn còn lại vướng gì?": "đoạn" names next to nothing of another project's name ("giai đoạn 2"), so the turn
+    stays on the project talked about, read where its text says what blocks it."""
+    reply = ask(engine_of(settings, HUE), "còn đoạn còn lại vướng gì?",
+                "Đường ven biển Phú Thuận - Vinh Thanh GĐ2 bàn giao mặt bằng được mấy km rồi?")
+    assert rows(reply)[0] == "3" and reply.citations[0].annex == "IV" and "1.240" in reply.text
