@@ -1633,3 +1633,9 @@ def test_what_about_a_word_naming_little_of_a_row_stays_on_the_project(settings)
     reply = ask(engine_of(settings, HUE), "còn đoạn còn lại vướng gì?",
                 "Đường ven biển Phú Thuận - Vinh Thanh GĐ2 bàn giao mặt bằng được mấy km rồi?")
     assert rows(reply)[0] == "3" and reply.citations[0].annex == "IV" and "1.240" in reply.text
+
+
+def test_each_side_asked_reads_both_parts_named(settings):
+    """"… hạng mục cầu chính và hạng mục đường dẫn, giải ngân mỗi bên bao nhiêu %": both parts of the project."""
+    reply = ask(engine_of(settings, THAI_NGUYEN), "cầu Mỏ Bạch 2 hạng mục cầu chính và hạng mục đường dẫn giải ngân mỗi bên bao nhiêu %?")
+    assert set(rows(reply)[:2]) == {"4.a", "4.b"} and "70,95" in reply.text and "47,20" in reply.text
