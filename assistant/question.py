@@ -1075,7 +1075,7 @@ def _verdicts_inside_names(q: Question, layer: SemanticLayer) -> None:
                 break
 
 
-_DIRECTION_WORDS = ("tang", "giam")  # "tăng / giảm so với năm trước": the direction asked of a comparison
+DIRECTION_OF = {"tang": "up", "giam": "down"}  # "tăng / giảm so với năm trước": the direction asked of a comparison
 
 
 def _operations_ending_in_a_word(q: Question, layer: SemanticLayer) -> None:
@@ -1086,7 +1086,7 @@ def _operations_ending_in_a_word(q: Question, layer: SemanticLayer) -> None:
         if section != "operations" or hit.size < 2 or hit.end >= len(q.words) or q.words[hit.end].tag is not None:
             continue
         last, after = q.words[hit.end - 1], q.words[hit.end]
-        if last.folded not in _DIRECTION_WORDS:
+        if last.folded not in DIRECTION_OF:
             continue  # (a phrase ending in a noun, "tổng vốn" of "tổng vốn đầu tư", is one reading of its own)
         printed = not (last.accented and after.accented) or (last.text, after.text) in layer.written_bigrams
         if printed and layer.bigrams.get((last.folded, after.folded), 0) >= COMPOUND_MIN_COUNT:
@@ -1102,7 +1102,7 @@ def _direction_before_comparison(q: Question) -> None:
     for n, (section, hit) in enumerate(q.hits):
         if section == "operations" and hit.key == "compare_prev" and hit.start > 0:
             before = q.words[hit.start - 1]
-            if before.tag is None and before.folded in _DIRECTION_WORDS:
+            if before.tag is None and before.folded in DIRECTION_OF:
                 q.hits[n] = (section, PhraseHit(hit.key, f"{before.folded} {hit.phrase}", hit.start - 1, hit.end))
                 before.tag, before.key = "op", hit.key
 

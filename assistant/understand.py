@@ -35,6 +35,7 @@ from assistant.confidence import CLOSE_MARGIN, LinkFeatures, confidence, cutoffs
 from assistant.linking import Link, candidate_ids, contradicts, link, word_in_field
 from assistant.plan import ClarifyOption, DialogueState, Filters, Plan
 from assistant.question import (
+    DIRECTION_OF,
     Question,
     agency_type_words,
     one_choice_of,
@@ -1937,7 +1938,7 @@ def _money_noun_totalled(q: Question) -> bool:
 def _direction_asked(q: Question) -> str | None:
     """ "chỉ tiêu nào tăng so với năm trước" → "up", "… giảm so với 2023" → "down"; "tăng hay giảm" asks no direction."""
     said = {w for s, h in q.hits if s == "operations" and h.key == "compare_prev" for w in h.phrase.split()}
-    directions = [d for word, d in (("tang", "up"), ("giam", "down")) if word in said]
+    directions = [d for word, d in DIRECTION_OF.items() if word in said]
     return directions[0] if len(directions) == 1 else None
 
 
