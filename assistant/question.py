@@ -1148,7 +1148,7 @@ def _problems_of_a_reason(q: Question) -> None:
 def _money_asked_of_another_noun(q: Question) -> None:
     """ "bố trí bao nhiêu cán bộ": a money phrase ending in "bao nhiêu" that counts a noun other than money asks how
     many of that noun (a number the row states), not an amount of money."""
-    money = set(lexicon().section("money_measures")) | {"capital_plan"}
+    money = set(lexicon().section("money_measures"))
     money_words = {fold(t) for p in [*lexicon().section("money_nouns"), *lexicon().section("units")] for t in tokens(p)}
     for n, (section, hit) in enumerate(q.hits):
         if section != "measures" or hit.key not in money or hit.phrase.split()[-2:] != ["bao", "nhieu"] \

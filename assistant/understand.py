@@ -1648,7 +1648,7 @@ def _row_plan(
                                         written=written, number_asked=_asks_number(q), more_measures=_more_measures(q, measure, row),
                                         figures=_figures_asked(q),
                                         contrast="compare_rows" in ops and len(targets) == 2
-                                        and len({layer.name_words.get(t) and tuple(layer.name_words[t]) for t in targets}) == 2))
+                                        and len({tuple(layer.name_words.get(t, ())) for t in targets}) == 2))
     if counted and not plan.units:  # "Số vụ tai nạn …" of a task: a number of "vụ" its text states, or nothing
         plan.units = [[counted[0]]]
         plan.words = list(dict.fromkeys([counted[0], *plan.words]))

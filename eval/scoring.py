@@ -294,6 +294,11 @@ _OF_WHICH_RE = re.compile(r"^trong đó\s*:\s*", re.IGNORECASE)
 _GRAND_TOTAL_RE = re.compile(r"^(?:tổng cộng|tổng số)\b", re.IGNORECASE)
 
 
+def _line_name(text: str) -> str:
+    """A line's name without the dash or dot it is printed after ("- Khách quốc tế", ". Tổng thu …")."""
+    return text.lstrip("-–•. ").strip()
+
+
 def _source_label(row: Any) -> str:
     """The one label a gold row is counted under in a set: the report's total row for a total written as printed."""
     labels = _source_labels(row)
@@ -304,7 +309,7 @@ def _source_labels(row: Any) -> set[str]:
     """A gold row label; a total written as printed ("TỔNG CỘNG (I+II+III)", "TỔNG SỐ (1+2+3)") is also the report's
     total row ("Tổng cộng"), and still the line printed so (a group's "Tổng số")."""
     label = _OF_WHICH_RE.sub("", str(row).strip())  # "Trong đó: Khu vực đô thị" as printed is the line "Khu vực đô thị"
-    label = label.lstrip("-–•. ").strip() or label  # "- Khách quốc tế", ". Tổng thu …": the line's name, as cited
+    label = _line_name(label) or label
     labels = {_norm_key(_PRINTED_LETTER_RE.sub(r"\1", label))}  # "b)" as printed is the sub-line "b"
     if _GRAND_TOTAL_RE.match(label):
         labels.add(_norm_key("Tổng cộng"))
@@ -327,7 +332,7 @@ def _labels(citation: Any) -> set[str]:
     if _get(citation, "printed"):
         labels.add(str(_get(citation, "printed")))
     if _get(citation, "name"):  # a line printed without a number, cited by its name
-        labels.add(str(_get(citation, "name")).lstrip("-–• ").strip())
+        labels.add(_line_name(str(_get(citation, "name"))))
     if letter := _SUB_LETTER_RE.search(label):  # "13.b" is also the "b)" printed under row 13
         labels.add(letter.group(1))
     if label.startswith("Cộng "):  # a group's total row ("Cộng I") is also named by its group ("I")
