@@ -749,7 +749,7 @@ def _rank(result: Result, tables: CorpusTables) -> Answer:
     order = "thấp nhất" if plan.order == "asc" else "cao nhất"
     limit = plan.limit or 1
     head = result.ranked[:limit]
-    ends = [(item, order) for item in head]
+    ends = [(item, order if n == 0 else f"{order.split()[0]} thứ {n + 1}") for n, item in enumerate(head)]  # "thấp thứ 2"
     if plan.order == "both" and len(result.ranked) > 1:  # "dự án nào cao nhất, dự án nào thấp nhất?"
         ends = [(result.ranked[0], "cao nhất"), (result.ranked[-1], "thấp nhất")]
         limit = 2
@@ -769,7 +769,7 @@ def _rank(result: Result, tables: CorpusTables) -> Answer:
             related_cites += [cite(row, v.column, v.raw) for v in related]
     # the whole ranking goes to the table under the answer; the text answers what was asked
     both = [item for item, _ in ends] if plan.order == "both" else []  # "nơi nào nhiều nhất, nơi nào ít nhất": one answer
-    text = (" " if both else "\n").join(texts) + (
+    text = " ".join(texts) + (  # the items asked, up front in one paragraph ("top 3 …")
         "\n" + render("rank_more", count=len(result.ranked)) if len(result.ranked) > limit else "")
     table = [_table_row(tables.rows[r.id], **{label(measure).capitalize(): shown(ValueCell(raw=r.raw, value=r.value, unit=r.unit))})
              for r in result.ranked]
@@ -798,13 +798,15 @@ def _total(result: Result, tables: CorpusTables) -> Answer:
     assert computed is not None
     missing = " " + render("total_missing", count=len(total.missing), measure=measure) if total.missing else ""
     value = f"{computed.text} {computed.unit or ''}".strip()
+    value = f"{computed.as_printed} ({value})" if computed.as_printed else value
     text = render("total_computed", measure=measure, count=len(total.ids), scope=scope, value=value, missing=missing)
     rows = [tables.rows[i] for i in total.ids]
     text += "\n" + "\n".join(f"- {r.name} ({short_where(r)}): {r.facts[plan.measure]['raw']}" for r in rows)
     citations = [cite(r, r.facts[plan.measure].get("column"), r.facts[plan.measure].get("quote") or r.facts[plan.measure]["raw"])
                  for r in rows] + scope_citations(result, tables)
     return Answer(text=text, citations=citations, route="table",
-                  computed_values=[computed.text, str(len(total.ids)), str(len(total.missing))])
+                  computed_values=[computed.text, *([computed.as_printed.split()[0]] if computed.as_printed else []),
+                                   str(len(total.ids)), str(len(total.missing))])
 
 
 def report_dates(tables: CorpusTables) -> dict[str, str]:

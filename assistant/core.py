@@ -25,6 +25,7 @@ from assistant.understand import Context, understand
 from ingestion.cleaning import fold_diacritics
 from prompts import render
 from retrieval.store import INDEX_UNAVAILABLE_NOTICE
+from structured.lexicon import fold, lexicon, tokens
 
 log = logging.getLogger(__name__)
 
@@ -93,11 +94,11 @@ def _answer(question: str, history: list[dict], engine: Engine, filters: dict) -
     if state.options and (pick := _PICK_RE.match(folded)) and 1 <= int(pick.group(1)) <= len(state.options):
         text = state.options[int(pick.group(1)) - 1]  # "2" after a clarifying reply: that reading
     state = state.model_copy(update={"options": []})
-    plan, result, reply = respond(text, state, engine, filters)
+    plan, result, reply, state = _respond_in_parts(text, state, engine, filters)
     if INDEX_UNAVAILABLE_NOTICE in engine.notices:
         notices.append(INDEX_UNAVAILABLE_NOTICE)
     reply.notices = notices + reply.notices
-    reply.state = next_state(state, plan, result).model_dump(mode="json")
+    reply.state = state.model_dump(mode="json")
     if not reply.abstained and len(engine.layer.reports) > 1 and reply.citations:
         cited = {c.report for c in reply.citations}
         if len(cited) == 1:
@@ -105,6 +106,106 @@ def _answer(question: str, history: list[dict], engine: Engine, filters: dict) -
             if report is not None:
                 reply.text += " " + render("report_note", report=report.number, date=vn_date(report.date))
     return reply
+
+
+MIN_PART_WORDS = 2  # a clause shorter than this is no question of its own
+TOPIC_WORDS = 2  # a piece this short before a "?" that ends with no question word ("ĐT 921?") is the next one's topic
+MAX_PARTS = 3  # questions typed in one turn answered one by one; more are read as one question
+
+
+def question_parts(text: str) -> list[str]:
+    """The questions typed in one turn, each ended by "?": ``question_parts("CĐT là ai? xong chưa?")`` →
+    ``["CĐT là ai?", "xong chưa?"]``; a piece of one word joins the next ("ĐT 921? giải ngân bao nhiêu?": one)."""
+    return [part for part, _ in _parts(text)]
+
+
+def _parts(text: str) -> list[tuple[str, bool]]:
+    """:func:`question_parts`, each with whether it is a clause after a comma (asked of the row the part before
+    it is about: "CĐT dự án đó là ai, xong chưa?")."""
+    parts: list[tuple[str, bool]] = []
+    for piece in re.split(r"(?<=\?)\s+", text):
+        for n, clause in enumerate(_clauses(piece.strip())):
+            if parts and len(re.findall(r"\w+", parts[-1][0])) <= TOPIC_WORDS and not _ends_a_question(parts[-1][0]):
+                parts[-1] = (f"{parts[-1][0]} {clause}", parts[-1][1])
+            elif clause:
+                parts.append((clause, n > 0))
+    return parts if 2 <= len(parts) <= MAX_PARTS else [(text, False)]
+
+
+def _clauses(piece: str) -> list[str]:
+    """A piece cut at its commas when every clause ends with a question word ("CĐT dự án đó là ai, xong chưa?");
+    otherwise whole ("tổng vốn của A, B và C là bao nhiêu?": a list)."""
+    clauses = [c.strip() for c in piece.split(",")]
+    if len(clauses) < 2 or not all(_ends_a_question(c) for c in clauses):
+        return [piece]
+    return [c if c.endswith("?") else f"{c}?" for c in clauses]
+
+
+def _ends_a_question(clause: str) -> bool:
+    """The clause ends with a question word, as typed ("… bộ máy" does not end with "mấy"; "… may" typed plain may)."""
+    written = tokens(clause)
+    endings = {tuple(tokens(p)) for p in lexicon().section("question_endings")}
+    folded_endings = {tuple(fold(t) for t in e) for e in endings}
+    for n in (1, 2, 3):
+        tail = tuple(written[-n:])
+        plain = all(t == fold(t) for t in tail)
+        if len(written) >= MIN_PART_WORDS and (tail in endings or (plain and tuple(fold(t) for t in tail) in folded_endings)):
+            return True
+    return False
+
+
+def _respond_in_parts(text: str, state: DialogueState, engine: Engine,
+                      filters: dict) -> tuple[Plan, Result, Answer, DialogueState]:
+    """One turn asking several questions ("CĐT dự án đó là ai, xong chưa?"): each answered in turn, the later ones in
+    the dialogue the earlier ones leave, and the answers joined. The turn read as one question wins when its plan
+    reads everything each part asks ("… ước bao nhiêu, có đạt chỉ tiêu không?": the value against its target), when
+    a part asks back (two readings), or when a clause after a comma is read of another row than the one before it."""
+    plan, result, reply = respond(text, state, engine, filters)
+    whole = (plan, result, reply, next_state(state, plan, result))
+    parts = _parts(text)
+    if len(parts) < 2:
+        return whole
+    replies: list[tuple[Plan, Result, Answer]] = []
+    periods: list[int | None] = []  # the year each part is read at (said, or the dialogue's)
+    after = state
+    for part, clause in parts:
+        part_plan, part_result, part_reply = respond(part, after, engine, filters)
+        periods.append(part_plan.period or after.period)
+        cited = {c.row_id for _, _, r in replies for c in r.citations}
+        if part_plan.op == "clarify" or (clause and not cited & {c.row_id for c in part_reply.citations}):
+            return whole  # (a clause read of another row: "…, so với năm 2024 tăng ra sao?")
+        replies.append((part_plan, part_result, part_reply))
+        after = next_state(after, part_plan, part_result)
+    answered = [r for _, _, r in replies if not r.abstained]
+    if not answered or (not reply.abstained and (len(answered) < len(replies)
+                                                 or all(_reads(plan, p, year) for (p, _, _), year in zip(replies, periods, strict=True)))):
+        return whole
+    return (*replies[-1][:2], _joined([r for _, _, r in replies]), after)
+
+
+def _reads(whole: Plan, part: Plan, year: int | None) -> bool:
+    """The plan of the whole turn reads what the part asks: its rows, its year, its measure, its comparison."""
+    return (bool(part.targets) and set(part.targets) <= set(whole.targets) and year in (None, whole.period)
+            and part.measure in (None, whole.measure, *whole.more_measures)
+            and part.against in (None, whole.against) and (part.op == whole.op or whole.op == "compare"))
+
+
+def _joined(replies: list[Answer]) -> Answer:
+    """The answers to the parts of one turn as one: texts in order (a repeated one once), citations of each."""
+    answered = [r for r in replies if not r.abstained]
+    first = answered[0]
+    texts: list[str] = []
+    for reply in replies:
+        if reply.text not in texts:
+            texts.append(reply.text)
+    return first.model_copy(update={
+        "text": "\n\n".join(texts),
+        "citations": [c for r in answered for c in r.citations],
+        "computed_values": [v for r in answered for v in r.computed_values],
+        "confidence": min(r.confidence for r in answered),
+        "table": next((r.table for r in answered if r.table), None),
+        "suggestions": [], "clarify": [],
+    })
 
 
 def respond(text: str, state: DialogueState, engine: Engine, filters: dict | None = None) -> tuple[Plan, Result, Answer]:

@@ -31,7 +31,16 @@ from ingestion.cleaning import fold_diacritics, nfc
 from ingestion.numbers import parse_vn_number
 from retrieval.abbreviations import readings
 from structured.agency import agencies_mentioned
-from structured.lexicon import PhraseHit, PhraseIndex, find_phrases, fold, fold_tokens, lexicon, tokens
+from structured.lexicon import (
+    PhraseHit,
+    PhraseIndex,
+    cased_tokens,
+    find_phrases,
+    fold,
+    fold_tokens,
+    lexicon,
+    tokens,
+)
 from structured.semantic import NAME_RUN, SemanticLayer
 from structured.tools import TIME_MEASURES
 
@@ -263,12 +272,28 @@ def _wrong_tones(words: list[Word], layer: SemanticLayer) -> None:
                 continue
             a, b = (words[j], word) if j < i else (word, words[j])
             written = (a.text.lower(), b.text.lower())
-            if written not in layer.written_bigrams and layer.bigrams.get((a.folded, b.folded), 0) >= WRONG_TONE_PAIRS:
+            # a cue's pair ("thấp nhất") counts too when the word as typed is no spelling the corpus uses ("thâp", not "số")
+            known = layer.bigrams.get((a.folded, b.folded), 0) >= WRONG_TONE_PAIRS or (
+                (a.folded, b.folded) in _cue_pairs() and word.text.lower() not in layer.forms.get(word.folded, ()))
+            if written not in layer.written_bigrams and known:
                 # the word whose own tone pairs with no printed form of the other is the typo ("xây dụng": "dụng")
                 typed = word.text.lower()
                 if not any(((typed, f) if j > i else (f, typed)) in layer.written_bigrams for f in layer.forms.get(words[j].folded, ())):
                     word.accented = False
                     break
+
+
+@lru_cache(maxsize=1)
+def _cue_pairs() -> frozenset[tuple[str, str]]:
+    """Word pairs of the lexicon's question cues, folded ("thap nhat"): typed with a tone they never carry
+    ("thâp nhất") they are that cue mistyped."""
+    pairs = set()
+    for section in ("operations", "measures", "verdict_questions"):
+        for phrases in lexicon().phrases(section).values():
+            for phrase in phrases:
+                words = fold_tokens(phrase)
+                pairs.update(zip(words, words[1:], strict=False))
+    return frozenset(pairs)
 
 
 def _best_in_context(close: list[str], words: list[Word], i: int, layer: SemanticLayer) -> list[str]:
@@ -288,6 +313,27 @@ def _best_in_context(close: list[str], words: list[Word], i: int, layer: Semanti
     if len(close) > 1:
         close = sorted(close, key=pairs, reverse=True)[:1]
     return close
+
+
+PROPER_NAME_WORDS = 2  # capitalised words in a row mid-sentence ("Nguyễn Quang Diêu"): a name, one thing said
+
+
+def proper_names(q: Question) -> list[list[int]]:
+    """Runs of free words typed with a capital letter inside the sentence ("Trường THPT chuyên Nguyễn Quang Diêu":
+    the last three): a proper name, which the row answering must say as such. All-capital words (abbreviations)
+    and the first word are not counted."""
+    typed = cased_tokens(q.text)
+    if len(typed) != len(q.words):
+        return []
+    runs: list[list[int]] = [[]]
+    for i, ((token, before), word) in enumerate(zip(typed, q.words, strict=True)):
+        if runs[-1] and before.strip():  # "Gò Công Đông, Tân Phú Đông": two names
+            runs.append([])
+        if i and word.tag is None and token[:1].isupper() and not token.isupper() and token.isalpha():
+            runs[-1].append(i)
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if len(run) >= PROPER_NAME_WORDS]
 
 
 def _neighbours(folded: str, layer: SemanticLayer) -> list[str]:

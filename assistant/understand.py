@@ -27,6 +27,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -41,6 +42,7 @@ from assistant.question import (
     one_choice_of,
     place_noun_ends,
     prepare,
+    proper_names,
     unknown_places,
     why_phrases,
 )
@@ -547,6 +549,15 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
         if plan is not None and plan.op != "none":
             return _without_talked_about(q, plan, state)
 
+    # "đứng thứ 2 là ai?" after a ranking: the row at that place of it.
+    place = _place_asked(q) if state.op == "rank" and state.set_ids else None
+    if place is not None and place <= len(state.set_ids):
+        column = (state.measure or "").removeprefix(COLUMN_MEASURE) if (state.measure or "").startswith(COLUMN_MEASURE) else ""
+        plan = _row_plan(q, [state.set_ids[place - 1]], "estimate" if column else state.measure, state.period, [], layer,
+                         cutoffs()[0], f"vị trí thứ {place} của bảng xếp hạng vừa nêu")
+        words = fold_tokens(column)  # the column ranked, named by its header's words (the place words ask none)
+        return plan.model_copy(update={"words": words, "written": [t for t in tokens(column) if t != fold(t)]})
+
     # "đến nay giải ngân được bao nhiêu?" after a total: another money figure of the same set.
     asked = _measure(q, set())
     if state.op == "total" and state.filters is not None and asked in MONEY_MEASURES | {"disbursement_rate"} \
@@ -557,6 +568,10 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
 
     # A set: list, count, rank, total (before the legend: "các nhiệm vụ (***) là gì" lists rows).
     collection = _collection_op(q, ops, refine, agency, layer, primary)
+    if "total" in ops and collection in ("total", "count", None) and (listed := _rows_listed(q, layer, ctx, reports)) is not None:
+        report = layer.rows[listed[0]].report  # "tổng KH vốn của 3 DA: A, B và C": the sum of the rows listed
+        return Plan(op="total", filters=Filters(report=report, ids=listed), measure=_measure(q, set()), report=report,
+                    confidence=cutoffs()[0], reason="tổng của các dòng được liệt kê")
     asked_again = refine and collection == "list" and state.op in ("total", "count") and q.has("dialogue", "what_about_tail")
     if asked_again and not q.listing and not set(ops) & {"list", "count", "total"}:
         collection = state.op  # "trong đó riêng vốn ODA thì sao?" after a total: the same figure of the part
@@ -674,17 +689,23 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
 
     # Two rows joined by "và" ("tỷ lệ giải ngân của ĐT 917 và ĐT 918").
     pair = _split_entities(q, layer, ctx, reports, best)
+    if pair is not None and "total" in ops and measure in MONEY_MEASURES and not q.has("operations", "compare_rows"):
+        report = pair[0].row.report  # "tổng vốn KH của A và B": their sum
+        return Plan(op="total", filters=Filters(report=report, ids=[lk.row.id for lk in pair]), measure=measure,
+                    report=report, confidence=answer_at, reason="tổng của hai dòng nối bằng 'và'")
     if pair is not None:
         return _row_plan(q, [lk.row.id for lk in pair], measure, period, ops, layer, answer_at, "hai dòng nối bằng 'và'")
 
-    # Rows named by their numbers ("KH vốn của ĐT 917, ĐT 918 và ĐT 921", "đường tỉnh 917, 918, 921"): each, or their sum.
-    listed = _rows_by_numbers(q, layer, ctx, reports) if best is None or not best.numbers_ok else None
+    # Rows listed ("KH vốn của ĐT 917, ĐT 918 và ĐT 921", "đường tỉnh 917, 918, 921"): each, or their sum.
+    unsure = best is None or not best.numbers_ok or ("total" in ops and p_best < answer_at)  # "tổng … của 4 huyện A, B …"
+    # (by name only for a total: "…, đã trình ai thẩm định chưa?" is no second item)
+    listed = _rows_listed(q, layer, ctx, reports, names="total" in ops) if unsure else None
     if listed is not None:
         if "total" in ops and measure in NUMERIC_MEASURES:
             report = layer.rows[listed[0]].report
             return Plan(op="total", filters=Filters(report=report, ids=listed), measure=measure, report=report,
-                        confidence=answer_at, reason="tổng của các dòng được nêu theo số")
-        return _row_plan(q, listed, measure, period, ops, layer, answer_at, "các dòng được nêu theo số")
+                        confidence=answer_at, reason="tổng của các dòng được liệt kê")
+        return _row_plan(q, listed, measure, period, ops, layer, answer_at, "các dòng được liệt kê")
 
     # "còn X thì sao?" asks about a new row when the turn says its name, not when its text merely holds the words the
     # row talked about holds too ("còn bao nhiêu hộ chưa nhận tiền, ở phường nào?").
@@ -864,6 +885,35 @@ def _level_of_a_change(q: Question, row: Row, layer: SemanticLayer) -> str | Non
         return None
     rest = " ".join(name[len(change.split()):])
     return parent.id if rest and f" {rest} " in said and rest in " ".join(fold_tokens(parent.name)) else None
+
+
+_ORDINALS = {"nhi": 2, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5}
+_PLACE_RE = re.compile(r"\b(?:dung|xep|hang|vi tri)?\s*thu\s+(\d+|nhi|hai|ba|tu|bon|nam)\b")
+
+
+def _place_asked(q: Question) -> int | None:
+    """The place in a ranking a turn asks, saying nothing else ("đứng thứ 2 là ai?", "thứ ba là dự án nào?")."""
+    match = _PLACE_RE.search(" ".join(q.folded))
+    if match is None or set(fold_tokens(" ".join(w.text for w in q.free()))) - set(match.group(0).split()):
+        return None
+    said = match.group(1)
+    place = int(said) if said.isdigit() else _ORDINALS[said]
+    return place if place >= 2 else None
+
+
+def _change_line_said(q: Question, row: Row, layer: SemanticLayer) -> str | None:
+    """The line under ``row`` printing its change ("Mức giảm tỷ lệ hộ nghèo" under "Tỷ lệ hộ nghèo") when the question
+    says that change ("mức giảm", "mức tăng") and not the row's own name."""
+    said = f" {' '.join(q.folded)} "
+    name = " ".join(fold_tokens(row.name))
+    for phrase in (" ".join(fold_tokens(p)) for p in lexicon().section("change_of")):
+        if f" {phrase} " not in said or phrase in name:
+            continue
+        for child in (layer.rows.get(f"{row.report}:{row.annex}:{c}") for c in row.children):
+            own = " ".join(fold_tokens(child.name)) if child is not None else ""
+            if own.startswith(phrase + " ") and own[len(phrase) + 1:] in name:
+                return child.id
+    return None
 
 
 def _prev_is_the_change(q: Question) -> bool:
@@ -1193,7 +1243,54 @@ def _split_entities(q: Question, layer: SemanticLayer, ctx: Context, reports: li
     return None
 
 
-MAX_ROWS_BY_NUMBER = 6  # rows one question names by their numbers ("ĐT 917, ĐT 918 và ĐT 921"), read side by side
+MAX_ROWS_BY_NUMBER = 6  # rows one question names by their numbers or in a list ("ĐT 917, ĐT 918 và ĐT 921"), read side by side
+_LIST_JOINS = ("va", "voi")  # "A, B và C", "A với B": the last item of a list
+_TOKEN_OR_MARK_RE = re.compile(r"\d+(?:[.,/]\d+)*|[^\W\d_]+|%|[,;:(]")  # the words' own tokens, and the marks between them
+
+
+def _rows_listed(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], names: bool = True) -> list[str] | None:
+    """Rows the question lists, by their numbers or (``names``) by their names ("của 3 DA: Vành đai 3, hệ thống cống ven
+    phá và KCN Phong Điền"): each item between commas, a colon or the last "và" names one row surely; all of one report.
+    A number counting the items ("3 DA") names none of them; words before a colon that name no row head the list."""
+    numbered = _rows_by_numbers(q, layer, ctx, reports)
+    if numbered is not None or not names:
+        return numbered
+    marks: dict[int, str] = {}  # word position → the mark typed before it
+    position = 0
+    for token in _TOKEN_OR_MARK_RE.findall(unicodedata.normalize("NFC", q.text)):
+        if token in ",;:" or (token == "(" and not marks):
+            marks[position] = token
+        elif token != "(":  # a bracket after the first item qualifies it ("ĐT918 (gđ2)")
+            position += 1
+    if position != len(q.words):
+        return None
+    joins = {i for i, w in enumerate(q.words) if w.folded in _LIST_JOINS and w.tag != "agency"}
+    items: list[list[int]] = [[]]
+    for i in range(len(q.words)):
+        if i in marks or i in joins:
+            items.append([])
+        if i not in joins:
+            items[-1].append(i)
+    items = [item for item in items if any(q.words[i].tag is None for i in item)]
+    if not 2 <= len(items) <= MAX_ROWS_BY_NUMBER + 1:
+        return None
+    counting = {i for i in items[0] if q.words[i].text.isdigit() and i + 1 < len(q.words) and i + 1 in items[0]
+                and q.words[i + 1].tag in (None, "kind") and int(q.words[i].text) in (len(items), len(items) - 1)}
+    rows: list[str] = []
+    for n, item in enumerate(items):
+        kept = set(item) - counting
+        found = _side(q, lambda i, kept=kept: i in kept, layer, ctx, reports)
+        if found is None and n == 0 and marks.get(items[1][0]) in (":", "("):
+            continue  # "tổng diện tích đã bàn giao của 3 DA: …", "… của 2 dự án (A và B)": the list's head
+        if n == 0 and marks.get(items[1][0]) == "(":
+            return None  # "lĩnh vực giao thông (vốn NSTW) …": a bracket that qualifies a name, no list
+        if found is None or found[1].row.id in rows:
+            return None
+        rows.append(found[1].row.id)
+    # items of one table ("Cầu An Bình … với TP Vĩnh Long": a project and a place are no list)
+    if not 2 <= len(rows) <= MAX_ROWS_BY_NUMBER or len({(layer.rows[r].report, layer.rows[r].annex) for r in rows}) != 1:
+        return None
+    return rows
 
 
 def _rows_by_numbers(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str]) -> list[str] | None:
@@ -1347,8 +1444,21 @@ def _unmatched_weight(q: Question, best: Link, layer: SemanticLayer, explained: 
     substituted = _substituted(q, best, layer, {i for i, _ in free} - best.in_name - explained)
     uncovered = {i for i, _ in free if i not in best.covered and i not in explained} | substituted
 
+    row_text = ""
+    unnamed = _names_not_printed(q, best, layer) - explained  # "THPT chuyên Nguyễn Quang Diêu": a name the row does not say
+    uncovered |= unnamed
+
     def salience(i: int, word) -> float:
+        nonlocal row_text
         weight = layer.weight(word.repaired or word.folded)
+        if i in unnamed:
+            return max(weight, SALIENT_WEIGHT)
+        if word.accented and not word.repaired and 0 < i < len(q.words) - 1:
+            # a word put between two the row says together modifies its term ("hộ cận nghèo" against the
+            # row's "hộ nghèo"): weighed as written, since its folding ("can": cần, cán, căn) is common
+            row_text = row_text or f" {' '.join(fold_tokens(layer.folded_text(best.row.id)))} "
+            if f" {q.words[i - 1].folded} {q.words[i + 1].folded} " in row_text:
+                weight = max(weight, layer.written_weight(word.text))
         # two common syllables the corpus never puts together are one rare word ("thành thị", "chứng chỉ");
         # two it does put together weigh as the word they make ("thu hồi" is rarer than "thu" or "hồi")
         for j in (i - 1, i + 1):
@@ -1362,7 +1472,30 @@ def _unmatched_weight(q: Question, best: Link, layer: SemanticLayer, explained: 
 
     missing = sum(w for w in (max(salience(i, word), SALIENT_WEIGHT if i in substituted else 0.0)
                               for i, word in free if i in uncovered) if w >= SALIENT_WEIGHT)
-    return min(1.0, missing / total)
+    share = min(1.0, missing / total)
+    return max(share, UNMATCHED_GATE) if unnamed else share  # a name the row does not print: another thing, however long the rest
+
+
+def _names_not_printed(q: Question, best: Link, layer: SemanticLayer) -> set[int]:
+    """The words of the proper names the question types (:func:`proper_names`) that the row and the lines it is a
+    part of do not print together: words of the name met here and there in its text do not say it."""
+    runs = proper_names(q)
+    if not runs:
+        return set()
+    text = f" {' '.join(fold_tokens(' '.join(layer.folded_text(r.id) for r in _lineage(best.row, layer))))} "
+    return {i for run in runs if not _printed_in_pieces([q.words[j].folded for j in run], text) for i in run}
+
+
+def _printed_in_pieces(words: list[str], text: str, singles: int = 1) -> bool:
+    """The name is printed whole, or as names printed next to each other with at most ``singles`` one-word piece
+    ("sông Tiền Mỹ Thuận": "Tiền" and "Mỹ Thuận"; not "Lê Quý Đôn", three words printed apart)."""
+    if not words:
+        return True
+    for end in range(len(words), 0, -1):
+        if f" {' '.join(words[:end])} " in text and (end > 1 or singles > 0) \
+                and _printed_in_pieces(words[end:], text, singles - (end == 1)):
+            return True
+    return False
 
 
 def _substituted(q: Question, best: Link, layer: SemanticLayer, outside: set[int]) -> set[int]:
@@ -1407,7 +1540,7 @@ def _known_terms() -> frozenset[str]:
 def _unmatched(q: Question, best: Link | None, layer: SemanticLayer) -> list[str]:
     covered = best.covered if best else set()
     free = {i for i, w in enumerate(q.words) if w.tag is None}
-    substituted = _substituted(q, best, layer, free - best.in_name) if best else set()
+    substituted = (_substituted(q, best, layer, free - best.in_name) | _names_not_printed(q, best, layer)) if best else set()
     return [q.words[i].text for i in sorted(free) if i not in covered or i in substituted]
 
 
@@ -1603,6 +1736,8 @@ def _row_plan(
     targets = [_subtotal_of(layer.rows[t], layer) for t in _stating(measure, targets, layer)]
     if len(targets) == 1 and (titled := _namesake_titled_for(measure, layer.rows[targets[0]], layer)) is not None:
         targets = [*targets, titled]  # "đường ven biển vướng mặt bằng chỗ nào": its line in the annex about site clearance too
+    if len(targets) == 1 and (change := _change_line_said(q, layer.rows[targets[0]], layer)) is not None:
+        targets = [change]  # "mức giảm bao nhiêu?" of "Tỷ lệ hộ nghèo": its line "Mức giảm tỷ lệ hộ nghèo"
     if len(targets) == 1 and "compare_prev" in ops and (level := _level_of_a_change(q, layer.rows[targets[0]], layer)):
         targets = [level, *targets]  # "tỷ lệ hộ nghèo giảm bao nhiêu so với 2023": the rate's two years, then the change line
     if _asks_a_reason(q):
@@ -2156,7 +2291,9 @@ def _collection_plan(
             flt.marker, flt.annexes, flt.verdicts = marker, annexes_with, []
     if not flt.verdicts:
         flt.verdict_said = None  # the verdict words were read as a marker's meaning
-    asked_orders = {"rank_asc", "rank_desc"} & set(q.keys("operations"))
+    # "top 3 … thấp nhất": "top" says how many, the superlative which end
+    directed = {h.key for s, h in q.hits if s == "operations" and h.key in ("rank_asc", "rank_desc") and h.phrase != "top"}
+    asked_orders = directed or {"rank_asc", "rank_desc"} & set(q.keys("operations"))
     order = "both" if len(asked_orders) == 2 else "asc" if "rank_asc" in asked_orders else "desc"
     if op == "list" and measure is None and (q.has("measures", "status") or q.has("operations", "overview")):
         measure = "status"  # "các dự án của Sở X tình hình chung?": each row's state

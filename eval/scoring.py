@@ -425,10 +425,18 @@ def wrong_rows(question: Mapping[str, Any], citations: Sequence[Any], rows_by_id
             extra, lacking = len(have_loose - gold_loose), len(gold_loose - have_loose)
             return f"cited set differs (+{extra} −{lacking})"
         return ""
-    if not any(citation_matches(cited[0], s) for s in sources) and not (
+    if not any(citation_matches(cited[0], s) or _sub_line_of(cited[0], s) for s in sources) and not (
             qtype == "overview" and rows_by_id is not None and _group_stands_for(cited[0], sources, rows_by_id)):
         return f"first citation {_get(cited[0], 'annex')}:{_get(cited[0], 'row')} is not a gold row"
     return ""
+
+
+def _sub_line_of(citation: Any, source: Mapping[str, Any]) -> bool:
+    """The cited row is a sub-line of the gold row ("2.b" under gold "2"): the line its figure is printed on."""
+    own = _norm_key(_get(citation, "row"))
+    return ("." in own and _norm_key(_get(citation, "report")) == _norm_key(source.get("report"))
+            and _norm_key(_get(citation, "annex")) == _norm_key(source.get("annex"))
+            and own.rsplit(".", 1)[0] in _source_labels(source.get("row")))
 
 
 def _group_stands_for(citation: Any, sources: Sequence[Mapping[str, Any]], rows_by_id: Mapping[str, Any]) -> bool:

@@ -68,6 +68,17 @@ def tokens(text: str | None) -> list[str]:
     return [_y_spelling(_new_style_tone(t)) for t in _TOKEN_RE.findall(unicodedata.normalize("NFC", text or "").lower())]
 
 
+def cased_tokens(text: str | None) -> list[tuple[str, str]]:
+    """The tokens of :func:`tokens` as typed (case and spelling kept), each with what is typed before it:
+    ``cased_tokens("Gò Công, Sở GTVT")`` → ``[("Gò", ""), ("Công", " "), ("Sở", ", "), ("GTVT", " ")]``."""
+    text = unicodedata.normalize("NFC", text or "")
+    out, end = [], 0
+    for match in _TOKEN_RE.finditer(text):
+        out.append((match.group(), text[end : match.start()]))
+        end = match.end()
+    return out
+
+
 def fold_tokens(text: str | None) -> list[str]:
     """Folded word tokens: ``fold_tokens("Đường tỉnh 917") == ["duong", "tinh", "917"]``."""
     return [fold(t) for t in tokens(text)]

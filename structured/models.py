@@ -102,6 +102,7 @@ class ComputedValue(BaseModel):
     text: str = Field(description="Vietnamese formatting of the computed value")
     unit: str | None = None
     formula: str = Field(description="How it was computed")
+    as_printed: str | None = Field(default=None, description="The same sum in the unit its cells print ('300.000 triệu đồng')")
     computed: Literal[True] = True
 
 

@@ -65,6 +65,7 @@ class LayerPart:
     text_index: dict[str, set[str]]  # folded word → row ids (any cell)
     forms: dict[str, set[str]]  # folded word → accented spellings seen
     df: Counter[str]  # folded word → rows that have it
+    written_df: Counter[str]  # word as written (lower case) → rows that have it
     name_words: dict[str, list[str]]
     acronyms: dict[str, set[str]]
     bigrams: Counter[tuple[str, str]]
@@ -73,7 +74,7 @@ class LayerPart:
     @classmethod
     def of(cls, rows: list[Row]) -> LayerPart:
         """The part of ``rows`` (one report's)."""
-        part = cls({}, {}, {}, Counter(), {}, {}, Counter(), set())
+        part = cls({}, {}, {}, Counter(), Counter(), {}, {}, Counter(), set())
         by_id = {row.id: row for row in rows}
         for row in rows:
             parent = by_id.get(f"{row.report}:{row.annex}:{row.parent}")
@@ -83,9 +84,11 @@ class LayerPart:
             for word in set(words):
                 part.name_index.setdefault(word, set()).add(row.id)
             all_words = set(words)
+            all_written = set(tokens(name_text))
             for text in (*row.cells.values(), *(v for sub in row.extra_values for v in sub.values())):
                 folded_tokens = []
                 written_tokens = tokens(text)
+                all_written.update(written_tokens)
                 for token in written_tokens:
                     folded = fold(token)
                     folded_tokens.append(folded)
@@ -98,6 +101,7 @@ class LayerPart:
             for word in all_words:
                 part.text_index.setdefault(word, set()).add(row.id)
             part.df.update(all_words)
+            part.written_df.update(all_written)
             for inside in _BRACKETS_RE.findall(row.name):
                 for acronym in _ACRONYM_RE.findall(inside):
                     part.acronyms.setdefault(fold(acronym), set()).add(row.id)
@@ -115,6 +119,7 @@ class SemanticLayer:
     name_index: dict[str, set[str]] = field(default_factory=dict)  # folded word → row ids (name, group title)
     text_index: dict[str, set[str]] = field(default_factory=dict)  # folded word → row ids (any cell)
     idf: dict[str, float] = field(default_factory=dict)
+    written_idf: dict[str, float] = field(default_factory=dict)  # the same over words as written
     forms: dict[str, set[str]] = field(default_factory=dict)  # folded word → accented spellings seen
     agency_names: list[str] = field(default_factory=list)
     name_words: dict[str, list[str]] = field(default_factory=dict)  # row id → folded name words
@@ -152,17 +157,20 @@ class SemanticLayer:
         text_index: dict[str, set[str]] = defaultdict(set)
         forms: dict[str, set[str]] = defaultdict(set)
         df: Counter[str] = Counter()
+        written_df: Counter[str] = Counter()
         for part in parts:
             for merged, own in ((name_index, part.name_index), (text_index, part.text_index), (forms, part.forms),
                                 (self.acronyms, part.acronyms)):
                 for key, values in own.items():
                     merged.setdefault(key, set()).update(values)
             df.update(part.df)
+            written_df.update(part.written_df)
             self.name_words.update(part.name_words)
             self.bigrams.update(part.bigrams)
             self.written_bigrams.update(part.written_bigrams)
         n = max(len(self.rows), 1)
         self.idf = {word: math.log(1 + n / count) for word, count in df.items()}
+        self.written_idf = {word: math.log(1 + n / count) for word, count in written_df.items()}
         lex = lexicon()
         sections = ("measures", "operations", "kinds", "periods", "dialogue", "politeness", "verdict_questions",
                     "function_words", "frame_words", "fields")
@@ -236,6 +244,10 @@ class SemanticLayer:
     def weight(self, folded_word: str) -> float:
         """How much a word identifies a row: idf over rows; unknown words weigh most."""
         return self.idf.get(folded_word, self.max_idf)
+
+    def written_weight(self, written_word: str) -> float:
+        """The same weight over words as written: "cận" is rare though "can" (cần, cán, căn) is common."""
+        return self.written_idf.get(written_word, self.max_idf)
 
     @cached_property
     def max_idf(self) -> float:

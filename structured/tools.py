@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ingestion.columns import MONEY_ROLES
 from ingestion.facts import verdict_class
 from ingestion.models import Row
-from ingestion.numbers import format_vn_number, parse_typed_value
+from ingestion.numbers import format_vn_number, parse_typed_value, parse_vn_number
 from ingestion.tables import fact_number, money_in_ty, role_texts
 from structured.agency import agencies_in, agency_key, is_collective, match_keys, query_keys
 from structured.compare import direction_vs_previous, interval_of, outcome_vs_target
@@ -751,8 +751,15 @@ def total_of(tables: CorpusTables, flt: RowFilter, by: str) -> TotalResult:
     money = by in MONEY_ROLES
     value = sum(v for _, v in stated)
     unit = "tỷ đồng" if money else next((tables.rows[i].facts[by].get("unit") for i, _ in stated), None)
+    printed_units = {(tables.rows[i].facts[by].get("unit") or "").strip().lower() for i, _ in stated}
+    as_printed = None
+    if money and len(printed_units) == 1 and (factor := money_in_ty(1.0, printed_units.pop())) not in (None, 1.0):
+        # the cells print "triệu đồng": the sum in that unit too, as a reader adds them up
+        in_unit = sum(parse_vn_number(tables.rows[i].facts[by]["raw"]) or 0.0 for i, _ in stated)
+        if abs(in_unit * factor - value) < 1e-6 * max(1.0, abs(value)):
+            as_printed = f"{format_vn_number(in_unit, 0 if in_unit == int(in_unit) else 3)} {tables.rows[stated[0][0]].facts[by]['unit']}"
     computed = ComputedValue(value=value, text=format_vn_number(value, 3 if money else 2), unit=unit,
-                             formula=" + ".join(tables.rows[i].facts[by]["raw"] for i, _ in stated))
+                             formula=" + ".join(tables.rows[i].facts[by]["raw"] for i, _ in stated), as_printed=as_printed)
     return TotalResult(measure=by, computed=computed, ids=[i for i, _ in stated], missing=missing)
 
 

@@ -398,3 +398,14 @@ def test_a_gold_label_as_printed_with_its_dash_or_a_groups_total_word():
     assert citation_matches(subtotal, {"annex": "IV", "row": "Tổng số"})
     assert citation_matches(cite(annex="V", row="Tổng cộng"), {"annex": "V", "row": "TỔNG SỐ (1+2+3)"})
     assert not citation_matches(subtotal, {"annex": "IV", "row": "Cộng A"})
+
+
+def test_a_sub_line_cited_for_its_figure_meets_its_gold_row():
+    """A list whose gold is the programmes ("2", "3") is met by citing the lines that print the figure asked
+    ("2.b", "3.b"); another row's sub-line is not."""
+    from eval.scoring import wrong_rows
+
+    listed = {"type": "filter", "sources": [{"report": "468/BC-UBND", "annex": "V", "row": "2"},
+                                            {"report": "468/BC-UBND", "annex": "V", "row": "3"}]}
+    assert wrong_rows(listed, [cite("468/BC-UBND", "V", "2.b"), cite("468/BC-UBND", "V", "3.b")]) == ""
+    assert wrong_rows(listed, [cite("468/BC-UBND", "V", "1.b")]) != ""
