@@ -30,6 +30,7 @@ from structured.tools import (
     column_fact,
     difference,
     filter_ids,
+    measure_fact,
     printed_totals,
     shown_name,
 )
@@ -800,10 +801,9 @@ def _total(result: Result, tables: CorpusTables) -> Answer:
     value = f"{computed.text} {computed.unit or ''}".strip()
     value = f"{computed.as_printed} ({value})" if computed.as_printed else value
     text = render("total_computed", measure=measure, count=len(total.ids), scope=scope, value=value, missing=missing)
-    rows = [tables.rows[i] for i in total.ids]
-    text += "\n" + "\n".join(f"- {r.name} ({short_where(r)}): {r.facts[plan.measure]['raw']}" for r in rows)
-    citations = [cite(r, r.facts[plan.measure].get("column"), r.facts[plan.measure].get("quote") or r.facts[plan.measure]["raw"])
-                 for r in rows] + scope_citations(result, tables)
+    facts = [(tables.rows[i], measure_fact(tables.rows[i], total.measure) or {}) for i in total.ids]
+    text += "\n" + "\n".join(f"- {r.name} ({short_where(r)}): {f.get('raw')}" for r, f in facts)
+    citations = [cite(r, f.get("column"), f.get("quote") or f.get("raw")) for r, f in facts] + scope_citations(result, tables)
     return Answer(text=text, citations=citations, route="table",
                   computed_values=[computed.text, *([computed.as_printed.split()[0]] if computed.as_printed else []),
                                    str(len(total.ids)), str(len(total.missing))])

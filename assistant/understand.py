@@ -61,6 +61,7 @@ from structured.tools import (
     TIME_MEASURES,
     column_number,
     group_total,
+    measure_number,
     measure_roles,
     role_texts,
     says_verdict,
@@ -569,9 +570,7 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     # A set: list, count, rank, total (before the legend: "các nhiệm vụ (***) là gì" lists rows).
     collection = _collection_op(q, ops, refine, agency, layer, primary)
     if "total" in ops and collection in ("total", "count", None) and (listed := _rows_listed(q, layer, ctx, reports)) is not None:
-        report = layer.rows[listed[0]].report  # "tổng KH vốn của 3 DA: A, B và C": the sum of the rows listed
-        return Plan(op="total", filters=Filters(report=report, ids=listed), measure=_measure(q, set()), report=report,
-                    confidence=cutoffs()[0], reason="tổng của các dòng được liệt kê")
+        return _sum_of(q, listed, _measure(q, set()), layer, "tổng của các dòng được liệt kê")  # "… của 3 DA: A, B và C"
     asked_again = refine and collection == "list" and state.op in ("total", "count") and q.has("dialogue", "what_about_tail")
     if asked_again and not q.listing and not set(ops) & {"list", "count", "total"}:
         collection = state.op  # "trong đó riêng vốn ODA thì sao?" after a total: the same figure of the part
@@ -690,9 +689,7 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     # Two rows joined by "và" ("tỷ lệ giải ngân của ĐT 917 và ĐT 918").
     pair = _split_entities(q, layer, ctx, reports, best)
     if pair is not None and "total" in ops and measure in MONEY_MEASURES and not q.has("operations", "compare_rows"):
-        report = pair[0].row.report  # "tổng vốn KH của A và B": their sum
-        return Plan(op="total", filters=Filters(report=report, ids=[lk.row.id for lk in pair]), measure=measure,
-                    report=report, confidence=answer_at, reason="tổng của hai dòng nối bằng 'và'")
+        return _sum_of(q, [lk.row.id for lk in pair], measure, layer, "tổng của hai dòng nối bằng 'và'")  # "… của A và B"
     if pair is not None:
         return _row_plan(q, [lk.row.id for lk in pair], measure, period, ops, layer, answer_at, "hai dòng nối bằng 'và'")
 
@@ -702,9 +699,7 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     listed = _rows_listed(q, layer, ctx, reports, names="total" in ops) if unsure else None
     if listed is not None:
         if "total" in ops and measure in NUMERIC_MEASURES:
-            report = layer.rows[listed[0]].report
-            return Plan(op="total", filters=Filters(report=report, ids=listed), measure=measure, report=report,
-                        confidence=answer_at, reason="tổng của các dòng được liệt kê")
+            return _sum_of(q, listed, measure, layer, "tổng của các dòng được liệt kê")
         return _row_plan(q, listed, measure, period, ops, layer, answer_at, "các dòng được liệt kê")
 
     # "còn X thì sao?" asks about a new row when the turn says its name, not when its text merely holds the words the
@@ -1241,6 +1236,17 @@ def _split_entities(q: Question, layer: SemanticLayer, ctx: Context, reports: li
         if pair is not None:
             return _with_own_part(pair, {q.words[i].repaired or q.words[i].folded for i in own}, layer)
     return None
+
+
+def _sum_of(q: Question, ids: list[str], measure: str | None, layer: SemanticLayer, reason: str) -> Plan:
+    """The total of the rows named, at the measure asked; when none of them states it, at the printed column the
+    question's words name ("tổng tiền phạt của 4 huyện A, B, C, D": "… – Số tiền xử phạt (triệu đồng)")."""
+    first = layer.rows[ids[0]]
+    if not any(measure_number(layer.rows[i], measure or "capital_plan") is not None for i in ids):
+        named = _column_named(q, layer, first.report, [first.annex], partial=True)
+        measure = named[0] if named is not None else measure
+    return Plan(op="total", filters=Filters(report=first.report, ids=ids), measure=measure, report=first.report,
+                confidence=cutoffs()[0], reason=reason)
 
 
 MAX_ROWS_BY_NUMBER = 6  # rows one question names by their numbers or in a list ("ĐT 917, ĐT 918 và ĐT 921"), read side by side
@@ -2368,16 +2374,21 @@ LEAF_NAMED_WORDS = 2  # …or its last line said in full, in at least this many 
 _NOT_COLUMN_WORDS = ("kind", "op", "annex", "report", "year", "agency", "verdict", "legend", "condition", "group")
 
 
-def _column_named(q: Question, layer: SemanticLayer, report: str, annexes: list[str]) -> tuple[str, set[int]] | None:
+def _column_named(q: Question, layer: SemanticLayer, report: str, annexes: list[str],
+                  partial: bool = False) -> tuple[str, set[int]] | None:
     """A printed column with no role that the question names ("nhiều tiền nhất" → "… – Số tiền xử phạt"):
     tables by place or unit have columns the lexicon does not know, their headers are their vocabulary.
     Returns ``column:<header>`` and the indexes of the question words its header holds: the column whose
-    header the words cover at least ``COLUMN_NAMED_COVER``, best on its last line (which tells sibling
-    columns apart), numbers in its cells."""
+    header the words cover at least ``COLUMN_NAMED_COVER`` (or, ``partial``, of whose last line they say two words:
+    rows already named need a column, "tiền phạt"), best on its last line (which tells sibling columns apart),
+    numbers in its cells."""
     excluded = _excluded_words(q)  # "(không tính nhà ở riêng lẻ)": the column left out is not the one asked
-    candidates = [(i, w) for i, w in enumerate(q.words) if i not in excluded
-                  and (w.tag not in _NOT_COLUMN_WORDS or w.tag == "kind")]  # "công trình khác": a header's kind noun
-    function = {fold(w) for w in lexicon().phrases("function_words")["function_words"]}
+    money_nouns = {fold(n) for n in lexicon().section("money_nouns")}
+    candidates = [(i, w) for i, w in enumerate(q.words) if i not in excluded  # "công trình khác": a header's kind noun;
+                  and (w.tag not in _NOT_COLUMN_WORDS or w.tag == "kind"  # "tổng tiền phạt": the money of "Số tiền xử phạt"
+                       or (w.tag == "op" and w.folded in money_nouns))]
+    function = {t for w in lexicon().phrases("function_words")["function_words"] for t in tokens(w)}  # as written: the
+    # header's "tiền" is no "tiện"
     scored: list[tuple[float, float, str, set[int]]] = []
     for (rep, numeral), annex in layer.annexes.items():
         if rep != report or (annexes and numeral not in annexes):
@@ -2390,12 +2401,12 @@ def _column_named(q: Question, layer: SemanticLayer, report: str, annexes: list[
             for i, w in candidates:
                 if not w.accented or w.repaired or w.text in written:
                     said.setdefault(w.repaired or w.folded, i)
-            leaf = {w for w in fold_tokens(re.sub(r"\(.*?\)", " ", header_leaf(header))) if w not in function}
-            whole = {w for w in fold_tokens(re.sub(r"\(.*?\)", " ", header)) if w not in function}
+            leaf = {fold(w) for w in tokens(re.sub(r"\(.*?\)", " ", header_leaf(header))) if w not in function}
+            whole = {fold(w) for w in tokens(re.sub(r"\(.*?\)", " ", header)) if w not in function}
             cover = sum(layer.weight(w) for w in whole if w in said) / (sum(layer.weight(w) for w in whole) or 1.0)
             leaf_cover = sum(layer.weight(w) for w in leaf if w in said) / (sum(layer.weight(w) for w in leaf) or 1.0)
-            leaf_said = leaf_cover >= 1.0 and len(leaf & said.keys()) >= LEAF_NAMED_WORDS  # "xử phạt nhiều tiền": the
-            # leaf "Số tiền xử phạt" said in full names it whatever its group title ("Vi phạm trật tự xây dựng")
+            leaf_said = (leaf_cover >= 1.0 or partial) and len(leaf & said.keys()) >= LEAF_NAMED_WORDS  # "xử phạt nhiều
+            # tiền": the leaf "Số tiền xử phạt" said in full names it whatever its group title ("Vi phạm trật tự xây dựng")
             if (cover >= COLUMN_NAMED_COVER or leaf_said) and leaf_cover > 0 and _numbers_in(layer, report, numeral, header):
                 spoken = set(fold_tokens(header))  # function words of the header too ("nhà ở")
                 scored.append((leaf_cover, cover, header, {i for w, i in said.items() if w in spoken}))

@@ -743,23 +743,24 @@ def total_of(tables: CorpusTables, flt: RowFilter, by: str) -> TotalResult:
             return TotalResult(measure=by, printed=_value_cell(row.facts[by], by), total_row=total, ids=ids)
     inside = set(ids)
     ids = [i for i in ids if tables.parent_id(tables.rows[i]) not in inside]  # sub-items are in their parent
-    values = [(i, fact_number(tables.rows[i], by)) for i in ids]
+    values = [(i, measure_number(tables.rows[i], by)) for i in ids]
     stated = [(i, v) for i, v in values if v is not None]
     missing = [i for i, v in values if v is None]
     if not stated:
         return TotalResult(measure=by, ids=[], missing=missing)
     money = by in MONEY_ROLES
     value = sum(v for _, v in stated)
-    unit = "tỷ đồng" if money else next((tables.rows[i].facts[by].get("unit") for i, _ in stated), None)
-    printed_units = {(tables.rows[i].facts[by].get("unit") or "").strip().lower() for i, _ in stated}
+    facts = {i: measure_fact(tables.rows[i], by) or {} for i, _ in stated}
+    unit = "tỷ đồng" if money else next((facts[i].get("unit") for i, _ in stated), None)
+    printed_units = {(facts[i].get("unit") or "").strip().lower() for i, _ in stated}
     as_printed = None
     if money and len(printed_units) == 1 and (factor := money_in_ty(1.0, printed_units.pop())) not in (None, 1.0):
         # the cells print "triệu đồng": the sum in that unit too, as a reader adds them up
-        in_unit = sum(parse_vn_number(tables.rows[i].facts[by]["raw"]) or 0.0 for i, _ in stated)
+        in_unit = sum(parse_vn_number(facts[i]["raw"]) or 0.0 for i, _ in stated)
         if abs(in_unit * factor - value) < 1e-6 * max(1.0, abs(value)):
-            as_printed = f"{format_vn_number(in_unit, 0 if in_unit == int(in_unit) else 3)} {tables.rows[stated[0][0]].facts[by]['unit']}"
+            as_printed = f"{format_vn_number(in_unit, 0 if in_unit == int(in_unit) else 3)} {facts[stated[0][0]]['unit']}"
     computed = ComputedValue(value=value, text=format_vn_number(value, 3 if money else 2), unit=unit,
-                             formula=" + ".join(tables.rows[i].facts[by]["raw"] for i, _ in stated), as_printed=as_printed)
+                             formula=" + ".join(facts[i]["raw"] for i, _ in stated), as_printed=as_printed)
     return TotalResult(measure=by, computed=computed, ids=[i for i, _ in stated], missing=missing)
 
 

@@ -1650,6 +1650,9 @@ def test_rows_listed_by_name_are_summed_in_the_unit_their_cells_print(settings):
     pair = ask(engine_of(settings, DONG_THAP), "tổng vốn KH 2025 của tuyến tránh QL30 qua Hồng Ngự và đường ven sông Tiền "
                "từ Mỹ Thuận đến Sa Đéc là bao nhiêu?")
     assert rows(pair) == ["2", "4"] and "300.000 triệu đồng" in pair.text
+    fines = ask(engine_of(settings, VINH_LONG), "cộng giúp số tiền xử phạt của huyện Long Hồ, Mang Thít và Vũng Liêm")
+    # a table by place: the column the words name ("tiền … phạt", not "phát hiện"), summed over the places listed
+    assert rows(fines) == ["3", "4", "5"] and "190,00" in fines.text and "Số tiền xử phạt" in fines.text
 
 
 def test_a_word_put_between_two_the_row_says_together_is_a_condition(settings):
