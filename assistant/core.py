@@ -115,7 +115,8 @@ MAX_PARTS = 3  # questions typed in one turn answered one by one; more are read 
 
 def question_parts(text: str) -> list[str]:
     """The questions typed in one turn, each ended by "?": ``question_parts("CĐT là ai? xong chưa?")`` →
-    ``["CĐT là ai?", "xong chưa?"]``; a piece of one word joins the next ("ĐT 921? giải ngân bao nhiêu?": one)."""
+    ``["CĐT là ai?", "xong chưa?"]``; a piece of one or two words ending in no question word joins the next ("ĐT 921?
+    giải ngân bao nhiêu?": one)."""
     return [part for part, _ in _parts(text)]
 
 
