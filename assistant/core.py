@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from functools import lru_cache
 from typing import Any
 
 from assistant.compose import compose, vn_date
@@ -145,14 +146,20 @@ def _clauses(piece: str) -> list[str]:
 def _ends_a_question(clause: str) -> bool:
     """The clause ends with a question word, as typed ("… bộ máy" does not end with "mấy"; "… may" typed plain may)."""
     written = tokens(clause)
-    endings = {tuple(tokens(p)) for p in lexicon().section("question_endings")}
-    folded_endings = {tuple(fold(t) for t in e) for e in endings}
+    endings, folded_endings = _question_endings()
     for n in (1, 2, 3):
         tail = tuple(written[-n:])
         plain = all(t == fold(t) for t in tail)
         if len(written) >= MIN_PART_WORDS and (tail in endings or (plain and tuple(fold(t) for t in tail) in folded_endings)):
             return True
     return False
+
+
+@lru_cache(maxsize=1)
+def _question_endings() -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]]:
+    """The lexicon's question endings as written and folded."""
+    written = frozenset(tuple(tokens(p)) for p in lexicon().section("question_endings"))
+    return written, frozenset(tuple(fold(t) for t in e) for e in written)
 
 
 def _respond_in_parts(text: str, state: DialogueState, engine: Engine,

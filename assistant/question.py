@@ -1209,7 +1209,7 @@ def _money_asked_of_another_noun(q: Question) -> None:
 def _money_nouns_of_measures(q: Question) -> None:
     """ "tiền giải ngân được bao nhiêu %": a money noun right before a measure of money is that measure's word,
     not a name ("sông Tiền")."""
-    nouns = {fold(p) for p in lexicon().section("money_nouns")}
+    nouns = lexicon().words("money_nouns")
     money = {*lexicon().section("money_measures"), "disbursement_rate"}
     for i, word in enumerate(q.words[:-1]):
         after = q.words[i + 1]

@@ -27,7 +27,6 @@ from __future__ import annotations
 import itertools
 import math
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -52,7 +51,7 @@ from retrieval.abbreviations import readings, split_abbreviation_pairs
 from retrieval.passages import sentences as passage_sentences
 from retrieval.passages import states_number_of
 from structured.agency import agency_key
-from structured.lexicon import PhraseHit, find_phrases, fold, fold_tokens, lexicon, tokens
+from structured.lexicon import PhraseHit, cased_tokens, find_phrases, fold, fold_tokens, lexicon, tokens
 from structured.models import NumberCondition
 from structured.semantic import SemanticLayer, annex_matches
 from structured.tables import dates_in
@@ -331,7 +330,7 @@ def _more_measures(q: Question, measure: str | None, row: Row | None = None) -> 
     """Other specific things the same question asks ("ai chủ trì, hạn khi nào?": lead, then deadline); "…, vốn bao
     nhiêu?" of a project asked something else first: its total investment."""
     found = [hit.key for section, hit in q.hits if section == "measures"]
-    nouns = {fold(p) for p in lexicon().section("money_nouns")}
+    nouns = lexicon().words("money_nouns")
     money_asked = any(w.tag is None and w.folded in nouns and any(s == "measures" and h.key == "estimate" and h.start == i + 1
                                                                    for s, h in q.hits) for i, w in enumerate(q.words))
     if money_asked and row is not None and row.kind == "project" and measure not in MONEY_MEASURES \
@@ -1251,7 +1250,6 @@ def _sum_of(q: Question, ids: list[str], measure: str | None, layer: SemanticLay
 
 MAX_ROWS_BY_NUMBER = 6  # rows one question names by their numbers or in a list ("ĐT 917, ĐT 918 và ĐT 921"), read side by side
 _LIST_JOINS = ("va", "voi")  # "A, B và C", "A với B": the last item of a list
-_TOKEN_OR_MARK_RE = re.compile(r"\d+(?:[.,/]\d+)*|[^\W\d_]+|%|[,;:(]")  # the words' own tokens, and the marks between them
 
 
 def _rows_listed(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], names: bool = True) -> list[str] | None:
@@ -1261,15 +1259,14 @@ def _rows_listed(q: Question, layer: SemanticLayer, ctx: Context, reports: list[
     numbered = _rows_by_numbers(q, layer, ctx, reports)
     if numbered is not None or not names:
         return numbered
-    marks: dict[int, str] = {}  # word position → the mark typed before it
-    position = 0
-    for token in _TOKEN_OR_MARK_RE.findall(unicodedata.normalize("NFC", q.text)):
-        if token in ",;:" or (token == "(" and not marks):
-            marks[position] = token
-        elif token != "(":  # a bracket after the first item qualifies it ("ĐT918 (gđ2)")
-            position += 1
-    if position != len(q.words):
+    typed = cased_tokens(q.text)
+    if len(typed) != len(q.words):
         return None
+    marks: dict[int, str] = {}  # word position → the mark typed before it
+    for position, (_, before) in enumerate(typed):
+        mark = next((ch for ch in before if ch in ",;:("), None)
+        if mark is not None and (mark != "(" or not marks):  # a bracket after the first item qualifies it ("ĐT918 (gđ2)")
+            marks[position] = mark
     joins = {i for i, w in enumerate(q.words) if w.folded in _LIST_JOINS and w.tag != "agency"}
     items: list[list[int]] = [[]]
     for i in range(len(q.words)):
@@ -2072,7 +2069,7 @@ def _money_of_a_rate(measure: str | None) -> str | None:
 
 def _money_noun_totalled(q: Question) -> bool:
     """ "tổng vốn", "tổng tiền": the total asked is of money, though no money measure is named."""
-    nouns = {fold(p) for p in lexicon().section("money_nouns")}
+    nouns = lexicon().words("money_nouns")
     return any(s == "operations" and h.key == "total" and nouns & set(h.phrase.split()) for s, h in q.hits)
 
 
@@ -2383,7 +2380,7 @@ def _column_named(q: Question, layer: SemanticLayer, report: str, annexes: list[
     rows already named need a column, "tiền phạt"), best on its last line (which tells sibling columns apart),
     numbers in its cells."""
     excluded = _excluded_words(q)  # "(không tính nhà ở riêng lẻ)": the column left out is not the one asked
-    money_nouns = {fold(n) for n in lexicon().section("money_nouns")}
+    money_nouns = lexicon().words("money_nouns")
     candidates = [(i, w) for i, w in enumerate(q.words) if i not in excluded  # "công trình khác": a header's kind noun;
                   and (w.tag not in _NOT_COLUMN_WORDS or w.tag == "kind"  # "tổng tiền phạt": the money of "Số tiền xử phạt"
                        or (w.tag == "op" and w.folded in money_nouns))]
