@@ -760,7 +760,8 @@ def _rank(result: Result, tables: CorpusTables) -> Answer:
         value = ValueCell(raw=item.raw, value=item.value, unit=item.unit, as_of=item.as_of, scope=item.scope, column=item.column,
                           role=measure)
         shown_as = item.name if row.kind == "total" else full_name(row, tables)
-        texts.append(render("rank", top=f"{shown_as} ({short_where(row)})", measure=label(measure), order=order, scope=scope,
+        template = "rank_next" if texts and plan.order != "both" else "rank"  # "top 3": the first said whole, the next by place
+        texts.append(render(template, top=f"{shown_as} ({short_where(row)})", measure=label(measure), order=order, scope=scope,
                             value=shown(value) + _qualifier(value)))
         if item.quote:
             texts[-1] += f" Báo cáo ghi: “{_unstopped(item.quote)}”."
@@ -770,7 +771,7 @@ def _rank(result: Result, tables: CorpusTables) -> Answer:
             related_cites += [cite(row, v.column, v.raw) for v in related]
     # the whole ranking goes to the table under the answer; the text answers what was asked
     both = [item for item, _ in ends] if plan.order == "both" else []  # "nơi nào nhiều nhất, nơi nào ít nhất": one answer
-    text = " ".join(texts) + (  # the items asked, up front in one paragraph ("top 3 …")
+    text = ("\n" if plan.order != "both" else " ").join(texts) + (  # the items asked, up front ("top 3 …")
         "\n" + render("rank_more", count=len(result.ranked)) if len(result.ranked) > limit else "")
     table = [_table_row(tables.rows[r.id], **{label(measure).capitalize(): shown(ValueCell(raw=r.raw, value=r.value, unit=r.unit))})
              for r in result.ranked]

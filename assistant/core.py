@@ -180,8 +180,8 @@ def _respond_in_parts(text: str, state: DialogueState, engine: Engine,
         part_plan, part_result, part_reply = respond(part, after, engine, filters)
         periods.append(part_plan.period or after.period)
         cited = {c.row_id for _, _, r in replies for c in r.citations}
-        if part_plan.op == "clarify" or (clause and not cited & {c.row_id for c in part_reply.citations}):
-            return whole  # (a clause read of another row: "…, so với năm 2024 tăng ra sao?")
+        if part_plan.op == "clarify" or (clause and part_reply.citations and not cited & {c.row_id for c in part_reply.citations}):
+            return whole  # (a clause read of another row: "…, so với năm 2024 tăng ra sao?"; not "…, có cái nào chưa đạt không?": none)
         replies.append((part_plan, part_result, part_reply))
         after = next_state(after, part_plan, part_result)
     answered = [r for _, _, r in replies if not r.abstained]
@@ -192,9 +192,11 @@ def _respond_in_parts(text: str, state: DialogueState, engine: Engine,
 
 
 def _reads(whole: Plan, part: Plan, year: int | None) -> bool:
-    """The plan of the whole turn reads what the part asks: its rows, its year, its measure, its comparison."""
+    """The plan of the whole turn reads what the part asks: its rows, its year, its measure (another than the whole's
+    main one only when the part has no words of its own to pick the sentence quoted: "… mấy %? với lại gia hạn tới năm
+    nào?" quotes "gia hạn đến năm 2027" only when asked alone), its comparison."""
     return (bool(part.targets) and set(part.targets) <= set(whole.targets) and year in (None, whole.period)
-            and part.measure in (None, whole.measure, *whole.more_measures)
+            and (part.measure in (None, whole.measure) or (part.measure in whole.more_measures and not part.words))
             and part.against in (None, whole.against) and (part.op == whole.op or whole.op == "compare"))
 
 

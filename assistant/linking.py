@@ -88,6 +88,11 @@ def _number_words() -> dict[str, str]:
     return {word: str(digits) for word, digits in lexicon().section("number_words").items()}
 
 
+def identifier_parts(words: list[str]) -> list[str]:
+    """The pieces of identifiers among ``words``: "178/2024/NĐ-CP" → "178", "2024", "NĐ-CP"; "ĐT.845" → "ĐT", "845"."""
+    return [p for t in words if re.search(r"\d[/.]\d", t) for p in re.split(r"[/.]", t) if p]
+
+
 @lru_cache(maxsize=200_000)
 def _row_words_cached(key: str, name: str, context: str, parent: str, lead: str, cells: str,
                       headers: str = "") -> RowWords:
@@ -95,7 +100,7 @@ def _row_words_cached(key: str, name: str, context: str, parent: str, lead: str,
     expanded = expand_abbreviations(name)
     if expanded != name:  # "Đường ĐT.845" also answers to "Đường tỉnh 845"
         name_tokens = name_tokens + ["|"] + tokens(expanded)
-    parts = [p for t in name_tokens if re.search(r"\d[/.]\d", t) for p in re.split(r"[/.]", t) if p]
+    parts = identifier_parts(name_tokens)
     if parts:  # "Nghị định số 178/2024/NĐ-CP" answers to "Nghị định 178"
         name_tokens = name_tokens + ["|"] + parts
     context_tokens = tokens(context)
@@ -228,7 +233,7 @@ def link(
         rw = row_words(row, layer)
         score = 0.0
         covered: set[int] = set()
-        matched_positions: dict[int, int] = {}
+        matched_positions: dict[int, tuple[int, ...]] = {}
         group_only: set[int] = set()
         name_part: dict[int, float] = {}
         row_part: dict[int, float] = {}
@@ -242,13 +247,13 @@ def link(
                 covered.add(i)
                 if i in free_idx:
                     name_part[i] = row_part[i] = weight
-                position = _position(word, rw)
-                if position is not None:
-                    matched_positions[i] = position
+                positions = _positions(word, rw)
+                if positions:
+                    matched_positions[i] = positions
                 continue
             in_parent = word_in_field(word, rw.parent_written, rw.parent, fuzzy[i])
-            if in_parent and (position := _position(word, rw)) is not None:
-                matched_positions[i] = position
+            if in_parent and (positions := _positions(word, rw)):
+                matched_positions[i] = positions
             in_context = in_parent or word_in_field(word, rw.context_written, rw.context, fuzzy[i])
             if in_context and not in_parent:
                 group_only.add(i)
@@ -290,7 +295,8 @@ def link(
         pair_hit = sum(
             weights[a] + weights[b]
             for a, b in pairs
-            if a in matched_positions and b in matched_positions and matched_positions[b] == matched_positions[a] + 1
+            if a in matched_positions and b in matched_positions
+            and any(pb == pa + 1 for pa in matched_positions[a] for pb in matched_positions[b])  # ("Sở … vào Sở": either)
         )
         score += PAIR_WEIGHT * pair_hit
         name_weight = sum(layer.weight(w) for w in set(rw.name_folded)) or 1.0
@@ -369,7 +375,7 @@ def _own_names_first(links: list[Link], free_idx: list[int], weights: dict[int, 
 
 
 def _keep_phrases_whole(
-    q: Question, free_idx: list[int], in_name: dict[int, int], group_only: set[int], covered: set[int],
+    q: Question, free_idx: list[int], in_name: dict[int, tuple[int, ...]], group_only: set[int], covered: set[int],
     weights: dict[int, float], rw: RowWords,
 ) -> None:
     """A phrase of the question is not split between the row's name and its group title: in "bảo hiểm xã
@@ -381,13 +387,11 @@ def _keep_phrases_whole(
             covered.discard(i)
 
 
-def _position(word: Word, rw: RowWords) -> int | None:
-    for i, (written, folded) in enumerate(zip(rw.sequence, rw.sequence_folded, strict=True)):
-        if (word.accented and written == word.text) or (not word.accented and folded in word.forms):
-            return i
-        if word.repaired and folded == word.repaired:
-            return i
-    return None
+def _positions(word: Word, rw: RowWords) -> tuple[int, ...]:
+    """Every place of the row's name sequence that says the word."""
+    return tuple(i for i, (written, folded) in enumerate(zip(rw.sequence, rw.sequence_folded, strict=True))
+                 if (word.accented and written == word.text) or (not word.accented and folded in word.forms)
+                 or (word.repaired and folded == word.repaired))
 
 
 def synonym_spans(q: Question) -> list[tuple[range, list[str]]]:

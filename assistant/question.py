@@ -71,6 +71,7 @@ MAX_ANNEX_TITLE_WORDS = 12  # words after "phụ lục" read as its title (title
 ISSUER_REACH = 3  # words between a report's number and its issuer ("BC 412 của Sở KH&ĐT")
 LEGEND_MIN_RUN = 3  # words of a loose legend quote; two ("thi công") are ordinary words of status texts
 LEGEND_MAX_SKIP = 3  # legend words a loose quote may leave out ("đã [được tổ chức] thực hiện")
+NAME_MIN_WORDS = 2  # words of a row name a legend quote may hold besides a measure: one word ("vốn") names nothing
 TYPO_RARE_WEIGHT = 3.0  # only a rare word (idf) may be a typo of another one; common words are meant as typed
 COMMON_TYPO_PAIRS = 10  # …a common word ("nhân") only when the repaired pair is a staple of the reports ("giải ngân")
 TYPO_PAIRS = 2  # a one-letter neighbour forming a pair seen this often replaces a real word whose pairs never occur
@@ -562,12 +563,23 @@ def _legend_meaning(key: str, layer: SemanticLayer) -> str:
     return view.legend.get(marker, "") if view else ""
 
 
-def _only_a_measure(q: Question, run: PhraseHit, inside: list[tuple[str, PhraseHit]]) -> bool:
+def _only_a_measure(q: Question, run: PhraseHit, inside: list[tuple[str, PhraseHit]], layer: SemanticLayer) -> bool:
     """ "giao KH vốn 2024" of a legend "… kế hoạch vốn năm 2024": the run says a measure phrase and a year, nothing
-    more of the legend, so the measure is what is said."""
+    more of the legend, so the measure is what is said (or a measure of rows it names: :func:`_measure_of_named_rows`)."""
     said = {i for i in range(run.start, run.end) if q.words[i].tag not in ("year", "function", "frame")
             and not _says_year(q, i)}
-    return bool(inside) and said <= {i for s, h in inside if s == "measures" for i in range(h.start, h.end)}
+    measured = {i for s, h in inside if s == "measures" for i in range(h.start, h.end)}
+    return bool(inside) and (said <= measured or _measure_of_named_rows(q, run.start, sorted(said - measured), layer))
+
+
+def _measure_of_named_rows(q: Question, start: int, rest: list[int], layer: SemanticLayer) -> bool:
+    """The words of a legend quote left after its measure end the whole name of rows, which may begin inside the
+    measure's words (from ``start`` on): "giải ngân vốn sự nghiệp" of "… tỷ lệ giải ngân vốn sự nghiệp dưới 50%"
+    is the disbursement of the rows "Vốn sự nghiệp", not the marker."""
+    if len(rest) < NAME_MIN_WORDS or rest != list(range(rest[0], rest[-1] + 1)):
+        return False
+    names = f"\n{layer.names_text}\n"  # (one name a line)
+    return any(f"\n {' '.join(w.folded for w in q.words[at : rest[-1] + 1])} \n" in names for at in range(start, rest[0] + 1))
 
 
 _PLACES_ASKED_BEFORE = ("bao nhieu", "may", "cac", "nhung", "moi", "tung", "so")  # "bao nhiêu huyện", "các huyện"
@@ -637,13 +649,33 @@ def _names_a_column(hit: PhraseHit, folded: list[str], headers: list[PhraseHit],
         ranked and said <= {i for h in measures for i in range(h.start, h.end)})  # "dự án nào có tỷ lệ giải ngân vốn … cao nhất"
 
 
-def _ordinary_part(hit: PhraseHit, folded: list[str], layer: SemanticLayer) -> bool:
+def _ordinary_part(q: Question, hit: PhraseHit, measures: list[PhraseHit], layer: SemanticLayer) -> bool:
     """A few words of a legend line that some row's name also says ("vốn đầu tư công" of "… được bố trí kế
-    hoạch vốn đầu tư công trung hạn"): an ordinary phrase of the corpus, not a quote of the marker."""
+    hoạch vốn đầu tư công trung hạn"), alone or after a measure: an ordinary phrase of the corpus, not a quote
+    of the marker."""
     report, annex, marker = hit.key.split("|")
     meaning = (layer.annexes[(report, annex)].legend.get(marker, "") if (report, annex) in layer.annexes else "")
+    folded = [w.folded for w in q.words]
     said = " ".join(folded[hit.start : hit.end])
-    return said != " ".join(fold_tokens(meaning)) and f" {said} " in layer.names_text
+    if said == " ".join(fold_tokens(meaning)):
+        return False
+    measured = {i for h in measures if hit.start <= h.start and h.end <= hit.end for i in range(h.start, h.end)}
+    rest = [i for i in range(hit.start, hit.end) if i not in measured]
+    return f" {said} " in layer.names_text or (bool(measured) and _measure_of_named_rows(q, hit.start, rest, layer))
+
+
+def _goes_on_with_its_condition(q: Question, hit: PhraseHit, layer: SemanticLayer) -> bool:
+    """The question goes on to say the legend's own condition ("… giải ngân vốn sự nghiệp dưới / chưa tới 50%"): a
+    condition said right after the words whose number the legend prints. Then the words quote the marker after all."""
+    after = hit.end
+    while after < len(q.words) and q.words[after].tag == "function":
+        after += 1
+    said: list[str] = []
+    while after < len(q.words) and q.words[after].tag == "condition":
+        said.append(q.words[after].text)
+        after += 1
+    legend = set(fold_tokens(_legend_meaning(hit.key, layer)))
+    return any(t.isdigit() and t in legend for t in said)
 
 
 def _asks_another_kind(hit: PhraseHit, asked: set[tuple[str, str]], layer: SemanticLayer) -> bool:
@@ -775,11 +807,14 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
     ranked = any(s == "operations" and h.key in ("rank_desc", "rank_asc", "total") for s, h in candidates)  # a ranking
     # or a total needs a measure ("tổng KH vốn năm 2024 …" is no quote of "… hết kế hoạch vốn năm 2024")
     measures = [h for s, h in candidates if s == "measures"]
-    for hit in find_phrases(folded, layer.legend_index, overlapping=True, written=written):
+    legend_hits = find_phrases(folded, layer.legend_index, overlapping=True, written=written)
+    ordinary = [h for h in legend_hits if _ordinary_part(q, h, measures, layer)  # and the pieces of it
+                and not _goes_on_with_its_condition(q, h, layer)]
+    for hit in legend_hits:
         if hit.size >= 3 and not _names_a_column(hit, folded, headers, measures, ranked) \
                 and not one_choice_of(folded, fold_tokens(_legend_meaning(hit.key, layer))) \
-                and not _names_another_kind(hit, folded, layer) \
-                and not _restates_title(hit, folded, layer) and not _ordinary_part(hit, folded, layer) \
+                and not _names_another_kind(hit, folded, layer) and not _restates_title(hit, folded, layer) \
+                and not any(o.start <= hit.start and hit.end <= o.end for o in ordinary) \
                 and not _asks_another_kind(hit, asked_kinds, layer):
             candidates.append(("legend", hit))
     candidates += [("header", hit) for hit in headers]
@@ -834,7 +869,7 @@ def _tag(q: Question, layer: SemanticLayer) -> None:
         if any((h.start, h.end) == (hit.start, hit.end) for _, h in read_both):
             q.hits.append(("legend", hit))  # "đã thực hiện": a measure, or the marker where no row states it
         elif inside == overlapping and all(w.tag in _LEGEND_RUN_TAGS for w in q.words[hit.start : hit.end]) \
-                and not _only_a_measure(q, hit, inside):
+                and not _only_a_measure(q, hit, inside, layer):
             # the longer reading wins ("đang tổ chức thực hiện" over the measure "thực hiện")
             q.hits = [(s, h) for s, h in q.hits if (s, h) not in inside]
             q.hits.append(("legend", hit))
@@ -1378,13 +1413,15 @@ def _compounds_of_function_words(q: Question, layer: SemanticLayer) -> None:
 def _joins_as_a_word(word: Word, other: Word, before: bool, as_function: set[str], layer: SemanticLayer) -> bool:
     """Whether the reports print a function word with its neighbour as one word: as typed when typed with
     diacritics; typed without, unless they also print the pair with the function word's own spelling where
-    another spelling makes the word ("ve moi truong": "về môi trường" as well as "bảo vệ môi trường")."""
+    another spelling makes the word ("ve moi truong": "về môi trường" as well as "bảo vệ môi trường"). A particle
+    never joins ("doanh nghiệp của")."""
     others = {other.text} if other.accented else layer.forms.get(other.folded, set())
     printed = {s for s in layer.forms.get(word.folded, set())
                if any(((s, f) if before else (f, s)) in layer.written_bigrams for f in others)}
+    particles = set(lexicon().phrases("particles")["particles"])
     if word.accented:
-        return word.text in printed
-    return not (printed - as_function and printed & as_function)
+        return word.text in printed and word.text not in particles
+    return not (printed - as_function and printed & as_function) and not (printed and printed <= particles)
 
 
 def _capital_letters_are_names(q: Question) -> None:

@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
 from assistant.confidence import CLOSE_MARGIN, LinkFeatures, confidence, cutoffs
-from assistant.linking import Link, candidate_ids, contradicts, link, word_in_field
+from assistant.linking import Link, candidate_ids, contradicts, identifier_parts, link, word_in_field
 from assistant.plan import ClarifyOption, DialogueState, Filters, Plan
 from assistant.question import (
     DIRECTION_OF,
@@ -63,6 +63,7 @@ from structured.tools import (
     measure_number,
     measure_roles,
     role_texts,
+    row_states,
     says_verdict,
 )
 
@@ -247,6 +248,8 @@ COMPARED_PARTS = 6  # at most this many sub-lines of a row are compared side by 
 TIED_SCORE = 0.98  # two link scores this close are a tie
 PAIR_EDGE = 0.2  # a reading keeping this much more of the question's word pairs (or of its own name) is the one meant
 ENTITY_TIE = 0.7  # a second project / task holding every word and scoring this close to the best is a second reading
+ORDERED_IN_TEXT = 10  # items of a whole order asked written out in the answer (a longer one is left to its table)
+MAX_TWIN_OPTIONS = 5  # sub-lines of one name offered at most (the items of a table break down into a handful of lines)
 MARGIN_SCALE = 5.0  # a best score below this is weak evidence: its lead over the runner-up counts proportionally less
 WHOLE_NAME = 0.9  # a row whose name the question says (nearly) whole: "Huyện Long Hồ" in "… cấp ở huyện Long Hồ"
 WHOLE_READING_LINKS = 8  # candidates looked at for a row that explains every word of the question
@@ -326,6 +329,9 @@ def _measure(q: Question, dropped: set[int] = frozenset()) -> str | None:
     return measure
 
 
+_WHO_AND_WHEN = ("lead", "coordinating", "agencies", "deadline")  # asked with "tới đâu rồi", the status is asked too
+
+
 def _more_measures(q: Question, measure: str | None, row: Row | None = None) -> list[str]:
     """Other specific things the same question asks ("ai chủ trì, hạn khi nào?": lead, then deadline); "…, vốn bao
     nhiêu?" of a project asked something else first: its total investment."""
@@ -337,8 +343,9 @@ def _more_measures(q: Question, measure: str | None, row: Row | None = None) -> 
             and "total_investment" in row.facts:
         found.append("total_investment")
     return [m for m in dict.fromkeys(found)
-            if m != measure and (m not in GENERIC_MEASURES or (m == "time" and measure not in TIME_MEASURES))
-            and m not in ("rate", "lower_is_better", "status")
+            if m != measure and (m not in GENERIC_MEASURES or (m == "time" and measure not in TIME_MEASURES)
+                                 or (m == "status" and measure in _WHO_AND_WHEN))  # "ai chủ trì, hạn khi nào, tới đâu rồi?"
+            and m not in ("rate", "lower_is_better")
             and m not in RATIO_OF.get(measure or "", ())
             and not (measure == "agencies" and m in ("lead", "coordinating"))]
 
@@ -717,9 +724,11 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     if best is not None and p_best >= answer_at and best.numbers_ok and names_a_row:
         targets = _targets(q, links, layer, ops)
         if len(targets) == 1 and len(links) > 1 and _two_readings(q, links, layer):
-            return _clarify(q, links[:2], p_best)
+            twins = [lk for lk in links[2:MAX_TWIN_OPTIONS] if fold(lk.row.name) == fold(best.row.name)
+                     and lk.row.parent and lk.score >= ENTITY_TIE * best.score]  # every "Vốn sự nghiệp" line alike
+            return _clarify(q, [*links[:2], *twins], p_best, layer)
         if what_about and state.focus and measure is None:
-            return _asked_again(_row_plan(q, targets, _carried(state), period or state.period, ops or _ops_of(state), layer,
+            return _asked_again(_row_plan(q, targets, _carried(state, targets, layer), period or state.period, ops or _ops_of(state), layer,
                                           p_best, "còn X: câu hỏi trước, dòng mới"), state)
         return _row_plan(q, targets, measure, period, ops, layer, p_best, "dòng được nêu trong câu hỏi")
 
@@ -730,7 +739,7 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
 
     # "còn X thì sao?": the previous question about a new row.
     if state.focus and what_about and best is not None and p_best >= clarify_at and best.numbers_ok and names_a_row:
-        plan = _row_plan(q, [best.row.id], measure or _carried(state), period or state.period,
+        plan = _row_plan(q, [best.row.id], measure or _carried(state, [best.row.id], layer), period or state.period,
                          ops or _ops_of(state), layer, p_best, "còn X: câu hỏi trước, dòng mới")
         return plan if measure else _asked_again(plan, state)
 
@@ -759,7 +768,7 @@ def _plan(q: Question, state: DialogueState, ctx: Context) -> Plan:
     if best is not None and second is not None and best.numbers_ok and p_best >= clarify_at and best.row.kind == second.row.kind:
         # (a salient word neither reading explains: there is no choice to offer)
         if _close(best, second) and not (near_miss and _unmatched_weight(q, second, layer) >= UNMATCHED_GATE) and min(best.pair_cov, second.pair_cov) >= CLARIFY_PAIRS:
-            return _clarify(q, [best, second], p_best)
+            return _clarify(q, [best, second], p_best, layer)
 
     missing = _unmatched(q, best, layer)
     return Plan(op="none", report=primary, unmatched=missing, confidence=p_best,
@@ -933,27 +942,28 @@ def _passage_evidence(q: Question, links: list[Link], layer: SemanticLayer) -> R
         return None
     weight = {w.repaired or w.folded: layer.weight(w.repaired or w.folded) for w in q.words if w.tag is None}
     total = sum(weight.values()) or 1.0
-    found: list[tuple[float, Row]] = []
+    found: list[tuple[float, float, Row]] = []
     for lk in links[:PASSAGE_ROWS]:
         name = set(layer.name_words.get(lk.row.id, []))
         texts = role_texts(lk.row, "status") + role_texts(lk.row, "note")
         row_said = name | {t for text in texts for t in fold_tokens(text)}
-        best = 0.0
+        row_said |= set(identifier_parts(list(row_said)))  # "45/2022/QH15" is said by "NQ 45"
+        best = (0.0, 0.0)  # (share the row holds, share its best sentence holds)
         for sentence in (s for t in texts for s in passage_sentences(t)):
             tokens = fold_tokens(sentence)
             if not (states_number_of(tokens, asked) if asked else _DAY_RE.search(sentence)):
                 continue
-            said = set(tokens)
+            said = set(tokens) | set(identifier_parts(tokens))
             in_sentence = sum(v for k, v in weight.items() if k in said) / total
             in_row = sum(v for k, v in weight.items() if k in row_said) / total
             if in_sentence >= PASSAGE_SENTENCE_SHARE:
-                best = max(best, in_row)
-        if best >= PASSAGE_COVER:
-            found.append((best, lk.row))
-    found.sort(key=lambda f: -f[0])
-    if not found or (len(found) > 1 and found[1][0] >= found[0][0] - PASSAGE_TIE):
-        return None
-    return found[0][1]
+                best = max(best, (in_row, in_sentence))
+        if best[0] >= PASSAGE_COVER:
+            found.append((*best, lk.row))
+    found.sort(key=lambda f: (-f[0], -f[1]))
+    if not found or (len(found) > 1 and found[1][0] >= found[0][0] - PASSAGE_TIE and found[1][1] >= found[0][1] - PASSAGE_TIE):
+        return None  # two rows hold the words as well, and sentences of both as well
+    return found[0][2]
 
 
 def _quoting_asked_units(q: Question, plan: Plan) -> Plan:
@@ -1004,10 +1014,15 @@ def _asked_again(plan: Plan, state: DialogueState) -> Plan:
     return plan.model_copy(update={"words": list(state.words)})
 
 
-def _carried(state: DialogueState) -> str | None:
+def _carried(state: DialogueState, rows: list[str] | None = None, layer: SemanticLayer | None = None) -> str | None:
     """The measure "còn X thì sao?" asks again of a new row: a number asked before ("tỷ lệ giải ngân"); after
-    a narrower question ("ai chủ trì?", "vốn từ đâu?") the new row's whole picture, which holds it too."""
-    return state.measure if state.measure in lexicon().section("carried_measures") else None
+    a narrower question ("ai chủ trì?", "vốn từ đâu?"), or of new ``rows`` that do not state it ("còn khu TĐC
+    thì sao?" after the metres of embankment built), the new row's whole picture."""
+    if state.measure not in lexicon().section("carried_measures"):
+        return None
+    if rows and layer is not None and not any(row_states(layer.rows[i], state.measure) for i in rows if i in layer.rows):
+        return None
+    return state.measure
 
 
 def _annexes_talked_about(state: DialogueState, layer: SemanticLayer) -> list[str]:
@@ -1126,6 +1141,10 @@ def _links(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str], 
         links.sort(key=lambda lk: (not lk.numbers_ok, -lk.score))
     if len(links) > 1 and links[1].score >= TIED_SCORE * links[0].score and links[1].specificity - links[0].specificity > PAIR_EDGE:
         links[0], links[1] = links[1], links[0]  # tied scores: the row whose name the question says almost whole
+    kind = _kind(q)
+    if len(links) > 1 and links[1].score >= TIED_SCORE * links[0].score and kind in ("indicator", "task", "project") \
+            and links[0].row.kind != kind and links[1].row.kind == kind:
+        links[0], links[1] = links[1], links[0]  # tied scores: the row of the kind said ("nhiệm vụ xử lý …", not the indicator)
     whole = _whole_reading(q, links, layer)
     if whole is not None:  # the rows before it leave a condition unexplained; it explains every word
         for lk in links[: links.index(whole)]:
@@ -1259,22 +1278,10 @@ def _rows_listed(q: Question, layer: SemanticLayer, ctx: Context, reports: list[
     numbered = _rows_by_numbers(q, layer, ctx, reports)
     if numbered is not None or not names:
         return numbered
-    typed = cased_tokens(q.text)
-    if len(typed) != len(q.words):
+    listed = _list_items(q)
+    if listed is None:
         return None
-    marks: dict[int, str] = {}  # word position → the mark typed before it
-    for position, (_, before) in enumerate(typed):
-        mark = next((ch for ch in before if ch in ",;:("), None)
-        if mark is not None and (mark != "(" or not marks):  # a bracket after the first item qualifies it ("ĐT918 (gđ2)")
-            marks[position] = mark
-    joins = {i for i, w in enumerate(q.words) if w.folded in _LIST_JOINS and w.tag != "agency"}
-    items: list[list[int]] = [[]]
-    for i in range(len(q.words)):
-        if i in marks or i in joins:
-            items.append([])
-        if i not in joins:
-            items[-1].append(i)
-    items = [item for item in items if any(q.words[i].tag is None for i in item)]
+    items, marks = listed
     if not 2 <= len(items) <= MAX_ROWS_BY_NUMBER + 1:
         return None
     counting = {i for i in items[0] if q.words[i].text.isdigit() and i + 1 < len(q.words) and i + 1 in items[0]
@@ -1294,6 +1301,51 @@ def _rows_listed(q: Question, layer: SemanticLayer, ctx: Context, reports: list[
     if not 2 <= len(rows) <= MAX_ROWS_BY_NUMBER or len({(layer.rows[r].report, layer.rows[r].annex) for r in rows}) != 1:
         return None
     return rows
+
+
+def _list_items(q: Question) -> tuple[list[list[int]], dict[int, str]] | None:
+    """The items of a list the question says: word positions between commas, a colon, the first "(" or the last
+    "và" / "với" (items naming nothing untagged left out), with the mark typed before each word that opens one."""
+    typed = cased_tokens(q.text)
+    if len(typed) != len(q.words):
+        return None
+    marks: dict[int, str] = {}  # word position → the mark typed before it
+    for position, (_, before) in enumerate(typed):
+        mark = next((ch for ch in before if ch in ",;:("), None)
+        if mark is not None and (mark != "(" or not marks):  # a bracket after the first item qualifies it ("ĐT918 (gđ2)")
+            marks[position] = mark
+    joins = {i for i, w in enumerate(q.words) if w.folded in _LIST_JOINS and w.tag != "agency"}
+    items: list[list[int]] = [[]]
+    for i in range(len(q.words)):
+        if i in marks or i in joins:
+            items.append([])
+        if i not in joins:
+            items[-1].append(i)
+    return [item for item in items if any(q.words[i].tag is None for i in item)], marks
+
+
+def _groups_listed(q: Question, topic: list, layer: SemanticLayer, report: str, annexes: list[str]) -> tuple[list[Row], bool]:
+    """Groups of one annex the question lists ("dự án giao thông và thủy lợi", "(CCHC, CĐS, chính quyền 2 cấp)"): each
+    item of the list names one group by its heading, none inside another; with whether every item only says words of
+    the annex's own title (then the annex is meant whole: "nhiệm vụ CCHC, CĐS" of "… CẢI CÁCH HÀNH CHÍNH, CHUYỂN
+    ĐỔI SỐ VÀ …"). A list after a bracket is the bracket's; words before a colon head it."""
+    listed = _list_items(q)
+    if listed is None:
+        return [], False
+    in_topic = {id(w) for w in topic}
+    opened = [i for i, mark in listed[1].items() if mark in "(:"]
+    start = opened[0] if opened else 0  # "… trong PL III (CCHC, CĐS, …)": the list is inside the bracket
+    items = [[q.words[i] for i in item if id(q.words[i]) in in_topic and i >= start] for item in listed[0]]
+    items = [item for item in items if item]
+    if len(items) < 2:
+        return [], False
+    groups = [_group_named(q, item, layer, report, annexes) for item in items]
+    if any(g is None for g in groups) or len({g.id for g in groups}) != len(groups) or len({g.annex for g in groups}) != 1 \
+            or any(_under(g, other, layer) for g in groups for other in groups if g is not other):
+        return [], False  # "lĩnh vực giao thông (vốn NSTW)": a heading under a heading qualifies it, no list
+    view = layer.annexes.get((report, groups[0].annex))
+    title = set(fold_tokens(view.title)) if view is not None else set()
+    return groups, all(_said_in(w, title) for item in items for w in item)
 
 
 def _rows_by_numbers(q: Question, layer: SemanticLayer, ctx: Context, reports: list[str]) -> list[str] | None:
@@ -1575,7 +1627,8 @@ def same_entity(a: Row, b: Row) -> bool:
 
 def _two_readings(q: Question, links: list[Link], layer: SemanticLayer) -> bool:
     """Two rows of one kind the question names equally well (its words are all in both names, nothing
-    tells them apart): ask which. Indicators must also score close; two projects or tasks whose names both
+    tells them apart): ask which. Sub-lines of the same name ("Vốn sự nghiệp" under each programme) are told apart
+    by their items' names. Indicators must also score close; two projects or tasks whose names both
     hold every word ("đường vành đai phía Tây", "kè chống sạt lở") are two readings whatever their length."""
     best, second = links[0], links[1]
     if best.row.kind != second.row.kind or best.row.kind not in ("indicator", "task", "project") or _related(best.row, second.row):
@@ -1585,7 +1638,9 @@ def _two_readings(q: Question, links: list[Link], layer: SemanticLayer) -> bool:
     if _defines(q, best, layer) and not _defines(q, second, layer):
         return False  # "GRDP" is the row that defines the acronym
     free = {i for i, w in enumerate(q.words) if w.tag is None}
-    if not free or not (free <= best.in_name and free <= second.in_name):
+    twins = best.row.parent and second.row.parent and fold(best.row.name) == fold(second.row.name)
+    said = (best.covered, second.covered) if twins else (best.in_name, second.in_name)  # twin sub-lines: by their items too
+    if not free or not (free <= said[0] and free <= said[1]):
         return False
     if abs(best.pair_cov - second.pair_cov) > PAIR_EDGE or abs(best.specificity - second.specificity) > PAIR_EDGE:
         return False  # the question's word pairs follow one name, or it names almost all of one ("đoạn QL91 - QL61C")
@@ -1668,15 +1723,25 @@ def _ask_about(row: Row) -> str:
     return f"{row.name} (Phụ lục {row.annex}, mục {row.row})"
 
 
-def _clarify(q: Question, options: list[Link], p: float) -> Plan:
+def _clarify(q: Question, options: list[Link], p: float, layer: SemanticLayer) -> Plan:
+    names = [lk.row.name for lk in options]
+    if len(set(names)) < len(names):  # twin sub-lines ("Vốn sự nghiệp"): each with its item, so that picking one tells
+        names = [_with_parent(lk.row, layer) for lk in options]
     return Plan(
         op="clarify",
         targets=[lk.row.id for lk in options],
         confidence=p,
-        options=[ClarifyOption(label=f"{lk.row.name} (PL {lk.row.annex}, mục {lk.row.row})",
-                               question=f"{q.original.rstrip(' ?')} — {lk.row.name}?", row_id=lk.row.id) for lk in options],
+        options=[ClarifyOption(label=f"{name} (PL {lk.row.annex}, mục {lk.row.row})",
+                               question=f"{q.original.rstrip(' ?')} — {name}?", row_id=lk.row.id)
+                 for lk, name in zip(options, names, strict=True)],
         reason="hai cách hiểu gần nhau",
     )
+
+
+def _with_parent(row: Row, layer: SemanticLayer) -> str:
+    """ "Vốn sự nghiệp – Chương trình mục tiêu quốc gia giảm nghèo bền vững": a sub-line named with its item."""
+    parent = layer.rows.get(f"{row.report}:{row.annex}:{row.parent}") if row.parent else None
+    return f"{row.name} – {parent.name}" if parent is not None and parent.kind != "group" else row.name
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2178,6 +2243,15 @@ def _collection_plan(
     if marker is not None:  # "đang rà soát (3 sao)": words of the marker's own legend describe it, no new condition
         topic = [w for w in topic if not _in_legend(w, layer, report, flt.annexes, marker)]
     parts_asked = q.has("kinds", "part")
+    listed_groups, by_title = _groups_listed(q, topic, layer, report, annexes) if op in ("list", "count", "rank", "total") \
+        else ([], False)
+    if listed_groups:  # "giao thông và thủy lợi": the rows of those groups (the annex whole when its title says them)
+        annex = listed_groups[0].annex
+        flt.annexes = [annex]
+        if not by_title and any(g.annex == annex and g.report == report and g not in listed_groups for g in layer.group_rows):
+            under = [r.id for r in layer.rows_of(report) if any(_under(r, g, layer) for g in listed_groups)]
+            flt.ids = under if flt.ids is None else [i for i in flt.ids if i in set(under)]
+        topic = []
     group = _group_named(q, topic, layer, report, annexes)  # "lĩnh vực văn hóa - xã hội": a heading of that title first
     field = _field_of(q, topic) if group is None and topic and flt.kind and not flt.agency \
         and not _titles_an_annex(topic, layer, report) else None
@@ -2277,7 +2351,8 @@ def _collection_plan(
         speed = {fold(p) for p in lexicon().section("rate_rankings")}
         if any(h.phrase in speed for s, h in q.hits if s == "operations"):
             measure = "disbursement_rate"  # "giải ngân chậm nhất" is about the rate, not the amount
-    if counted and flt.parent is None:
+    sub_lines_named = bool(flt.ids) and all(layer.rows[i].parent for i in flt.ids if i in layer.rows)
+    if counted and flt.parent is None and not sub_lines_named:  # "vốn sự nghiệp của 3 chương trình": their sub-lines
         flt.top_level = True  # "trong 3 chương trình": the items themselves, not their sub-lines
     if flt.kind == "indicator" and op in ("count", "list", "overview") and not flt.ids and flt.parent is None and q.sub_items is not True \
             and not (flt.verdicts and not counted):
@@ -2295,7 +2370,8 @@ def _collection_plan(
     if not flt.verdicts:
         flt.verdict_said = None  # the verdict words were read as a marker's meaning
     # "top 3 … thấp nhất": "top" says how many, the superlative which end
-    directed = {h.key for s, h in q.hits if s == "operations" and h.key in ("rank_asc", "rank_desc") and h.phrase != "top"}
+    undirected = lexicon().words("undirected_ranks")  # "top 3", "xếp hạng": a ranking, its end said elsewhere if at all
+    directed = {h.key for s, h in q.hits if s == "operations" and h.key in ("rank_asc", "rank_desc") and h.phrase not in undirected}
     asked_orders = directed or {"rank_asc", "rank_desc"} & set(q.keys("operations"))
     order = "both" if len(asked_orders) == 2 else "asc" if "rank_asc" in asked_orders else "desc"
     if op == "list" and measure is None and (q.has("measures", "status") or q.has("operations", "overview")):
@@ -2321,8 +2397,10 @@ def _collection_plan(
         if measure == "vs_prev_pct" and _parts_are_growth(flt, layer):
             measure = "estimate"  # "thành phần nào tăng trưởng thấp nhất trong GRDP": the parts' figures are growth rates
         flt.has = measure
-    return Plan(op=op, filters=flt, measure=measure, order=order if op == "rank" else None,
-                limit=q.top if op in ("rank", "list") else None,  # "tổng vốn của 15 dự án": the set's size, no top 15
+    limit = q.top if op in ("rank", "list") else None  # "tổng vốn của 15 dự án": the set's size, no top 15
+    if op == "rank" and limit is None and any(s == "operations" and h.phrase in lexicon().words("full_orders") for s, h in q.hits):
+        limit = ORDERED_IN_TEXT  # "xếp … từ cao xuống thấp": the whole order, each item by its place
+    return Plan(op=op, filters=flt, measure=measure, order=order if op == "rank" else None, limit=limit,
                 report=report, confidence=SET_CONFIDENCE, reason="tập hợp theo điều kiện")
 
 
@@ -2465,15 +2543,18 @@ def _under(row: Row, scope: Row, layer: SemanticLayer) -> bool:
     """The row is inside ``scope``: one of its sub-lines at any depth, or a row of the group it heads."""
     if row.report != scope.report or row.annex != scope.annex:
         return False
-    if scope.kind == "group" and row.group == scope.row:
-        return True
-    while row.parent:
-        if row.parent == scope.row:
+    seen: set[str] = set()
+    above = [row]  # its parents and the headings over them (a heading under a heading: "I" over "3" over "a)")
+    while above:
+        current = above.pop()
+        if current.id in seen:
+            continue
+        seen.add(current.id)
+        if current.parent == scope.row or (scope.kind == "group" and current.group == scope.row):
             return True
-        parent = layer.rows.get(f"{row.report}:{row.annex}:{row.parent}")
-        if parent is None:
-            return False
-        row = parent
+        for up in (current.parent, current.group):
+            if up and (found := layer.rows.get(f"{row.report}:{row.annex}:{up}")) is not None:
+                above.append(found)
     return False
 
 
@@ -2654,6 +2735,7 @@ def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, an
     heads = {id(q.words[i]) for hit in find_phrases(q.folded, lexicon().phrase_index("generic_heads"), written=[w.text if w.accented else None for w in q.words])
              for i in range(hit.start, hit.end)}  # "công tác phát triển nhà ở": what follows names the group
     group_said = as_group or bool(find_phrases(q.folded, lexicon().phrase_index("group_nouns")))  # "nhóm dự án ODA": a group is asked
+    group_nouns = lexicon().words("group_nouns")  # "khối (dự án) giao thông": the noun says a group, the title need not
     best, best_cover, holding = None, 0.0, []  # holding: (row, cover) of the groups whose title holds every word
     phrased_in: dict[str, set[int]] = {}  # per annex
     for row in layer.group_rows:
@@ -2665,7 +2747,8 @@ def _group_named(q: Question, topic: list, layer: SemanticLayer, report: str, an
         if row.annex not in phrased_in:
             phrased_in[row.annex] = _annex_phrase_words(q, topic, layer, row)
         phrased = phrased_in[row.annex]
-        own = [w for w in topic if (not _word_in(w, written, folded) and (_said_in(w, wide) or id(w) in heads))
+        own = [w for w in topic if (not _word_in(w, written, folded) and (_said_in(w, wide) or id(w) in heads
+                                                                          or w.folded in group_nouns))
                or (id(w) in phrased and not (group_said and _word_in(w, written, folded)))]
         # "… của NQ 98": words of the annex's title describe every group; "… vốn NSTW": those of the heading above it
         said = [w for w in topic if w not in own]

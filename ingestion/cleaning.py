@@ -13,6 +13,7 @@ _SPACES_RE = re.compile(r"[ \t\u00a0]+")
 _DASH_ITEM_RE = re.compile(r"(?:(?<=^)|(?<=[.;:!?\"”)]))\s+-\s+(?=[A-ZĐÀ-Ỹa-zđ0-9“\"(])")
 FOOTNOTE_MARKS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 _FOOTNOTE_MARK_RE = re.compile(rf"\s*([{FOOTNOTE_MARKS}]+)")
+_UNIT_POWER_RE = re.compile(r"(?:^|[^\w])[kcdh]?m$")  # "m³/ngày đêm", "1.200 m²", "km²": a unit's power, no footnote
 
 
 def nfc(text: str) -> str:
@@ -41,12 +42,14 @@ def clean_cell(raw: str) -> str:
 def split_footnote_marks(text: str) -> tuple[str, list[str]]:
     """Remove superscript footnote marks from a cell and return them.
 
-    Example: ``split_footnote_marks('Quý I năm 2022 ¹') == ('Quý I năm 2022', ['¹'])``.
+    Example: ``split_footnote_marks('Quý I năm 2022 ¹') == ('Quý I năm 2022', ['¹'])``; "5.000 m³" keeps its "³".
     """
-    marks = [m.group(1) for m in _FOOTNOTE_MARK_RE.finditer(text)]
-    if not marks:
+    found = [m for m in _FOOTNOTE_MARK_RE.finditer(text) if not (m.group(0) == m.group(1) and _UNIT_POWER_RE.search(text[: m.start()]))]
+    if not found:
         return text, []
-    return _FOOTNOTE_MARK_RE.sub("", text).strip(), marks
+    for m in reversed(found):
+        text = text[: m.start()] + text[m.end() :]
+    return text.strip(), [m.group(1) for m in found]
 
 
 #: Combining marks (the Unicode "combining diacritical marks" blocks) that folding removes after NFD.

@@ -65,13 +65,20 @@ def tokens(text: str | None) -> list[str]:
     """Lower-case NFC word tokens (diacritics kept, tone marks placed the new way, "i"/"y" spellings alike),
     numbers whole: ``tokens("ĐT 917, 3,7%")`` → ``["đt", "917", "3,7", "%"]``; ``tokens("văn hoá") == ["văn", "hóa"]``;
     ``tokens("bác sĩ") == ["bác", "sỹ"]``."""
-    return [_y_spelling(_new_style_tone(t)) for t in _TOKEN_RE.findall(unicodedata.normalize("NFC", text or "").lower())]
+    return [_y_spelling(_new_style_tone(t)) for t in _TOKEN_RE.findall(_plain(text).lower())]
+
+
+_SUPERSCRIPTS = str.maketrans("¹²³", "123")  # "m³" is typed "m3"
+
+
+def _plain(text: str | None) -> str:
+    return unicodedata.normalize("NFC", text or "").translate(_SUPERSCRIPTS)
 
 
 def cased_tokens(text: str | None) -> list[tuple[str, str]]:
     """The tokens of :func:`tokens` as typed (case and spelling kept), each with what is typed before it:
     ``cased_tokens("Gò Công, Sở GTVT")`` → ``[("Gò", ""), ("Công", " "), ("Sở", ", "), ("GTVT", " ")]``."""
-    text = unicodedata.normalize("NFC", text or "")
+    text = _plain(text)
     out, end = [], 0
     for match in _TOKEN_RE.finditer(text):
         out.append((match.group(), text[end : match.start()]))

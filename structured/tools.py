@@ -341,7 +341,7 @@ def _about_the_item_named(row: Row, texts: list[str], name_words: list[str]) -> 
     from retrieval.passages import sentences
 
     listed = _LISTED_RE.search(row.name)
-    items = [set(fold_tokens(item)) for item in re.split(r"[,;]", listed.group(1))] if listed else []
+    items = [set(fold_tokens(re.sub(r"\([^)]*\)", " ", item))) for item in re.split(r"[,;]", listed.group(1))] if listed else []  # (a bracket qualifies)
     if len(items) < 2:
         return []
     own = [item - set().union(*(other for other in items if other is not item)) for item in items]

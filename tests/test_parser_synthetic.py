@@ -60,3 +60,15 @@ def test_two_reports_coexist(seed_rows, synthetic):
     merged = merge_rows(seed_rows, [synthetic.rows])
     assert len(merged) == len(seed_rows) + len(synthetic.rows)
     assert merge_rows(merged, [synthetic.rows]) == merged
+
+
+@pytest.mark.parametrize(("cell", "kept", "marks"), [
+    ("Quý I năm 2022 ¹", "Quý I năm 2022", ["¹"]),
+    ("chỉ tiêu²", "chỉ tiêu", ["²"]),
+    ("Nhà máy nước công suất 5.000 m³/ngày đêm", "Nhà máy nước công suất 5.000 m³/ngày đêm", []),
+    ("diện tích sàn 1.200 m², 2 km²", "diện tích sàn 1.200 m², 2 km²", []),
+])
+def test_footnote_marks_are_not_the_power_of_a_unit(cell, kept, marks):
+    from ingestion.cleaning import split_footnote_marks
+
+    assert split_footnote_marks(cell) == (kept, marks)

@@ -1715,3 +1715,95 @@ def test_a_place_in_the_ranking_just_given(settings):
     second = ask(engine_of(settings, VINH_LONG), "xếp thứ hai là huyện nào?",
                  "nơi nào cấp giấy phép xây dựng nhà ở riêng lẻ nhiều nhất?")
     assert rows(second) == ["3"] and "Long Hồ" in second.text and "248" in second.text
+
+
+@pytest.mark.parametrize("question", ["Tổng vốn sự nghiệp của cả 3 CTMTQG là bao nhiêu?",
+                                      "tong von su nghiep cua ca 3 chuong trinh MTQG",
+                                      "tính tổng kế hoạch vốn sự nghiệp của 3 chương trình mục tiêu quốc gia giúp mình"])
+def test_a_total_of_the_sub_lines_of_the_items_counted(settings, question):
+    """"vốn sự nghiệp của cả 3 chương trình": the sub-lines the words name under the three items, not the items;
+    "của" and "cả" stay particles however often the corpus prints them after a word ("doanh nghiệp của")."""
+    total = ask(engine_of(settings, HUE), question)
+    assert rows(total) == ["1.b", "2.b", "3.b"] and "138.270" in total.text
+
+
+def test_a_measure_of_named_rows_is_no_quote_of_the_legend_that_says_it(settings):
+    """The legend "(*) … tỷ lệ giải ngân vốn sự nghiệp dưới 50%": "giải ngân vốn sự nghiệp" is the disbursement of the
+    rows "Vốn sự nghiệp", not the marker; the legend's condition said whole still reads the marker."""
+    hue = engine_of(settings, HUE)
+    total = ask(hue, "cả 3 chương trình MTQG giải ngân vốn sự nghiệp tổng cộng được bao nhiêu")
+    assert rows(total) == ["1.b", "2.b", "3.b"] and "60.653" in total.text
+    marked = ask(hue, "mấy chương trình có tỷ lệ giải ngân vốn sự nghiệp dưới 50% KH")
+    assert rows(marked)[:2] == ["2", "3"] and "Có 2" in marked.text
+
+
+def test_twin_sub_lines_are_asked_about_with_their_items(settings):
+    """Three "Vốn sự nghiệp" lines, one under each programme, and nothing said of which: ask, naming each line with its
+    programme, and picking one answers from it."""
+    hue = engine_of(settings, HUE)
+    question = "von su nghiep chuong trinh MTQG giai ngan dat ty le bao nhieu %"
+    asked = ask(hue, question)
+    assert asked.route == "clarify" and len(asked.clarify) == 3 and not asked.citations
+    assert all(" – Chương trình mục tiêu quốc gia" in option.label for option in asked.clarify)
+    picked = next(i for i, o in enumerate(asked.clarify, 1) if "giảm nghèo" in o.label)
+    chosen = ask(hue, str(picked), question)
+    assert rows(chosen) == ["2.b"] and "43,86" in chosen.text
+    every = ask(hue, "ty le giai ngan von su nghiep cac chuong trinh MTQG duoc bao nhieu %")  # "các": all of them
+    assert sorted(rows(every)) == ["1.b", "2.b", "3.b"] and "41,46" in every.text
+
+
+def test_an_identifier_said_by_its_number_and_a_unit_power_typed_plain(settings):
+    """"NQ 45" says "45/2022/QH15" in a sentence of the row; "m3" is the "m³" the row prints (no footnote mark)."""
+    decree = ask(engine_of(settings, SEED_REPORT), "nghị quyết 45 của QH về cơ chế đặc thù cho TP ban hành hôm nào?")
+    assert rows(decree) == ["2"] and "11/01/2022" in decree.text
+    plant = ask(engine_of(settings, DONG_THAP), "nha may nuoc lien xa Tan Hong 5.000 m3/ngay dem vuong gi?")
+    assert rows(plant)[0] == "10" and "thuê đất" in plant.text
+
+
+def test_the_kind_said_breaks_a_tie_between_an_indicator_and_a_task(settings):
+    """The same words name an indicator and a task; "nhiệm vụ" says which, and its cost is asked next."""
+    dong_thap = engine_of(settings, DONG_THAP)
+    cost = ask(dong_thap, "kinh phí bao nhiêu?", "nhiệm vụ xử lý những điểm sạt lở bờ sông, kênh rạch nguy hiểm có đạt ko")
+    assert rows(cost) == ["A.2"] and "42.300" in cost.text
+
+
+def test_what_about_a_row_that_does_not_state_the_number_asked_before(settings):
+    """"còn khu TĐC … thì sao?" after the metres of embankment built: the new row states no such number, so its whole
+    picture answers, not "the report does not state it"."""
+    reply = ask(engine_of(settings, HUE), "thế còn khu tái định cư Kim Long thì sao?",
+                "kè sông Hương đoạn Kim Long - Hương Trà giai đoạn 2 xong bao nhiêu mét rồi?")
+    assert rows(reply)[0] == "7" and "64 lô" in reply.text
+
+
+@pytest.mark.parametrize("question", ["trong các dự án giao thông và thủy lợi, dự án nào giải ngân dưới 30%?",
+                                      "du an giao thong, thuy loi nao giai ngan chua toi 30%"])
+def test_groups_named_in_a_list_are_the_set(settings, question):
+    """Two headings of one annex named in a list: the rows under both, not those of the heading left out ("THPT
+    chuyên", 16,50 %, is a school); headings named by the words of the annex's own title are the whole annex."""
+    low = ask(engine_of(settings, THAI_NGUYEN), question)
+    assert rows(low) == ["2", "5", "11", "12"] and "16,50" not in low.text
+    late = ask(engine_of(settings, DONG_THAP), "nhiệm vụ CCHC và chuyển đổi số nào đang chậm so với thời hạn?")
+    assert len(rows(late)) == 3 and "DDCI" in late.text and "47 văn bản" in late.text
+
+
+def test_two_groups_said_with_a_group_noun_are_compared_at_their_subtotals(settings):
+    reply = ask(engine_of(settings, THAI_NGUYEN), "khối giao thông với khối y tế giáo dục, bên nào giải ngân cao hơn?")
+    assert rows(reply) == ["Cộng I", "Cộng II"] and "78,37" in reply.text and "60,57" in reply.text
+
+
+def test_an_order_said_from_one_end_to_the_other(settings):
+    low_first = ask(engine_of(settings, SEED_REPORT), "sắp xếp giúp tăng trưởng các khu vực kinh tế trong GRDP từ thấp lên cao")
+    assert rows(low_first) == ["1.1", "1.4", "1.2", "1.3"] and "1,20" in low_first.text and "thấp nhất" in low_first.text
+    assert "thấp thứ 4: 6,78%" in low_first.text  # the whole order written out, each item by its place
+
+
+def test_an_overview_and_a_verdict_asked_in_one_turn(settings):
+    """"… nhìn chung thế nào, có cái nào chưa đạt không?": the group's overview, then that none is not met."""
+    reply = ask(engine_of(settings, SEED_REPORT), "chỉ tiêu môi trường năm nay nhìn chung ra sao, có cái nào chưa đạt ko?")
+    assert "97,90" in reply.text and "Không có chỉ tiêu nào" in reply.text and "15" in rows(reply)
+
+
+def test_who_when_and_how_far_asked_of_one_task(settings):
+    reply = ask(engine_of(settings, THAI_NGUYEN),
+                "em cần chi tiết nhiệm vụ thủ tục KCN Phú Bình, Sông Công II: ai chủ trì, hạn khi nào, giờ tới đâu rồi?")
+    assert rows(reply)[0] == "I.3" and "Quý IV/2024" in reply.text and "296 ha" in reply.text
