@@ -771,7 +771,7 @@ def _rank(result: Result, tables: CorpusTables) -> Answer:
             related_cites += [cite(row, v.column, v.raw) for v in related]
     # the whole ranking goes to the table under the answer; the text answers what was asked
     both = [item for item, _ in ends] if plan.order == "both" else []  # "nơi nào nhiều nhất, nơi nào ít nhất": one answer
-    text = ("\n" if plan.order != "both" else " ").join(texts) + (  # the items asked, up front ("top 3 …")
+    text = " ".join(texts) + (  # the items asked, up front in one paragraph ("top 3 …")
         "\n" + render("rank_more", count=len(result.ranked)) if len(result.ranked) > limit else "")
     table = [_table_row(tables.rows[r.id], **{label(measure).capitalize(): shown(ValueCell(raw=r.raw, value=r.value, unit=r.unit))})
              for r in result.ranked]
@@ -1013,6 +1013,9 @@ def _none(result: Result, tables: CorpusTables) -> Answer:
         text = render("no_answer_months", words=" ".join(words))
     elif plan.missing == "as_of" and words:
         text = render("no_answer_as_of", words=" ".join(words))
+    elif plan.missing == "part" and "—" in plan.unmatched:
+        cut = plan.unmatched.index("—")
+        text = render("no_answer_part", words=" ".join(plan.unmatched[:cut]), row=" ".join(plan.unmatched[cut + 1 :]))
     elif plan.missing == "condition" and words:
         text = render("no_answer_condition", words=" ".join(words))
     elif words and len(words) <= 6:

@@ -187,7 +187,7 @@ def _percent_not_stated(plan: Plan, row: Row, lookup: RowLookup) -> bool:
     if not asks or row.kind == "indicator" or plan.measure not in (None, "status"):
         return False
     quoted = [v.raw + " " + (v.quote or "") for v in lookup.values] + [p.raw for p in lookup.passages]
-    return not any("%" in text for text in quoted)
+    return not any("%" in text for text in quoted) and not any(v.unit == "%" for v in lookup.values)  # ("43,86" of a % column)
 
 
 def _money_not_stated(plan: Plan, row: Row, lookup: RowLookup) -> bool:

@@ -233,7 +233,7 @@ def link(
         rw = row_words(row, layer)
         score = 0.0
         covered: set[int] = set()
-        matched_positions: dict[int, tuple[int, ...]] = {}
+        matched_positions: dict[int, int] = {}
         group_only: set[int] = set()
         name_part: dict[int, float] = {}
         row_part: dict[int, float] = {}
@@ -247,13 +247,13 @@ def link(
                 covered.add(i)
                 if i in free_idx:
                     name_part[i] = row_part[i] = weight
-                positions = _positions(word, rw)
-                if positions:
-                    matched_positions[i] = positions
+                position = _position(word, rw)
+                if position is not None:
+                    matched_positions[i] = position
                 continue
             in_parent = word_in_field(word, rw.parent_written, rw.parent, fuzzy[i])
-            if in_parent and (positions := _positions(word, rw)):
-                matched_positions[i] = positions
+            if in_parent and (position := _position(word, rw)) is not None:
+                matched_positions[i] = position
             in_context = in_parent or word_in_field(word, rw.context_written, rw.context, fuzzy[i])
             if in_context and not in_parent:
                 group_only.add(i)
@@ -295,8 +295,7 @@ def link(
         pair_hit = sum(
             weights[a] + weights[b]
             for a, b in pairs
-            if a in matched_positions and b in matched_positions
-            and any(pb == pa + 1 for pa in matched_positions[a] for pb in matched_positions[b])  # ("Sở … vào Sở": either)
+            if a in matched_positions and b in matched_positions and matched_positions[b] == matched_positions[a] + 1
         )
         score += PAIR_WEIGHT * pair_hit
         name_weight = sum(layer.weight(w) for w in set(rw.name_folded)) or 1.0
@@ -375,7 +374,7 @@ def _own_names_first(links: list[Link], free_idx: list[int], weights: dict[int, 
 
 
 def _keep_phrases_whole(
-    q: Question, free_idx: list[int], in_name: dict[int, tuple[int, ...]], group_only: set[int], covered: set[int],
+    q: Question, free_idx: list[int], in_name: dict[int, int], group_only: set[int], covered: set[int],
     weights: dict[int, float], rw: RowWords,
 ) -> None:
     """A phrase of the question is not split between the row's name and its group title: in "bảo hiểm xã
@@ -387,11 +386,13 @@ def _keep_phrases_whole(
             covered.discard(i)
 
 
-def _positions(word: Word, rw: RowWords) -> tuple[int, ...]:
-    """Every place of the row's name sequence that says the word."""
-    return tuple(i for i, (written, folded) in enumerate(zip(rw.sequence, rw.sequence_folded, strict=True))
-                 if (word.accented and written == word.text) or (not word.accented and folded in word.forms)
-                 or (word.repaired and folded == word.repaired))
+def _position(word: Word, rw: RowWords) -> int | None:
+    for i, (written, folded) in enumerate(zip(rw.sequence, rw.sequence_folded, strict=True)):
+        if (word.accented and written == word.text) or (not word.accented and folded in word.forms):
+            return i
+        if word.repaired and folded == word.repaired:
+            return i
+    return None
 
 
 def synonym_spans(q: Question) -> list[tuple[range, list[str]]]:

@@ -1794,6 +1794,56 @@ def _pair_talked_about(state: DialogueState, layer: SemanticLayer) -> list[str] 
     return pair
 
 
+PART_TARGETS = 2  # a project and its line in another annex ("… đường nối cảng Chân Mây": PL II and PL IV)
+_PART_NOUNS = ("phan",)  # "phần vốn NSTW", "hợp phần GPMB": a share of the row (not "phần trăm")
+_PART_NOUNS_WRITTEN = ("phần",)
+
+
+def _part_asked(q: Question, row: Row, measure: str | None, layer: SemanticLayer) -> tuple[list[str], Row | None]:
+    """A part asked of the row ("phần vốn NSTW", "hợp phần bồi thường GPMB"): ``(words, None)`` when the row does not
+    break it down (its name, its sub-lines' names and its column headers do not say the words; its status text may
+    mention the thing, which is no figure of that part), ``([], sub_line)`` when one sub-line is that part, and
+    ``([], None)`` when no part is asked or the row itself states it."""
+    written = set(lexicon().phrases("function_words")["function_words"])
+    plain = lexicon().words("function_words")
+    for i, word in enumerate(q.words[:-1]):
+        following = q.words[i + 1]
+        if word.folded not in _PART_NOUNS or not (word.tag == "kind" or word.text in _PART_NOUNS_WRITTEN) \
+                or following.folded == "tram" or (not word.accented and any(
+                    (spelled, after) in layer.written_bigrams for spelled in layer.forms.get(word.folded, ())
+                    if spelled not in _PART_NOUNS_WRITTEN for after in layer.forms.get(following.folded, ()))):
+            continue  # ("phan anh" typed plain may be "phản ánh", a word of the corpus; not "phần trăm")
+        said = []
+        money = lexicon().words("money_nouns")  # "phần vốn NSTW": the money noun says what is shared, not which share
+        for after in q.words[i + 1 :]:
+            if after.tag in ("function", "measure", "unit", "year", "frame") or after.folded in money \
+                    or after.text in written or (not after.accented and after.folded in plain):  # "còn lại", "con lai"
+                if said:
+                    break
+                continue
+            if after.tag not in (None, "legend"):  # ("NSTW" may be a legend's word too)
+                break
+            said.append(after)
+        headers = {t for column in row.cells for t in fold_tokens(column)}
+        first = q.words[i + 1]  # the measure phrase right after it ("bồi thường GPMB", then "giải ngân được")
+        named = list(itertools.takewhile(lambda w, key=first.key: w.tag == "measure" and w.key == key, q.words[i + 1 :]))
+        asked = {measure, *_more_measures(q, measure, row)} - {w.key for w in named}
+        if not said and named and asked & NUMERIC_MEASURES:  # "hợp phần GPMB … giải ngân bao nhiêu %": a part named by
+            said, headers = named, set()  # what it is about, another figure asked (a column of that name is no share)
+        if not said:
+            continue
+        parts = [p for p in layer.rows_of(row.report) if p.annex == row.annex and p.parent == row.row
+                 and all(_said_in(w, set(layer.name_words.get(p.id, []))) for w in said)]
+        if len(parts) == 1:
+            return [], parts[0]
+        name = set(tokens(row.name))  # as written: "giải" (phóng mặt bằng) is no "giai" (đoạn)
+        if parts or any(_word_in(w, name, set(layer.name_words.get(row.id, []))) for w in said) \
+                or (headers and all(_said_in(w, headers) for w in said)):
+            return [], None
+        return [w.text for w in said], None
+    return [], None
+
+
 def _row_plan(
     q: Question, targets: list[str], measure: str | None, period: int | None, ops: list[str], layer: SemanticLayer,
     p: float, reason: str,
@@ -1818,6 +1868,15 @@ def _row_plan(
                         missing="months", confidence=p, reason="dòng không có số liệu của số tháng được hỏi")
         targets = reporting
     row = layer.rows[targets[0]]
+    one = len(targets) == 1 or (len(targets) == PART_TARGETS and len({layer.rows[t].annex for t in targets}) == 2)
+    part, sub_line = _part_asked(q, row, measure, layer) if one and \
+        (measure in NUMERIC_MEASURES or _asks_number(q)) else ([], None)  # a figure of the part ("khi nào xong" may be said)
+    if part:  # "phần vốn NSTW của tuyến ĐT.845", "hợp phần GPMB": the row's whole figure is no answer
+        named = list(itertools.takewhile(lambda w: not any(ch.isdigit() for ch in w), row.name.split()))  # (no figure)
+        return Plan(op="none", report=row.report, unmatched=[*part, "—", *named], missing="part", confidence=p,
+                    reason="báo cáo không tách riêng phần được hỏi")
+    if sub_line is not None:  # "hợp phần bồi thường" of a project whose sub-line is "Hợp phần bồi thường, …"
+        targets, row = [sub_line.id], sub_line
     if measure in (None, "estimate", "location") and _superlative_in(q, row):
         measure = "status"  # "còn độ mặn cao nhất là bao nhiêu?": the sentence that says it, not the row's figure
     if measure in (None, "estimate") and row.kind == "project" and _money_total_said(q) and row.facts.get("total_investment"):

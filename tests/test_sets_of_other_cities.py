@@ -1807,3 +1807,22 @@ def test_who_when_and_how_far_asked_of_one_task(settings):
     reply = ask(engine_of(settings, THAI_NGUYEN),
                 "em cần chi tiết nhiệm vụ thủ tục KCN Phú Bình, Sông Công II: ai chủ trì, hạn khi nào, giờ tới đâu rồi?")
     assert rows(reply)[0] == "I.3" and "Quý IV/2024" in reply.text and "296 ha" in reply.text
+
+
+def test_a_part_the_row_does_not_break_down_is_not_answered_with_the_whole(settings):
+    """"phần NSĐP" of a road's capital, "phần bồi thường GPMB" of a project without that sub-line: the report does not
+    split the figure, so the whole row's figure is no answer; a sub-line that is the part answers."""
+    dong_thap, thai_nguyen = engine_of(settings, DONG_THAP), engine_of(settings, THAI_NGUYEN)
+    share = ask(dong_thap, "KH vốn năm 2025 của đường ĐT.845 thì phần NSĐP là bao nhiêu?")
+    assert share.abstained and not share.citations and "312.500" not in share.text and "không tách riêng" in share.text
+    clearance = ask(thai_nguyen, "đường Vành đai V, phần bồi thường GPMB giải ngân được bao nhiêu?")
+    assert clearance.abstained and not clearance.citations and "41.220" not in clearance.text
+    own = ask(thai_nguyen, "dự án đường liên kết Thái Nguyên - Bắc Giang - Vĩnh Phúc, hợp phần bồi thường giải ngân bao nhiêu?")
+    assert rows(own) == ["1.1"] and "138.600" in own.text
+
+
+def test_a_percent_asked_of_a_sub_line_named_after_trong_do(settings):
+    """"trong đó vốn ĐTPT đạt mấy phần trăm?" after a programme: its sub-line, at the one percent column it prints."""
+    reply = ask(engine_of(settings, HUE), "trong đó vốn đầu tư phát triển đạt mấy phần trăm?",
+                "chương trình MTQG nông thôn mới đến 31/10 giải ngân bao nhiêu rồi?")
+    assert rows(reply)[0] == "1.a" and "76,35" in reply.text
