@@ -589,7 +589,11 @@ _PLACES_ASKED_AFTER = ("nao",)  # "huyện nào"
 def _asks_places(folded: list[str], hit: PhraseHit) -> bool:
     """A place noun said of places in general ("bao nhiêu huyện", "các huyện, thị xã", "huyện nào"), not of one
     place or one agency ("huyện Long Hồ", "UBND huyện"): what a table of places calls its rows."""
-    before = " ".join(folded[max(0, hit.start - 2) : hit.start])
+    words = {t for p in lexicon().words("place_nouns") for t in p.split()}
+    start = hit.start
+    while start > 0 and hit.start - start < PLACE_LIST_WORDS and folded[start - 1] in words:
+        start -= 1  # "bao nhiêu huyện, thị xã, TP": the words before the list of place nouns
+    before = " ".join(folded[max(0, start - 2) : start])
     after = folded[hit.end] if hit.end < len(folded) else ""
     listed = hit.start > 0 and folded[hit.start - 1] in place_noun_ends()  # "huyện, thị xã nào": a list of place nouns
     next_noun = any(" ".join(folded[hit.end : hit.end + n]) in lexicon().words("place_nouns") for n in (1, 2))  # "huyện, thị xã …"
@@ -632,8 +636,9 @@ def _legend_run_from(q: Question, folded: list[str], words: list[str], written: 
     while end < len(folded) and q.words[end].tag in _LEGEND_RUN_TAGS and folded[end] in words[at + 1 :]:
         following = words.index(folded[end], at + 1)
         skipped += following - at - 1 if end > start else 0
-        if skipped > LEGEND_MAX_SKIP or (end > start and set(words[at + 1 : following]) & _NEGATIONS):
-            break  # a quote that leaves out the legend's "không" says the opposite
+        left_out = words[at + 1 : following] if end > start else []
+        if skipped > LEGEND_MAX_SKIP or set(left_out) & _NEGATIONS or any(w[:1].isdigit() for w in left_out):
+            break  # a quote that leaves out the legend's "không" says the opposite; its bound ("dưới 50%"), another set
         at, end = following, end + 1
         used.append(written[following])
     return end, used

@@ -2491,7 +2491,7 @@ def _all_of_it(condition: NumberCondition, relation: NumberCondition) -> bool:
 
 
 _FEWER_WORDS = ("it hon", "thap hon", "nho hon", "chua bang")  # the done column below its base: some left
-_DONE_WORDS = ("het", "xong")  # "đã xử lý hết / xong": what a column of things done says of all of them
+_DONE_WORDS = ("het", "xong", "toan bo", "tat ca")  # "đã xử lý hết / xong / toàn bộ": a column of things done, all of them
 _RELATION_WORDS = ("chua", "con", *_DONE_WORDS)  # "còn … chưa xử lý (xong)", "đã xử lý hết"
 
 
@@ -2500,7 +2500,7 @@ def _left_or_done(q: Question) -> str | None:
     said = f" {' '.join(q.folded)} "
     if "chua" in q.folded or any(f" {w} " in said for w in _FEWER_WORDS):
         return "left"  # "đã xử lý (vẫn) ít hơn số vụ phát hiện": some left
-    return "done" if any(w in q.folded for w in _DONE_WORDS) else None
+    return "done" if any(f" {w} " in said for w in _DONE_WORDS) else None
 
 
 COLUMN_NAMED_COVER = 0.6  # share of a column header's words (by weight) the question must say to name the column
@@ -3130,7 +3130,8 @@ def _asks_number(q: Question) -> bool:
 def _counts_items(q: Question, word) -> bool:  # noqa: ANN001
     """A number right before a kind noun ("17 chỉ tiêu"): how many items, not a condition."""
     i = next(k for k, w in enumerate(q.words) if w is word)
-    return word.text.isdigit() and word.tag not in ("annex", "row_ref", "group") and i + 1 < len(q.words) \
+    number = word.text.isdigit() or word.text in lexicon().section("number_words")  # "3", "ba chương trình"
+    return number and word.tag not in ("annex", "row_ref", "group") and i + 1 < len(q.words) \
         and q.words[i + 1].tag == "kind"  # ("pl3 nhiệm vụ nào": the annex's number)
 
 

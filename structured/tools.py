@@ -191,9 +191,9 @@ def lookup_row(
         values = _role_values(row, "status") + _role_values(row, "note")
     if measure is None and words and row.kind != "indicator":  # "bị phạt bao nhiêu tiền" of a row by place: the column its words name
         values = _header_values(row, words, written=written or [], best_of=figures)
-    if not values and measure is None and units and any("%" in u for u in units):
+    if not values and measure is None and units and any("%" in u for u in units) and not role_texts(row, "status"):
         percents = [found for role in _PERCENT_ROLES if (found := _role_values(row, role))]
-        if len(percents) == 1:  # "(vốn sự nghiệp) được mấy phần trăm?": the one percent the row prints
+        if len(percents) == 1:  # "(vốn sự nghiệp) được mấy phần trăm?": the one percent a row without text prints
             values = percents[0]
     for role in roles if not values else ():
         values = _role_values(row, role)

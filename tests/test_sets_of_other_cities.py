@@ -1719,7 +1719,8 @@ def test_a_place_in_the_ranking_just_given(settings):
 
 @pytest.mark.parametrize("question", ["Tổng vốn sự nghiệp của cả 3 CTMTQG là bao nhiêu?",
                                       "tong von su nghiep cua ca 3 chuong trinh MTQG",
-                                      "tính tổng kế hoạch vốn sự nghiệp của 3 chương trình mục tiêu quốc gia giúp mình"])
+                                      "tính tổng kế hoạch vốn sự nghiệp của 3 chương trình mục tiêu quốc gia giúp mình",
+                                      "vốn sự nghiệp KH năm 2025 của cả ba CT MTQG tổng cộng bao nhiêu"])
 def test_a_total_of_the_sub_lines_of_the_items_counted(settings, question):
     """"vốn sự nghiệp của cả 3 chương trình": the sub-lines the words name under the three items, not the items;
     "của" and "cả" stay particles however often the corpus prints them after a word ("doanh nghiệp của")."""
@@ -1826,3 +1827,20 @@ def test_a_percent_asked_of_a_sub_line_named_after_trong_do(settings):
     reply = ask(engine_of(settings, HUE), "trong đó vốn đầu tư phát triển đạt mấy phần trăm?",
                 "chương trình MTQG nông thôn mới đến 31/10 giải ngân bao nhiêu rồi?")
     assert rows(reply)[0] == "1.a" and "76,35" in reply.text
+
+
+@pytest.mark.parametrize("question", ["các chỉ tiêu về môi trường năm nay có đạt hết không?",
+                                      "nhom chi tieu moi truong nam 2024 dat het chua"])
+def test_all_met_asked_of_a_group_is_its_overview(settings, question):
+    """"đạt hết không?" asks of every row of the group, so the one not met (58,7 %) is shown, not only those met."""
+    reply = ask(engine_of(settings, THAI_NGUYEN), question)
+    assert "58,7" in reply.text and "Chưa đạt: 1" in reply.text and "21.1" in rows(reply)
+
+
+@pytest.mark.parametrize("question", ["mấy huyện, thị xã, thành phố đã xử lý toàn bộ số vụ vi phạm TTXD phát hiện?",
+                                      "bao nhieu huyen, thi xa da xu ly het so vu vi pham trat tu xay dung phat hien"])
+def test_a_list_of_place_nouns_asked_and_all_of_a_base_handled(settings, question):
+    """The place nouns of a list after "bao nhiêu" are what the table calls its rows, not a name ("thị xã"); "toàn bộ"
+    says all of the base column, no condition of its own."""
+    reply = ask(engine_of(settings, VINH_LONG), question)
+    assert rows(reply) == ["2", "4", "7"] and "Có 3" in reply.text
