@@ -589,7 +589,7 @@ _PLACES_ASKED_AFTER = ("nao",)  # "huyện nào"
 def _asks_places(folded: list[str], hit: PhraseHit) -> bool:
     """A place noun said of places in general ("bao nhiêu huyện", "các huyện, thị xã", "huyện nào"), not of one
     place or one agency ("huyện Long Hồ", "UBND huyện"): what a table of places calls its rows."""
-    words = {t for p in lexicon().words("place_nouns") for t in p.split()}
+    words = place_noun_words()
     start = hit.start
     while start > 0 and hit.start - start < PLACE_LIST_WORDS and folded[start - 1] in words:
         start -= 1  # "bao nhiêu huyện, thị xã, TP": the words before the list of place nouns
@@ -609,9 +609,14 @@ def place_noun_ends() -> frozenset[str]:
     return frozenset(p.split()[-1] for p in lexicon().words("place_nouns"))
 
 
+def place_noun_words() -> frozenset[str]:
+    """Every word of the place nouns of the lexicon, folded ("thi", "xa" of "thị xã")."""
+    return frozenset(t for p in lexicon().words("place_nouns") for t in p.split())
+
+
 def _list_asked(folded: list[str], start: int) -> bool:
     """A list of place nouns from ``start`` ends in "nào" ("huyện, thị xã nào")."""
-    words = {t for p in lexicon().words("place_nouns") for t in p.split()}
+    words = place_noun_words()
     for token in folded[start : start + PLACE_LIST_WORDS]:
         if token in _PLACES_ASKED_AFTER:
             return True

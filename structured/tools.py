@@ -192,9 +192,7 @@ def lookup_row(
     if measure is None and words and row.kind != "indicator":  # "bị phạt bao nhiêu tiền" of a row by place: the column its words name
         values = _header_values(row, words, written=written or [], best_of=figures)
     if not values and measure is None and units and any("%" in u for u in units) and not role_texts(row, "status"):
-        percents = [found for role in _PERCENT_ROLES if (found := _role_values(row, role))]
-        if len(percents) == 1:  # "(vốn sự nghiệp) được mấy phần trăm?": the one percent a row without text prints
-            values = percents[0]
+        values = _the_one_percent(row)  # "(vốn sự nghiệp) được mấy phần trăm?" of a row without text
     for role in roles if not values else ():
         values = _role_values(row, role)
         if values:
@@ -202,9 +200,7 @@ def lookup_row(
     if not values and measure in (None, "estimate", "actual"):
         values = _header_values(row, words or [], every=measure is None, written=written or [], best_of=figures)
     if not values and measure in ("estimate", "actual") and units and any("%" in u for u in units):
-        percents = [found for role in _PERCENT_ROLES if (found := _role_values(row, role))]
-        if len(percents) == 1:  # "vốn ĐTPT của CTMTQG … đạt bao nhiêu %?": the one percent the row prints
-            values = percents[0]
+        values = _the_one_percent(row)  # "vốn ĐTPT của CTMTQG … đạt bao nhiêu %?"
     about = _about_the_item_named(row, role_texts(row, "status") + role_texts(row, "note"), name_words or [])
     if about and measure in (None, "status"):  # "còn KCN Sông Công II thì sao?": what the status says of that item
         values = [v for v in values if v.role not in ("status", "note")] + [
@@ -337,6 +333,13 @@ def _passages(row: Row, measure: str | None, words: list[str], have_values: bool
 
 
 _LISTED_RE = re.compile(r":\s*(.+)$")  # "Hoàn thiện thủ tục …: Khu công nghiệp Phú Bình, Khu công nghiệp Sông Công II"
+
+
+def _the_one_percent(row: Row) -> list[ValueCell]:
+    """The values of the one percent column the row prints (a rate, a ratio to its plan or to last year); none when it
+    prints none or several."""
+    percents = [found for role in _PERCENT_ROLES if (found := _role_values(row, role))]
+    return percents[0] if len(percents) == 1 else []
 
 
 def _about_the_item_named(row: Row, texts: list[str], name_words: list[str]) -> list[str]:
