@@ -1795,8 +1795,6 @@ def _pair_talked_about(state: DialogueState, layer: SemanticLayer) -> list[str] 
 
 
 PART_TARGETS = 2  # a project and its line in another annex ("… đường nối cảng Chân Mây": PL II and PL IV)
-_PART_NOUNS = ("phan",)  # "phần vốn NSTW", "hợp phần GPMB": a share of the row (not "phần trăm")
-_PART_NOUNS_WRITTEN = ("phần",)
 
 
 def _part_asked(q: Question, row: Row, measure: str | None, layer: SemanticLayer) -> tuple[list[str], Row | None]:
@@ -1806,13 +1804,14 @@ def _part_asked(q: Question, row: Row, measure: str | None, layer: SemanticLayer
     ``([], None)`` when no part is asked or the row itself states it."""
     written = set(lexicon().phrases("function_words")["function_words"])
     plain = lexicon().words("function_words")
+    nouns = set(lexicon().phrases("part_nouns")["part_nouns"])  # "phần vốn NSTW", "hợp phần GPMB": a share of the row
     for i, word in enumerate(q.words[:-1]):
         following = q.words[i + 1]
-        if word.folded not in _PART_NOUNS or not (word.tag == "kind" or word.text in _PART_NOUNS_WRITTEN) \
-                or following.folded == "tram" or (not word.accented and any(
+        if word.folded not in lexicon().words("part_nouns") or not (word.tag == "kind" or word.text in nouns) \
+                or f"{word.folded} {following.folded}" in lexicon().words("units") or (not word.accented and any(
                     (spelled, after) in layer.written_bigrams for spelled in layer.forms.get(word.folded, ())
-                    if spelled not in _PART_NOUNS_WRITTEN for after in layer.forms.get(following.folded, ()))):
-            continue  # ("phan anh" typed plain may be "phản ánh", a word of the corpus; not "phần trăm")
+                    if spelled not in nouns for after in layer.forms.get(following.folded, ()))):
+            continue  # ("phan anh" typed plain may be "phản ánh", a word of the corpus; "phần trăm" is a unit)
         said = []
         money = lexicon().words("money_nouns")  # "phần vốn NSTW": the money noun says what is shared, not which share
         for after in q.words[i + 1 :]:
